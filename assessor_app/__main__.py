@@ -1,0 +1,3 @@
+from assessor_app.cli import main
+
+raise SystemExit(main())

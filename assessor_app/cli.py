@@ -1,0 +1,56 @@
+"""`assessor-app`: the GUI by default, headless subcommands for scripting and tests.
+
+Each area (specs, evidence, ers, sync, …) contributes its subcommands from its own `cli.py`
+through `register(subparsers, common)`, so this module stays a thin dispatcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from assessor_app import __version__
+from assessor_app.cli_common import CliError, common_parser
+
+AREAS = ("specs", "evidence", "signoff", "ers", "sync", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_parser()
+    parser = argparse.ArgumentParser(
+        prog="assessor-app",
+        description="Assessor companion. With no command, opens the desktop app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui = sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
+    gui.set_defaults(func=_run_gui)
+    for area in AREAS:
+        name = f"assessor_app.{area}.cli"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from assessor_app.gui.app import run_gui  # Qt is imported only when the GUI is wanted
+
+    return run_gui(getattr(args, "db", None))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", _run_gui)
+    try:
+        return int(func(args) or 0)
+    except CliError as exc:
+        print(f"assessor-app: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("assessor-app: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""The Evidence Record Sheet PDF: layout, PAdES signing and verification."""

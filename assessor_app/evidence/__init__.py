@@ -1,0 +1,1 @@
+"""Learners, visits, evidence mapped to criteria, judgements, coverage and search."""

@@ -1,0 +1,1 @@
+"""Awarding-body unit specification texts → structured unit specs → the local store."""

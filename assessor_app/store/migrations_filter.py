@@ -1,0 +1,11 @@
+"""What Alembic's autogenerate compares: everything but the hand-written FTS5 objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HAND_WRITTEN_PREFIXES = ("evidence_fts",)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(HAND_WRITTEN_PREFIXES))

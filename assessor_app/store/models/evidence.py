@@ -1,0 +1,100 @@
+"""Evidence items, their mapping to criteria, attachments and the assessor's judgements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from assessor_app.store.models._common import utcnow
+
+
+class EvidenceKind(StrEnum):
+    OBSERVATION = "observation"
+    QUESTIONING = "questioning"
+    WITNESS = "witness"
+    PRODUCT = "product"
+    DISCUSSION = "discussion"
+    STATEMENT = "statement"
+
+
+class EvidenceItem(SQLModel, table=True):
+    __tablename__ = "evidence_item"
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
+    kind: str
+    date: date
+    title: str = ""
+    text: str = ""
+    start_time: str | None = None  # "HH:MM", observations
+    end_time: str | None = None
+    witness_name: str = ""
+    witness_role: str = ""
+    witness_relationship: str = ""
+    witness_contact: str = ""
+    revision: int = 1  # bumped when edited after a sign-off covered it
+    deleted: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class QuestionAnswer(SQLModel, table=True):
+    __tablename__ = "question_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence_item.id", index=True)
+    position: int
+    question: str = ""
+    answer: str = ""
+    satisfied: bool | None = None
+
+
+class EvidenceCriterion(SQLModel, table=True):
+    __tablename__ = "evidence_criterion"
+    evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True)
+    criterion_id: int = Field(foreign_key="criterion.id", primary_key=True, index=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to evidence; the bytes live in the content-addressed store under `sha256`."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (UniqueConstraint("evidence_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence_item.id", index=True)
+    sha256: str = Field(index=True)
+    filename: str
+    mime: str = "application/octet-stream"
+    size: int
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceRequirementTick(SQLModel, table=True):
+    __tablename__ = "evidence_requirement_tick"
+    __table_args__ = (UniqueConstraint("learner_id", "requirement_id", "evidence_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    requirement_id: int = Field(foreign_key="evidence_requirement.id")
+    evidence_id: int = Field(foreign_key="evidence_item.id")
+    ticked_at: datetime = Field(default_factory=utcnow)
+
+
+class JudgementState(StrEnum):
+    NOT_YET = "not_yet"
+    MET = "met"
+
+
+class Judgement(SQLModel, table=True):
+    """Append-only history of decisions; the latest row per learner × criterion is current."""
+
+    __tablename__ = "judgement"
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+    state: str
+    reason: str = ""
+    evidence_ids_json: str = "[]"
+    decided_by: str = ""
+    decided_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""The outbox, WebDAV transport to the centre, and sync bundles carried by hand."""
