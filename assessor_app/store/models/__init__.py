@@ -19,7 +19,13 @@ from assessor_app.store.models.learners import (
     VisitTargetCriterion,
 )
 from assessor_app.store.models.meta import Setting
-from assessor_app.store.models.signoff import AuditEntry, ErsDocument, Signature, SignOff
+from assessor_app.store.models.signoff import (
+    AuditEntry,
+    ErsDocument,
+    Signature,
+    SignOff,
+    SignOffEvidence,
+)
 from assessor_app.store.models.specs import (
     Criterion,
     EvidenceRequirement,
@@ -35,6 +41,6 @@ __all__ = [
     "Attachment", "AuditEntry", "Criterion", "Enrolment", "ErsDocument", "EvidenceCriterion",
     "EvidenceItem", "EvidenceKind", "EvidenceRequirement", "EvidenceRequirementTick", "GuidanceNote",
     "ImportedBundle", "Judgement", "JudgementState", "Learner", "LearningOutcome", "OutboxItem",
-    "OutboxState", "Publication", "QuestionAnswer", "Setting", "SignOff", "Signature", "Unit",
+    "OutboxState", "Publication", "QuestionAnswer", "Setting", "SignOff", "SignOffEvidence", "Signature", "Unit",
     "UnitVersion", "Visit", "VisitPlannedCriterion", "VisitStatus", "VisitTargetCriterion",
 ]

@@ -27,6 +27,15 @@ class SignOff(SQLModel, table=True):
     voided_at: datetime | None = None
 
 
+class SignOffEvidence(SQLModel, table=True):
+    """Which evidence items (at which revision) a sign-off covered; drives voiding on edit."""
+
+    __tablename__ = "signoff_evidence"
+    signoff_id: int = Field(foreign_key="signoff.id", primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True, index=True)
+    evidence_revision: int
+
+
 class Signature(SQLModel, table=True):
     __tablename__ = "signature"
     id: int | None = Field(default=None, primary_key=True)

@@ -297,6 +297,17 @@ def upgrade() -> None:
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signature_signoff_id'), ['signoff_id'], unique=False)
 
+    op.create_table('signoff_evidence',
+    sa.Column('signoff_id', sa.Integer(), nullable=False),
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.Column('evidence_revision', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['evidence_item.id'], ),
+    sa.ForeignKeyConstraint(['signoff_id'], ['signoff.id'], ),
+    sa.PrimaryKeyConstraint('signoff_id', 'evidence_id')
+    )
+    with op.batch_alter_table('signoff_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signoff_evidence_evidence_id'), ['evidence_id'], unique=False)
+
     op.create_table('evidence_criterion',
     sa.Column('evidence_id', sa.Integer(), nullable=False),
     sa.Column('criterion_id', sa.Integer(), nullable=False),
@@ -403,6 +414,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_evidence_criterion_criterion_id'))
 
     op.drop_table('evidence_criterion')
+    with op.batch_alter_table('signoff_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signoff_evidence_evidence_id'))
+
+    op.drop_table('signoff_evidence')
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signature_signoff_id'))
 

@@ -1,0 +1,43 @@
+"""Signed records are locked: editing evidence a sign-off covered voids that sign-off."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from assessor_app.signoff.audit import append_audit
+from assessor_app.store.models import EvidenceItem, SignOff, SignOffEvidence
+from assessor_app.store.models._common import utcnow
+
+LIVE_STATES = ("in_progress", "signed")
+
+
+def void_signoffs_covering(session: Session, evidence_id: int, reason: str,
+                           actor: str = "assessor") -> list[SignOff]:
+    """Call before changing an evidence item. If any live sign-off covers the item's current
+    revision, the item moves to a new revision (the signed snapshot stays in the sign-off) and
+    those sign-offs become void, each with an audit entry. Returns the voided sign-offs."""
+    item = session.get(EvidenceItem, evidence_id)
+    if item is None:
+        return []
+    rows = session.exec(
+        select(SignOff)
+        .join(SignOffEvidence, SignOffEvidence.signoff_id == SignOff.id)
+        .where(SignOffEvidence.evidence_id == evidence_id)
+        .where(SignOffEvidence.evidence_revision == item.revision)
+        .where(SignOff.status.in_(LIVE_STATES))  # type: ignore[attr-defined]
+    ).all()
+    if not rows:
+        return []
+    item.revision += 1
+    session.add(item)
+    now = utcnow()
+    for so in rows:
+        so.status = "void"
+        so.voided_at = now
+        so.void_reason = reason
+        session.add(so)
+        append_audit(session, actor=actor, action="signoff.void", subject=f"signoff:{so.id}",
+                     content_hash=so.content_hash,
+                     details={"evidence_id": evidence_id, "reason": reason})
+    session.flush()
+    return list(rows)
