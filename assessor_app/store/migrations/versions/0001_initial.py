@@ -35,6 +35,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('manifest_sha256', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('assessor', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('public_key_fingerprint', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('file_count', sa.Integer(), nullable=False),
+    sa.Column('total_bytes', sa.Integer(), nullable=False),
     sa.Column('manifest_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('imported_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
@@ -362,19 +365,28 @@ def upgrade() -> None:
     sa.Column('learner_registration', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('unit_reference', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('local_path', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('remote_path', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('part_path', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('failure_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('remote_etag', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['ers_document_id'], ['ers_document.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ers_document_id'),
+    sa.UniqueConstraint('sha256', 'learner_registration', 'unit_reference', 'filename')
     )
     with op.batch_alter_table('outbox_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_item_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_item_state'), ['state'], unique=False)
 
     op.create_table('visit_planned_criterion',
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -398,6 +410,7 @@ def downgrade() -> None:
     op.drop_table('visit_target_criterion')
     op.drop_table('visit_planned_criterion')
     with op.batch_alter_table('outbox_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_item_state'))
         batch_op.drop_index(batch_op.f('ix_outbox_item_sha256'))
 
     op.drop_table('outbox_item')
