@@ -30,10 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
     gui.set_defaults(func=_run_gui)
     for area in AREAS:
-        name = f"assessor_app.{area}.cli"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(sub, common)
+        if _has_module(f"assessor_app.{area}.cli"):
+            importlib.import_module(f"assessor_app.{area}.cli").register(sub, common)
     return parser
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the area's package itself is absent
+        return False
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -1,1 +1,114 @@
-"""Learners, visits, evidence mapped to criteria, judgements, coverage and search."""
+"""Learners, visits, evidence mapped to criteria, judgements, coverage and search (no Qt).
+
+The GUI calls these functions; each write runs in its own short transaction (autosave) and returns
+an `Edit` for the undo stack; reads take a `Store` or an open `Session`. Refusals raise an
+`EvidenceError` subclass whose message can be shown to the user as is.
+"""
+
+from assessor_app.evidence.attachments import (
+    AttachmentChange,
+    attach_file,
+    attachment_path,
+    list_attachments,
+    remove_attachment,
+)
+from assessor_app.evidence.coverage import (
+    Counts,
+    CoverageState,
+    CriterionCoverage,
+    LearnerCoverage,
+    OutcomeCoverage,
+    RequirementCoverage,
+    UnitCoverage,
+    learner_coverage,
+    learner_progress,
+)
+from assessor_app.evidence.edits import CompoundEdit, Edit
+from assessor_app.evidence.errors import (
+    AttachmentError,
+    EvidenceError,
+    InvalidInput,
+    JudgementRefused,
+    NotEnrolled,
+    NotFound,
+    TooLong,
+    VisitStateError,
+)
+from assessor_app.evidence.items import (
+    QA,
+    DeletionChange,
+    EvidenceCreated,
+    EvidenceDetail,
+    EvidenceSummary,
+    FieldChange,
+    Witness,
+    create_evidence,
+    delete_evidence,
+    get_evidence,
+    list_evidence,
+    restore_evidence,
+    set_evidence_field,
+    update_evidence_text,
+)
+from assessor_app.evidence.judgements import (
+    JudgementChange,
+    current_judgement,
+    judgement_history,
+    record_judgement,
+)
+from assessor_app.evidence.learners import (
+    EnrolmentInfo,
+    LearnerFieldChange,
+    LearnerSummary,
+    add_learner,
+    enrol,
+    find_learner,
+    list_enrolments,
+    list_learners,
+    set_learner_field,
+)
+from assessor_app.evidence.mapping import MappingChange, map_criterion, unmap_criterion
+from assessor_app.evidence.questioning import (
+    QuestionFieldChange,
+    QuestionMove,
+    QuestionPresence,
+    add_question,
+    list_questions,
+    move_question,
+    remove_question,
+    set_question_field,
+)
+from assessor_app.evidence.refs import CriterionRef
+from assessor_app.evidence.requirements import TickChange, tick_requirement, untick_requirement
+from assessor_app.evidence.search import SearchHit, search_evidence
+from assessor_app.evidence.visits import (
+    VisitFieldChange,
+    VisitSummary,
+    close_visit,
+    current_visit,
+    list_visits,
+    plan_visit,
+    set_visit_field,
+    start_visit,
+    visit_summary,
+)
+
+__all__ = [
+    "QA", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
+    "CriterionCoverage", "CriterionRef", "DeletionChange", "Edit", "EnrolmentInfo",
+    "EvidenceCreated", "EvidenceDetail", "EvidenceError", "EvidenceSummary", "FieldChange",
+    "InvalidInput", "JudgementChange", "JudgementRefused", "LearnerCoverage",
+    "LearnerFieldChange", "LearnerSummary", "MappingChange", "NotEnrolled", "NotFound",
+    "OutcomeCoverage", "QuestionFieldChange", "QuestionMove", "QuestionPresence",
+    "RequirementCoverage", "SearchHit", "TickChange", "TooLong", "UnitCoverage",
+    "VisitFieldChange", "VisitStateError", "VisitSummary", "Witness", "add_learner",
+    "add_question", "attach_file", "attachment_path", "close_visit", "create_evidence",
+    "current_judgement", "current_visit", "delete_evidence", "enrol", "find_learner",
+    "get_evidence", "judgement_history", "learner_coverage", "learner_progress",
+    "list_attachments", "list_enrolments", "list_evidence", "list_learners", "list_questions",
+    "list_visits", "map_criterion", "move_question", "plan_visit", "record_judgement",
+    "remove_attachment", "remove_question", "restore_evidence", "search_evidence",
+    "set_evidence_field", "set_learner_field", "set_question_field", "set_visit_field",
+    "start_visit", "tick_requirement", "unmap_criterion", "untick_requirement",
+    "update_evidence_text", "visit_summary",
+]

@@ -1,4 +1,4 @@
-"""Starts the Qt application on a store."""
+"""Starts the Qt application on a store: `assessor-app` with no arguments lands here."""
 
 from __future__ import annotations
 
@@ -7,18 +7,30 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from assessor_app.gui.first_run import FirstRun
 from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.settings import APPLICATION, ORGANISATION
+from assessor_app.gui.workers import wait_for_all
 from assessor_app.store import open_store
 
 
-def run_gui(db: str | Path | None = None) -> int:
+def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Assessor companion")
-    app.setOrganizationName("AssessorCompanion")
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationDisplayName(APPLICATION)
+    return app  # type: ignore[return-value]
+
+
+def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> int:
+    app = make_app()
     store = open_store(db)
     window = MainWindow(store)
     window.show()
+    first_run = FirstRun(window, offer_demo=offer_demo)
+    first_run.start()
     try:
         return app.exec()
     finally:
+        wait_for_all(5000)
         store.close()

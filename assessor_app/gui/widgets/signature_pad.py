@@ -8,6 +8,7 @@ only records and draws.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -22,7 +23,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
-    QPointingDevice,
     QResizeEvent,
     QShortcut,
     QTabletEvent,
@@ -30,11 +30,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from assessor_app.signoff.strokes import SignatureStrokes
+
 # Width : height of the signing area. Wide, like the box on a paper form.
 ASPECT = 3.0
 BASELINE = 0.72  # baseline height as a fraction of the area, from the top
-BASE_WIDTH = 2.6  # pen width in device-independent pixels at 1/3 of the area's height … scaled below
-MIN_MOVE = 0.0015  # ignore jitter smaller than this (normalised units)
+BASE_WIDTH = 2.8  # pen width for a 200 px high area; scaled with the area so size does not matter
+MIN_MOVE = 0.0015  # ignore jitter shorter than this, in area widths
 
 
 @dataclass
@@ -42,7 +44,7 @@ class PadPoint:
     x: float  # 0..1 across the signing area
     y: float  # 0..1 down the signing area
     pressure: float | None = None  # 0..1, None when the device does not report pressure
-    t: int = 0  # milliseconds since the stroke began
+    t: int = 0  # milliseconds since the signature's first point
 
 
 @dataclass
@@ -76,7 +78,7 @@ class SignaturePad(QWidget):
         super().__init__(parent)
         self._strokes: list[PadStroke] = []
         self._current: PadStroke | None = None
-        self._stroke_started = 0.0
+        self._started: float | None = None  # monotonic time of the signature's first point
         self._touch_id: int | None = None
         self._hint = "Sign here"
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
@@ -102,6 +104,26 @@ class SignaturePad(QWidget):
     def is_empty(self) -> bool:
         return not self._strokes
 
+    def signature(self) -> SignatureStrokes:
+        """The strokes in the sign-off core's vector format (canvas = the signing area)."""
+        a = self.signing_area()
+        return SignatureStrokes.from_points(
+            a.width(), a.height(),
+            [[(p.x, p.y, p.t, 0.5 if p.pressure is None else p.pressure) for p in s.points]
+             for s in self._strokes])
+
+    def to_json(self) -> str:
+        return self.signature().to_json()
+
+    def is_trivial(self) -> bool:
+        """Asks the core whether this is too little to count as a signature."""
+        return self.signature().is_trivial()
+
+    def load_signature(self, sig: SignatureStrokes) -> None:
+        """Show a stored signature (read-only use, e.g. a review page)."""
+        self.set_strokes([PadStroke([PadPoint(p.x, p.y, p.pressure, p.t) for p in s.points])
+                          for s in sig.strokes])
+
     def undo_stroke(self) -> None:
         if self._strokes:
             self._strokes.pop()
@@ -112,6 +134,7 @@ class SignaturePad(QWidget):
         if self._strokes or self._current:
             self._strokes.clear()
             self._current = None
+            self._started = None
             self.update()
             self.changed.emit()
 
@@ -144,13 +167,15 @@ class SignaturePad(QWidget):
         a = self.signing_area()
         x = min(1.0, max(0.0, (pos.x() - a.left()) / a.width()))
         y = min(1.0, max(0.0, (pos.y() - a.top()) / a.height()))
-        t = int((time.monotonic() - self._stroke_started) * 1000)
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        t = int((now - self._started) * 1000)
         if pressure is not None:
             pressure = min(1.0, max(0.0, float(pressure)))
         return PadPoint(round(x, 5), round(y, 5), pressure, t)
 
     def _begin(self, pos: QPointF, pressure: float | None, device: str) -> None:
-        self._stroke_started = time.monotonic()
         self._current = PadStroke([self._normalise(pos, pressure)], device)
         self.update()
 
@@ -159,7 +184,7 @@ class SignaturePad(QWidget):
             return
         p = self._normalise(pos, pressure)
         last = self._current.points[-1]
-        if abs(p.x - last.x) < MIN_MOVE and abs(p.y - last.y) < MIN_MOVE / ASPECT * 3:
+        if math.hypot(p.x - last.x, (p.y - last.y) / ASPECT) < MIN_MOVE:
             return
         self._current.points.append(p)
         self.update()
@@ -251,7 +276,7 @@ class SignaturePad(QWidget):
 
     def _pen_width(self, pressure: float | None) -> float:
         # Scale with the area so a signature looks the same at any size.
-        unit = self.signing_area().height() / 90.0
+        unit = max(0.6, self.signing_area().height() / 200.0)
         if pressure is None:
             return BASE_WIDTH * unit
         return max(0.8, (0.9 + 2.6 * pressure)) * unit
@@ -392,5 +417,4 @@ class SignatureField(QWidget):
         self.clear_button.setEnabled(has)
 
 
-__all__ = ["ASPECT", "PadPoint", "PadStroke", "SignatureField", "SignaturePad",
-           "QPointingDevice"]
+__all__ = ["ASPECT", "PadPoint", "PadStroke", "SignatureField", "SignaturePad"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from assessor_app.store.models._common import utcnow
@@ -77,7 +77,7 @@ class EvidenceRequirementTick(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     requirement_id: int = Field(foreign_key="evidence_requirement.id")
-    evidence_id: int = Field(foreign_key="evidence_item.id")
+    evidence_id: int = Field(foreign_key="evidence_item.id", index=True)
     ticked_at: datetime = Field(default_factory=utcnow)
 
 
@@ -90,6 +90,8 @@ class Judgement(SQLModel, table=True):
     """Append-only history of decisions; the latest row per learner × criterion is current."""
 
     __tablename__ = "judgement"
+    # Coverage picks the latest row per criterion with a window over this index.
+    __table_args__ = (Index("ix_judgement_learner_criterion_id", "learner_id", "criterion_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     criterion_id: int = Field(foreign_key="criterion.id", index=True)

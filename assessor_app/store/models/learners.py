@@ -48,6 +48,8 @@ class Visit(SQLModel, table=True):
     status: str = VisitStatus.PLANNED.value
     feedback: str = ""  # assessor's feedback to the learner at close
     action_plan: str = ""  # what to do before the next visit
+    started_at: datetime | None = None
+    closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

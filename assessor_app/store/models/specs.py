@@ -23,14 +23,13 @@ class UnitVersion(SQLModel, table=True):
     """One immutable content version of a unit. Evidence and sign-offs point at a version."""
 
     __tablename__ = "unit_version"
-    __table_args__ = (
-        UniqueConstraint("unit_id", "number"),
-        UniqueConstraint("unit_id", "content_hash"),
-    )
+    # content_hash is deliberately not unique per unit: a text changed and then changed back gives
+    # a new version equal in content to an older one (versions are never reused or rewritten).
+    __table_args__ = (UniqueConstraint("unit_id", "number"),)
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     number: int
-    content_hash: str
+    content_hash: str = Field(index=True)
     title: str
     level: int | None = None
     credit_value: int | None = None

@@ -101,10 +101,10 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('unit_id', 'content_hash'),
     sa.UniqueConstraint('unit_id', 'number')
     )
     with op.batch_alter_table('unit_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unit_version_content_hash'), ['content_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_version_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('visit',
@@ -116,6 +116,8 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('feedback', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('action_plan', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['learner_id'], ['learner.id'], ),
@@ -269,6 +271,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('learner_id', 'requirement_id', 'evidence_id')
     )
     with op.batch_alter_table('evidence_requirement_tick', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evidence_requirement_tick_evidence_id'), ['evidence_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_requirement_tick_learner_id'), ['learner_id'], unique=False)
 
     op.create_table('question_answer',
@@ -355,6 +358,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('judgement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_judgement_criterion_id'), ['criterion_id'], unique=False)
+        batch_op.create_index('ix_judgement_learner_criterion_id', ['learner_id', 'criterion_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_judgement_learner_id'), ['learner_id'], unique=False)
 
     op.create_table('outbox_item',
@@ -416,6 +420,7 @@ def downgrade() -> None:
     op.drop_table('outbox_item')
     with op.batch_alter_table('judgement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_judgement_learner_id'))
+        batch_op.drop_index('ix_judgement_learner_criterion_id')
         batch_op.drop_index(batch_op.f('ix_judgement_criterion_id'))
 
     op.drop_table('judgement')
@@ -441,6 +446,7 @@ def downgrade() -> None:
     op.drop_table('question_answer')
     with op.batch_alter_table('evidence_requirement_tick', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_requirement_tick_learner_id'))
+        batch_op.drop_index(batch_op.f('ix_evidence_requirement_tick_evidence_id'))
 
     op.drop_table('evidence_requirement_tick')
     with op.batch_alter_table('ers_document', schema=None) as batch_op:
@@ -484,6 +490,7 @@ def downgrade() -> None:
     op.drop_table('visit')
     with op.batch_alter_table('unit_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unit_version_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_unit_version_content_hash'))
 
     op.drop_table('unit_version')
     with op.batch_alter_table('publication', schema=None) as batch_op:

@@ -1,0 +1,105 @@
+"""File a signed ERS: render it from the sign-off's snapshot, PAdES-sign it, keep the bytes in a
+content-addressed folder and record an `ErsDocument`.
+
+    doc = file_ers(store, signoff_id, identity)    # -> ErsDocument (committed)
+    # the sync area queues `doc` for the centre here, in the caller: file_ers never uploads.
+
+Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`; `ErsDocument.filename` is the name to
+show or upload and holds no learner name or registration number (unit reference, sign-off id and
+a short hash only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from assessor_app.ers.layout import render_ers
+from assessor_app.ers.pdf_signing import sign_ers_pdf
+from assessor_app.ers.view import view_for_signoff
+from assessor_app.signoff.audit import append_audit
+from assessor_app.signoff.errors import SignOffStateError
+from assessor_app.signoff.keys import AssessorIdentity
+from assessor_app.store import Store
+from assessor_app.store.models import ErsDocument, SignOff
+
+ERS_DIR = "ers"
+
+
+def ers_folder(store: Store) -> Path:
+    return store.files_dir / ERS_DIR
+
+
+def ers_document_path(store: Store, doc: ErsDocument) -> Path:
+    return ers_folder(store) / f"{doc.sha256}.pdf"
+
+
+def public_filename(unit_reference: str, signoff_id: int, sha256: str) -> str:
+    unit = re.sub(r"[^A-Za-z0-9]+", "-", unit_reference).strip("-")
+    return f"ERS_{unit}_signoff-{signoff_id}_{sha256[:8]}.pdf"
+
+
+def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity) -> bytes:
+    """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
+    with store.session() as session:
+        so = session.get(SignOff, signoff_id)
+        if so is None:
+            raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
+        view = view_for_signoff(session, signoff_id)
+        content_json = so.content_json
+    return sign_ers_pdf(render_ers(view), identity, content_hash=view.content_hash,
+                        content_json=content_json)
+
+
+def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sha256}.pdf"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a crash never leaves a half-written PDF under its hash
+    return path
+
+
+def existing_document(store: Store, signoff_id: int) -> ErsDocument | None:
+    with store.session() as session:
+        return session.exec(select(ErsDocument).where(ErsDocument.signoff_id == signoff_id)
+                            .order_by(col(ErsDocument.id).desc())).first()
+
+
+def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
+             refile: bool = False) -> ErsDocument:
+    """Render, sign and store the ERS of a signed sign-off; returns its `ErsDocument`.
+    Filing twice returns the first document unless `refile` is set."""
+    if not refile and (doc := existing_document(store, signoff_id)) is not None:
+        return doc
+    with store.session() as session:
+        so = session.get(SignOff, signoff_id)
+        if so is None or so.status != "signed":
+            state = "missing" if so is None else so.status.replace("_", " ")
+            raise SignOffStateError(f"Only a completed sign-off can be filed (sign-off "
+                                    f"{signoff_id} is {state}).")
+    pdf = render_signed_pdf(store, signoff_id, identity)
+    sha = hashlib.sha256(pdf).hexdigest()
+    _write_blob(ers_folder(store), sha, pdf)
+    with store.session() as session:
+        view_ref = view_for_signoff(session, signoff_id).unit_reference
+        doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
+                          filename=public_filename(view_ref, signoff_id, sha))
+        session.add(doc)
+        session.flush()
+        append_audit(session, actor="assessor", action="ers.file",
+                     subject=f"signoff:{signoff_id}", content_hash=sha,
+                     details={"ers_document_id": doc.id, "size": len(pdf),
+                              "certificate_sha256": identity.certificate_sha256})
+    return doc
+
+
+def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
+    data = ers_document_path(store, doc).read_bytes()
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        raise ValueError("The stored ERS file does not match its recorded hash.")
+    return data

@@ -1,0 +1,145 @@
+"""Photos and documents attached to evidence items. Bytes go to the content-addressed blob store
+(once per content); the `attachment` row names the blob by hash and keeps the original file name."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from assessor_app.evidence.blobstore import Blob, blob_store
+from assessor_app.evidence.db import Db, reading
+from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.errors import NotFound
+from assessor_app.evidence.limits import check_short
+from assessor_app.evidence.locking import UNCHANGED, change_evidence
+from assessor_app.store import Store
+from assessor_app.store.models import Attachment, EvidenceItem
+
+
+@dataclass
+class AttachmentChange(Edit):
+    """An attachment added to (`added=True`) or removed from an item. The blob stays either way,
+    so undo and redo never need the original file again."""
+
+    evidence_id: int
+    sha256: str
+    filename: str
+    mime: str
+    size: int
+    added: bool
+    attachment_id: int | None = None
+    noop: bool = False
+
+    @property
+    def description(self) -> str:
+        return "Attach file" if self.added else "Remove attachment"
+
+    @property
+    def is_noop(self) -> bool:
+        return self.noop
+
+    def apply(self, store: Store) -> None:
+        self._set_present(store, self.added)
+
+    def revert(self, store: Store) -> None:
+        self._set_present(store, not self.added)
+
+    def _set_present(self, store: Store, present: bool) -> None:
+        if present:
+            row = _add_row(store, self.evidence_id, self.sha256, self.filename, self.mime,
+                           self.size)
+            if row is not None:
+                self.attachment_id = row.id
+        else:
+            _remove_row(store, self.evidence_id, self.sha256)
+
+
+def _existing(session: Session, evidence_id: int, sha256: str) -> Attachment | None:
+    return session.exec(
+        select(Attachment)
+        .where(Attachment.evidence_id == evidence_id)
+        .where(Attachment.sha256 == sha256)
+    ).first()
+
+
+def _add_row(store: Store, evidence_id: int, sha256: str, filename: str, mime: str,
+             size: int) -> Attachment | None:
+    def mutate(session: Session, _item: EvidenceItem) -> Attachment | object:
+        if _existing(session, evidence_id, sha256) is not None:
+            return UNCHANGED
+        row = Attachment(evidence_id=evidence_id, sha256=sha256, filename=filename, mime=mime,
+                         size=size)
+        session.add(row)
+        session.flush()
+        return row
+
+    result = change_evidence(store, evidence_id, "attachment added", mutate)
+    return result if isinstance(result, Attachment) else None
+
+
+def _remove_row(store: Store, evidence_id: int, sha256: str) -> None:
+    def mutate(session: Session, _item: EvidenceItem) -> object:
+        row = _existing(session, evidence_id, sha256)
+        if row is None:
+            return UNCHANGED
+        session.delete(row)
+        return None
+
+    change_evidence(store, evidence_id, "attachment removed", mutate)
+
+
+def store_file(store: Store, path: str | Path) -> Blob:
+    """Copy a file into the blob store (no database change). `AttachmentError` if unreadable."""
+    return blob_store(store).put_file(Path(path))
+
+
+def guess_mime(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def attach_blob(store: Store, evidence_id: int, blob: Blob, filename: str) -> AttachmentChange:
+    """Attach an already stored blob. Attaching the same content twice to one item is a no-op."""
+    filename = check_short("file name", Path(filename).name or "attachment")
+    mime = guess_mime(filename)
+    row = _add_row(store, evidence_id, blob.sha256, filename, mime, blob.size)
+    return AttachmentChange(evidence_id, blob.sha256, filename, mime, blob.size, added=True,
+                            attachment_id=row.id if row else None, noop=row is None)
+
+
+def attach_file(store: Store, evidence_id: int, path: str | Path,
+                filename: str | None = None) -> AttachmentChange:
+    """Copy `path` into the blob store and attach it to the item.
+
+    Raises `AttachmentError` (naming the file) if it is missing or unreadable; nothing is written.
+    """
+    with store.session() as session:
+        if session.get(EvidenceItem, evidence_id) is None:
+            raise NotFound(f"There is no evidence item {evidence_id}.")
+    blob = store_file(store, path)
+    return attach_blob(store, evidence_id, blob, filename or Path(path).name)
+
+
+def remove_attachment(store: Store, attachment_id: int) -> AttachmentChange:
+    with store.session() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None:
+            raise NotFound(f"There is no attachment {attachment_id}.")
+    _remove_row(store, row.evidence_id, row.sha256)
+    return AttachmentChange(row.evidence_id, row.sha256, row.filename, row.mime, row.size,
+                            added=False, attachment_id=attachment_id)
+
+
+def list_attachments(db: Db, evidence_id: int) -> list[Attachment]:
+    with reading(db) as session:
+        return list(session.exec(
+            select(Attachment).where(Attachment.evidence_id == evidence_id)
+            .order_by(col(Attachment.added_at), col(Attachment.id))
+        ).all())
+
+
+def attachment_path(store: Store, attachment: Attachment) -> Path:
+    """Where the attachment's bytes are, for opening or showing a thumbnail (read-only)."""
+    return blob_store(store).path_for(attachment.sha256)

@@ -1,0 +1,302 @@
+"""Which criteria of a learner's units are unevidenced, evidenced or met, computed in SQL.
+
+State of a criterion for a learner:
+- met: the latest judgement on it is "met";
+- evidenced: otherwise, at least one non-deleted evidence item of the learner is mapped to it;
+- unevidenced: otherwise.
+
+One query (CTEs; GROUP BY for the evidence ids; the latest judgement by an index probe per
+criterion; window counts per outcome and per unit) returns every criterion with its counts, so the
+GUI can call
+`learner_coverage` after every keystroke save; see benchmarks/bench_coverage.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import text
+
+from assessor_app.evidence.db import Db, reading
+from assessor_app.evidence.refs import get_learner
+
+
+class CoverageState(StrEnum):
+    UNEVIDENCED = "unevidenced"
+    EVIDENCED = "evidenced"
+    MET = "met"
+
+
+#: Symbols that read in greyscale (UX.md): ○ unevidenced, ◐ evidenced, ● met.
+STATE_SYMBOL = {CoverageState.UNEVIDENCED: "○", CoverageState.EVIDENCED: "◐",
+                CoverageState.MET: "●"}
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    unevidenced: int = 0
+    evidenced: int = 0
+    met: int = 0
+
+    @property
+    def met_fraction(self) -> float:
+        return self.met / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class CriterionCoverage:
+    criterion_id: int
+    number: str
+    text: str
+    state: CoverageState
+    evidence_ids: tuple[int, ...]
+    judgement: str | None = None  # latest judgement state, if any ("met" / "not_yet")
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def met_without_evidence(self) -> bool:
+        """Judged met, but the evidence it rested on has since been deleted or unmapped."""
+        return self.state is CoverageState.MET and not self.evidence_ids
+
+
+@dataclass(frozen=True)
+class OutcomeCoverage:
+    outcome_id: int
+    number: str
+    text: str
+    counts: Counts
+    criteria: list[CriterionCoverage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RequirementCoverage:
+    requirement_id: int
+    key: str
+    text: str
+    evidence_ids: tuple[int, ...]
+
+    @property
+    def ticked(self) -> bool:
+        return bool(self.evidence_ids)
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    unit_id: int
+    reference: str
+    title: str
+    version_id: int
+    counts: Counts
+    outcomes: list[OutcomeCoverage] = field(default_factory=list)
+    requirements: list[RequirementCoverage] = field(default_factory=list)
+
+    @property
+    def criteria(self) -> list[CriterionCoverage]:
+        return [c for o in self.outcomes for c in o.criteria]
+
+    @property
+    def requirements_ticked(self) -> int:
+        return sum(1 for r in self.requirements if r.ticked)
+
+
+@dataclass(frozen=True)
+class LearnerCoverage:
+    learner_id: int
+    registration: str
+    counts: Counts
+    units: list[UnitCoverage] = field(default_factory=list)
+
+    def unit(self, reference: str) -> UnitCoverage:
+        for u in self.units:
+            if u.reference == reference:
+                return u
+        raise KeyError(reference)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `assessor-app coverage --json` prints."""
+        return {
+            "learner": self.registration,
+            "counts": _counts_json(self.counts),
+            "units": [{
+                "reference": u.reference,
+                "title": u.title,
+                "counts": _counts_json(u.counts),
+                "outcomes": [{"number": o.number, "counts": _counts_json(o.counts)}
+                             for o in u.outcomes],
+                "criteria": [{"number": c.number, "outcome": o.number, "state": c.state.value,
+                              "evidence": list(c.evidence_ids)}
+                             for o in u.outcomes for c in o.criteria],
+                "requirements": [{"key": r.key, "text": r.text, "ticked": r.ticked,
+                                  "evidence": list(r.evidence_ids)} for r in u.requirements],
+            } for u in self.units],
+        }
+
+
+def _counts_json(c: Counts) -> dict[str, int]:
+    return {"total": c.total, "unevidenced": c.unevidenced, "evidenced": c.evidenced,
+            "met": c.met}
+
+
+COVERAGE_SQL = text("""
+WITH enrolled AS (
+    SELECT en.unit_id, en.unit_version_id AS version_id, u.reference, v.title AS unit_title
+    FROM enrolment AS en
+    JOIN unit AS u ON u.id = en.unit_id
+    JOIN unit_version AS v ON v.id = en.unit_version_id
+    WHERE en.learner_id = :learner_id
+),
+crit AS (
+    SELECT c.id AS criterion_id, c.number, c.text, c.position, c.outcome_id,
+           lo.number AS outcome_number, lo.text AS outcome_text, lo.position AS outcome_position,
+           e.unit_id, e.version_id, e.reference, e.unit_title,
+           -- the current judgement: the latest row, one probe of ix_judgement_learner_criterion_id
+           (SELECT j.id FROM judgement AS j
+            WHERE j.learner_id = :learner_id AND j.criterion_id = c.id
+            ORDER BY j.id DESC LIMIT 1) AS judgement_id
+    FROM enrolled AS e
+    JOIN criterion AS c ON c.version_id = e.version_id
+    JOIN learning_outcome AS lo ON lo.id = c.outcome_id
+),
+evidence AS (
+    SELECT ec.criterion_id, count(*) AS n, group_concat(ei.id) AS ids
+    FROM evidence_item AS ei
+    JOIN evidence_criterion AS ec ON ec.evidence_id = ei.id
+    WHERE ei.learner_id = :learner_id AND ei.deleted = 0
+    GROUP BY ec.criterion_id
+),
+states AS (
+    SELECT crit.*, evidence.ids AS evidence_ids, latest.state AS judgement,
+           latest.decided_by, latest.decided_at,
+           CASE WHEN latest.state = 'met' THEN 'met'
+                WHEN evidence.n > 0 THEN 'evidenced'
+                ELSE 'unevidenced' END AS state
+    FROM crit
+    LEFT JOIN evidence ON evidence.criterion_id = crit.criterion_id
+    LEFT JOIN judgement AS latest ON latest.id = crit.judgement_id
+)
+SELECT states.*,
+       count(*) OVER o AS o_total,
+       count(*) FILTER (WHERE state = 'unevidenced') OVER o AS o_unevidenced,
+       count(*) FILTER (WHERE state = 'evidenced') OVER o AS o_evidenced,
+       count(*) FILTER (WHERE state = 'met') OVER o AS o_met,
+       count(*) OVER u AS u_total,
+       count(*) FILTER (WHERE state = 'unevidenced') OVER u AS u_unevidenced,
+       count(*) FILTER (WHERE state = 'evidenced') OVER u AS u_evidenced,
+       count(*) FILTER (WHERE state = 'met') OVER u AS u_met
+FROM states
+WINDOW o AS (PARTITION BY outcome_id), u AS (PARTITION BY unit_id)
+ORDER BY reference, outcome_position, position
+""")
+
+UNITS_SQL = text("""
+SELECT en.unit_id, en.unit_version_id AS version_id, u.reference, v.title
+FROM enrolment AS en
+JOIN unit AS u ON u.id = en.unit_id
+JOIN unit_version AS v ON v.id = en.unit_version_id
+WHERE en.learner_id = :learner_id
+ORDER BY u.reference
+""")
+
+REQUIREMENTS_SQL = text("""
+SELECT en.unit_id, r.id AS requirement_id, r.key, r.text, group_concat(ei.id) AS evidence_ids
+FROM enrolment AS en
+JOIN evidence_requirement AS r ON r.version_id = en.unit_version_id
+LEFT JOIN evidence_requirement_tick AS t
+       ON t.requirement_id = r.id AND t.learner_id = en.learner_id
+LEFT JOIN evidence_item AS ei ON ei.id = t.evidence_id AND ei.deleted = 0
+WHERE en.learner_id = :learner_id
+GROUP BY en.unit_id, r.id
+ORDER BY r.position, r.id
+""")
+
+
+def _ids(csv: str | None) -> tuple[int, ...]:
+    return tuple(sorted(int(x) for x in csv.split(","))) if csv else ()
+
+
+def _when(value: Any) -> datetime | None:
+    """Raw SQL returns the stored text; SQLModel keeps UTC without an offset."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
+    """Coverage of every unit the learner is enrolled on: per unit, per outcome, per criterion,
+    plus the unit's evidence requirements (ticked or not)."""
+    params = {"learner_id": learner_id}
+    with reading(db) as session:
+        learner = get_learner(session, learner_id)
+        unit_rows = session.execute(UNITS_SQL, params).all()
+        rows = session.execute(COVERAGE_SQL, params).all()
+        req_rows = session.execute(REQUIREMENTS_SQL, params).all()
+
+    # Assemble the tree from the flat, already ordered and counted rows.
+    outcomes: dict[int, list[OutcomeCoverage]] = {r.unit_id: [] for r in unit_rows}
+    unit_counts: dict[int, Counts] = {}
+    current: OutcomeCoverage | None = None
+    for r in rows:
+        if current is None or current.outcome_id != r.outcome_id:
+            current = OutcomeCoverage(r.outcome_id, r.outcome_number, r.outcome_text,
+                                      Counts(r.o_total, r.o_unevidenced, r.o_evidenced, r.o_met))
+            outcomes[r.unit_id].append(current)
+            unit_counts[r.unit_id] = Counts(r.u_total, r.u_unevidenced, r.u_evidenced, r.u_met)
+        current.criteria.append(CriterionCoverage(
+            r.criterion_id, r.number, r.text, CoverageState(r.state), _ids(r.evidence_ids),
+            r.judgement, r.decided_by, _when(r.decided_at)))
+    requirements: dict[int, list[RequirementCoverage]] = {r.unit_id: [] for r in unit_rows}
+    for r in req_rows:
+        requirements[r.unit_id].append(
+            RequirementCoverage(r.requirement_id, r.key, r.text, _ids(r.evidence_ids)))
+
+    units = [UnitCoverage(u.unit_id, u.reference, u.title, u.version_id,
+                          unit_counts.get(u.unit_id, Counts()), outcomes[u.unit_id],
+                          requirements[u.unit_id]) for u in unit_rows]
+    total = Counts(*(sum(getattr(u.counts, f) for u in units)
+                     for f in ("total", "unevidenced", "evidenced", "met")))
+    return LearnerCoverage(learner_id, learner.registration, total, units)
+
+
+PROGRESS_SQL = text("""
+WITH crit AS (
+    SELECT en.learner_id, c.id AS criterion_id
+    FROM enrolment AS en JOIN criterion AS c ON c.version_id = en.unit_version_id
+),
+evidenced AS (
+    SELECT DISTINCT ei.learner_id, ec.criterion_id
+    FROM evidence_item AS ei JOIN evidence_criterion AS ec ON ec.evidence_id = ei.id
+    WHERE ei.deleted = 0
+),
+latest AS (
+    SELECT learner_id, criterion_id, state FROM (
+        SELECT learner_id, criterion_id, state,
+               row_number() OVER (PARTITION BY learner_id, criterion_id ORDER BY id DESC) AS rn
+        FROM judgement
+    ) WHERE rn = 1
+)
+SELECT l.id AS learner_id,
+       count(crit.criterion_id) AS total,
+       count(*) FILTER (WHERE latest.state = 'met') AS met,
+       count(*) FILTER (WHERE latest.state IS NOT 'met'
+                        AND evidenced.criterion_id IS NOT NULL) AS evidenced
+FROM learner AS l
+LEFT JOIN crit ON crit.learner_id = l.id
+LEFT JOIN evidenced
+       ON evidenced.learner_id = l.id AND evidenced.criterion_id = crit.criterion_id
+LEFT JOIN latest ON latest.learner_id = l.id AND latest.criterion_id = crit.criterion_id
+GROUP BY l.id
+""")
+
+
+def learner_progress(db: Db) -> dict[int, Counts]:
+    """Counts for every learner at once (the learner list's percentages), by learner id."""
+    with reading(db) as session:
+        rows = session.execute(PROGRESS_SQL).all()
+    return {r.learner_id: Counts(r.total, r.total - r.met - r.evidenced, r.evidenced, r.met)
+            for r in rows}

@@ -1,0 +1,194 @@
+"""Learners (name, registration number, employer, line manager) and their enrolments on units.
+
+A learner is enrolled on a unit's latest specification version at the time of enrolment; evidence
+and judgements then refer to that version's criteria.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from assessor_app.evidence.coverage import Counts, learner_progress
+from assessor_app.evidence.db import Db, reading
+from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.errors import InvalidInput
+from assessor_app.evidence.limits import check_short
+from assessor_app.evidence.refs import (
+    get_learner,
+    latest_version,
+    learner_by_registration,
+    unit_by_reference,
+)
+from assessor_app.store import Store
+from assessor_app.store.models import Enrolment, Learner, Unit, UnitVersion
+
+LEARNER_FIELDS = {"name": "name", "registration": "registration number", "employer": "employer",
+                  "line_manager": "line manager's name",
+                  "line_manager_email": "line manager's email"}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_learner_field(field_name: str, value: Any) -> str:
+    if field_name not in LEARNER_FIELDS:
+        raise InvalidInput(f"{field_name!r} is not a learner detail.")
+    value = check_short(LEARNER_FIELDS[field_name], value).strip()
+    if field_name in ("name", "registration") and not value:
+        raise InvalidInput(f"The learner's {LEARNER_FIELDS[field_name]} cannot be empty.")
+    if field_name == "line_manager_email" and value and not _EMAIL.match(value):
+        raise InvalidInput("The line manager's email does not look like an email address "
+                           "(name@example.com).")
+    return value
+
+
+def _duplicate_registration(registration: str) -> InvalidInput:
+    return InvalidInput(f"Another learner already has registration number {registration!r}.")
+
+
+def add_learner(store: Store, name: str, registration: str, *, employer: str = "",
+                line_manager: str = "", line_manager_email: str = "") -> Learner:
+    fields = {k: _check_learner_field(k, v) for k, v in {
+        "name": name, "registration": registration, "employer": employer,
+        "line_manager": line_manager, "line_manager_email": line_manager_email}.items()}
+    try:
+        with store.session() as session:
+            learner = Learner(**fields)
+            session.add(learner)
+            session.flush()
+            return learner
+    except IntegrityError:
+        raise _duplicate_registration(fields["registration"]) from None
+
+
+@dataclass
+class LearnerFieldChange(Edit):
+    learner_id: int
+    field: str
+    old: str
+    new: str
+
+    @property
+    def description(self) -> str:
+        return f"Edit {LEARNER_FIELDS.get(self.field, self.field)}"
+
+    @property
+    def is_noop(self) -> bool:
+        return self.old == self.new
+
+    def apply(self, store: Store) -> None:
+        _set_learner_field(store, self.learner_id, self.field, self.new)
+
+    def revert(self, store: Store) -> None:
+        _set_learner_field(store, self.learner_id, self.field, self.old)
+
+    def merge(self, later: Edit) -> Edit | None:
+        if (isinstance(later, LearnerFieldChange) and later.learner_id == self.learner_id
+                and later.field == self.field):
+            return LearnerFieldChange(self.learner_id, self.field, self.old, later.new)
+        return None
+
+
+def _set_learner_field(store: Store, learner_id: int, field_name: str, value: str) -> str:
+    value = _check_learner_field(field_name, value)
+    try:
+        with store.session() as session:
+            learner = get_learner(session, learner_id)
+            old = getattr(learner, field_name)
+            if old != value:
+                setattr(learner, field_name, value)
+                session.add(learner)
+                session.flush()
+            return old
+    except IntegrityError:
+        raise _duplicate_registration(value) from None
+
+
+def set_learner_field(store: Store, learner_id: int, field_name: str,
+                      value: str) -> LearnerFieldChange:
+    """Autosave one learner detail (name, registration, employer, line_manager,
+    line_manager_email) and return the edit that undoes it."""
+    value = _check_learner_field(field_name, value)
+    old = _set_learner_field(store, learner_id, field_name, value)
+    return LearnerFieldChange(learner_id, field_name, old, value)
+
+
+def find_learner(db: Db, registration: str) -> Learner:
+    """The learner with this registration number (`NotFound` otherwise)."""
+    with reading(db) as session:
+        return learner_by_registration(session, registration)
+
+
+@dataclass(frozen=True)
+class LearnerSummary:
+    learner: Learner
+    counts: Counts  # criteria over all enrolled units
+
+    @property
+    def percent_met(self) -> int:
+        return round(100 * self.counts.met_fraction)
+
+
+def list_learners(db: Db, *, search: str = "") -> list[LearnerSummary]:
+    """All learners by name with their progress; `search` filters on name, registration or
+    employer (case-insensitive substring)."""
+    with reading(db) as session:
+        stmt = select(Learner).order_by(col(Learner.name), col(Learner.id))
+        if search.strip():
+            like = f"%{search.strip()}%"
+            stmt = stmt.where(col(Learner.name).ilike(like) | col(Learner.registration).ilike(like)
+                              | col(Learner.employer).ilike(like))
+        learners = session.exec(stmt).all()
+        progress = learner_progress(session)
+    return [LearnerSummary(lr, progress.get(lr.id or 0, Counts())) for lr in learners]
+
+
+@dataclass(frozen=True)
+class EnrolmentInfo:
+    enrolment_id: int
+    unit_id: int
+    unit_reference: str
+    unit_version_id: int
+    version_number: int
+    title: str
+    created: bool = False  # False when the learner was already enrolled
+
+
+def _info(session: Session, enrolment: Enrolment, created: bool) -> EnrolmentInfo:
+    unit = session.get(Unit, enrolment.unit_id)
+    version = session.get(UnitVersion, enrolment.unit_version_id)
+    assert unit is not None and version is not None and enrolment.id is not None
+    return EnrolmentInfo(enrolment.id, enrolment.unit_id, unit.reference, enrolment.unit_version_id,
+                         version.number, version.title, created)
+
+
+def enrol(store: Store, learner_id: int, unit_reference: str) -> EnrolmentInfo:
+    """Enrol the learner on the unit's latest version. Enrolling again changes nothing."""
+    with store.session() as session:
+        get_learner(session, learner_id)
+        unit = unit_by_reference(session, unit_reference)
+        existing = session.exec(
+            select(Enrolment).where(Enrolment.learner_id == learner_id)
+            .where(Enrolment.unit_id == unit.id)
+        ).first()
+        if existing is not None:
+            return _info(session, existing, created=False)
+        version = latest_version(session, unit)
+        assert unit.id is not None and version.id is not None
+        enrolment = Enrolment(learner_id=learner_id, unit_id=unit.id, unit_version_id=version.id)
+        session.add(enrolment)
+        session.flush()
+        return _info(session, enrolment, created=True)
+
+
+def list_enrolments(db: Db, learner_id: int) -> list[EnrolmentInfo]:
+    with reading(db) as session:
+        rows = session.exec(
+            select(Enrolment).join(Unit, col(Unit.id) == Enrolment.unit_id)
+            .where(Enrolment.learner_id == learner_id).order_by(col(Unit.reference))
+        ).all()
+        return [_info(session, e, created=False) for e in rows]

@@ -1,0 +1,471 @@
+"""Sign-off of one learner's unit: check, learner, line manager, assessor, last look, file.
+
+Nothing is written until "File". Each "Next" replays the sign-off so far through the sign-off
+core inside a transaction that is rolled back, so every rule (order, dates, trivial signatures,
+gaps without a reason) is the core's, its message is shown inline, and "Back" can change anything
+without leaving half-signed records behind. The last look renders and PAdES-signs the ERS from
+such a replay in the background; "File" replays it once more for real, files the PDF and queues
+it for the centre.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor_app.gui.messages import Banner, friendly_error
+from assessor_app.gui.pdf_preview import PdfPreview
+from assessor_app.gui.signoff_pages import (
+    AssessorPage,
+    BusyPage,
+    DonePage,
+    LearnerPage,
+    LineManagerPage,
+    Page,
+    ReviewPage,
+    SignerInput,
+    SignerPage,
+)
+from assessor_app.gui.workers import Job, run_in_background
+from assessor_app.signoff.content import build_ers_content, content_gaps
+from assessor_app.signoff.errors import ContentChangedError, SignOffError
+from assessor_app.signoff.service import add_signature, start_signoff
+from assessor_app.store import Store
+from assessor_app.store.models import SignOff
+
+log = logging.getLogger(__name__)
+
+
+# -- talking to the core (no Qt below this line until the dialog) ------------------------------
+
+
+@dataclass
+class SignOffPlan:
+    """Everything collected so far; replayed through the core on every step."""
+
+    learner_id: int
+    unit_version_id: int
+    partial_reason: str = ""
+    expected_hash: str = ""  # the content the signers saw; set when the check page is passed
+    signers: list[SignerInput] = field(default_factory=list)
+
+
+class _Rehearsal(Exception):
+    """Raised at the end of a replay so the store's session rolls everything back."""
+
+
+def apply_plan(session: Any, plan: SignOffPlan, today: date) -> SignOff:
+    """Start the sign-off and add each collected signature, in order, through the core."""
+    so = start_signoff(session, plan.learner_id, plan.unit_version_id,
+                       partial_reason=plan.partial_reason)
+    if plan.expected_hash and so.content_hash != plan.expected_hash:
+        raise ContentChangedError(
+            "The learner's record for this unit changed while this sign-off was open (a "
+            "judgement, evidence or requirement tick). Close this window and start the sign-off "
+            "again so everyone signs the current version.")
+    for s in plan.signers:
+        add_signature(session, so.id, s.role, printed_name=s.printed_name,  # type: ignore[arg-type]
+                      signed_on=s.signed_on, strokes_json=s.strokes_json,
+                      job_title=s.job_title, declaration_accepted=s.declaration_accepted,
+                      today=today)
+    return so
+
+
+def rehearse(store: Store, plan: SignOffPlan, today: date,
+             then: Callable[[Any, SignOff], Any] | None = None) -> Any:
+    """Replay the plan, call `then(session, signoff)` for a result, and roll everything back.
+    Raises the core's `SignOffError`s unchanged."""
+    result: Any = None
+    try:
+        with store.session() as session:
+            so = apply_plan(session, plan, today)
+            result = then(session, so) if then is not None else so.content_hash
+            raise _Rehearsal
+    except _Rehearsal:
+        pass
+    return result
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The last-look PDF, or why it could not be made."""
+
+    pdf: bytes = b""
+    needs_passphrase: str = ""  # a message asking for the signing key's passphrase
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Filed:
+    signoff_id: int
+    filename: str
+    queued: bool
+
+
+def _load_identity(store: Store, assessor_name: str, passphrase: str | None) -> Any:
+    from assessor_app.signoff.keys import load_or_create_identity
+
+    return load_or_create_identity(store, assessor_name, passphrase=passphrase)
+
+
+def prepare_signed_pdf(store: Store, plan: SignOffPlan, today: date, assessor_name: str,
+                       passphrase: str | None = None,
+                       progress: Callable[[int, str], None] | None = None) -> Prepared:
+    """Background job: replay the plan, render the ERS from it and PAdES-sign it (rolled back)."""
+    from assessor_app.ers import pdf_signing
+    from assessor_app.ers.layout import render_ers
+    from assessor_app.ers.view import view_for_signoff
+    from assessor_app.signoff.keys import KeyStoreError, PassphraseUnavailable, WrongPassphrase
+
+    say = progress or (lambda _p, _t: None)
+    say(10, "Checking the signatures…")
+    try:
+        identity = _load_identity(store, assessor_name, passphrase)
+    except (PassphraseUnavailable, WrongPassphrase) as exc:
+        return Prepared(needs_passphrase=str(exc))
+    except KeyStoreError as exc:
+        return Prepared(error=str(exc))
+    view, content_json = rehearse(store, plan, today,
+                                  lambda s, so: (view_for_signoff(s, so.id), so.content_json))
+    say(40, "Laying out the Evidence Record Sheet…")
+    pdf = render_ers(view)
+    say(75, "Signing the PDF…")
+    signed = pdf_signing.sign_ers_pdf(pdf, identity, content_hash=view.content_hash,
+                                      content_json=content_json)
+    say(100, "Ready for a last look.")
+    return Prepared(pdf=signed)
+
+
+def file_plan(store: Store, plan: SignOffPlan, today: date, assessor_name: str,
+              passphrase: str | None = None) -> Filed:
+    """Background job (write pool): record the sign-off for real, file its ERS and queue it.
+    The filed PDF is rendered again from the committed sign-off: the same content and the same
+    signatures as the last look, now with the sign-off's final number and completion time."""
+    from assessor_app.ers import filing
+    from assessor_app.sync import outbox
+
+    identity = _load_identity(store, assessor_name, passphrase)
+    with store.session() as session:
+        so = apply_plan(session, plan, today)
+    assert so.id is not None
+    doc = filing.file_ers(store, so.id, identity)
+    with store.session() as session:
+        outbox.enqueue(session, doc.id)  # type: ignore[arg-type]
+    return Filed(so.id, doc.filename, queued=True)
+
+
+# -- the dialog --------------------------------------------------------------------------------
+
+
+STEPS = ("Check", "Learner", "Line manager", "Assessor", "Last look")
+
+
+class SignOffDialog(QDialog):
+    """Modal sign-off for one learner × unit version. Emits `filed(signoff_id)` when done."""
+
+    filed = Signal(int)
+
+    def __init__(self, store: Store, learner_id: int, unit_version_id: int, *,
+                 assessor_name: str = "", today: date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.today = today or date.today()
+        self.assessor_name = assessor_name
+        self.plan = SignOffPlan(learner_id, unit_version_id)
+        self._passphrase: str | None = None
+        self._job: Job | None = None
+        self._filed: Filed | None = None
+        self.pdf_bytes = b""
+        self.discard_box: QMessageBox | None = None
+
+        with store.session() as session:
+            self.content = build_ers_content(session, learner_id, unit_version_id)
+        gaps = content_gaps(self.content)
+        unit = self.content["unit"]
+        self.setWindowTitle(f"Sign off {unit['reference']} — {self.content['learner']['name']}")
+        self.setModal(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.setFont(font)
+
+        self.steps = QLabel()
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setAccessibleName("Sign-off steps")
+        self.stack = QStackedWidget()
+        self.review = ReviewPage(self.content, gaps)
+        self.learner = LearnerPage(self.content, self.today)
+        self.line_manager = LineManagerPage(self.content, self.today)
+        self.assessor = AssessorPage(self.content, self.today, assessor_name)
+        self.busy = BusyPage()
+        self.preview_page = Page()
+        self.preview_page.title = "Last look"
+        self.preview_page.next_text = "File"
+        self.preview_page.focus_first = lambda: self.preview.view.setFocus()  # type: ignore[method-assign]
+        self.preview = PdfPreview(self.preview_page)
+        pv = QVBoxLayout(self.preview_page)
+        self.preview_hint = QLabel("Last look: scroll through the signed Evidence Record Sheet. "
+                                   "File it, or go Back to change something.")
+        self.preview_hint.setWordWrap(True)
+        pv.addWidget(self.preview_hint)
+        pv.addWidget(self.preview, 1)
+        self.done_page = DonePage()
+        for page in (self.review, self.learner, self.line_manager, self.assessor, self.busy,
+                     self.preview_page, self.done_page):
+            self.stack.addWidget(page)
+            page.changed.connect(self.banner_clear)
+
+        self.banner = Banner(self)
+        self.cancel_button = QPushButton("Cancel")
+        self.back_button = QPushButton("Back")
+        self.next_button = QPushButton("Next")
+        for b in (self.cancel_button, self.back_button, self.next_button):
+            b.setMinimumHeight(52)
+            b.setMinimumWidth(140)
+        self.next_button.setDefault(True)
+        big = QFont(self.next_button.font())
+        big.setBold(True)
+        self.next_button.setFont(big)
+        self.next_button.setMinimumWidth(260)
+        footer = QHBoxLayout()
+        footer.addWidget(self.cancel_button)
+        footer.addStretch(1)
+        footer.addWidget(self.back_button)
+        footer.addWidget(self.next_button)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.steps)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.banner)
+        lay.addLayout(footer)
+
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.preview.failed.connect(self.show_problem)
+        self.resize(1040, 720)
+        self.setMinimumSize(760, 560)
+        self._show(self.review)
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def current(self) -> Page:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def _show(self, page: Page) -> None:
+        self.banner_clear()
+        self.stack.setCurrentWidget(page)
+        index = {self.review: 0, self.learner: 1, self.line_manager: 2, self.assessor: 3}.get(
+            page, 4)
+        self.steps.setText(" &nbsp;›&nbsp; ".join(
+            f"<b><u>{i + 1}. {name}</u></b>" if i == index else f"{i + 1}. {name}"
+            for i, name in enumerate(STEPS)))
+        self.next_button.setText(page.next_text)
+        busy = page is self.busy
+        filed = page is self.done_page
+        self.next_button.setEnabled(not busy)
+        self.back_button.setVisible(not filed)
+        self.back_button.setEnabled(page is not self.review and not busy)
+        self.cancel_button.setVisible(not filed)
+        page.focus_first()
+
+    def go_back(self) -> None:
+        page = self.current()
+        order: list[Page] = [self.review, self.learner, self.line_manager, self.assessor]
+        if page is self.preview_page:
+            self.preview.clear()
+            self._show(self.assessor)
+        elif page in order and page is not self.review:
+            # The page we return to is open for changes again: un-record its signer (and anyone
+            # after) so the plan only holds signatures from pages already passed.
+            dest = order[order.index(page) - 1]
+            if isinstance(dest, SignerPage):
+                self._drop_signers_from(dest)
+            else:
+                self.plan.signers = []
+            self._show(dest)
+
+    def go_next(self) -> None:
+        page = self.current()
+        try:
+            if page is self.review:
+                self._pass_review()
+            elif isinstance(page, SignerPage):
+                self._pass_signer(page)
+            elif page is self.preview_page:
+                self._start_filing()
+            elif page is self.done_page:
+                self.accept()
+        except SignOffError as exc:
+            self.show_problem(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the user gets a sentence, the log the trace
+            log.exception("sign-off step failed")
+            self.show_problem(friendly_error(exc))
+
+    def _pass_review(self) -> None:
+        self.plan.partial_reason = self.review.partial_reason()
+        self.plan.expected_hash = ""
+        self.plan.signers = []
+        self.plan.expected_hash = rehearse(self.store, self.plan, self.today)
+        self._show(self.learner)
+
+    def _drop_signers_from(self, page: SignerPage) -> None:
+        roles = ["learner", "line_manager", "assessor"]
+        keep = roles[: roles.index(page.role)]
+        self.plan.signers = [s for s in self.plan.signers if s.role in keep]
+
+    def _pass_signer(self, page: SignerPage) -> None:
+        self._drop_signers_from(page)
+        entry = page.collect()
+        trial = SignOffPlan(**{**self.plan.__dict__, "signers": [*self.plan.signers, entry]})
+        if page is self.assessor:
+            self.plan = trial
+            self._start_prepare()
+            return
+        rehearse(self.store, trial, self.today)  # raises the core's message if anything is off
+        self.plan = trial
+        self._show(self.line_manager if page is self.learner else self.assessor)
+
+    # -- background steps ----------------------------------------------------------------------
+
+    def _start_prepare(self) -> None:
+        # The replay of the assessor's signature runs here too, so its rule errors come back
+        # before any rendering and are shown on the assessor's page.
+        rehearse(self.store, self.plan, self.today)
+        self._show(self.busy)
+        self.busy.message.setText("Creating the signed Evidence Record Sheet…")
+        self._job = run_in_background(
+            prepare_signed_pdf, self.store, self.plan, self.today, self.assessor.name.text(),
+            self._passphrase, on_done=self._prepared, on_error=self._background_failed,
+            on_progress=self.busy.set_progress)
+
+    def _prepared(self, result: Prepared) -> None:
+        self._job = None
+        if result.needs_passphrase:
+            self._show(self.assessor)
+            if self._ask_passphrase(result.needs_passphrase):
+                self._start_prepare()
+            return
+        if result.error:
+            self._background_failed(result.error)
+            return
+        self.pdf_bytes = result.pdf
+        self.preview.load_bytes(result.pdf)
+        self._show(self.preview_page)
+
+    def _ask_passphrase(self, why: str) -> bool:
+        text, ok = QInputDialog.getText(self, "Signing key passphrase", why,
+                                        QLineEdit.EchoMode.Password)
+        if ok and text:
+            self._passphrase = text
+            return True
+        self.show_problem("The ERS cannot be signed without the signing key's passphrase.")
+        return False
+
+    def _start_filing(self) -> None:
+        self._show(self.busy)
+        self.busy.message.setText("Filing the signed Evidence Record Sheet…")
+        self.busy.bar.setRange(0, 0)
+        self._job = run_in_background(
+            file_plan, self.store, self.plan, self.today, self.assessor.name.text(),
+            self._passphrase, on_done=self._was_filed, on_error=self._filing_failed, writes=True)
+
+    def _was_filed(self, result: Filed) -> None:
+        self._job = None
+        self._filed = result
+        self.done_page.show_filed(result.filename, result.queued)
+        self._show(self.done_page)
+        self.filed.emit(result.signoff_id)
+
+    def _background_failed(self, message: str) -> None:
+        self._job = None
+        self._show(self.assessor)
+        self.show_problem(message)
+
+    def _filing_failed(self, message: str) -> None:
+        self._job = None
+        self._show(self.preview_page)
+        self.show_problem(message)
+
+    # -- messages and leaving ------------------------------------------------------------------
+
+    def show_problem(self, message: str) -> None:
+        self.banner.show_message(message, "error")
+
+    def banner_clear(self) -> None:
+        if self.banner.isVisible():
+            self.banner.dismiss()
+
+    def problem_text(self) -> str:
+        return self.banner.text() if self.banner.isVisible() else ""
+
+    def _has_input(self) -> bool:
+        return self.current() is not self.review or bool(self.review.partial_reason())
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: ask before throwing away what was collected."""
+        if self._filed is not None or not self._has_input():
+            self._cancel_job()
+            super().reject()
+            return
+        if self.current() is self.busy and self._job is not None and self.plan.signers \
+                and self.busy.message.text().startswith("Filing"):
+            return  # filing is quick and must not be interrupted half-way
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard this sign-off?",
+                          "Discard this sign-off? Nothing has been filed yet; the signatures "
+                          "collected so far will be lost.", QMessageBox.StandardButton.NoButton,
+                          self)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep signing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.discard_box = box
+
+        def answered() -> None:
+            self.discard_box = None
+            if box.clickedButton() is discard:
+                self._cancel_job()
+                # Close after the box has finished its own click handling.
+                QTimer.singleShot(0, lambda: QDialog.reject(self))
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Return in a text box on a signer page should not skip past the signature.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                isinstance(self.current(), SignerPage) and self.current().signature.pad.is_empty():
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._filed is not None or not self._has_input():
+            self._cancel_job()
+            event.accept()
+            return
+        event.ignore()
+        self.reject()

@@ -1,0 +1,484 @@
+"""The visit screen: evidence list (left), editor with chips and attachments (middle), criteria
+picker (right). Everything typed or ticked is saved through the core at once and can be undone.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor_app.evidence.attachments import attach_file, remove_attachment
+from assessor_app.evidence.coverage import learner_coverage
+from assessor_app.evidence.edits import CompoundEdit, Edit
+from assessor_app.evidence.errors import EvidenceError
+from assessor_app.evidence.items import (
+    QA,
+    EvidenceDetail,
+    create_evidence,
+    delete_evidence,
+    get_evidence,
+    list_evidence,
+)
+from assessor_app.evidence.mapping import map_criterion, unmap_criterion
+from assessor_app.evidence.questioning import add_question, remove_question
+from assessor_app.evidence.refs import get_learner
+from assessor_app.evidence.visits import planned_criterion_ids, visit_summary
+from assessor_app.gui.evidence_editor import EvidenceEditor
+from assessor_app.gui.messages import Banner, friendly_error
+from assessor_app.gui.models.attachments_model import AttachmentsModel
+from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
+from assessor_app.gui.undo import push_edit
+from assessor_app.gui.widgets.attachments_view import AttachmentsView
+from assessor_app.gui.widgets.chips import Chip, ChipsView
+from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.workers import run_in_background
+from assessor_app.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def _attach_files(store: Store, evidence_id: int, paths: list[Path]) -> tuple[list[Edit], list[str]]:
+    """Runs on the write pool: copy each file into the store; collect refusals as sentences."""
+    edits: list[Edit] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            edits.append(attach_file(store, evidence_id, path))
+        except Exception as exc:  # noqa: BLE001 - every file gets its own plain message
+            problems.append(f"{path.name}: {friendly_error(exc)}")
+    return edits, problems
+
+
+class VisitScreen(QWidget):
+    back_requested = Signal()
+    coverage_changed = Signal(int)  # learner id
+    close_requested = Signal(int)  # visit id
+
+    def __init__(self, store: Store, undo_stack: QUndoStack, *, autosave_ms: int = 400,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("visitScreen")
+        self.store = store
+        self.undo_stack = undo_stack
+        self.learner_id: int | None = None
+        self.visit_id: int | None = None
+        self.detail: EvidenceDetail | None = None
+        self._loading = False
+
+        self.title = QLabel()
+        self.title.setObjectName("visitTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.banner = Banner()
+
+        # Left: the evidence recorded on this visit.
+        self.evidence_model = EvidenceListModel(self)
+        self.evidence_list = QListView()
+        self.evidence_list.setObjectName("evidenceList")
+        self.evidence_list.setAccessibleName("Evidence recorded on this visit")
+        self.evidence_list.setModel(self.evidence_model)
+        self.evidence_list.setWordWrap(False)
+        self.evidence_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.evidence_list.setSpacing(2)
+        self.evidence_list.setUniformItemSizes(True)
+        self.evidence_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.evidence_list.selectionModel().currentChanged.connect(self._on_current_evidence)
+        self.new_obs_button = QPushButton("Observation")
+        self.new_qa_button = QPushButton("Questioning")
+        self.new_wt_button = QPushButton("Witness")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel("<b>Evidence this visit</b>"))
+        ll.addWidget(self.evidence_list, 1)
+        ll.addWidget(QLabel("New:"))
+        nb = QHBoxLayout()
+        for b in (self.new_obs_button, self.new_qa_button, self.new_wt_button):
+            nb.addWidget(b)
+        ll.addLayout(nb)
+
+        # Middle: the editor, the chips of mapped criteria and the attachments.
+        self.editor = EvidenceEditor(store, self._push, self.show_error, autosave_ms)
+        self.editor.saved.connect(self._refresh_list)
+        self.chips = ChipsView()
+        self.chips.remove_requested.connect(lambda cid: self.set_mapped(cid, False))
+        self.attachments_model = AttachmentsModel(store, self)
+        self.attachments = AttachmentsView()
+        self.attachments.setModel(self.attachments_model)
+        self.attachments.files_added.connect(self.add_files)
+        self.attachments.remove_requested.connect(self.remove_attachment)
+        self.attach_button = QPushButton("Attach file…")
+        self.attach_button.clicked.connect(self.choose_files)
+        self.empty_hint = QLabel(
+            "Nothing selected. Start recording with <b>New observation</b> (Ctrl+Shift+O), "
+            "<b>New questioning</b> (Ctrl+Shift+Q) or <b>New witness testimony</b> "
+            "(Ctrl+Shift+W).")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        middle = QWidget()
+        ml = QVBoxLayout(middle)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.empty_hint)
+        ml.addWidget(self.editor, 1)
+        self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
+        ml.addWidget(self.chips_label)
+        ml.addWidget(self.chips)
+        ah = QHBoxLayout()
+        ah.addWidget(QLabel("<b>Attachments</b> — drop photos here"))
+        ah.addStretch(1)
+        ah.addWidget(self.attach_button)
+        ml.addLayout(ah)
+        ml.addWidget(self.attachments)
+        self.attachments.setMinimumHeight(self.attachments.gridSize().height() + 8)
+        self.attachments.setMaximumHeight(self.attachments.gridSize().height() + 12)
+
+        # Right: the criteria picker.
+        self.picker = CriteriaPicker()
+        self.picker.toggle_requested.connect(self.set_mapped)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.picker)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([260, 620, 380])
+        left.setMinimumWidth(200)
+        middle.setMinimumWidth(380)
+        self.picker.setMinimumWidth(260)
+
+        self.back_button = QPushButton("← Learner")
+        self.back_button.setToolTip("Back to the learner (Alt+Left)")
+        self.back_button.clicked.connect(self.back_requested)
+        self.close_button = QPushButton("Close visit…")
+        self.close_button.setToolTip("Feedback, action plan and criteria for next time "
+                                     "(Ctrl+Shift+F)")
+        self.close_button.clicked.connect(lambda: self.visit_id and
+                                          self.close_requested.emit(self.visit_id))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+        self.new_obs_button.clicked.connect(lambda: self.new_evidence("observation"))
+        self.new_qa_button.clicked.connect(lambda: self.new_evidence("questioning"))
+        self.new_wt_button.clicked.connect(lambda: self.new_evidence("witness"))
+        self.editor.add_question_button.clicked.connect(self.add_question)
+        self.editor.remove_question_button.clicked.connect(self.remove_question)
+        self.setTabOrder(self.evidence_list, self.editor.title)
+        self.setTabOrder(self.editor.text, self.chips)
+        self.setTabOrder(self.chips, self.attachments)
+        self.setTabOrder(self.attachments, self.attach_button)
+        self.setTabOrder(self.attach_button, self.picker.filter)
+        self.setTabOrder(self.picker.filter, self.picker.tree)
+        self._show_detail(None)
+
+    # -- opening -----------------------------------------------------------------------------
+    def open_visit(self, learner_id: int, visit_id: int) -> None:
+        self.flush()
+        self.learner_id, self.visit_id = learner_id, visit_id
+        self.detail = None
+        with self.store.session() as session:
+            learner = get_learner(session, learner_id)
+            summary = visit_summary(session, visit_id)
+            coverage = learner_coverage(session, learner_id)
+            planned = set(planned_criterion_ids(session, visit_id))
+        visit = summary.visit
+        place = f" · {visit.place}" if visit.place else ""
+        status = visit.status.replace("_", " ")
+        self.title.setText(f"<b>Visit</b> · {learner.name} · {visit.date:%d %b %Y}{place} "
+                           f"· <i>{status}</i>")
+        self.picker.set_units(coverage.units)
+        self.picker.set_planned(planned)
+        self.banner.dismiss()
+        self._reload_list(select_id=None)
+        if self.evidence_model.rowCount():
+            self.select_evidence(self.evidence_model.summaries()[-1].id)
+
+    def refresh_coverage(self) -> None:
+        if self.learner_id is None:
+            return
+        self.picker.set_states(learner_coverage(self.store, self.learner_id).units)
+        self.coverage_changed.emit(self.learner_id)
+
+    # -- evidence list -----------------------------------------------------------------------
+    def _reload_list(self, select_id: int | None) -> None:
+        assert self.learner_id is not None
+        self._loading = True
+        try:
+            self.evidence_model.set_summaries(
+                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
+        finally:
+            self._loading = False
+        target = select_id if select_id is not None else (self.detail.item.id if self.detail
+                                                          else None)
+        if target is not None and self.evidence_model.row_of(target) >= 0:
+            self.select_evidence(target, reload=select_id is not None)
+        elif self.evidence_model.rowCount():
+            self.select_evidence(self.evidence_model.summaries()[-1].id)
+        else:
+            self._show_detail(None)
+
+    def _refresh_list(self) -> None:
+        """A field was saved: redraw the list's first lines without moving the selection."""
+        current = self.detail.item.id if self.detail else None
+        self._loading = True
+        try:
+            self.evidence_model.set_summaries(
+                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
+            if current is not None:
+                row = self.evidence_model.row_of(current)
+                if row >= 0:
+                    self.evidence_list.selectionModel().setCurrentIndex(
+                        self.evidence_model.index(row),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._loading = False
+
+    def select_evidence(self, evidence_id: int, reload: bool = True) -> None:
+        row = self.evidence_model.row_of(evidence_id)
+        if row < 0:
+            return
+        index = self.evidence_model.index(row)
+        if self.evidence_list.currentIndex() == index and not reload and self.detail:
+            return
+        self._loading = True
+        try:
+            self.evidence_list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._loading = False
+        self.evidence_list.scrollTo(index)
+        self._load_item(evidence_id)
+
+    def _on_current_evidence(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        if self._loading or not current.isValid():
+            return
+        self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
+
+    def _load_item(self, evidence_id: int) -> None:
+        self.editor.flush()  # saves belong to the item they were typed into
+        try:
+            detail = get_evidence(self.store, evidence_id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._show_detail(detail)
+
+    def _show_detail(self, detail: EvidenceDetail | None) -> None:
+        self.detail = detail
+        self.editor.show_item(detail)
+        self.editor.setVisible(detail is not None)
+        self.empty_hint.setVisible(detail is None)
+        for w in (self.chips, self.chips_label, self.attachments, self.attach_button):
+            w.setEnabled(detail is not None)
+        self._show_mapping()
+        self.attachments_model.load(detail.item.id if detail else None)
+        self.picker.set_enabled_for_mapping(detail is not None)
+
+    def _show_mapping(self) -> None:
+        detail = self.detail
+        mapped = detail.criteria if detail else []
+        self.chips.set_chips([
+            Chip(m.criterion_id, m.label.replace(":", " "), f"{m.label}\n{m.text}")
+            for m in mapped])
+        self.picker.set_checked({m.criterion_id for m in mapped})
+
+    def _reload_detail(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            self.detail = get_evidence(self.store, self.detail.item.id)
+        except EvidenceError:
+            self.detail = None
+            self._reload_list(select_id=None)
+            return
+        self.editor.reload_fields(self.detail)
+        self._show_mapping()
+        self.attachments_model.reload()
+
+    # -- commands ----------------------------------------------------------------------------
+    def _push(self, edit: Edit) -> None:
+        push_edit(self.undo_stack, self.store, edit, self.after_undo_or_redo, self.show_error)
+
+    def show_error(self, error: BaseException | str) -> None:
+        self.banner.show_error(error)
+
+    def new_evidence(self, kind: str) -> int | None:
+        if self.learner_id is None or self.visit_id is None:
+            return None
+        self.flush()
+        start = datetime.now().strftime("%H:%M") if kind == "observation" else None
+        questions = [QA("")] if kind == "questioning" else []
+        try:
+            edit = create_evidence(self.store, self.learner_id, kind, visit_id=self.visit_id,
+                                   start_time=start, questions=questions)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return None
+        self._push(edit)
+        self._reload_list(select_id=edit.evidence_id)
+        self.editor.focus_main_field()
+        return edit.evidence_id
+
+    def delete_current(self) -> None:
+        if self.detail is None:
+            return
+        self.flush()
+        try:
+            edit = delete_evidence(self.store, self.detail.item.id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._push(edit)
+        self.detail = None
+        self._reload_list(select_id=None)
+        self.refresh_coverage()
+        self.banner.show_message("Evidence deleted. Undo (Ctrl+Z) brings it back.", "info", 6000)
+
+    def set_mapped(self, criterion_id: int, mapped: bool) -> None:
+        if self.detail is None:
+            self.show_error("Select or start a piece of evidence first, then tick its criteria.")
+            return
+        self.editor.flush()
+        fn = map_criterion if mapped else unmap_criterion
+        try:
+            edit = fn(self.store, self.detail.item.id, criterion_id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            self._show_mapping()
+            return
+        self._push(edit)
+        self._reload_detail()
+        self._refresh_list()
+        self.refresh_coverage()
+
+    def add_question(self) -> None:
+        if self.detail is None or self.detail.item.kind != "questioning":
+            self.show_error("Questions belong to a questioning session: start one with "
+                            "New questioning (Ctrl+Shift+Q).")
+            return
+        self.editor.flush()
+        try:
+            edit = add_question(self.store, self.detail.item.id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._push(edit)
+        self.editor.qa_model.reload()
+        self.editor.qa_table.edit_cell(self.editor.qa_model.row_of(edit.row_id), 1)
+
+    def remove_question(self) -> None:
+        index = self.editor.qa_table.currentIndex()
+        row_id = self.editor.qa_model.row_id(index.row()) if index.isValid() else None
+        if row_id is None:
+            return
+        try:
+            edit = remove_question(self.store, row_id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._push(edit)
+        self.editor.qa_model.reload()
+
+    def choose_files(self) -> None:
+        if self.detail is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Attach files to this evidence", "",
+            "Photos and documents (*.png *.jpg *.jpeg *.heic *.gif *.pdf *.doc *.docx *.txt);;"
+            "All files (*)")
+        if paths:
+            self.add_files([Path(p) for p in paths])
+
+    def add_files(self, paths: list[Path]) -> None:
+        """Drop and the file dialog both land here; copying runs on the write pool."""
+        if self.detail is None:
+            self.show_error("Select or start a piece of evidence first, then attach files to it.")
+            return
+        evidence_id = self.detail.item.id
+        self.banner.show_message(f"Attaching {len(paths)} file(s)…", "info")
+
+        def done(result: tuple[list[Edit], list[str]]) -> None:
+            edits, problems = result
+            if len(edits) == 1:
+                self._push(edits[0])
+            elif edits:
+                self._push(CompoundEdit("Attach files", edits))
+            if self.detail is not None and self.detail.item.id == evidence_id:
+                self._reload_detail()
+            self._refresh_list()
+            if problems:
+                self.show_error("Not attached — " + " ".join(problems))
+            else:
+                self.banner.dismiss()
+
+        run_in_background(_attach_files, self.store, evidence_id, list(paths), on_done=done,
+                          on_error=self.show_error, writes=True)
+
+    def remove_attachment(self, attachment_id: int) -> None:
+        try:
+            edit = remove_attachment(self.store, attachment_id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._push(edit)
+        self._reload_detail()
+        self._refresh_list()
+
+    def after_undo_or_redo(self, edit: Edit) -> None:
+        """Show what an undo/redo changed: go to the item it touched, reload, recount."""
+        if self.learner_id is None:
+            return
+        target = getattr(edit, "evidence_id", None)
+        if isinstance(edit, CompoundEdit) and edit.edits:
+            target = getattr(edit.edits[0], "evidence_id", None)
+        self._loading = True
+        try:
+            self.evidence_model.set_summaries(
+                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
+        finally:
+            self._loading = False
+        if target is not None and self.evidence_model.row_of(target) >= 0 and (
+                self.detail is None or self.detail.item.id != target):
+            self.select_evidence(target)
+        elif self.detail is not None and self.evidence_model.row_of(self.detail.item.id) >= 0:
+            self.select_evidence(self.detail.item.id, reload=False)
+            self._reload_detail()
+        else:
+            self.detail = None
+            self._reload_list(select_id=None)
+        self.refresh_coverage()
+
+    def flush(self) -> None:
+        self.editor.flush()
+
+    # -- keyboard helpers used by the window's actions ------------------------------------------
+    def focus_list(self) -> None:
+        self.evidence_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_editor(self) -> None:
+        self.editor.focus_main_field()
+
+    def focus_picker(self) -> None:
+        self.picker.focus_filter()

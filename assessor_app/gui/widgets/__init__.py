@@ -1,0 +1,1 @@
+"""Reusable widgets (criteria picker, chips, attachments, Q/A table, signature pad)."""

@@ -1,0 +1,312 @@
+"""The canonical content of one learner's unit: what an ERS shows and what signatures bind to.
+
+`build_ers_content(session, learner_id, unit_version_id)` returns plain JSON data (schema
+`ers-content/1`, shape below); `content_hash()` of it is what every signature signs. It holds
+no timestamps of its own, so building it twice from the same records gives the same hash.
+
+Shape (all dates ISO `YYYY-MM-DD`)::
+
+    schema, centre{name}, learner{name, registration, employer, line_manager},
+    unit{reference, title, level, credit, glh, version, version_hash,
+         publications[{awarding_body, unit_number}]},
+    outcomes[{number, text, criteria[{number, text, judgement, met_on, evidence[ref]}]}],
+    requirements[{key, text, ticked, evidence[ref]}],
+    evidence[{id, ref, kind, date, title, revision, text, start_time, end_time,
+              witness{name, role, relationship, contact}, qa[{question, answer, satisfied}],
+              attachments[{filename, sha256}]}],
+    declarations{learner, line_manager, assessor},
+    partial: null | {reason, unmet_criteria[number], unticked_requirements[key]}
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from assessor_app.evidence.items import evidence_ref
+from assessor_app.store.models import (
+    Attachment,
+    Criterion,
+    Enrolment,
+    EvidenceCriterion,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceRequirement,
+    EvidenceRequirementTick,
+    Judgement,
+    JudgementState,
+    Learner,
+    LearningOutcome,
+    Publication,
+    QuestionAnswer,
+    Setting,
+    Unit,
+    UnitVersion,
+)
+
+SCHEMA = "ers-content/1"
+DEFAULT_CENTRE_NAME = "Assessment centre (name not set)"
+
+KIND_LABEL = {
+    "observation": "Observation",
+    "questioning": "Questioning",
+    "witness": "Witness testimony",
+    "product": "Product evidence",
+    "discussion": "Professional discussion",
+    "statement": "Learner statement",
+}
+
+DECLARATIONS = {
+    "learner": "I declare that the evidence recorded on this sheet is my own work.",
+    "line_manager": "I confirm my involvement in this assessment and that the evidence recorded "
+                    "reflects the learner's performance at work.",
+    "assessor": "I confirm that the evidence recorded is valid, authentic, current and sufficient "
+                "for the criteria marked as met.",
+}
+
+
+class ContentNotFound(LookupError):
+    """The learner, unit or unit version does not exist (message is user-facing)."""
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What stands between this content and a completion claim."""
+
+    unmet_criteria: list[str] = field(default_factory=list)
+    unticked_requirements: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unmet_criteria and not self.unticked_requirements
+
+
+def centre_name(session: Session) -> str:
+    row = session.get(Setting, "centre_name")
+    return row.value.strip() if row and row.value.strip() else DEFAULT_CENTRE_NAME
+
+
+def evidence_references(session: Session, learner_id: int) -> dict[int, str]:
+    """`{evidence_id: "OBS-3"}` for all the learner's evidence: kind prefix + the item's number
+    among the learner's items of that kind in creation order (the evidence area's rule, so the
+    ERS shows the references the assessor sees on screen). Deleted items keep their number, so a
+    reference printed on a signed ERS never shifts to a different item."""
+    rows = session.exec(
+        select(EvidenceItem.id, EvidenceItem.kind)
+        .where(EvidenceItem.learner_id == learner_id)
+        .order_by(col(EvidenceItem.id))
+    ).all()
+    counters: dict[str, int] = defaultdict(int)
+    refs: dict[int, str] = {}
+    for ev_id, kind in rows:
+        counters[kind] += 1
+        refs[ev_id] = evidence_ref(kind, counters[kind])  # type: ignore[index]
+    return refs
+
+
+def resolve_unit_version(session: Session, learner_id: int, unit_id: int) -> UnitVersion:
+    """The version the learner is enrolled on, else the unit's newest version."""
+    enrol = session.exec(
+        select(Enrolment).where(Enrolment.learner_id == learner_id, Enrolment.unit_id == unit_id)
+    ).first()
+    if enrol is not None:
+        uv = session.get(UnitVersion, enrol.unit_version_id)
+        if uv is not None:
+            return uv
+    uv = session.exec(
+        select(UnitVersion).where(UnitVersion.unit_id == unit_id)
+        .order_by(col(UnitVersion.number).desc())
+    ).first()
+    if uv is None:
+        raise ContentNotFound("That unit has no imported specification yet.")
+    return uv
+
+
+def find_learner_unit(session: Session, registration: str,
+                      unit_reference: str) -> tuple[Learner, UnitVersion]:
+    """Look up by learner registration number and unit reference (e.g. "H/601/1232")."""
+    learner = session.exec(select(Learner).where(Learner.registration == registration)).first()
+    if learner is None:
+        raise ContentNotFound(f"No learner with registration number {registration!r}.")
+    unit = session.exec(select(Unit).where(Unit.reference == unit_reference)).first()
+    if unit is None:
+        raise ContentNotFound(f"No unit with reference {unit_reference!r}.")
+    assert learner.id is not None and unit.id is not None
+    return learner, resolve_unit_version(session, learner.id, unit.id)
+
+
+def _local_date(dt: datetime) -> str:
+    # judgements are stored in UTC; the date printed is the assessor's local calendar date
+    return dt.astimezone().date().isoformat()
+
+
+def _current_judgements(session: Session, learner_id: int,
+                        criterion_ids: list[int]) -> dict[int, Judgement]:
+    rows = session.exec(
+        select(Judgement)
+        .where(Judgement.learner_id == learner_id, col(Judgement.criterion_id).in_(criterion_ids))
+        .order_by(col(Judgement.id))
+    ).all()
+    current: dict[int, Judgement] = {}
+    for j in rows:  # append-only: the highest id is the current decision (as in coverage.py)
+        current[j.criterion_id] = j
+    return current
+
+
+def _evidence_entry(item: EvidenceItem, ref: str, qa: list[QuestionAnswer],
+                    attachments: list[Attachment]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": item.id,
+        "ref": ref,
+        "kind": item.kind,
+        "date": item.date.isoformat(),
+        "title": item.title,
+        "revision": item.revision,
+        "text": item.text,
+        "start_time": item.start_time,
+        "end_time": item.end_time,
+        "witness": None,
+        "qa": [{"question": q.question, "answer": q.answer, "satisfied": q.satisfied}
+               for q in sorted(qa, key=lambda q: q.position)],
+        "attachments": [{"filename": a.filename, "sha256": a.sha256}
+                        for a in sorted(attachments, key=lambda a: (a.filename, a.sha256))],
+    }
+    if item.witness_name or item.kind == EvidenceKind.WITNESS.value:
+        entry["witness"] = {"name": item.witness_name, "role": item.witness_role,
+                            "relationship": item.witness_relationship,
+                            "contact": item.witness_contact}
+    return entry
+
+
+def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *,
+                      partial_reason: str = "") -> dict[str, Any]:
+    """Gather the canonical content from the database. `partial_reason` is recorded (with the
+    computed gaps) only when the unit has gaps; a complete unit never carries a partial block."""
+    learner = session.get(Learner, learner_id)
+    uv = session.get(UnitVersion, unit_version_id)
+    if learner is None or uv is None:
+        raise ContentNotFound("The learner or unit version no longer exists.")
+    unit = session.get(Unit, uv.unit_id)
+    assert unit is not None
+    pubs = session.exec(select(Publication).where(Publication.unit_id == uv.unit_id)
+                        .order_by(col(Publication.awarding_body))).all()
+    outcomes = session.exec(select(LearningOutcome).where(LearningOutcome.version_id == uv.id)
+                            .order_by(col(LearningOutcome.position))).all()
+    criteria = session.exec(select(Criterion).where(Criterion.version_id == uv.id)
+                            .order_by(col(Criterion.position))).all()
+    crit_ids = [c.id for c in criteria if c.id is not None]
+    refs = evidence_references(session, learner_id)
+
+    mapped = session.exec(
+        select(EvidenceCriterion.criterion_id, EvidenceItem)
+        .join(EvidenceItem, col(EvidenceItem.id) == EvidenceCriterion.evidence_id)
+        .where(col(EvidenceCriterion.criterion_id).in_(crit_ids),
+               EvidenceItem.learner_id == learner_id, col(EvidenceItem.deleted).is_(False))
+    ).all()
+    by_criterion: dict[int, list[EvidenceItem]] = defaultdict(list)
+    items: dict[int, EvidenceItem] = {}
+    for crit_id, item in mapped:
+        by_criterion[crit_id].append(item)
+        items[item.id] = item  # type: ignore[index]
+
+    requirements = session.exec(
+        select(EvidenceRequirement).where(EvidenceRequirement.version_id == uv.id)
+        .order_by(col(EvidenceRequirement.position))).all()
+    req_ids = [r.id for r in requirements]
+    ticks = session.exec(
+        select(EvidenceRequirementTick.requirement_id, EvidenceItem)
+        .join(EvidenceItem, col(EvidenceItem.id) == EvidenceRequirementTick.evidence_id)
+        .where(EvidenceRequirementTick.learner_id == learner_id,
+               col(EvidenceRequirementTick.requirement_id).in_(req_ids),
+               col(EvidenceItem.deleted).is_(False))
+    ).all()
+    by_requirement: dict[int, list[EvidenceItem]] = defaultdict(list)
+    for req_id, item in ticks:
+        by_requirement[req_id].append(item)
+        items[item.id] = item  # type: ignore[index]
+
+    judgements = _current_judgements(session, learner_id, crit_ids)
+
+    def sorted_refs(evs: list[EvidenceItem]) -> list[str]:
+        uniq = {e.id: e for e in evs}.values()
+        return [refs[e.id] for e in sorted(uniq, key=lambda e: (e.date, e.id))]  # type: ignore[index]
+
+    out_rows = []
+    unmet: list[str] = []
+    for o in outcomes:
+        crit_rows = []
+        for c in (c for c in criteria if c.outcome_id == o.id):
+            j = judgements.get(c.id)  # type: ignore[arg-type]
+            state = j.state if j else "none"
+            met = state == JudgementState.MET.value
+            if not met:
+                unmet.append(c.number)
+            crit_rows.append({
+                "number": c.number, "text": c.text, "judgement": state,
+                "met_on": _local_date(j.decided_at) if (j and met) else None,
+                "evidence": sorted_refs(by_criterion.get(c.id, [])),  # type: ignore[arg-type]
+            })
+        out_rows.append({"number": o.number, "text": o.text, "criteria": crit_rows})
+
+    req_rows = []
+    unticked: list[str] = []
+    for r in requirements:
+        evs = by_requirement.get(r.id, [])  # type: ignore[arg-type]
+        if not evs:
+            unticked.append(r.key)
+        req_rows.append({"key": r.key, "text": r.text, "ticked": bool(evs),
+                         "evidence": sorted_refs(evs)})
+
+    ev_ids = list(items)
+    qa_rows = session.exec(select(QuestionAnswer)
+                           .where(col(QuestionAnswer.evidence_id).in_(ev_ids))).all()
+    att_rows = session.exec(select(Attachment).where(col(Attachment.evidence_id).in_(ev_ids))).all()
+    qa_by: dict[int, list[QuestionAnswer]] = defaultdict(list)
+    att_by: dict[int, list[Attachment]] = defaultdict(list)
+    for q in qa_rows:
+        qa_by[q.evidence_id].append(q)
+    for a in att_rows:
+        att_by[a.evidence_id].append(a)
+    evidence = [
+        _evidence_entry(item, refs[eid], qa_by[eid], att_by[eid])
+        for eid, item in sorted(items.items(), key=lambda kv: (kv[1].date, kv[0]))
+    ]
+
+    gaps = Gaps(unmet, unticked)
+    partial = None
+    if not gaps.complete and partial_reason.strip():
+        partial = {"reason": partial_reason.strip(), "unmet_criteria": unmet,
+                   "unticked_requirements": unticked}
+    return {
+        "schema": SCHEMA,
+        "centre": {"name": centre_name(session)},
+        "learner": {"name": learner.name, "registration": learner.registration,
+                    "employer": learner.employer, "line_manager": learner.line_manager},
+        "unit": {"reference": unit.reference, "title": uv.title, "level": uv.level,
+                 "credit": uv.credit_value, "glh": uv.glh, "version": uv.number,
+                 "version_hash": uv.content_hash,
+                 "publications": [{"awarding_body": p.awarding_body,
+                                   "unit_number": p.unit_number} for p in pubs]},
+        "outcomes": out_rows,
+        "requirements": req_rows,
+        "evidence": evidence,
+        "declarations": dict(DECLARATIONS),
+        "partial": partial,
+    }
+
+
+def content_gaps(content: dict[str, Any]) -> Gaps:
+    """Recompute the gaps from content (works on stored snapshots too)."""
+    unmet = [c["number"] for o in content["outcomes"] for c in o["criteria"]
+             if c["judgement"] != JudgementState.MET.value]
+    unticked = [r["key"] for r in content["requirements"] if not r["ticked"]]
+    return Gaps(unmet, unticked)
+
+
+def covered_evidence(content: dict[str, Any]) -> list[tuple[int, int]]:
+    """`(evidence_id, revision)` pairs the content covers; written to `signoff_evidence`."""
+    return [(e["id"], e["revision"]) for e in content["evidence"]]

@@ -1,0 +1,108 @@
+"""The sign-off rules as small pure functions, each raising a `SignOffRuleError` in plain English.
+
+- Order: learner (declaration + signature), then line manager, then assessor.
+- OCR (seed 004, Retail assessment principles 4.2.1): the line manager signs and dates each unit
+  ERS on or before the assessor's date. No date may be in the future.
+- The assessor cannot claim completion while a criterion is not met or an evidence requirement is
+  unticked; a recorded reason turns the sign-off into a partial ERS instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from assessor_app.signoff.content import Gaps
+from assessor_app.signoff.errors import (
+    IncompleteUnitError,
+    SignatureDateError,
+    SignatureOrderError,
+    TrivialSignatureError,
+)
+from assessor_app.signoff.strokes import SignatureStrokes, parse_strokes
+
+ROLES: tuple[str, ...] = ("learner", "line_manager", "assessor")
+ROLE_LABEL = {"learner": "Learner", "line_manager": "Line manager", "assessor": "Assessor"}
+
+
+def human_date(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def next_role(signed_roles: Sequence[str]) -> str | None:
+    """The role that signs next, or None when all three have signed."""
+    for role in ROLES:
+        if role not in signed_roles:
+            return role
+    return None
+
+
+def check_order(signed_roles: Sequence[str], role: str) -> None:
+    if role not in ROLES:
+        raise SignatureOrderError(f"Unknown signer role {role!r}.")
+    if role in signed_roles:
+        raise SignatureOrderError(f"The {ROLE_LABEL[role].lower()} has already signed this "
+                                  "sign-off.")
+    expected = next_role(signed_roles)
+    if role != expected:
+        assert expected is not None
+        raise SignatureOrderError(
+            f"The {ROLE_LABEL[expected].lower()} must sign before the "
+            f"{ROLE_LABEL[role].lower()}. The order is learner, line manager, then assessor.")
+
+
+def check_not_future(signed_on: date, today: date, role: str) -> None:
+    if signed_on > today:
+        raise SignatureDateError(
+            f"The {ROLE_LABEL[role].lower()}'s date ({human_date(signed_on)}) is in the future. "
+            f"Use today's date ({human_date(today)}) or an earlier one.")
+
+
+def check_line_manager_before_assessor(line_manager_date: date, assessor_date: date) -> None:
+    if line_manager_date > assessor_date:
+        raise SignatureDateError(
+            f"The line manager dated their signature {human_date(line_manager_date)}, after your "
+            f"date of {human_date(assessor_date)}. The awarding body requires the line manager "
+            "to sign on or before the assessor. Date your signature "
+            f"{human_date(line_manager_date)} or later.")
+
+
+def check_not_before_evidence(assessor_date: date, latest_evidence: date | None) -> None:
+    if latest_evidence is not None and assessor_date < latest_evidence:
+        raise SignatureDateError(
+            f"Your date ({human_date(assessor_date)}) is before the latest evidence on this "
+            f"record ({human_date(latest_evidence)}). Date your signature on or after it.")
+
+
+def check_completion(gaps: Gaps, partial_reason: str) -> None:
+    """Refuse a completion claim with gaps unless the assessor recorded why (partial ERS)."""
+    if gaps.complete or partial_reason.strip():
+        return
+    parts = []
+    if gaps.unmet_criteria:
+        parts.append("criteria not yet met: " + ", ".join(gaps.unmet_criteria))
+    if gaps.unticked_requirements:
+        parts.append("evidence requirements not ticked: "
+                     + ", ".join(gaps.unticked_requirements))
+    raise IncompleteUnitError(
+        "This unit is not complete (" + "; ".join(parts) + "). Record a reason to sign it off "
+        "as a partial ERS, which is marked as not a completion claim, or finish the evidence "
+        "first.", list(gaps.unmet_criteria), list(gaps.unticked_requirements))
+
+
+def check_printed_name(printed_name: str, role: str) -> None:
+    if not printed_name.strip():
+        raise SignatureOrderError(f"Enter the {ROLE_LABEL[role].lower()}'s name in capitals "
+                                  "before signing.")
+
+
+def check_strokes(strokes_json: str) -> SignatureStrokes:
+    """Parse the drawn signature and refuse an empty or trivially short one."""
+    try:
+        strokes = parse_strokes(strokes_json)
+    except ValueError as exc:
+        raise TrivialSignatureError(f"The signature could not be read: {exc}") from exc
+    if strokes.is_trivial():
+        raise TrivialSignatureError("The signature is empty or too short. Please sign with "
+                                    "your usual signature across the box.")
+    return strokes

@@ -1,0 +1,14 @@
+"""Errors the spec pipeline reports to the user: always naming the file and, when known, the line."""
+
+from __future__ import annotations
+
+
+class SpecError(Exception):
+    """A source or structured file that cannot be used; `str()` reads `file:line: message`."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")

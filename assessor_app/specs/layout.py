@@ -1,0 +1,451 @@
+"""The learning-outcomes table: outcomes, their criteria, and the range/guidance columns beside them.
+
+PDF extraction flattens the table column by column, cell by cell, and page by page, so a side
+column (teaching content, additional guidance) arrives interleaved with the criteria. The parser
+is a state machine over lines that decides, for each line, which cell it continues:
+
+* numbers only count when consistent: an outcome must be the next outcome number, a criterion
+  must be `<current outcome>.<n>` (number before or after its text, or alone on its line);
+  anything else is prose (so "7.1.2" or "section 4.2.1" never become criteria);
+* bullets, headings ending in ":" and capitalised paragraphs after a finished criterion start a
+  note (range / teaching content / additional guidance) under the current outcome;
+* a page break inside a criterion shows up as: criterion start, the side column of that page,
+  then the criterion's continuation at the top of the next page (a line indented one space in
+  documents whose bullets survive as glyphs). The side-column text that was cut is resumed at
+  the next whitespace-only cell boundary. When the page-start signal is missing, a side-column
+  line ending in a dangling hyphen marks the cut instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assessor_app.specs.errors import SpecError
+from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
+from assessor_app.specs.text_cleanup import (
+    SourceLine,
+    join_lines,
+    looks_unfinished,
+    starts_capitalised_word,
+)
+
+TABLE_HEADER_RE = re.compile(r"^learning outcomes?\b.*\bassessment criteria\b(.*)$", re.I)
+MARKER_RE = re.compile(
+    r"^(?:the\s+)?learners?\s+(?:will|can)(?:\s+be\s+able\s+to)?\s*:?$"
+    r"|^(?:assessment\s+criteria|learning\s+outcomes?)\s*:?$",
+    re.I,
+)
+NOTE_HEADING_RE = re.compile(
+    r"^(range|teaching\s+content|additional\s+guidance|guidance|amplification|unit\s+amplification"
+    r"|exemplification|indicative\s+content|range\s+statements?)\s*:?$",
+    re.I,
+)
+OUTCOME_RE = re.compile(
+    r"^(?i:(?:learning\s+)?outcome\s+)?(\d{1,2})(?:[.):])?\s+([A-Z\"“‘(].*)$"
+)
+OUTCOME_PREFIX_RE = re.compile(r"^(?:learning\s+)?outcome\s+\d", re.I)
+LONE_INT_RE = re.compile(r"^(\d{1,2})\.?$")
+CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?![.\d])\.?\s*(.*)$")
+CRIT_TRAIL_RE = re.compile(r"^(.*[A-Za-z\"”’)].*?)\s+(\d{1,2})\.(\d{1,2})\.?$")
+SINGLE_LEVEL_CRIT_RE = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
+LOOKAHEAD_LINES = 12
+
+
+def side_kind_from_header(rest: str) -> str | None:
+    rest = rest.lower()
+    if "teaching" in rest or "content" in rest:
+        return "teaching_content"
+    if "range" in rest:
+        return "range"
+    if rest.strip():
+        return "additional_guidance"
+    return None
+
+
+def note_kind_from_heading(heading: str) -> str:
+    h = heading.lower()
+    if h.startswith("range"):
+        return "range"
+    if "content" in h:
+        return "teaching_content"
+    return "additional_guidance"
+
+
+@dataclass
+class _Crit:
+    major: int
+    minor: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.parts)
+
+
+@dataclass
+class _Note:
+    kind: str
+    heading: list[str] = field(default_factory=list)
+    heading_open: bool = False
+    body: list[str] = field(default_factory=list)
+    items: list[list[str]] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (self.heading or self.body or self.items)
+
+    def last_parts(self) -> list[str]:
+        if self.items:
+            return self.items[-1]
+        return self.body if self.body else self.heading
+
+    def add_text(self, text: str) -> None:
+        if self.items:
+            self.items[-1].append(text)
+        else:
+            self.body.append(text)
+
+
+@dataclass
+class _Outcome:
+    number: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+    criteria: list[_Crit] = field(default_factory=list)
+    notes: list[_Note] = field(default_factory=list)
+    single_level: bool = False  # "Outcome 1 …" layout whose criteria read "1.", "2.", …
+
+
+class OutcomeTableParser:
+    """Feed it the lines of the outcomes part of a unit text; `result()` gives the outcomes."""
+
+    def __init__(self, source: str, glyph_bullets: bool, unit_number: str | None = None,
+                 title: str | None = None) -> None:
+        self.source = source
+        self.glyph_bullets = glyph_bullets  # bullets survived as glyphs: indentation = page start
+        # City & Guilds repeat "Unit 238 <title>" at the top of pages; it may wrap differently.
+        self.running_header = (re.compile(rf"^Unit\s+{re.escape(unit_number)}\b")
+                               if unit_number else None)
+        self.title = " ".join((title or "").lower().split())
+        self.in_running_header = False
+        self.outcomes: list[_Outcome] = []
+        self.current: _Outcome | None = None
+        self.target: str | None = None  # "outcome" | "crit" | "note" | None
+        self.crit: _Crit | None = None
+        self.note: _Note | None = None
+        self.side_kind: str | None = None
+        self.interrupted: _Crit | None = None  # criterion a side-column note cut into
+        self.dangling: _Note | None = None  # note cut by a page break, resumed at a boundary
+        self.boundary_seen = False
+        self.lines: list[SourceLine] = []
+        self.index = 0
+
+    # ---- driving -------------------------------------------------------------------------
+    def feed(self, lines: list[SourceLine]) -> None:
+        self.lines = lines
+        for i, line in enumerate(lines):
+            self.index = i
+            self._line(line)
+
+    @property
+    def outcome(self) -> _Outcome | None:
+        return self.current
+
+    def _expected_outcome(self) -> int:
+        return max((o.number for o in self.outcomes), default=0) + 1
+
+    def _line(self, line: SourceLine) -> None:
+        if line.ws_only:
+            self._boundary()
+            return
+        if line.blank:
+            return
+        text = line.text
+        if self.running_header is not None and self.running_header.match(text):
+            self.in_running_header = True
+            return
+        if self.in_running_header:
+            self.in_running_header = bool(self.title) and text.lower() in self.title
+            if self.in_running_header:
+                return  # the running header's title wrapped onto this line
+        m = TABLE_HEADER_RE.match(text)
+        if m:
+            self.side_kind = side_kind_from_header(m.group(1)) or self.side_kind
+            return
+        if not line.bullet and MARKER_RE.match(text):
+            # "The learner can:" ends an outcome cell; inside a criterion only a new block does.
+            ends_block = self.target != "crit" or re.match(r"^(assessment|learning)", text, re.I)
+            if ends_block:
+                self.target = None
+            return
+        m = NOTE_HEADING_RE.match(text)
+        if m and not line.bullet:
+            self._start_note(note_kind_from_heading(m.group(1)))
+            return
+        if not line.bullet and self._try_numbers(line):
+            return
+        if line.bullet or self._lost_bullet(line):
+            self._bullet(text)
+            return
+        self._plain(line)
+
+    def _boundary(self) -> None:
+        if self.target == "crit" and self.dangling is not None:
+            self.note, self.dangling = self.dangling, None
+            self.target = "note"
+            self.interrupted = None
+            return
+        self.boundary_seen = True
+
+    # ---- numbers ---------------------------------------------------------------------------
+    def _try_numbers(self, line: SourceLine) -> bool:
+        text = line.text
+        out = self.outcome
+        m = CRIT_LEAD_RE.match(text)
+        if m and self._accept_criterion(int(m.group(1)), int(m.group(2)), line):
+            self._start_crit(int(m.group(1)), int(m.group(2)), m.group(3), line)
+            return True
+        m = CRIT_TRAIL_RE.match(text)
+        if (m and m.group(1)[:1].isupper() and self._next_minor(int(m.group(2))) == int(m.group(3))
+                and self._accept_criterion(int(m.group(2)), int(m.group(3)), line)):
+            self._start_crit(int(m.group(2)), int(m.group(3)), m.group(1), line)
+            return True
+        if out is not None and out.single_level and not OUTCOME_PREFIX_RE.match(text):
+            m = SINGLE_LEVEL_CRIT_RE.match(text)
+            if m and self._accept_criterion(out.number, int(m.group(1)), line):
+                self._start_crit(out.number, int(m.group(1)), m.group(2), line)
+                return True
+        m = OUTCOME_RE.match(text)
+        if m and self._accept_outcome(int(m.group(1)), bool(OUTCOME_PREFIX_RE.match(text))):
+            self._start_outcome(int(m.group(1)), m.group(2), line,
+                                single_level=bool(OUTCOME_PREFIX_RE.match(text)))
+            return True
+        m = LONE_INT_RE.match(text)
+        if m:
+            if self._accept_outcome(int(m.group(1)), False):
+                self._start_outcome(int(m.group(1)), "", line)
+            return True  # otherwise a page number
+        return False
+
+    def _accept_outcome(self, number: int, explicit: bool) -> bool:
+        if explicit:
+            return True
+        if number == self._expected_outcome():
+            return True
+        # The outcome's own cell may come after its first criterion created it.
+        out = self.outcome
+        return out is not None and number == out.number and not out.parts
+
+    def _next_minor(self, major: int) -> int:
+        out = self.outcome
+        if out is not None and out.number == major:
+            return max((c.minor for c in out.criteria), default=0) + 1
+        return 1
+
+    def _accept_criterion(self, major: int, minor: int, line: SourceLine) -> bool:
+        out = self.outcome
+        if out is not None and major == out.number:
+            for c in out.criteria:
+                if c.minor == minor:
+                    raise SpecError(
+                        self.source,
+                        f"duplicated criterion number {major}.{minor} (first at line {c.line})",
+                        line.no,
+                    )
+            return minor >= 1
+        return major == self._expected_outcome() and minor == 1
+
+    # ---- starting things ---------------------------------------------------------------------
+    def _recover_cut_criterion(self) -> None:
+        """Without a page-start signal: a side-column line ending in a dangling hyphen followed by
+        lower-case text is where the page broke, and the rest continues the cut criterion."""
+        crit, note = self.interrupted, self.note
+        if self.target != "note" or crit is None or note is None or not looks_unfinished(crit.text):
+            return
+        parts = note.last_parts()
+        for j in range(len(parts) - 1, 0, -1):
+            if re.search(r"[A-Za-z][-\u2010]$", parts[j - 1]) and parts[j][:1].islower():
+                crit.parts.extend(parts[j:])
+                del parts[j:]
+                self.dangling = note
+                return
+
+    def _start_outcome(self, number: int, text: str, line: SourceLine, single_level: bool = False) -> None:
+        self._recover_cut_criterion()
+        existing = next((o for o in self.outcomes if o.number == number), None)
+        if existing is not None and (not existing.parts or single_level):
+            # Explicit "Outcome N" after a summary list, or the cell of an outcome created early.
+            if single_level:
+                existing.parts = [text] if text else existing.parts
+                existing.single_level = True
+            elif text:
+                existing.parts.append(text)
+            out = existing
+        else:
+            out = _Outcome(number, line.no, [text] if text else [], single_level=single_level)
+            self.outcomes.append(out)
+        self.current = out
+        self.target = "outcome"
+        self.crit = None
+        self.note = None
+        self.interrupted = None
+        self.boundary_seen = False
+
+    def _start_crit(self, major: int, minor: int, text: str, line: SourceLine) -> None:
+        self._recover_cut_criterion()
+        if self.outcome is None or self.outcome.number != major:
+            self._start_outcome(major, "", line)
+        assert self.outcome is not None
+        crit = _Crit(major, minor, line.no, [text] if text else [])
+        self.outcome.criteria.append(crit)
+        self.crit = crit
+        self.target = "crit"
+        self.note = None
+        self.interrupted = None
+        self.boundary_seen = False
+
+    def _start_note(self, kind: str | None = None) -> _Note:
+        if self.target == "crit":
+            self.interrupted = self.crit
+        if self.outcome is None:
+            raise SpecError(self.source, "guidance text before the first learning outcome",
+                            self.lines[self.index].no)
+        note = _Note(kind or self.side_kind or "additional_guidance")
+        self.outcome.notes.append(note)
+        self.note = note
+        self.target = "note"
+        self.boundary_seen = False
+        return note
+
+    # ---- bullets and plain text ------------------------------------------------------------
+    def _lost_bullet(self, line: SourceLine) -> bool:
+        """A bullet glyph lost to a plain leading space (only where bullets have no glyphs)."""
+        if self.glyph_bullets or line.indent == 0:
+            return False
+        if self.target == "note":
+            return True
+        return (self.target == "crit" and self.side_kind is not None and self.crit is not None
+                and not looks_unfinished(self.crit.text))
+
+    def _bullet(self, text: str) -> None:
+        if self.target != "note" or self.note is None:
+            self._start_note()
+        assert self.note is not None
+        self.note.heading_open = False
+        self.note.items.append([text])
+
+    def _colon_heading_ahead(self) -> bool:
+        """Does a paragraph starting here end in ':' before any bullet or number (a list heading)?"""
+        seen = 0
+        for line in self.lines[self.index:]:
+            if line.blank:
+                continue
+            if line.bullet or seen >= LOOKAHEAD_LINES:
+                return False
+            if seen and (CRIT_LEAD_RE.match(line.text) or CRIT_TRAIL_RE.match(line.text)):
+                return False
+            if line.text.endswith(":"):
+                return True
+            seen += 1
+        return False
+
+    def _plain(self, line: SourceLine) -> None:
+        text = line.text
+        if self.target == "note" and self.note is not None:
+            self._note_text(line)
+            return
+        if self.target == "crit" and self.crit is not None:
+            # A page starts with the criteria column: resume is implicit, we are already here.
+            finished = not looks_unfinished(self.crit.text)
+            capital = starts_capitalised_word(text) or text[:1].isupper()
+            heading = capital and self._colon_heading_ahead()
+            # A capitalised list heading ("Candidates should have an understanding of:") starts
+            # the side column even when the criterion was cut mid-sentence by the page break.
+            if self.side_kind is not None and (heading or (finished and capital
+                                                           and self.boundary_seen)):
+                note = self._start_note()
+                note.heading_open = heading
+                self._note_text(line)
+                return
+            self.crit.parts.append(text)
+            return
+        if self.target == "outcome" and self.outcome is not None:
+            self.outcome.parts.append(text)
+            return
+        out = self.outcome
+        if out is not None and not out.criteria and not out.parts:
+            out.parts.append(text)  # outcome cell that arrived after its number
+        # Anything else between cells (stray column text) is not part of the tree.
+
+    def _note_text(self, line: SourceLine) -> None:
+        note = self.note
+        assert note is not None
+        text = line.text
+        # Top of a new page while a criterion was cut mid-sentence: the criteria column continues.
+        if (self.glyph_bullets and line.indent > 0 and self.interrupted is not None
+                and looks_unfinished(self.interrupted.text)):
+            self.crit = self.interrupted
+            self.interrupted = None
+            self.dangling = note
+            self.target = "crit"
+            self.crit.parts.append(text)
+            return
+        if note.heading_open:
+            note.heading.append(text)
+            note.heading_open = not text.endswith(":")
+            return
+        if note.empty() and text.endswith(":"):
+            note.heading.append(text)
+            return
+        last = note.last_parts()
+        new_paragraph = (text[:1].isupper() and not looks_unfinished(join_lines(last))
+                         and (bool(note.items) or bool(note.body)))
+        if new_paragraph:
+            kind = note.kind
+            new = self._start_note(kind)
+            new.heading_open = self._colon_heading_ahead()
+            if new.heading_open:
+                new.heading.append(text)
+                new.heading_open = not text.endswith(":")
+            else:
+                new.body.append(text)
+            return
+        note.add_text(text)
+
+    # ---- result ----------------------------------------------------------------------------
+    def result(self) -> list[OutcomeSpec]:
+        outcomes = sorted(self.outcomes, key=lambda o: o.number)
+        specs: list[OutcomeSpec] = []
+        for pos, out in enumerate(outcomes, start=1):
+            if out.number != pos:
+                raise SpecError(self.source, f"learning outcome {pos} is missing "
+                                f"(found outcome {out.number})", out.line)
+            if not out.criteria:
+                raise SpecError(self.source, f"learning outcome {out.number} has no assessment "
+                                "criteria", out.line)
+            crits = sorted(out.criteria, key=lambda c: c.minor)
+            for k, c in enumerate(crits, start=1):
+                if c.minor != k:
+                    raise SpecError(self.source, f"criterion {out.number}.{k} is missing "
+                                    f"(found {out.number}.{c.minor})", c.line)
+                if not c.text:
+                    raise SpecError(self.source, f"criterion {out.number}.{c.minor} has no text",
+                                    c.line)
+            specs.append(OutcomeSpec(
+                number=str(out.number),
+                text=join_lines(out.parts),
+                criteria=[CriterionSpec(f"{c.major}.{c.minor}", c.text, c.line) for c in crits],
+                notes=[_note_spec(n) for n in out.notes if not n.empty()],
+            ))
+        return specs
+
+
+def _note_spec(note: _Note) -> NoteSpec:
+    heading = join_lines(note.heading).rstrip(":").strip()
+    return NoteSpec(
+        kind=note.kind,
+        heading=heading,
+        body=join_lines(note.body),
+        items=[t for t in (join_lines(i) for i in note.items) if t],
+    )

@@ -1,0 +1,127 @@
+"""Awarding-body unit text (OCR or City & Guilds layout, extracted from PDF) → `UnitSpec`.
+
+Entry points: `parse_text(text, source)` and `parse_file(path)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from assessor_app.specs.errors import SpecError
+from assessor_app.specs.header import parse_header
+from assessor_app.specs.layout import OutcomeTableParser
+from assessor_app.specs.model import CITY_AND_GUILDS, OutcomeSpec, PublicationSpec, UnitSpec
+from assessor_app.specs.requirements import parse_requirements
+from assessor_app.specs.sections import (
+    AIM,
+    ASSESSMENT,
+    EVIDENCE,
+    GUIDANCE,
+    OUTCOMES,
+    split_sections,
+)
+from assessor_app.specs.text_cleanup import SourceLine, decode_source, join_lines, split_lines
+
+_STOPWORDS = frozenset(["the", "and", "of", "to", "a", "an", "in", "for", "on", "with", "by", "may", "be", "is", "are", "that"])
+_CG_ASSESSMENT_LABEL = re.compile(
+    r"^requirements\s+specified\s+by\s+a\s+sector\s+or\s+regulatory\s+body\s*:\s*", re.I
+)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_file(path: Path) -> UnitSpec:
+    data = path.read_bytes()
+    text = decode_source(data, str(path))
+    return parse_text(text, str(path), source_sha256=hashlib.sha256(data).hexdigest())
+
+
+def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None) -> UnitSpec:
+    """Parse one unit text. Raises `SpecError` naming `source` and the line when it cannot."""
+    if not text.strip():
+        raise SpecError(source, "file is empty", 1)
+    lines = split_lines(text)
+    glyph_bullets = any(line.bullet for line in lines)
+    sections = split_sections(lines)
+    outcome_lines = sections.get(OUTCOMES, [])
+    first_outcome_line = outcome_lines[0].no if outcome_lines else len(lines) + 1
+    header = parse_header([ln for ln in lines if ln.no < first_outcome_line], text)
+    if not outcome_lines:
+        raise SpecError(source, "no learning outcomes or assessment criteria found",
+                        _last_line(lines))
+    cg = header.awarding_body == CITY_AND_GUILDS
+    table = OutcomeTableParser(source, glyph_bullets, header.unit_number if cg else None,
+                               header.title)
+    table.feed(outcome_lines)
+    if not any(o.criteria for o in table.outcomes):
+        raise SpecError(source, "no assessment criteria found", outcome_lines[0].no)
+    outcomes = table.result()
+    body = header.awarding_body or ""
+    for out in outcomes:
+        for note in out.notes:
+            note.awarding_body = body
+            note.criterion = _criterion_for(note.heading or note.body, out)
+    requirements = parse_requirements(sections.get(EVIDENCE, []))
+    for req in requirements:
+        req.awarding_body = body
+    assessment = _text(sections.get(ASSESSMENT, []))
+    if header.awarding_body == CITY_AND_GUILDS:
+        assessment = _CG_ASSESSMENT_LABEL.sub("", assessment)
+    return UnitSpec(
+        reference=header.reference,
+        title=header.title,
+        level=header.level,
+        credit_value=header.credit_value,
+        glh=header.glh,
+        aim=_text(sections.get(AIM, [])),
+        assessment=assessment,
+        guidance_on_assessment=_text(sections.get(GUIDANCE, [])),
+        evidence_requirements_text=_text(sections.get(EVIDENCE, [])),
+        texts_from=body,
+        outcomes=outcomes,
+        requirements=requirements,
+        publications=[PublicationSpec(
+            awarding_body=header.awarding_body,
+            unit_number=header.unit_number,
+            sector_unit_number=header.sector_unit_number,
+            source=Path(source).name,
+            source_sha256=source_sha256 or sha256_text(text),
+        )],
+    )
+
+
+def _last_line(lines: list[SourceLine]) -> int:
+    return max((ln.no for ln in lines if ln.text), default=1)
+
+
+def _text(lines: list[SourceLine]) -> str:
+    return join_lines([ln.text for ln in lines])
+
+
+def _words(text: str) -> list[str]:
+    return [w[:-1] if w.endswith("s") and len(w) > 4 else w
+            for w in re.findall(r"[a-z][a-z'’-]*", text.lower())]
+
+
+def _criterion_for(heading: str, outcome: OutcomeSpec) -> str | None:
+    """The one criterion of the outcome whose wording the note's heading starts with, if unique.
+
+    "Segmentation" belongs to "explain the role of segmentation …"; "System" mentioned by two
+    criteria stays on the outcome.
+    """
+    words = _words(heading)
+    crit_words = {c.number: " " + " ".join(_words(c.text)) + " " for c in outcome.criteria}
+    best: list[str] = []
+    for n in range(1, min(len(words), 6) + 1):
+        phrase = " ".join(words[:n])
+        if n == 1 and (len(phrase) < 4 or phrase in _STOPWORDS):
+            return None
+        hits = [num for num, text in crit_words.items() if f" {phrase} " in text]
+        if not hits:
+            break
+        best = hits
+    return best[0] if len(best) == 1 else None

@@ -1,0 +1,126 @@
+"""Reading units back from the store: the latest version of a unit and its tree as plain data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from assessor_app.specs.importer import latest_version
+from assessor_app.store.models import (
+    Criterion,
+    EvidenceRequirement,
+    GuidanceNote,
+    LearningOutcome,
+    Publication,
+    Unit,
+    UnitVersion,
+)
+
+
+def find_unit(session: Session, reference: str) -> Unit | None:
+    ref = reference.strip().upper().replace("-", "/")
+    return session.exec(select(Unit).where(Unit.reference == ref)).first()
+
+
+def latest_unit_version(session: Session, reference: str) -> UnitVersion | None:
+    """The newest `UnitVersion` of the unit with this reference (None if not imported)."""
+    unit = find_unit(session, reference)
+    if unit is None or unit.id is None:
+        return None
+    return latest_version(session, unit.id)
+
+
+def list_units(session: Session) -> list[dict[str, Any]]:
+    out = []
+    for unit in session.exec(select(Unit).order_by(col(Unit.reference))):
+        assert unit.id is not None
+        version = latest_version(session, unit.id)
+        pubs = session.exec(select(Publication).where(Publication.unit_id == unit.id)
+                            .order_by(col(Publication.id))).all()
+        out.append({
+            "reference": unit.reference,
+            "title": version.title if version else "",
+            "version": version.number if version else None,
+            "publications": [{"awarding_body": p.awarding_body, "unit_number": p.unit_number}
+                             for p in pubs],
+        })
+    return out
+
+
+def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
+    """The `--json` shape for one version, read from its rows."""
+    unit = session.get(Unit, version.unit_id)
+    assert unit is not None
+    pubs = session.exec(select(Publication).where(Publication.unit_id == version.unit_id)
+                        .order_by(col(Publication.id))).all()
+    outcomes = session.exec(select(LearningOutcome).where(LearningOutcome.version_id == version.id)
+                            .order_by(col(LearningOutcome.position))).all()
+    criteria = session.exec(select(Criterion).where(Criterion.version_id == version.id)
+                            .order_by(col(Criterion.position))).all()
+    notes = session.exec(select(GuidanceNote).where(GuidanceNote.version_id == version.id)
+                         .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
+    reqs = session.exec(select(EvidenceRequirement)
+                        .where(EvidenceRequirement.version_id == version.id)
+                        .order_by(col(EvidenceRequirement.position))).all()
+    crit_numbers = {c.id: c.number for c in criteria}
+    return {
+        "title": version.title,
+        "reference": unit.reference,
+        "level": version.level,
+        "credit_value": version.credit_value,
+        "glh": version.glh,
+        "version": version.number,
+        "publications": [{"awarding_body": p.awarding_body, "unit_number": p.unit_number}
+                         for p in pubs],
+        "learning_outcomes": [
+            {
+                "number": o.number,
+                "text": o.text,
+                "criteria": [{"number": c.number, "text": c.text}
+                             for c in criteria if c.outcome_id == o.id],
+                "guidance": [
+                    {"kind": n.kind, "awarding_body": n.awarding_body,
+                     "criterion": crit_numbers.get(n.criterion_id) if n.criterion_id else None,
+                     "heading": n.heading, "body": n.body, "items": json.loads(n.items_json)}
+                    for n in notes if n.outcome_id == o.id
+                ],
+            }
+            for o in outcomes
+        ],
+        "evidence_requirements": [{"key": r.key, "text": r.text} for r in reqs],
+    }
+
+
+def unit_tree(session: Session, reference: str) -> dict[str, Any] | None:
+    version = latest_unit_version(session, reference)
+    return None if version is None else version_tree(session, version)
+
+
+def render_tree(tree: dict[str, Any]) -> str:
+    """A readable outline of a unit for the terminal."""
+    def show(v: Any) -> str:
+        return "—" if v is None else str(v)
+
+    pubs = "; ".join(f"{p['awarding_body']} unit {show(p['unit_number'])}" for p in tree["publications"])
+    lines = [
+        f"{show(tree['reference'])}  {show(tree['title'])}",
+        f"  level {show(tree['level'])}, credit value {show(tree['credit_value'])}, "
+        f"GLH {show(tree['glh'])}" + (f", version {tree['version']}" if "version" in tree else ""),
+        f"  published by: {pubs}",
+    ]
+    for o in tree["learning_outcomes"]:
+        lines.append(f"  {o['number']}  {o['text']}")
+        for c in o["criteria"]:
+            lines.append(f"      {c['number']}  {c['text']}")
+        for n in o.get("guidance", []):
+            where = f" (for {n['criterion']})" if n.get("criterion") else ""
+            label = n["kind"].replace("_", " ")
+            body = f"{n['heading']}: " if n["heading"] else ""
+            lines.append(f"      [{label}, {n['awarding_body']}{where}] {body}{n['body']}".rstrip())
+            lines.extend(f"        - {item}" for item in n["items"])
+    if tree.get("evidence_requirements"):
+        lines.append("  evidence requirements:")
+        lines.extend(f"    {r['key']:>3}  {r['text']}" for r in tree["evidence_requirements"])
+    return "\n".join(lines)

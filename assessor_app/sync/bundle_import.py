@@ -1,0 +1,131 @@
+"""Load a colleague's bundle read-only for IQA sampling: verified first, idempotent, all or nothing.
+
+Files go to `files_dir/imported/<manifest sha256>/`, written into a temporary sibling folder
+(re-hashed on the way) and renamed into place; the `imported_bundle` row comes last. A refused
+bundle leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from assessor_app.store import Store
+from assessor_app.store.models import ImportedBundle
+from assessor_app.sync.bundle_format import RESERVED, as_relative
+from assessor_app.sync.bundle_verify import CHUNK, VerifyReport, verify_bundle
+
+IMPORTED_DIR = "imported"
+
+
+class BundleRejected(Exception):
+    """The bundle failed verification; `problems` names each reason. Nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    bundle_id: int
+    manifest_sha256: str
+    folder: Path
+    already_imported: bool
+    assessor: str
+    file_count: int
+
+
+def imported_folder(store: Store, manifest_sha256: str) -> Path:
+    return store.files_dir / IMPORTED_DIR / manifest_sha256
+
+
+def import_bundle(
+    store: Store,
+    path: Path,
+    *,
+    trusted_keys: set[bytes] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    report = verify_bundle(path, trusted_keys=trusted_keys, progress=progress)
+    if not report.ok:
+        raise BundleRejected(report.problems or ["the bundle could not be verified"])
+    sha = report.manifest_sha256
+    with store.session() as s:
+        existing = s.exec(select(ImportedBundle).where(ImportedBundle.manifest_sha256 == sha)).first()
+        if existing is not None and existing.id is not None:
+            return ImportResult(existing.id, sha, imported_folder(store, sha), True,
+                                existing.assessor, existing.file_count)
+    dest = imported_folder(store, sha)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".tmp-{uuid.uuid4().hex}"
+    try:
+        count, total = _extract(path, report, tmp)
+        if dest.exists():  # left by a crash between rename and the DB row: same verified bytes
+            shutil.rmtree(dest)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        with store.session() as s:
+            row = ImportedBundle(
+                manifest_sha256=sha, assessor=report.assessor,
+                public_key_fingerprint=report.fingerprint, file_count=count, total_bytes=total,
+                manifest_json=report.manifest_bytes.decode("utf-8"),
+            )
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return ImportResult(row.id, sha, dest, False, row.assessor, count)
+    except IntegrityError:  # imported concurrently by another window: theirs stands
+        with store.session() as s:
+            existing = s.exec(
+                select(ImportedBundle).where(ImportedBundle.manifest_sha256 == sha)
+            ).one()
+            assert existing.id is not None
+            return ImportResult(existing.id, sha, dest, True, existing.assessor,
+                                existing.file_count)
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+
+
+def _extract(path: Path, report: VerifyReport, tmp: Path) -> tuple[int, int]:
+    """Copy every listed file (and the manifest/signature/key) into `tmp`, re-checking hashes:
+    the zip could have been swapped between verification and now."""
+    assert report.manifest is not None
+    tmp.mkdir()
+    root = tmp.resolve()
+    expected = {f["path"]: f for f in report.manifest["files"]}
+    count = total = 0
+    with zipfile.ZipFile(path) as zf:
+        for name in [*RESERVED, *sorted(expected)]:
+            target = (tmp / as_relative(name)).resolve()
+            if root not in target.parents:
+                raise BundleRejected([f"{name!r}: would be written outside the import folder"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            h = hashlib.sha256()
+            size = 0
+            with zf.open(name) as src, target.open("xb") as dst:
+                while chunk := src.read(CHUNK):
+                    size += len(chunk)
+                    h.update(chunk)
+                    dst.write(chunk)
+            if name == RESERVED[0] and h.hexdigest() != report.manifest_sha256:
+                raise BundleRejected(["manifest.json changed while importing"])
+            f = expected.get(name)
+            if f is not None:
+                if size != f["size"] or h.hexdigest() != f["sha256"]:
+                    raise BundleRejected([f"{name!r}: changed while importing"])
+                count += 1
+                total += size
+    return count, total

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlmodel import select
+
+from assessor_app.ers.filing import ers_document_path, file_ers, read_ers_document
+from assessor_app.ers.pdf_signing import verify_pdf
+from assessor_app.signoff.audit import verify_chain
+from assessor_app.signoff.errors import SignOffStateError
+from assessor_app.signoff.keys import AssessorIdentity
+from assessor_app.signoff.service import start_signoff
+from assessor_app.store import Store
+from assessor_app.store.models import AuditEntry, ErsDocument
+from tests.ers.conftest import Signed
+from tests.signoff.factory import seed_scenario
+
+
+def test_filing_stores_a_signed_content_addressed_pdf(store: Store, signed: Signed,
+                                                      identity: AssessorIdentity) -> None:
+    doc = file_ers(store, signed.signoff_id, identity)
+    path = ers_document_path(store, doc)
+    assert path.parent == store.files_dir / "ers"
+    assert path.name == f"{doc.sha256}.pdf"
+    data = read_ers_document(store, doc)
+    assert hashlib.sha256(data).hexdigest() == doc.sha256 and len(data) == doc.size
+    assert verify_pdf(path).ok
+    for personal in ("Priya", "Shah", "R1001"):
+        assert personal not in doc.filename and personal not in path.name
+    assert doc.filename.startswith("ERS_H-601-1232_signoff-")
+    again = file_ers(store, signed.signoff_id, identity)
+    assert again.id == doc.id
+    with store.session() as s:
+        assert len(s.exec(select(ErsDocument)).all()) == 1
+        last = s.exec(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        assert last.action == "ers.file" and last.content_hash == doc.sha256
+        assert verify_chain(s).ok
+
+
+def test_only_completed_signoffs_are_filed(store: Store, identity: AssessorIdentity) -> None:
+    with store.session() as s:
+        sc = seed_scenario(s)
+        so = start_signoff(s, sc.learner_id, sc.unit_version_id)
+    with pytest.raises(SignOffStateError, match="in progress"):
+        file_ers(store, so.id, identity)

@@ -1,0 +1,101 @@
+"""Bad input gets a plain-English message and loses nothing: a 5 MB paste, a file that vanished,
+a criterion from a unit the learner is not on, a bad time, a duplicate learner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+from sqlmodel import select
+
+from assessor_app.gui.demo_learner import create_demo_learner
+from assessor_app.gui.learner_dialogs import NewLearnerDialog
+from assessor_app.gui.main_window import MainWindow
+from assessor_app.store import Store
+from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
+from tests.gui.conftest import WAIT_MS, make_photo
+
+
+def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
+    learner_id = create_demo_learner(store)
+    window = make_window(store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    window.start_visit()
+    vs = window.visit_screen
+    return window, vs, vs.new_evidence("observation")
+
+
+def _no_traceback(text: str) -> None:
+    assert "Traceback" not in text and "Error:" not in text and 'File "' not in text
+
+
+def test_a_huge_paste_is_refused_and_kept_on_screen(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    window, vs, eid = _observation(qtbot, spec_store, make_window)
+    qtbot.keyClicks(vs.editor.text, "Kept text.")
+    vs.editor.flush()
+    huge = "x" * (5 * 1024 * 1024)
+    vs.editor.text.setPlainText(huge)  # what a paste does
+    vs.editor.flush()
+    assert vs.banner.isVisible()
+    assert "limit" in vs.banner.text() and "existing text is kept" in vs.banner.text()
+    _no_traceback(vs.banner.text())
+    assert len(vs.editor.text.toPlainText()) == len(huge)  # nothing typed is thrown away
+    with spec_store.session() as s:
+        assert s.get(EvidenceItem, eid).text == "Kept text."
+
+
+def test_a_vanished_attachment_is_reported(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        tmp_path: Path) -> None:
+    """One good photo and one that was deleted before it could be copied: the good one is
+    attached, the other is named in the message."""
+    window, vs, eid = _observation(qtbot, spec_store, make_window)
+    good = make_photo(tmp_path / "till.png")
+    gone = make_photo(tmp_path / "gone.png")
+    gone.unlink()
+    vs.add_files([good, gone])
+    qtbot.waitUntil(lambda: vs.attachments_model.rowCount() == 1 and vs.banner.kind == "error",
+                    timeout=WAIT_MS)
+    assert "gone.png" in vs.banner.text()
+    _no_traceback(vs.banner.text())
+    with spec_store.session() as s:
+        assert [a.filename for a in s.exec(select(Attachment)
+                                           .where(Attachment.evidence_id == eid))] == ["till.png"]
+
+
+def test_a_criterion_from_an_unrelated_unit_is_refused(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    window, vs, eid = _observation(qtbot, spec_store, make_window)
+    enrolled = {u.reference for u in window.units_model.units()}
+    with spec_store.session() as s:
+        other = s.exec(select(Criterion).join(UnitVersion).join(Unit)
+                       .where(Unit.reference.not_in(enrolled))).first()
+    vs.set_mapped(other.id, True)
+    assert vs.banner.isVisible() and "not enrolled" in vs.banner.text()
+    _no_traceback(vs.banner.text())
+    assert vs.chips.labels() == []
+
+
+def test_a_bad_time_is_explained(qtbot: QtBot, spec_store: Store,
+                                 make_window: Callable[[Store], MainWindow]) -> None:
+    window, vs, eid = _observation(qtbot, spec_store, make_window)
+    vs.editor.end_time.setText("9")
+    vs.editor.fields["end_time"]._changed()
+    vs.editor.flush()
+    assert "time like 09:30" in vs.banner.text()
+    assert vs.editor.end_time.text() == "9"
+
+
+def test_a_duplicate_registration_stays_in_the_dialog(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    create_demo_learner(spec_store)
+    dialog = NewLearnerDialog(spec_store)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Someone Else")
+    qtbot.keyClicks(dialog.registration, "DEMO-0001")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.banner.isVisibleTo(dialog) and "already has registration" in dialog.banner.text()
+    assert dialog.result() == 0 and dialog.name.text() == "Someone Else"

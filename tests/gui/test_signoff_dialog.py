@@ -1,0 +1,285 @@
+"""The sign-off dialog, driven like a user: check, learner, line manager, assessor, last look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlmodel import select
+
+from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.signoff_pages import SignerPage
+from assessor_app.store import Store
+from assessor_app.store.models import (
+    Criterion,
+    Enrolment,
+    EvidenceCriterion,
+    EvidenceItem,
+    Judgement,
+    Learner,
+    LearningOutcome,
+    SignOff,
+    Unit,
+    UnitVersion,
+)
+
+TODAY = date.today()
+LEARNER = "Priya Shah"
+LINE_MANAGER = "Sam Lee"
+ASSESSOR = "Alex Morgan"
+
+
+@dataclass
+class Case:
+    learner_id: int
+    unit_version_id: int
+
+
+def make_case(store: Store, *, all_met: bool = True, evidence_days_ago: int = 3) -> Case:
+    """A learner enrolled on a two-criterion unit, with one observation covering both."""
+    with store.session() as s:
+        unit = Unit(reference="K/503/8194")
+        s.add(unit)
+        s.flush()
+        uv = UnitVersion(unit_id=unit.id, number=1, content_hash="h1", level=2, credit_value=5,
+                         title="Principles of customer relationships")
+        s.add(uv)
+        s.flush()
+        lo = LearningOutcome(version_id=uv.id, number="1", position=1,
+                             text="Understand customer expectations")
+        s.add(lo)
+        s.flush()
+        crits = [Criterion(version_id=uv.id, outcome_id=lo.id, number=n, position=i, text=t)
+                 for i, (n, t) in enumerate([("1.1", "Describe what customers expect"),
+                                             ("1.2", "Explain how to exceed expectations")])]
+        s.add_all(crits)
+        learner = Learner(name=LEARNER, registration="R1001", employer="Corner Shop",
+                          line_manager=LINE_MANAGER)
+        s.add(learner)
+        s.flush()
+        s.add(Enrolment(learner_id=learner.id, unit_id=unit.id, unit_version_id=uv.id))
+        ev = EvidenceItem(learner_id=learner.id, kind="observation",
+                          date=TODAY - timedelta(days=evidence_days_ago),
+                          title="Served customers at the till", text="Greeted each customer.")
+        s.add(ev)
+        s.flush()
+        for c in crits:
+            s.add(EvidenceCriterion(evidence_id=ev.id, criterion_id=c.id))
+            if all_met or c.number == "1.1":
+                s.add(Judgement(learner_id=learner.id, criterion_id=c.id, state="met",
+                                evidence_ids_json=f"[{ev.id}]", decided_by=ASSESSOR))
+        return Case(learner.id, uv.id)
+
+
+def sign(qtbot: QtBot, page: SignerPage) -> None:
+    """Draw a wavy signature across the page's pad with the mouse."""
+    pad = page.signature.pad
+    area = pad.signing_area()
+
+    def at(fx: float, fy: float) -> QPoint:
+        return QPoint(round(area.left() + fx * area.width()), round(area.top() + fy * area.height()))
+
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=at(0.1, 0.6))
+    for i in range(1, 31):
+        qtbot.mouseMove(pad, at(0.1 + i * 0.025, 0.6 - 0.25 * ((i % 4) in (1, 2))))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=at(0.85, 0.6))
+
+
+def click_next(qtbot: QtBot, dlg: SignOffDialog) -> None:
+    qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def dialog_for(qtbot: QtBot, store: Store):
+    def make(case: Case) -> SignOffDialog:
+        dlg = SignOffDialog(store, case.learner_id, case.unit_version_id,
+                            assessor_name=ASSESSOR)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        return dlg
+    return make
+
+
+def test_first_page_shows_exactly_what_is_signed(store: Store, dialog_for) -> None:
+    """Unit, criteria with their judgements and the evidence list are on the check page."""
+    dlg = dialog_for(make_case(store))
+    text = dlg.review.record.toPlainText()
+    for expected in ("K/503/8194", "Principles of customer relationships", "1.1",
+                     "Describe what customers expect", "Met", "OBS-1",
+                     "Served customers at the till", LEARNER):
+        assert expected in text
+    assert dlg.review.gap_box is None
+    assert not dlg.back_button.isEnabled()
+
+
+def test_learner_page_refuses_a_dot_and_a_missing_tick(qtbot: QtBot, store: Store,
+                                                        dialog_for) -> None:
+    """The core's rules come back as plain sentences under the page, and the page stays."""
+    dlg = dialog_for(make_case(store))
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.learner
+    qtbot.mouseClick(dlg.learner.signature.pad, Qt.MouseButton.LeftButton)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.learner
+    assert "declaration" in dlg.problem_text()
+    dlg.learner.agree.setChecked(True)
+    assert dlg.problem_text() == ""  # editing clears the old message
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.learner
+    assert "empty or too short" in dlg.problem_text()
+    assert "Traceback" not in dlg.problem_text()
+    dlg.learner.signature.pad.clear()
+    sign(qtbot, dlg.learner)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.line_manager
+
+
+def go_to_assessor(qtbot: QtBot, dlg: SignOffDialog, lm_date: date = TODAY) -> None:
+    click_next(qtbot, dlg)
+    dlg.learner.agree.setChecked(True)
+    sign(qtbot, dlg.learner)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.line_manager
+    assert dlg.line_manager.name.text() == LINE_MANAGER  # pre-filled from the learner record
+    click_next(qtbot, dlg)
+    assert "job title" in dlg.problem_text()
+    qtbot.keyClicks(dlg.line_manager.job_title, "Store manager")
+    dlg.line_manager.date.setDate(QDate(lm_date.year, lm_date.month, lm_date.day))
+    sign(qtbot, dlg.line_manager)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.assessor, dlg.problem_text()
+
+
+def test_line_manager_date_after_assessor_date_is_explained(qtbot: QtBot, store: Store,
+                                                            dialog_for) -> None:
+    """The OCR rule (line manager on or before the assessor) is shown on the assessor's page."""
+    dlg = dialog_for(make_case(store))
+    go_to_assessor(qtbot, dlg)
+    earlier = TODAY - timedelta(days=1)
+    dlg.assessor.date.setDate(QDate(earlier.year, earlier.month, earlier.day))
+    sign(qtbot, dlg.assessor)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.assessor
+    msg = dlg.problem_text()
+    assert "line manager" in msg and "on or before" in msg
+    with store.session() as s:
+        assert s.exec(select(SignOff)).all() == []  # nothing is written until "File"
+
+
+def test_future_line_manager_date_is_refused(qtbot: QtBot, store: Store, dialog_for) -> None:
+    dlg = dialog_for(make_case(store))
+    click_next(qtbot, dlg)
+    dlg.learner.agree.setChecked(True)
+    sign(qtbot, dlg.learner)
+    click_next(qtbot, dlg)
+    qtbot.keyClicks(dlg.line_manager.job_title, "Owner")
+    future = TODAY + timedelta(days=2)
+    dlg.line_manager.date.setDate(QDate(future.year, future.month, future.day))
+    sign(qtbot, dlg.line_manager)
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.line_manager
+    assert "in the future" in dlg.problem_text()
+
+
+def test_incomplete_unit_offers_the_partial_path(qtbot: QtBot, store: Store,
+                                                 dialog_for) -> None:
+    """Unmet criteria block the claim until a reason is written; then signing goes on."""
+    dlg = dialog_for(make_case(store, all_met=False))
+    assert dlg.review.gap_box is not None
+    gap_text = " ".join(label.text() for label in dlg.review.gap_box.findChildren(QLabel))
+    assert "not complete" in gap_text and "1.2" in gap_text
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.review
+    assert "not complete" in dlg.problem_text() and "1.2" in dlg.problem_text()
+    qtbot.keyClicks(dlg.review.reason, "Learner is leaving the company")
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.learner
+
+
+def test_back_keeps_what_was_entered(qtbot: QtBot, store: Store, dialog_for) -> None:
+    dlg = dialog_for(make_case(store))
+    go_to_assessor(qtbot, dlg)
+    qtbot.mouseClick(dlg.back_button, Qt.MouseButton.LeftButton)
+    assert dlg.current() is dlg.line_manager
+    assert dlg.line_manager.job_title.text() == "Store manager"
+    assert not dlg.line_manager.signature.pad.is_empty()
+    assert [s.role for s in dlg.plan.signers] == ["learner"]
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.assessor
+    assert [s.role for s in dlg.plan.signers] == ["learner", "line_manager"]
+
+
+def test_escape_asks_before_discarding(qtbot: QtBot, store: Store, dialog_for) -> None:
+    dlg = dialog_for(make_case(store))
+    click_next(qtbot, dlg)
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    box = dlg.discard_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    keep = [b for b in box.buttons() if b.text() == "Keep signing"][0]
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    discard = [b for b in dlg.discard_box.buttons() if b.text() == "Discard"][0]
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.isVisible())
+    assert dlg.result() == dlg.DialogCode.Rejected
+
+
+def test_sign_a_unit_end_to_end(qtbot: QtBot, store: Store, dialog_for) -> None:
+    """Three signatures → last look at the signed PDF → File: the PDF is stored, names are in it,
+    its signature verifies, and it waits in the outbox for the centre."""
+    import io
+
+    from pypdf import PdfReader
+
+    from assessor_app.ers.filing import ers_document_path, read_ers_document
+    from assessor_app.ers.pdf_signing import verify_pdf
+    from assessor_app.store.models import ErsDocument, OutboxItem, Signature
+
+    dlg = dialog_for(make_case(store))
+    go_to_assessor(qtbot, dlg)
+    assert dlg.assessor.name.text() == ASSESSOR
+    sign(qtbot, dlg.assessor)
+    click_next(qtbot, dlg)
+    assert dlg.problem_text() == ""
+    qtbot.waitUntil(lambda: dlg.current() is dlg.preview_page or bool(dlg.problem_text()),
+                    timeout=30_000)
+    assert dlg.current() is dlg.preview_page, dlg.problem_text()
+    qtbot.waitUntil(dlg.preview.is_ready, timeout=10_000)
+    assert dlg.preview.page_count() >= 1
+    page = dlg.preview.render_page(0, 400)
+    dark = sum(1 for y in range(0, page.height(), 4) for x in range(0, page.width(), 4)
+               if page.pixelColor(x, y).lightness() < 100)
+    assert dark > 50  # text on white, not a blank or transparent page
+    assert verify_pdf(dlg.pdf_bytes).ok  # the last look is already the signed PDF
+    with store.session() as s:
+        assert s.exec(select(SignOff)).all() == []  # still nothing filed
+
+    with qtbot.waitSignal(dlg.filed, timeout=30_000) as filed:
+        click_next(qtbot, dlg)
+    assert dlg.current() is dlg.done_page
+    signoff_id = filed.args[0]
+    with store.session() as s:
+        so = s.get(SignOff, signoff_id)
+        assert so is not None and so.status == "signed"
+        roles = [g.role for g in s.exec(select(Signature).where(Signature.signoff_id == so.id))]
+        assert sorted(roles) == ["assessor", "learner", "line_manager"]
+        doc = s.exec(select(ErsDocument).where(ErsDocument.signoff_id == so.id)).one()
+        queued = s.exec(select(OutboxItem).where(OutboxItem.ers_document_id == doc.id)).one()
+    assert queued.state == "queued"
+    assert ers_document_path(store, doc).is_file()
+    data = read_ers_document(store, doc)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    for name in (LEARNER, LINE_MANAGER, ASSESSOR, "Store manager", "K/503/8194"):
+        assert name in text
+    result = verify_pdf(data)
+    assert result.ok, result.problem
+    assert result.content_hash == so.content_hash
+    assert LEARNER not in doc.filename and "R1001" not in doc.filename
+    qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)  # "Close"
+    assert dlg.result() == dlg.DialogCode.Accepted

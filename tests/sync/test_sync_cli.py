@@ -1,0 +1,156 @@
+"""The sync, outbox and bundle subcommands, in-process and through the real console script."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.errors import NoKeyringError
+
+from assessor_app.cli_common import CliError, common_parser
+from assessor_app.sync import cli as sync_cli
+from assessor_app.sync.settings import PASSWORD_ENV
+from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
+from tests.webdav_server import PASSWORD, DavServer
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(argv: list[str]) -> int:
+    """Dispatch like `assessor_app.cli.main` does, with only this area's subcommands."""
+    common = common_parser()
+    parser = argparse.ArgumentParser(prog="assessor-app", parents=[common])
+    sync_cli.register(parser.add_subparsers(dest="command"), common)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"assessor-app: error: {exc}", file=sys.stderr)
+        return exc.status
+
+
+def _configure(db: Path, server: DavServer, monkeypatch, password: str = PASSWORD) -> int:  # noqa: ANN001
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return run(["sync", "configure", "--db", str(db), "--url", server.url, "--user", server.user,
+                "--centre", "Centre 7", "--password-stdin"])
+
+
+def test_configure_run_list(store, db_path, dav_server, monkeypatch, capsys, memory_keyring) -> None:  # noqa: ANN001
+    filed = [file_ers(store, f"cli {n}") for n in range(3)]
+    assert _configure(db_path, dav_server, monkeypatch) == 0
+    # the password went to the keyring, and nowhere into the database
+    assert PASSWORD in memory_keyring.secrets.values()
+    assert PASSWORD.encode() not in db_path.read_bytes()
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert not wal.exists() or PASSWORD.encode() not in wal.read_bytes()
+    capsys.readouterr()
+    assert run(["sync", "run", "--db", str(db_path)]) == 0
+    err = capsys.readouterr().err
+    assert "3/3 files" in err and "Sent 3" in err
+    assert sorted(sha256_file(p) for p in remote_pdfs(dav_server.root)) == sorted(
+        f.sha256 for f in filed)
+    assert run(["outbox", "list", "--json", "--db", str(db_path)]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [i["state"] for i in items] == ["sent"] * 3
+    assert all(i["remote_path"].startswith("Centre 7/REG-0001/K-503-8194/") for i in items)
+
+
+def test_run_exit_codes_and_wrong_password(store, db_path, dav_server, monkeypatch, capsys) -> None:  # noqa: ANN001
+    file_ers(store, "exit codes")
+    assert run(["sync", "run", "--db", str(db_path)]) == 2  # not configured
+    assert "sync configure" in capsys.readouterr().err
+    assert _configure(db_path, dav_server, monkeypatch, password="nope") == 0
+    assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "username/password or app token" in err
+    assert run(["outbox", "list", "--json", "--db", str(db_path)]) == 0
+    assert [i["state"] for i in json.loads(capsys.readouterr().out)] == ["failed"]
+    dav_server.stop()
+    assert _configure(db_path, dav_server, monkeypatch) == 0
+    assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 1  # server down
+    assert "cannot be reached" in capsys.readouterr().err
+    dav_server.start()
+    assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 0
+
+
+def test_env_password_for_unattended_runs(store, db_path, dav_server, monkeypatch, capsys,  # noqa: ANN001
+                                          memory_keyring) -> None:
+    file_ers(store, "env")
+    assert run(["sync", "configure", "--db", str(db_path), "--url", dav_server.url, "--user",
+                dav_server.user, "--no-password"]) == 0
+    assert memory_keyring.secrets == {}
+    assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 2
+    assert PASSWORD_ENV in capsys.readouterr().err
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 0
+    assert memory_keyring.secrets == {}  # never written anywhere
+    assert PASSWORD.encode() not in db_path.read_bytes()
+
+
+class _BrokenKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise NoKeyringError("no backend")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise NoKeyringError("no backend")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise NoKeyringError("no backend")
+
+
+def test_no_keyring_is_said_plainly(db_path, dav_server, monkeypatch, capsys) -> None:  # noqa: ANN001
+    keyring.set_keyring(_BrokenKeyring())
+    assert _configure(db_path, dav_server, monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "no secure password store" in err and PASSWORD_ENV in err and "NOT stored" in err
+
+
+def test_bundle_commands(store, db_path, tmp_path, capsys) -> None:  # noqa: ANN001
+    file_ers(store, "bundle cli")
+    out = tmp_path / "b.zip"
+    assert run(["bundle", "export", "--db", str(db_path), "-o", str(out)]) == 0
+    assert run(["bundle", "verify", str(out)]) == 0
+    assert "OK: 1 files" in capsys.readouterr().out
+    data = bytearray(out.read_bytes())
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(data[: len(data) // 2]))
+    assert run(["bundle", "verify", str(bad)]) == 1
+    assert "truncated" in capsys.readouterr().err
+    assert run(["bundle", "import", "--db", str(db_path), str(bad)]) == 1
+    assert run(["bundle", "import", "--db", str(db_path), str(out)]) == 0
+    assert run(["bundle", "import", "--db", str(db_path), str(out)]) == 0
+    assert "Already imported" in capsys.readouterr().out
+
+
+def test_real_console_script_end_to_end(store, db_path, dav_server, tmp_path) -> None:  # noqa: ANN001
+    file_ers(store, "console")
+    exe = REPO / ".venv" / "bin" / "assessor-app"
+    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    # the child process has no test keyring: configure without one, run with the env var
+    conf = subprocess.run(
+        [str(exe), "sync", "configure", "--db", str(db_path), "--url", dav_server.url,
+         "--user", dav_server.user, "--no-password"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert conf.returncode == 0, conf.stderr
+    res = subprocess.run([str(exe), "sync", "run", "--db", str(db_path)], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "1/1 files" in res.stderr
+    lst = subprocess.run([str(exe), "outbox", "list", "--json", "--db", str(db_path)],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert [i["state"] for i in json.loads(lst.stdout)] == ["sent"]
+
+
+@pytest.fixture(autouse=True)
+def _no_tty_password_prompt(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("getpass.getpass", lambda *_a, **_k: pytest.fail("prompted"))
