@@ -7,6 +7,7 @@ set ASSESSOR_APP_KEY_PASSPHRASE.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,12 @@ from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.ers.view import draft_view
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.errors import SignOffError
-from assessor_app.signoff.keys import AssessorIdentity, KeyStoreError, load_or_create_identity
+from assessor_app.signoff.keys import (
+    AssessorIdentity,
+    KeyStoreError,
+    PassphraseUnavailable,
+    load_or_create_identity,
+)
 from assessor_app.signoff.service import latest_signed
 from assessor_app.store import Store
 from assessor_app.store.models import SignOff, UnitVersion
@@ -54,9 +60,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     file_.set_defaults(func=_file)
 
 
-def _identity(store: Store) -> AssessorIdentity:
+def cli_identity(store: Store) -> AssessorIdentity:
+    """The assessor's keys for a CLI run; the passphrase from keyring, else the environment."""
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
     try:
-        return load_or_create_identity(store, passphrase=os.environ.get(PASSPHRASE_ENV) or None)
+        return load_or_create_identity(store, passphrase=passphrase)
+    except PassphraseUnavailable as exc:
+        if passphrase is None and sys.stdin.isatty():
+            typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            try:
+                return load_or_create_identity(store, passphrase=typed)
+            except KeyStoreError as again:
+                raise CliError(str(again)) from again
+        raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
     except KeyStoreError as exc:
         raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
 
@@ -94,7 +110,7 @@ def _render(args: argparse.Namespace) -> int:
             with store.session() as session:
                 pdf = render_ers(draft_view(session, learner_id, uv_id))
         else:
-            pdf = render_signed_pdf(store, signoff_id, _identity(store))
+            pdf = render_signed_pdf(store, signoff_id, cli_identity(store))
     except SignOffError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -122,7 +138,7 @@ def _file(args: argparse.Namespace) -> int:
     try:
         _, _, signoff_id = _target(store, args)
         assert signoff_id is not None
-        doc = file_ers(store, signoff_id, _identity(store))
+        doc = file_ers(store, signoff_id, cli_identity(store))
     except SignOffError as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -25,6 +25,7 @@ from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.store import Store
 from assessor_app.store.models import ErsDocument, SignOff
+from assessor_app.sync.outbox import enqueue
 
 ERS_DIR = "ers"
 
@@ -72,8 +73,9 @@ def existing_document(store: Store, signoff_id: int) -> ErsDocument | None:
 
 def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
              refile: bool = False) -> ErsDocument:
-    """Render, sign and store the ERS of a signed sign-off; returns its `ErsDocument`.
-    Filing twice returns the first document unless `refile` is set."""
+    """Render, sign and store the ERS of a signed sign-off and queue it in the outbox for the
+    centre; returns its `ErsDocument`. Filing twice returns the first document unless `refile`
+    is set."""
     if not refile and (doc := existing_document(store, signoff_id)) is not None:
         return doc
     with store.session() as session:
@@ -95,6 +97,8 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
                      subject=f"signoff:{signoff_id}", content_hash=sha,
                      details={"ers_document_id": doc.id, "size": len(pdf),
                               "certificate_sha256": identity.certificate_sha256})
+        # Same transaction: a filed ERS is never without its outbox entry.
+        enqueue(session, doc.id)
     return doc
 
 

@@ -100,8 +100,10 @@ class BundleExportDialog(QDialog):
         buttons.addWidget(self.export_button)
 
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("A bundle holds the filed ERSs, evidence and judgements, signed with "
-                             "your key so the centre can check nothing was changed."))
+        intro = QLabel("A bundle holds the filed ERSs, evidence and judgements, signed with "
+                       "your key so the centre can check nothing was changed.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         lay.addLayout(form)
         lay.addWidget(self.bar)
         lay.addWidget(self.status)

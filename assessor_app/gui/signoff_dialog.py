@@ -189,6 +189,10 @@ class SignOffDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.today = today or date.today()
+        if not assessor_name:
+            from assessor_app.gui.settings import AppSettings
+
+            assessor_name = AppSettings().assessor_name
         self.assessor_name = assessor_name
         self.plan = SignOffPlan(learner_id, unit_version_id)
         self._passphrase: str | None = None

@@ -78,8 +78,10 @@ class SyncSettingsDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
 
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("Filed Evidence Record Sheets are sent to this WebDAV folder at "
-                             "the centre. The password is kept in this computer's keyring."))
+        intro = QLabel("Filed Evidence Record Sheets are sent to this WebDAV folder at the "
+                       "centre. The password is kept in this computer's keyring.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         lay.addLayout(form)
         lay.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(self.test_result)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -136,9 +137,15 @@ class SyncController(QObject):
         self._read_job: Job | None = None
         self._sync_after_read = False
         self._read_again = False
+        self._automatic = False  # whether the running sync was started by a timer/reconnect
+        self._dialog_parent: QWidget | None = None
         self._problem = ""  # the full sentence behind an error state
         self.details_box: QMessageBox | None = None
 
+        self.settings_action = QAction("Sync settings…", self)
+        self.settings_action.triggered.connect(lambda: self.open_settings())
+        self.bundle_action = QAction("Export sync bundle…", self)
+        self.bundle_action.triggered.connect(lambda: self.open_bundle_export())
         self.action = QAction("Sync now", self)
         self.action.setShortcuts([QKeySequence(k) for k in SYNC_SHORTCUTS])
         self.action.setStatusTip("Send filed Evidence Record Sheets to the centre now")
@@ -157,13 +164,38 @@ class SyncController(QObject):
     # -- wiring into the main window -----------------------------------------------------------
 
     def install(self, main_window: QMainWindow, menu: QMenu | None = None) -> None:
-        """Add the permanent status-bar widget and the "Sync now" action (F9 / Ctrl+Shift+Y)."""
+        """Add the permanent status-bar widget and the "Sync now" action (F9 / Ctrl+Shift+Y);
+        with a menu, also "Sync settings…" and "Export sync bundle…". Requests to fix the
+        settings (status clicked while not set up, or from the error details) open the settings
+        dialog over `main_window`."""
         main_window.statusBar().addPermanentWidget(self.widget)
         if menu is not None:
             menu.addAction(self.action)
+            menu.addAction(self.settings_action)
+            menu.addAction(self.bundle_action)
         else:
             main_window.addAction(self.action)  # the shortcut still works without a menu
+        self._dialog_parent = main_window
+        self.settings_requested.connect(lambda: self.open_settings())
         main_window.destroyed.connect(self.shutdown)
+
+    def open_settings(self) -> QDialog:
+        """The sync settings dialog (window-modal); the status is re-read when it is saved."""
+        from assessor_app.gui.sync_settings_dialog import SyncSettingsDialog
+
+        dialog = SyncSettingsDialog(self.store, self._dialog_parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(lambda: self.refresh(sync_if_online=True))
+        dialog.open()
+        return dialog
+
+    def open_bundle_export(self, learner_id: int | None = None) -> QDialog:
+        from assessor_app.gui.bundle_dialog import BundleExportDialog
+
+        dialog = BundleExportDialog(self.store, self._dialog_parent, learner_id=learner_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def shutdown(self) -> None:
         self.timer.stop()
@@ -309,10 +341,8 @@ class SyncController(QObject):
 
     def sync_now(self) -> None:
         """The user's "Sync now": retries everything, including items that failed before."""
-        if not self.configured:
-            self.settings_requested.emit()
-            self.refresh()
-            return
+        # Started even when the last reading said "not set up": that reading may be stale, and
+        # the run itself reports not_configured, which then asks for the settings.
         self._start_sync(automatic=False)
 
     def is_syncing(self) -> bool:
@@ -321,6 +351,7 @@ class SyncController(QObject):
     def _start_sync(self, *, automatic: bool, respect_backoff: bool | None = None) -> None:
         if self._sync_job is not None:
             return
+        self._automatic = automatic
         self.widget.bar.setValue(0)
         self._set(SyncState.SYNCING, "Sending…")
         self._sync_job = run_in_background(
@@ -341,6 +372,8 @@ class SyncController(QObject):
             self.configured = False
             self.state = SyncState.QUEUED
             self.refresh()
+            if not self._automatic:
+                self.settings_requested.emit()
             return
         self.state = SyncState.QUEUED  # leave "syncing" before showing the result
         if outcome.kind == "offline":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from assessor_app.evidence import (
     QA,
     Witness,
@@ -88,3 +90,22 @@ def test_scoped_to_learner_and_safe_queries(store, world) -> None:
     assert search_evidence(store, world.learner.id, "  !!  ") == []
     assert fts_query("stock rot") == '"stock" "rot"*'
     assert fts_query("stock ") == '"stock"'
+
+
+def test_migration_0002_indexes_existing_evidence(store, world) -> None:
+    """Downgrading drops the FTS objects; upgrading again rebuilds the index from the items."""
+    from alembic import command
+
+    from assessor_app.store.engine import alembic_config
+
+    item = create_evidence(store, world.learner.id, "questioning", text="Shelf edge labels",
+                           questions=[QA("Why rotate stock?", "Freshness")])
+    cfg = alembic_config(store.engine)
+    command.downgrade(cfg, "0001")
+    with store.session() as s:
+        names = s.execute(text("select name from sqlite_master where name like 'evidence_fts%'"))
+        assert names.all() == []
+    command.upgrade(cfg, "head")
+    assert ids(search_evidence(store, world.learner.id, "freshness")) == [item.evidence_id]
+    update_evidence_text(store, item.evidence_id, "Price labels")
+    assert search_evidence(store, world.learner.id, "shelf") == []

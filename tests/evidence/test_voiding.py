@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from assessor_app.evidence import (
+    NotEnrolled,
     TooLong,
     add_question,
     attach_file,
@@ -86,6 +87,8 @@ def test_refused_and_noop_edits_do_not_void(store, world) -> None:
         update_evidence_text(store, item.evidence_id, "x" * 300_000)
     assert update_evidence_text(store, item.evidence_id, "signed text").is_noop
     assert map_criterion(store, item.evidence_id, "K/503/8194:1.1").is_noop
+    with pytest.raises(NotEnrolled):  # refused inside the transaction: the voiding rolls back
+        map_criterion(store, item.evidence_id, world.other.criteria["1.1"])
     with store.session() as s:
         assert s.get(SignOff, so_id).status == "signed"
         assert get_evidence(s, item.evidence_id).item.revision == 1

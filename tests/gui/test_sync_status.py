@@ -139,3 +139,26 @@ def test_network_information_without_a_backend_is_harmless(qtbot: QtBot, store: 
     wait_state(qtbot, c, SyncState.NOT_CONFIGURED)
     c.shutdown()
     wait_for_all()
+
+
+def test_settings_from_the_menu_then_sync(qtbot: QtBot, store: Store,
+                                          dav_server: DavServer) -> None:  # noqa: F811
+    """Not set up → "Sync settings…" → save → the queued ERS goes out by itself."""
+    file_ers(store, "first")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("&Tools")
+    c = SyncController(store, window, probe_interval_ms=3_600_000, watch_network=False)
+    c.install(window, menu)
+    window.show()
+    wait_state(qtbot, c, SyncState.NOT_CONFIGURED)
+    assert c.settings_action in menu.actions() and c.bundle_action in menu.actions()
+    dialog = c.open_settings()
+    dialog.url.setText(dav_server.url)
+    dialog.username.setText(dav_server.user)
+    dialog.password.setText(PASSWORD)
+    dialog.save()
+    wait_state(qtbot, c, SyncState.ALL_SENT)
+    assert len(remote_pdfs(dav_server.root)) == 1
+    c.shutdown()
+    wait_for_all()

@@ -1,0 +1,43 @@
+"""`assessor-app demo`: a demo learner with one unit signed off and its ERS filed."""
+
+from __future__ import annotations
+
+import argparse
+
+from assessor_app.cli_common import store_from_args
+from assessor_app.demo.builder import SIGNED_UNIT, build_demo
+from assessor_app.ers.cli import cli_identity
+from assessor_app.ers.filing import ers_document_path
+from assessor_app.store.models import ErsDocument
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "demo", parents=[common],
+        help="create a demo learner with evidence and one unit signed off (safe to run twice)",
+    )
+    p.set_defaults(func=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    store = store_from_args(args)
+    try:
+        result = build_demo(store, cli_identity)
+        if result is None:
+            print("No units in the library to build a demo on.")
+            return 1
+        if result.created:
+            print(f"Demo learner DEMO-0001 created, enrolled on {', '.join(result.units)}.")
+        else:
+            print(f"The demo learner already exists (registration DEMO-0001, id {result.learner_id}).")
+        if result.ers_document_id is not None:
+            with store.session() as session:
+                doc = session.get(ErsDocument, result.ers_document_id)
+            assert doc is not None
+            print(f"Unit {SIGNED_UNIT} signed off by learner, line manager and assessor "
+                  f"(sign-off {result.signoff_id}); ERS filed and queued for the centre:")
+            print(f"  {ers_document_path(store, doc)}")
+            print(f"See it with: assessor-app ers render DEMO-0001 {SIGNED_UNIT} -o demo-ers.pdf")
+        return 0
+    finally:
+        store.close()
