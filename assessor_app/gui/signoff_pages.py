@@ -222,6 +222,7 @@ class ReviewPage(Page):
             self.reason.setMaximumHeight(80)
             self.reason.setAccessibleName("Reason for a partial ERS")
             self.reason.setTabChangesFocus(True)
+            self.reason.textChanged.connect(self.changed)
             inner.addWidget(self.reason)
             lay.addWidget(box)
             self.next_text = "Sign as partial — hand to the learner"

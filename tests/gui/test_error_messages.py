@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from assessor_app.evidence.coverage import learner_coverage
 from assessor_app.gui.demo_learner import create_demo_learner
 from assessor_app.gui.learner_dialogs import NewLearnerDialog
 from assessor_app.gui.main_window import MainWindow
@@ -36,7 +37,7 @@ def test_a_huge_paste_is_refused_and_kept_on_screen(
     window, vs, eid = _observation(qtbot, spec_store, make_window)
     qtbot.keyClicks(vs.editor.text, "Kept text.")
     vs.editor.flush()
-    huge = "x" * (5 * 1024 * 1024)
+    huge = ("x" * 99 + "\n") * (5 * 1024 * 1024 // 100)  # 5 MB of text
     vs.editor.text.setPlainText(huge)  # what a paste does
     vs.editor.flush()
     assert vs.banner.isVisible()
@@ -69,7 +70,8 @@ def test_a_vanished_attachment_is_reported(
 def test_a_criterion_from_an_unrelated_unit_is_refused(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
     window, vs, eid = _observation(qtbot, spec_store, make_window)
-    enrolled = {u.reference for u in window.units_model.units()}
+    enrolled = {u.reference for u in learner_coverage(spec_store, vs.learner_id).units}
+    assert enrolled
     with spec_store.session() as s:
         other = s.exec(select(Criterion).join(UnitVersion).join(Unit)
                        .where(Unit.reference.not_in(enrolled))).first()
