@@ -19,10 +19,10 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QStyleFactory  # noqa: E402
 
+from assessor_app.demo.builder import demo_learner_id as create_demo_learner  # noqa: E402
 from assessor_app.evidence.items import get_evidence  # noqa: E402
 from assessor_app.evidence.questioning import set_question_field  # noqa: E402
 from assessor_app.gui.app import make_app  # noqa: E402
-from assessor_app.gui.demo_learner import create_demo_learner  # noqa: E402
 from assessor_app.gui.main_window import MainWindow  # noqa: E402
 from assessor_app.gui.settings import AppSettings  # noqa: E402
 from assessor_app.specs.bootstrap import ensure_bundled_specs  # noqa: E402

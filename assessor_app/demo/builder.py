@@ -97,6 +97,13 @@ def create_demo_learner(store: Store, *, today: date | None = None) -> DemoResul
     return DemoResult(learner.id, True, units)
 
 
+def demo_learner_id(store: Store, *, today: date | None = None) -> int | None:
+    """The demo learner's id (created if needed, without a sign-off), or None with no units.
+    This is what the GUI's first-run offer creates: no signing key is needed for it."""
+    result = create_demo_learner(store, today=today)
+    return None if result is None else result.learner_id
+
+
 def _refs(unit: str, numbers: str) -> list[CriterionRef]:
     return [CriterionRef(unit, n) for n in numbers.split()]
 

@@ -13,8 +13,8 @@ import os
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.learners import list_learners
-from assessor_app.gui.demo_learner import create_demo_learner
 from assessor_app.gui.workers import run_in_background
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
@@ -79,7 +79,7 @@ class FirstRun(QObject):
 
     def _answered(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
-            run_in_background(create_demo_learner, self.store, on_done=self._created,
+            run_in_background(demo_learner_id, self.store, on_done=self._created,
                               on_error=self._failed, writes=True)
 
     def _created(self, learner_id: int | None) -> None:

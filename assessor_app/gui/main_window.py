@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         h = self.units_table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        h.resizeSection(1, 320)
+        h.resizeSection(1, 360)
         self.units_table.verticalHeader().setDefaultSectionSize(
             self.fontMetrics().height() + 14)
         self.visits_model = VisitsModel(self)

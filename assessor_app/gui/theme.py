@@ -40,7 +40,7 @@ def state_fill(palette: QPalette, state: str) -> QColor:
     base = palette.color(QPalette.ColorRole.Base)
     strength = {"unevidenced": 0.12, "evidenced": 0.45, "met": 0.55}.get(state, 0.35)
     if is_dark(palette):
-        strength *= 0.8
+        strength = min(strength * 1.1, 0.6)  # dark bases need a little more hue to show
     return mix(base, STATE_HUES.get(state, STATE_HUES["info"]), strength)
 
 

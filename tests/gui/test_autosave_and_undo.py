@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.demo_learner import create_demo_learner
+from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceItem

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.coverage import learner_coverage
-from assessor_app.gui.demo_learner import create_demo_learner
 from assessor_app.gui.learner_dialogs import NewLearnerDialog
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.store import Store

@@ -3,11 +3,16 @@ last learner; first start imports the units and offers a demo learner; `assessor
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -17,8 +22,8 @@ from assessor_app.gui.first_run import FirstRun
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.gui.settings import AppSettings
-from assessor_app.store import Store, open_store
-from assessor_app.store.models import Learner, Unit
+from assessor_app.store import Store
+from assessor_app.store.models import Unit
 from tests.gui.conftest import WAIT_MS
 
 
@@ -100,7 +105,7 @@ def test_first_start_imports_units_and_offers_a_demo(
                     timeout=WAIT_MS)
     with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
         first_run.prompt.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: window.overview is not None and len(window.units_model.units()) == 2,
+    qtbot.waitUntil(lambda: window.overview is not None and len(window.units_model.units()) == 3,
                     timeout=WAIT_MS)
     assert window.visits_model.rowCount() == 2
     assert app_settings.demo_offered
@@ -118,34 +123,29 @@ def test_no_demo_prompt_when_switched_off(
     assert first_run.prompt is None
 
 
-def test_assessor_app_without_arguments_opens_the_window(
-        qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    """`assessor-app --db FILE` (no command) runs the GUI on that file; we quit it once the
-    main window is up and check the first-run import happened."""
-    from assessor_app.cli import main
-
-    monkeypatch.setenv("ASSESSOR_APP_NO_DEMO_PROMPT", "1")
+def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None:
+    """The real console script with no command starts the GUI on the database: the first-run
+    import fills the unit library and the app keeps running (until we stop it)."""
     db = tmp_path / "cli.sqlite3"
-    seen: list[str] = []
-
-    def quit_when_ready() -> None:
-        windows = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.isVisible()]
-        if windows and windows[0].status_label.text() == "Ready" \
-                and not windows[0].learner_model.loading:
-            seen.append(windows[0].windowTitle())
-            windows[0].close()
-            QApplication.quit()
-        else:
-            QTimer.singleShot(50, quit_when_ready)
-
-    QTimer.singleShot(50, quit_when_ready)
-    assert main(["--db", str(db)]) == 0
-    assert seen == ["Assessor companion"]
-    check = open_store(db)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ASSESSOR_APP_NO_DEMO_PROMPT="1",
+               ASSESSOR_APP_DB=str(db))
+    script = Path(sys.executable).with_name("assessor-app")
+    proc = subprocess.Popen([str(script)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
-        with check.session() as s:
-            assert len(s.exec(select(Unit)).all()) >= 2
-            assert s.exec(select(Learner)).all() == []
+        deadline = time.monotonic() + 30
+        units = 0
+        while time.monotonic() < deadline and proc.poll() is None and units < 2:
+            time.sleep(0.2)
+            if db.exists():
+                with contextlib.suppress(sqlite3.OperationalError):
+                    con = sqlite3.connect(db)
+                    try:
+                        units = con.execute("SELECT count(*) FROM unit").fetchone()[0]
+                    finally:
+                        con.close()
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        assert units >= 2
     finally:
-        check.close()
+        proc.terminate()
+        proc.wait(timeout=10)

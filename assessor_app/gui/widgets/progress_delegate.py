@@ -23,7 +23,7 @@ def progress_text(met: int, evidenced: int, total: int) -> str:
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    BAR_MIN = 80
+    BAR_MIN = 120
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         fm = option.fontMetrics
@@ -42,12 +42,14 @@ class ProgressDelegate(QStyledItemDelegate):
         fm = option.fontMetrics
         text = progress_text(met, evidenced, total)
         r = option.rect.adjusted(4, 4, -4, -4)
-        text_w = fm.horizontalAdvance(text) + 8
-        bar_w = max(self.BAR_MIN, r.width() - text_w)
+        text_w = fm.horizontalAdvance(text) + 4
+        bar_w = max(self.BAR_MIN, r.width() - text_w - 10)
         bar = QRect(r.left(), r.center().y() - 6, bar_w, 12)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(pal.color(QPalette.ColorRole.Mid))
+        # Outline from the text colour, so the empty bar is visible on light and dark bases.
+        painter.setPen(theme.mix(pal.color(QPalette.ColorRole.Base),
+                                 pal.color(QPalette.ColorRole.Text), 0.45))
         painter.setBrush(pal.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(bar, 3, 3)
         if total:
