@@ -27,6 +27,7 @@ from assessor_app.evidence.refs import (
     resolve_criteria,
 )
 from assessor_app.signoff.audit import append_audit
+from assessor_app.signoff.voiding import void_signoffs_for_judgement
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceCriterion, EvidenceItem, Judgement, JudgementState
 
@@ -91,6 +92,11 @@ def _append(session: Session, learner_id: int, criterion_id: int, state: Judgeme
             f"{label} cannot be judged met: no evidence is mapped to it. Record or map the "
             "evidence first, then judge it."
         )
+    previous = current_judgement(session, learner_id, criterion_id)
+    if previous is None or (previous.state, json.loads(previous.evidence_ids_json)) != (
+            state.value, chosen):
+        void_signoffs_for_judgement(session, learner_id, criterion_id,
+                                    f"judgement on {label} changed to {state.value}", actor)
     row = Judgement(learner_id=learner_id, criterion_id=criterion_id, state=state.value,
                     reason=reason, evidence_ids_json=json.dumps(chosen), decided_by=actor)
     session.add(row)

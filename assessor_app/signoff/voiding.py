@@ -1,11 +1,14 @@
-"""Signed records are locked: editing evidence a sign-off covered voids that sign-off."""
+"""Signed records are locked: editing evidence a sign-off covered, or changing a judgement on
+its unit, voids that sign-off (it is kept and can still be rendered)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
 from assessor_app.signoff.audit import append_audit
-from assessor_app.store.models import EvidenceItem, SignOff, SignOffEvidence
+from assessor_app.store.models import Criterion, EvidenceItem, SignOff, SignOffEvidence
 from assessor_app.store.models._common import utcnow
 
 LIVE_STATES = ("in_progress", "signed")
@@ -30,6 +33,29 @@ def void_signoffs_covering(session: Session, evidence_id: int, reason: str,
         return []
     item.revision += 1
     session.add(item)
+    _void_all(session, rows, reason, actor, {"evidence_id": evidence_id})
+    return list(rows)
+
+
+def void_signoffs_for_judgement(session: Session, learner_id: int, criterion_id: int,
+                                reason: str, actor: str = "assessor") -> list[SignOff]:
+    """Call when a judgement on a criterion changes: the live sign-offs of that learner's unit
+    version no longer describe the record, so they become void (kept, and audited)."""
+    criterion = session.get(Criterion, criterion_id)
+    if criterion is None:
+        return []
+    rows = session.exec(
+        select(SignOff)
+        .where(SignOff.learner_id == learner_id)
+        .where(SignOff.unit_version_id == criterion.version_id)
+        .where(SignOff.status.in_(LIVE_STATES))  # type: ignore[attr-defined]
+    ).all()
+    _void_all(session, rows, reason, actor, {"criterion_id": criterion_id})
+    return list(rows)
+
+
+def _void_all(session: Session, rows: Sequence[SignOff], reason: str, actor: str,
+              details: dict[str, object]) -> None:
     now = utcnow()
     for so in rows:
         so.status = "void"
@@ -37,7 +63,5 @@ def void_signoffs_covering(session: Session, evidence_id: int, reason: str,
         so.void_reason = reason
         session.add(so)
         append_audit(session, actor=actor, action="signoff.void", subject=f"signoff:{so.id}",
-                     content_hash=so.content_hash,
-                     details={"evidence_id": evidence_id, "reason": reason})
+                     content_hash=so.content_hash, details={**details, "reason": reason})
     session.flush()
-    return list(rows)
