@@ -1,15 +1,10 @@
 """Main window: learner list with search (left), the learner's units, progress and visits
-(right), the visit screen (a second page), menus with every shortcut, and the status bar.
-
-Hooks for the lead's integration: `open_signoff(learner_id, unit_id)` (Ctrl+Shift+S) imports
-`assessor_app.gui.signoff_dialog` lazily; "Sync now" appears only if `assessor_app.gui.sync_status`
-exists; `self.statusBar()` has room on the right for permanent widgets.
+(right), the visit screen (a second page), menus with every shortcut, and the status bar with
+the sync indicator. Sign-off opens the sign-off dialog for the selected unit.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
 
@@ -49,6 +44,8 @@ from assessor_app.gui.models.overview_models import (
     VisitsModel,
 )
 from assessor_app.gui.settings import AppSettings
+from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.sync_status import SyncController
 from assessor_app.gui.undo import push_edit
 from assessor_app.gui.visit_screen import VisitScreen
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
@@ -111,6 +108,8 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
         self._build_actions()
+        self.sync = SyncController(self.store, self)
+        self.sync.install(self, menu=self.file_menu)
         self._restore_state()
         self.learner_model.refresh()
 
@@ -266,14 +265,9 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
 
         mb = self.menuBar()
-        m = mb.addMenu("&File")
+        m = self.file_menu = mb.addMenu("&File")
         m.addActions([self.act_new_learner, self.act_enrol])
         m.addSeparator()
-        self.act_sync = None
-        if importlib.util.find_spec("assessor_app.gui.sync_status") is not None:
-            self.act_sync = self._action("S&ync now", "Ctrl+Shift+Y", self.sync_now)
-            m.addAction(self.act_sync)
-            m.addSeparator()
         m.addAction(self.act_settings)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -514,26 +508,23 @@ class MainWindow(QMainWindow):
             return
         self.open_signoff(self.learner_id, unit_id)
 
-    def open_signoff(self, learner_id: int, unit_id: int) -> None:
-        """Hook for the sign-off dialog (another module, imported only when it exists)."""
-        self.visit_screen.flush()
-        if importlib.util.find_spec("assessor_app.gui.signoff_dialog") is None:
-            show_error(self, "Sign off unit", "Sign-off is not available in this build yet.")
-            return
-        module = importlib.import_module("assessor_app.gui.signoff_dialog")
-        opener = getattr(module, "open_signoff", None)
-        if callable(opener):
-            opener(self, self.store, learner_id, unit_id)
-        else:
-            log.warning("signoff_dialog has no open_signoff(parent, store, learner_id, unit_id)")
-            show_error(self, "Sign off unit", "Sign-off is not available in this build yet.")
+    def open_signoff(self, learner_id: int, unit_id: int) -> SignOffDialog | None:
+        """The sign-off dialog for the learner's enrolled version of the unit."""
+        self.visit_screen.flush()  # sign what was typed, not what was saved a moment ago
+        unit = next((u for u in self.units_model.units() if u.unit_id == unit_id), None)
+        if unit is None:
+            show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
+            return None
+        dialog = SignOffDialog(self.store, learner_id, unit.version_id,
+                               assessor_name=self.settings.assessor_name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filed.connect(self._ers_filed)
+        dialog.open()
+        return dialog
 
-    def sync_now(self) -> None:
-        """Hook for the sync status module; the lead wires its entry point."""
-        module = importlib.import_module("assessor_app.gui.sync_status")
-        fn = getattr(module, "sync_now", None)
-        if callable(fn):
-            fn(self, self.store)
+    def _ers_filed(self, _document_id: int) -> None:
+        self.sync.refresh(sync_if_online=True)
+        self.refresh_overview()
 
     # -- help --------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
@@ -583,5 +574,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.visit_screen.flush()  # nothing typed is lost on close
         self.save_state()
+        self.sync.shutdown()
         cancel_all()
         super().closeEvent(event)

@@ -1,0 +1,48 @@
+"""The main window opens the sign-off dialog for the selected unit and carries the sync indicator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from assessor_app.demo.builder import SIGNED_UNIT, demo_learner_id
+from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.specs.queries import latest_unit_version
+from tests.gui.conftest import WAIT_MS
+
+
+def _select_unit(qtbot: QtBot, window, reference: str) -> None:
+    qtbot.waitUntil(lambda: window.overview is not None and window.units_model.rowCount() > 0,
+                    timeout=WAIT_MS)
+    refs = [u.reference for u in window.units_model.units()]
+    window.units_table.setCurrentIndex(window.units_model.index(refs.index(reference), 0))
+
+
+def test_ctrl_shift_s_opens_signoff_for_the_selected_unit(qtbot: QtBot, spec_store,
+                                                           make_window) -> None:
+    learner_id = demo_learner_id(spec_store)
+    window = make_window(spec_store)
+    window.select_learner(learner_id)
+    _select_unit(qtbot, window, SIGNED_UNIT)
+    qtbot.keyClick(window, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), SignOffDialog),
+                    timeout=WAIT_MS)
+    dialog = QApplication.activeModalWidget()
+    with spec_store.session() as s:
+        version = latest_unit_version(s, SIGNED_UNIT)
+    assert (dialog.plan.unit_version_id, dialog.plan.learner_id) == (version.id, learner_id)
+    assert dialog.content["unit"]["reference"] == SIGNED_UNIT
+    dialog.reject()
+
+
+def test_status_bar_has_the_sync_indicator_and_sync_now(qtbot: QtBot, spec_store,
+                                                        make_window) -> None:
+    window = make_window(spec_store)
+    assert window.sync.widget.parent() is not None
+    assert window.sync.widget.isVisible()
+    texts = [a.text().replace("&", "") for a in window.file_menu.actions()]
+    assert any(t.startswith("Sync now") for t in texts)
+    # Nothing configured yet: the indicator says so in words.
+    qtbot.waitUntil(lambda: "set up" in window.sync.widget.label.text().lower(), timeout=WAIT_MS)
