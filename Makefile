@@ -35,10 +35,10 @@ lint: venv
 	$(BIN)/ruff check .
 
 screenshots: venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots/
 
 bench: venv
-	$(BIN)/python -m pytest benchmarks --benchmark-only
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 package: venv
 	$(BIN)/python -m pip install --quiet -e ".[package]"

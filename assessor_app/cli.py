@@ -13,8 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from assessor_app import __version__
 from assessor_app.cli_common import CliError, common_parser
+from assessor_app.secrets import SecretStoreUnavailable
+from assessor_app.store import StoreError
 
 AREAS = ("specs", "evidence", "signoff", "ers", "sync", "demo")
 
@@ -56,11 +60,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except CliError as exc:
-        print(f"assessor-app: error: {exc}", file=sys.stderr)
-        return exc.status
+        return _fail(str(exc), exc.status)
+    except (StoreError, SecretStoreUnavailable) as exc:
+        return _fail(str(exc), 2)
     except KeyboardInterrupt:
         print("assessor-app: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `assessor-app specs list | head`: quiet, like other tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file the user named (or the data folder) cannot be used
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1)
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        return _fail("the database is busy (another assessor-app is writing to it); try again "
+                     "in a moment", 1)
+
+
+def _fail(message: str, status: int) -> int:
+    """One line on stderr, never a traceback, for problems the user can act on."""
+    print(f"assessor-app: error: {message}", file=sys.stderr)
+    return status

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.store import Store, open_store
+
+if TYPE_CHECKING:
+    from assessor_app.signoff.keys import AssessorIdentity
+
+PASSPHRASE_ENV = "ASSESSOR_APP_KEY_PASSPHRASE"
 
 
 class CliError(Exception):
@@ -31,7 +40,48 @@ def common_parser() -> argparse.ArgumentParser:
 
 
 def store_from_args(args: argparse.Namespace) -> Store:
+    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default."""
     return open_store(getattr(args, "db", None))
+
+
+@contextmanager
+def cli_store(args: argparse.Namespace) -> Iterator[Store]:
+    """`store_from_args` for the length of one command; the engine is disposed afterwards."""
+    store = store_from_args(args)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def db_hint(args: argparse.Namespace) -> str:
+    """` --db PATH` when one was given, for commands we suggest the user runs next."""
+    db = getattr(args, "db", None)
+    return f" --db {db}" if db else ""
+
+
+def cli_identity(store: Store) -> AssessorIdentity:
+    """The assessor's keys for a CLI run (ERS signing, bundle signing): the passphrase from the
+    keyring, else ${PASSPHRASE_ENV}, else typed at a terminal. Problems become `CliError`."""
+    from assessor_app.signoff.keys import (  # cryptography only when a command needs keys
+        KeyStoreError,
+        PassphraseUnavailable,
+        load_or_create_identity,
+    )
+
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    try:
+        return load_or_create_identity(store, passphrase=passphrase)
+    except PassphraseUnavailable as exc:
+        if passphrase is None and sys.stdin.isatty():
+            typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            try:
+                return load_or_create_identity(store, passphrase=typed)
+            except KeyStoreError as again:
+                raise CliError(str(again)) from again
+        raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
+    except KeyStoreError as exc:
+        raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
 
 
 def print_json(data: Any) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from assessor_app.cli_common import store_from_args
+from assessor_app.cli_common import cli_identity, cli_store, db_hint
 from assessor_app.demo.builder import SIGNED_UNIT, build_demo
-from assessor_app.ers.cli import cli_identity
 from assessor_app.ers.filing import ers_document_path
 from assessor_app.store.models import ErsDocument
 
@@ -20,8 +19,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _demo(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
+    with cli_store(args) as store:
         result = build_demo(store, cli_identity)
         if result is None:
             print("No units in the library to build a demo on.")
@@ -37,7 +35,6 @@ def _demo(args: argparse.Namespace) -> int:
             print(f"Unit {SIGNED_UNIT} signed off by learner, line manager and assessor "
                   f"(sign-off {result.signoff_id}); ERS filed and queued for the centre:")
             print(f"  {ers_document_path(store, doc)}")
-            print(f"See it with: assessor-app ers render DEMO-0001 {SIGNED_UNIT} -o demo-ers.pdf")
+            print(f"See it with: assessor-app ers render{db_hint(args)} DEMO-0001 {SIGNED_UNIT} "
+                  "-o demo-ers.pdf")
         return 0
-    finally:
-        store.close()

@@ -7,29 +7,20 @@ set ASSESSOR_APP_KEY_PASSPHRASE.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 
-from assessor_app.cli_common import CliError, store_from_args
+from assessor_app.cli_common import CliError, cli_identity, store_from_args
 from assessor_app.ers.filing import file_ers, render_signed_pdf
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.ers.view import draft_view
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.errors import SignOffError
-from assessor_app.signoff.keys import (
-    AssessorIdentity,
-    KeyStoreError,
-    PassphraseUnavailable,
-    load_or_create_identity,
-)
 from assessor_app.signoff.service import latest_signed
 from assessor_app.store import Store
+from assessor_app.store.files import atomic_write_bytes
 from assessor_app.store.models import SignOff, UnitVersion
-
-PASSPHRASE_ENV = "ASSESSOR_APP_KEY_PASSPHRASE"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -60,23 +51,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     file_.set_defaults(func=_file)
 
 
-def cli_identity(store: Store) -> AssessorIdentity:
-    """The assessor's keys for a CLI run; the passphrase from keyring, else the environment."""
-    passphrase = os.environ.get(PASSPHRASE_ENV) or None
-    try:
-        return load_or_create_identity(store, passphrase=passphrase)
-    except PassphraseUnavailable as exc:
-        if passphrase is None and sys.stdin.isatty():
-            typed = getpass.getpass("Passphrase for your signing key (not stored): ")
-            try:
-                return load_or_create_identity(store, passphrase=typed)
-            except KeyStoreError as again:
-                raise CliError(str(again)) from again
-        raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
-    except KeyStoreError as exc:
-        raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from exc
-
-
 def _target(store: Store, args: argparse.Namespace) -> tuple[int, int, int | None]:
     """(learner id, unit version id, sign-off id or None for a draft)."""
     with store.session() as session:
@@ -103,11 +77,14 @@ def _target(store: Store, args: argparse.Namespace) -> tuple[int, int, int | Non
 
 
 def _render(args: argparse.Namespace) -> int:
+    out: Path = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give the PDF's file name, e.g. {out / 'ers.pdf'}.")
     store = store_from_args(args)
     try:
         learner_id, uv_id, signoff_id = _target(store, args)
         if signoff_id is None:
-            with store.session() as session:
+            with store.read_session() as session:
                 pdf = render_ers(draft_view(session, learner_id, uv_id))
         else:
             pdf = render_signed_pdf(store, signoff_id, cli_identity(store))
@@ -115,8 +92,7 @@ def _render(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     finally:
         store.close()
-    out: Path = Path(args.output)
-    out.write_bytes(pdf)
+    atomic_write_bytes(out, pdf)  # an interrupted run never leaves half a PDF under that name
     kind = "draft" if signoff_id is None else f"sign-off {signoff_id}"
     print(f"Wrote {out} ({kind}, {len(pdf):,} bytes).")
     return 0

@@ -11,7 +11,6 @@ a short hash only).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from assessor_app.signoff.audit import append_audit
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.store import Store
+from assessor_app.store.files import atomic_write_bytes, sha256_bytes
 from assessor_app.store.models import ErsDocument, SignOff
 from assessor_app.sync.outbox import enqueue
 
@@ -58,10 +58,8 @@ def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity)
 def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha256}.pdf"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a crash never leaves a half-written PDF under its hash
+    if not path.exists():  # a crash never leaves a half-written PDF under its hash
+        atomic_write_bytes(path, data)
     return path
 
 
@@ -85,7 +83,7 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
             raise SignOffStateError(f"Only a completed sign-off can be filed (sign-off "
                                     f"{signoff_id} is {state}).")
     pdf = render_signed_pdf(store, signoff_id, identity)
-    sha = hashlib.sha256(pdf).hexdigest()
+    sha = sha256_bytes(pdf)
     _write_blob(ers_folder(store), sha, pdf)
     with store.session() as session:
         view_ref = view_for_signoff(session, signoff_id).unit_reference
@@ -104,6 +102,6 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
 
 def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
     data = ers_document_path(store, doc).read_bytes()
-    if hashlib.sha256(data).hexdigest() != doc.sha256:
+    if sha256_bytes(data) != doc.sha256:
         raise ValueError("The stored ERS file does not match its recorded hash.")
     return data

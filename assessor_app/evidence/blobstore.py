@@ -17,8 +17,7 @@ from pathlib import Path
 
 from assessor_app.evidence.errors import AttachmentError
 from assessor_app.store import Store
-
-CHUNK = 1024 * 1024
+from assessor_app.store.files import CHUNK, fsync_dir
 
 
 @dataclass(frozen=True)
@@ -78,22 +77,11 @@ class BlobStore:
                 return Blob(sha, size)  # already stored: the same content is kept once
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
             return Blob(sha, size)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def blob_store(store: Store) -> BlobStore:

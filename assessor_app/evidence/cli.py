@@ -23,7 +23,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from assessor_app.cli_common import CliError, print_json, store_from_args
+from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.evidence import coverage as cov
 from assessor_app.evidence.errors import EvidenceError, InvalidInput
 from assessor_app.evidence.items import QA, Witness, create_evidence, list_evidence
@@ -43,13 +43,11 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
     """Open the store, run the handler, turn core refusals into CliError, close the store."""
 
     def run(args: argparse.Namespace) -> int:
-        store = store_from_args(args)
-        try:
-            return handler(store, args)
-        except EvidenceError as exc:
-            raise CliError(str(exc)) from None
-        finally:
-            store.close()
+        with cli_store(args) as store:
+            try:
+                return handler(store, args)
+            except EvidenceError as exc:
+                raise CliError(str(exc)) from None
 
     return run
 

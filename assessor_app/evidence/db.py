@@ -15,9 +15,10 @@ Db = Store | Session
 
 @contextmanager
 def reading(db: Db) -> Iterator[Session]:
-    """Use the caller's session as is, or open (and commit) a short one on the store."""
+    """Use the caller's session as is, or open a short read-only snapshot on the store (it does
+    not wait for a writer, e.g. a sync running in a worker thread)."""
     if isinstance(db, Session):
         yield db
         return
-    with db.session() as session:
+    with db.read_session() as session:
         yield session

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from assessor_app.store import Store
 
@@ -43,6 +44,42 @@ class Edit(ABC):
 
     def merge(self, later: Edit) -> Edit | None:
         """One edit equivalent to this one followed by `later`, or None if they do not merge."""
+        return None
+
+
+class FieldEdit(Edit):
+    """One field of one record set from `old` to `new`; consecutive saves of the same field merge
+    into one undo step. Subclasses are dataclasses (record id, `field`, `old`, `new`) that say
+    which record it is and how a value is saved."""
+
+    field: str
+    old: Any
+    new: Any
+    merges = True  # False for fields where each change is its own step (a tick box)
+
+    @property
+    @abstractmethod
+    def record_id(self) -> int:
+        """The edited record (evidence item, visit, learner, question row)."""
+
+    @abstractmethod
+    def save(self, store: Store, value: Any) -> None:
+        """Write `value` to the field in its own transaction, through the area's checks."""
+
+    @property
+    def is_noop(self) -> bool:
+        return self.old == self.new
+
+    def apply(self, store: Store) -> None:
+        self.save(store, self.new)
+
+    def revert(self, store: Store) -> None:
+        self.save(store, self.old)
+
+    def merge(self, later: Edit) -> Edit | None:
+        if (type(later) is type(self) and self.merges and isinstance(later, FieldEdit)
+                and later.record_id == self.record_id and later.field == self.field):
+            return replace(self, new=later.new)  # type: ignore[type-var]
         return None
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from assessor_app.evidence.attachments import guess_mime, store_file
 from assessor_app.evidence.blobstore import Blob
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import Edit, FieldEdit
 from assessor_app.evidence.errors import InvalidInput
 from assessor_app.evidence.limits import check_short, check_text, check_time, parse_date
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -129,7 +129,7 @@ def validate_field(field_name: str, value: Any) -> Any:
 
 
 @dataclass
-class FieldChange(Edit):
+class FieldChange(FieldEdit):
     """One field of an evidence item set from `old` to `new` (text, title, date, witness…)."""
 
     evidence_id: int
@@ -138,24 +138,15 @@ class FieldChange(Edit):
     new: Any
 
     @property
+    def record_id(self) -> int:
+        return self.evidence_id
+
+    @property
     def description(self) -> str:
         return f"Edit {_FIELD_LABELS.get(self.field, self.field)}"
 
-    @property
-    def is_noop(self) -> bool:
-        return self.old == self.new
-
-    def apply(self, store: Store) -> None:
-        _set_field(store, self.evidence_id, self.field, self.new)
-
-    def revert(self, store: Store) -> None:
-        _set_field(store, self.evidence_id, self.field, self.old)
-
-    def merge(self, later: Edit) -> Edit | None:
-        if (isinstance(later, FieldChange) and later.evidence_id == self.evidence_id
-                and later.field == self.field):
-            return FieldChange(self.evidence_id, self.field, self.old, later.new)
-        return None
+    def save(self, store: Store, value: Any) -> None:
+        _set_field(store, self.evidence_id, self.field, value)
 
 
 def _set_field(store: Store, evidence_id: int, field_name: str, value: Any) -> Any:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.evidence.coverage import Counts, learner_progress
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import FieldEdit
 from assessor_app.evidence.errors import InvalidInput
 from assessor_app.evidence.limits import check_short
 from assessor_app.evidence.refs import (
@@ -66,31 +66,22 @@ def add_learner(store: Store, name: str, registration: str, *, employer: str = "
 
 
 @dataclass
-class LearnerFieldChange(Edit):
+class LearnerFieldChange(FieldEdit):
     learner_id: int
     field: str
     old: str
     new: str
 
     @property
+    def record_id(self) -> int:
+        return self.learner_id
+
+    @property
     def description(self) -> str:
         return f"Edit {LEARNER_FIELDS.get(self.field, self.field)}"
 
-    @property
-    def is_noop(self) -> bool:
-        return self.old == self.new
-
-    def apply(self, store: Store) -> None:
-        _set_learner_field(store, self.learner_id, self.field, self.new)
-
-    def revert(self, store: Store) -> None:
-        _set_learner_field(store, self.learner_id, self.field, self.old)
-
-    def merge(self, later: Edit) -> Edit | None:
-        if (isinstance(later, LearnerFieldChange) and later.learner_id == self.learner_id
-                and later.field == self.field):
-            return LearnerFieldChange(self.learner_id, self.field, self.old, later.new)
-        return None
+    def save(self, store: Store, value: str) -> None:
+        _set_learner_field(store, self.learner_id, self.field, value)
 
 
 def _set_learner_field(store: Store, learner_id: int, field_name: str, value: str) -> str:

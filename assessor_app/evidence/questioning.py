@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import Edit, FieldEdit
 from assessor_app.evidence.errors import InvalidInput, NotFound
 from assessor_app.evidence.limits import check_text
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -155,7 +155,7 @@ def remove_question(store: Store, row_id: int) -> QuestionPresence:
 
 
 @dataclass
-class QuestionFieldChange(Edit):
+class QuestionFieldChange(FieldEdit):
     """The question, answer or satisfied flag of one row set from `old` to `new`."""
 
     row_id: int
@@ -164,25 +164,20 @@ class QuestionFieldChange(Edit):
     new: Any
 
     @property
+    def merges(self) -> bool:  # type: ignore[override]
+        return self.field != "satisfied"  # each tick is its own undo step
+
+    @property
+    def record_id(self) -> int:
+        return self.row_id
+
+    @property
     def description(self) -> str:
         return {"question": "Edit question", "answer": "Edit answer"}.get(
             self.field, "Mark satisfied")
 
-    @property
-    def is_noop(self) -> bool:
-        return self.old == self.new
-
-    def apply(self, store: Store) -> None:
-        _set_qa_field(store, self.row_id, self.field, self.new)
-
-    def revert(self, store: Store) -> None:
-        _set_qa_field(store, self.row_id, self.field, self.old)
-
-    def merge(self, later: Edit) -> Edit | None:
-        if (isinstance(later, QuestionFieldChange) and later.row_id == self.row_id
-                and later.field == self.field and self.field != "satisfied"):
-            return QuestionFieldChange(self.row_id, self.field, self.old, later.new)
-        return None
+    def save(self, store: Store, value: Any) -> None:
+        _set_qa_field(store, self.row_id, self.field, value)
 
 
 def _set_qa_field(store: Store, row_id: int, field_name: str, value: Any) -> Any:

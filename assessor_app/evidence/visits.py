@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import FieldEdit
 from assessor_app.evidence.errors import InvalidInput, VisitStateError
 from assessor_app.evidence.limits import check_short, check_text, parse_date
 from assessor_app.evidence.refs import (
@@ -189,31 +189,22 @@ def close_visit(store: Store, visit_id: int, *, feedback: str, action_plan: str,
 
 
 @dataclass
-class VisitFieldChange(Edit):
+class VisitFieldChange(FieldEdit):
     visit_id: int
     field: str
     old: Any
     new: Any
 
     @property
+    def record_id(self) -> int:
+        return self.visit_id
+
+    @property
     def description(self) -> str:
         return f"Edit visit {VISIT_FIELDS.get(self.field, self.field)}"
 
-    @property
-    def is_noop(self) -> bool:
-        return self.old == self.new
-
-    def apply(self, store: Store) -> None:
-        _set_visit_field(store, self.visit_id, self.field, self.new)
-
-    def revert(self, store: Store) -> None:
-        _set_visit_field(store, self.visit_id, self.field, self.old)
-
-    def merge(self, later: Edit) -> Edit | None:
-        if (isinstance(later, VisitFieldChange) and later.visit_id == self.visit_id
-                and later.field == self.field):
-            return VisitFieldChange(self.visit_id, self.field, self.old, later.new)
-        return None
+    def save(self, store: Store, value: Any) -> None:
+        _set_visit_field(store, self.visit_id, self.field, value)
 
 
 def _set_visit_field(store: Store, visit_id: int, field_name: str, value: Any) -> Any:

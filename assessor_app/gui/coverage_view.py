@@ -1,5 +1,7 @@
-"""Coverage matrix for a learner: units × criteria, each cell "● 2.1" (symbol + number, tinted).
-Clicking a cell shows the criterion and the evidence behind it, with "Judge met" / "Not yet".
+"""Coverage matrix for a learner: units × criteria, each cell "● 2.1" (symbol + number, tinted),
+and under a unit that states evidence requirements a row of them, "✓ 4a" ticked / "○ 4a" not yet.
+Clicking a criterion shows the evidence behind it, with "Judge met" / "Not yet"; clicking a
+requirement shows the evidence that ticks it (requirements are ticked, not judged).
 """
 
 from __future__ import annotations
@@ -30,14 +32,19 @@ from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.refs import get_learner
 from assessor_app.gui import theme
 from assessor_app.gui.messages import Banner
-from assessor_app.gui.models.coverage_model import CoverageModel, rows_from_coverage
+from assessor_app.gui.models.coverage_model import (
+    REQUIREMENT_SYMBOLS,
+    CoverageModel,
+    rows_from_coverage,
+)
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.store import Store
 
 
 def legend() -> str:
-    return "   ".join(f"{theme.SYMBOLS[s]} {theme.LABELS[s]}"
-                      for s in ("unevidenced", "evidenced", "met"))
+    criteria = "   ".join(f"{theme.SYMBOLS[s]} {theme.LABELS[s]}"
+                          for s in ("unevidenced", "evidenced", "met"))
+    return f"{criteria}   ·   ✓ requirement ticked"
 
 
 class CoverageView(QWidget):
@@ -53,6 +60,7 @@ class CoverageView(QWidget):
         self._assessor_name = assessor_name
         self.learner_id: int | None = None
         self.criterion_id: int | None = None
+        self.requirement_id: int | None = None
 
         self.heading = QLabel()
         self.legend = QLabel(legend())
@@ -127,11 +135,14 @@ class CoverageView(QWidget):
                              f"{c.evidenced} more evidenced")
         self.model.set_rows(rows_from_coverage(coverage))
         self._fit_table()
-        if self.criterion_id is not None:
-            idx = self.model.find(self.criterion_id)
-            if idx.isValid():
-                self.table.setCurrentIndex(idx)
-                self._on_cell(idx)
+        if self.requirement_id is not None:
+            idx = self.model.find_requirement(self.requirement_id)
+        else:
+            idx = self.model.find(self.criterion_id) if self.criterion_id is not None \
+                else None
+        if idx is not None and idx.isValid():
+            self.table.setCurrentIndex(idx)
+            self._on_cell(idx)
 
     def _fit_table(self) -> None:
         # As tall as the units need (up to 10 rows) so the evidence panel gets the rest.
@@ -153,10 +164,15 @@ class CoverageView(QWidget):
             self._on_cell(idx)
 
     def _on_cell(self, index: QModelIndex, _prev: QModelIndex | None = None) -> None:
+        if index.isValid() and self.learner_id is not None and \
+                self.model.requirement(index.row(), index.column()) is not None:
+            self._on_requirement(index)
+            return
         cell = self.model.cell(index.row(), index.column()) if index.isValid() else None
         if cell is None or self.learner_id is None:
             return
         self.criterion_id = cell.criterion_id
+        self.requirement_id = None
         unit = self.model.rows()[index.row()]
         n = cell.evidence_count
         self.detail.setText(
@@ -171,6 +187,24 @@ class CoverageView(QWidget):
         self.evidence_model.set_summaries(
             [s for s in list_evidence(self.store, self.learner_id) if s.id in coverage_ids])
         self._set_judging_enabled(True)
+
+    def _on_requirement(self, index: QModelIndex) -> None:
+        req = self.model.requirement(index.row(), index.column())
+        assert req is not None and self.learner_id is not None
+        self.requirement_id = req.requirement_id
+        self.criterion_id = None
+        unit = self.model.rows()[index.row()]
+        n = req.evidence_count
+        state = (f"{REQUIREMENT_SYMBOLS[req.state]} Ticked by {n} piece{'s' if n != 1 else ''} "
+                 "of evidence." if n else
+                 f"{REQUIREMENT_SYMBOLS[req.state]} Not ticked yet: in the visit screen, select "
+                 "the evidence that meets it and tick it under Requirements (Ctrl+4).")
+        self.detail.setText(f"<b>{unit.reference} requirement {req.key}</b> — {req.text}<br>"
+                            f"{state}")
+        ids = set(req.evidence_ids)
+        self.evidence_model.set_summaries(
+            [s for s in list_evidence(self.store, self.learner_id) if s.id in ids])
+        self._set_judging_enabled(False)  # requirements are ticked, not judged
 
     def judge(self, state: str) -> None:
         if self.learner_id is None or self.criterion_id is None:

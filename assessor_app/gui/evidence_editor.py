@@ -1,8 +1,10 @@
 """The middle of the visit screen: the editor for one evidence item.
 
-One form whose rows appear by kind: observation (title, start/end time, narrative), questioning
-(title, Q/A table, notes), witness testimony (witness details + testimony), other kinds (title,
-text). Every field autosaves through the core (debounced, see `autosave`); each save is pushed on
+One form whose rows appear by kind: observation and professional discussion (title, start/end
+time, narrative), questioning (title, Q/A table, notes), witness testimony (witness details +
+testimony), product evidence (title, a short description; its photos and files are the point, so
+the visit screen gives the attachments the room), learner statement (title, the learner's own
+words). Every field autosaves through the core (debounced, see `autosave`); each save is pushed on
 the undo stack. A refused value (too long, a bad time) is reported and left in the field.
 """
 
@@ -38,6 +40,23 @@ from assessor_app.store import Store
 TEXT_LABELS = {"observation": "What you observed", "questioning": "Notes",
                "witness": "Testimony", "product": "Description of the work product",
                "discussion": "Discussion record", "statement": "Learner's statement"}
+TEXT_PLACEHOLDERS = {
+    "observation": "Type as it happens — it is saved as you type.",
+    "questioning": "Anything else worth noting about the questioning.",
+    "witness": "What the witness saw the learner do, in the witness's words.",
+    "product": "What the product is, who made it and when, and what it shows. "
+               "Attach photos or documents of it below.",
+    "discussion": "Topics covered and what the learner said, as the discussion goes. "
+                  "It is saved as you type.",
+    "statement": "The learner's own words: type or paste what they wrote or said, unedited.",
+}
+TITLE_PLACEHOLDERS = {
+    "product": "What the product is, e.g. Customer feedback log, March",
+    "discussion": "Topic, e.g. Handling complaints",
+    "statement": "Short title (optional), e.g. How I deal with regulars",
+}
+#: Kinds with a start and end time.
+TIMED = frozenset({"observation", "discussion"})
 
 
 class EvidenceEditor(QWidget):
@@ -198,12 +217,15 @@ class EvidenceEditor(QWidget):
             field.load(value or "")
         self.qa_model.load(self.evidence_id if self.kind == "questioning" else None)
         kind = self.kind
-        self._set_row_visible(self.times, kind == "observation")
+        self._set_row_visible(self.times, kind in TIMED)
         for w in (self.witness_name, self.witness_role, self.witness_relationship,
                   self.witness_contact):
             self._set_row_visible(w, kind == "witness")
         self.qa_box.setVisible(kind == "questioning")
         self.text_label.setText(TEXT_LABELS.get(kind, "Text"))
+        self.text.setPlaceholderText(TEXT_PLACEHOLDERS.get(kind, TEXT_PLACEHOLDERS["observation"]))
+        self.title.setPlaceholderText(TITLE_PLACEHOLDERS.get(kind, "Short title (optional)"))
+        self.text.setAccessibleName(TEXT_LABELS.get(kind, "Text"))
         if detail:
             self.heading.setText(f"<b>{detail.ref}</b> · {KIND_NAMES.get(kind, kind)} · "
                                  f"{detail.item.date.strftime('%d %b %Y')}")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -38,6 +39,8 @@ from assessor_app.gui.learner_dialogs import EnrolDialog, NewLearnerDialog
 from assessor_app.gui.messages import Banner, show_error
 from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
 from assessor_app.gui.models.overview_models import (
+    SIGNOFF_COLUMN,
+    SIGNOFF_SYMBOLS,
     UNIT_ID_ROLE,
     VISIT_ID_ROLE,
     UnitProgressModel,
@@ -45,11 +48,14 @@ from assessor_app.gui.models.overview_models import (
 )
 from assessor_app.gui.settings import AppSettings
 from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.signoff_history_dialog import SignOffHistoryDialog
 from assessor_app.gui.sync_status import SyncController
 from assessor_app.gui.undo import push_edit
+from assessor_app.gui.unit_library import UnitLibraryDialog
 from assessor_app.gui.visit_screen import VisitScreen
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
 from assessor_app.gui.workers import cancel_all, run_in_background
+from assessor_app.signoff.service import SignOffSummary, unit_signoff_states
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
 
@@ -61,6 +67,7 @@ class Overview:
     learner: Learner
     coverage: LearnerCoverage
     visits: list[VisitSummary]
+    signoffs: dict[int, SignOffSummary]  # unit id -> the sign-off that says where it stands
 
 
 def load_overview(store: Store, learner_id: int) -> Overview:
@@ -68,7 +75,8 @@ def load_overview(store: Store, learner_id: int) -> Overview:
     with store.session() as session:
         learner = get_learner(session, learner_id)
         return Overview(learner, learner_coverage(session, learner_id),
-                        list_visits(session, learner_id))
+                        list_visits(session, learner_id),
+                        unit_signoff_states(session, learner_id))
 
 
 class MainWindow(QMainWindow):
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
         self._build_actions()
+        self._build_overview_actions()
         self.sync = SyncController(self.store, self)
         self.sync.install(self, menu=self.file_menu)
         self._restore_state()
@@ -169,7 +178,13 @@ class MainWindow(QMainWindow):
         h = self.units_table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        h.resizeSection(1, 360)
+        h.resizeSection(1, 330)
+        h.setSectionResizeMode(SIGNOFF_COLUMN, QHeaderView.ResizeMode.Fixed)
+        widest = max(self.fontMetrics().horizontalAdvance(t) for t in (
+            f"{SIGNOFF_SYMBOLS['void']} Void — needs new signatures",
+            f"{SIGNOFF_SYMBOLS['partial']} Partial (signed 28 Nov 2026)"))
+        h.resizeSection(SIGNOFF_COLUMN, widest + 36)  # room for the bold void text
+        self.units_table.doubleClicked.connect(self._unit_double_clicked)
         self.units_table.verticalHeader().setDefaultSectionSize(
             self.fontMetrics().height() + 14)
         self.visits_model = VisitsModel(self)
@@ -184,9 +199,11 @@ class MainWindow(QMainWindow):
         self.start_button = QPushButton("Start visit")
         self.coverage_button = QPushButton("Coverage")
         self.signoff_button = QPushButton("Sign off unit…")
+        self.history_button = QPushButton("Sign-offs and ERS…")
         self.enrol_button = QPushButton("Enrol on unit…")
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.coverage_button, self.signoff_button):
+        for b in (self.start_button, self.coverage_button, self.signoff_button,
+                  self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.enrol_button)
@@ -245,20 +262,41 @@ class MainWindow(QMainWindow):
                                        lambda: vs.new_evidence("questioning"))
         self.act_new_wt = self._action("New &witness testimony", "Ctrl+Shift+W",
                                        lambda: vs.new_evidence("witness"))
+        self.act_new_pe = self._action("New product e&vidence", "Ctrl+Shift+P",
+                                       lambda: vs.new_evidence("product"))
+        self.act_new_pd = self._action("New pro&fessional discussion", "Ctrl+Shift+D",
+                                       lambda: vs.new_evidence("discussion"))
+        self.act_new_ls = self._action("New learner &statement", "Ctrl+Shift+T",
+                                       lambda: vs.new_evidence("statement"))
+        vs.set_new_actions({"observation": self.act_new_obs, "questioning": self.act_new_qa,
+                            "witness": self.act_new_wt, "product": self.act_new_pe,
+                            "discussion": self.act_new_pd, "statement": self.act_new_ls})
         self.act_add_q = self._action("&Add question", ["Ctrl+Return", "Ctrl+Enter"],
                                       vs.add_question)
         self.act_attach = self._action("A&ttach file…", "Ctrl+Shift+A", vs.choose_files)
         self.act_delete = self._action("&Delete evidence", "Ctrl+Delete", vs.delete_current)
         self.act_filter = self._action("Filter &criteria", "Ctrl+K", vs.focus_picker)
         self.act_next = self._action("&Next criterion", ["F8", "Ctrl+]"],
-                                     lambda: vs.picker.step(1))
+                                     lambda: vs.step_criterion(1))
         self.act_prev = self._action("&Previous criterion", ["Shift+F8", "Ctrl+["],
-                                     lambda: vs.picker.step(-1))
-        self.act_tick = self._action("&Tick criterion", "Ctrl+T", vs.picker.toggle_current,
+                                     lambda: vs.step_criterion(-1))
+        self.act_tick = self._action("&Tick criterion", "Ctrl+T", vs.toggle_criterion,
                                      "Tick or untick the selected criterion")
         self.act_focus_list = self._action("Go to evidence &list", "Ctrl+1", vs.focus_list)
         self.act_focus_editor = self._action("Go to &editor", "Ctrl+2", vs.focus_editor)
         self.act_focus_picker = self._action("Go to c&riteria", "Ctrl+3", vs.focus_picker)
+        self.act_focus_reqs = self._action("Go to evidence req&uirements", "Ctrl+4",
+                                           vs.focus_requirements,
+                                           "Go to the evidence requirements (Space ticks one)")
+        # Only while a visit is open, like the other visit actions (see _update_actions).
+        visit_only = (self.act_new_pe, self.act_new_pd, self.act_new_ls, self.act_focus_reqs)
+
+        def enable_visit_only(*_: object) -> None:
+            for a in visit_only:
+                a.setEnabled(self.pages.currentWidget() is vs)
+
+        self.pages.currentChanged.connect(enable_visit_only)
+        enable_visit_only()
         self.act_close_visit = self._action("&Close visit…", "Ctrl+Shift+F",
                                             lambda: vs.visit_id and self.close_visit(vs.visit_id))
         self.act_back = self._action("&Back to learner", "Alt+Left", self.show_learner_page)
@@ -276,12 +314,15 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&Learner")
         m.addActions([self.act_find, self.act_start, self.act_coverage, self.act_signoff])
         m = mb.addMenu("&Visit")
-        m.addActions([self.act_new_obs, self.act_new_qa, self.act_new_wt, self.act_add_q,
-                      self.act_attach, self.act_delete])
+        m.addActions([self.act_new_obs, self.act_new_qa, self.act_new_wt, self.act_new_pe,
+                      self.act_new_pd, self.act_new_ls])
+        m.addSeparator()
+        m.addActions([self.act_add_q, self.act_attach, self.act_delete])
         m.addSeparator()
         m.addActions([self.act_filter, self.act_next, self.act_prev, self.act_tick])
         m.addSeparator()
-        m.addActions([self.act_focus_list, self.act_focus_editor, self.act_focus_picker])
+        m.addActions([self.act_focus_list, self.act_focus_editor, self.act_focus_picker,
+                      self.act_focus_reqs])
         m.addSeparator()
         m.addActions([self.act_close_visit, self.act_back])
         m = mb.addMenu("&Help")
@@ -367,7 +408,8 @@ class MainWindow(QMainWindow):
         self.learner_heading.setText(
             f"<span style='font-size:large'><b>{lr.name}</b></span> · {lr.registration}"
             f"{employer}{lm}<br>{c.met} of {c.total} criteria met · {c.evidenced} more evidenced")
-        self.units_model.set_units(overview.coverage.units)
+        self.units_model.set_units(overview.coverage.units, overview.signoffs)
+        self.act_history.setEnabled(bool(overview.coverage.units))
         self._fit_units_table()
         self.visits_model.set_visits(overview.visits)
         if not overview.coverage.units:
@@ -376,6 +418,28 @@ class MainWindow(QMainWindow):
         elif self.banner.kind == "info":
             self.banner.dismiss()
         self.overview_loaded.emit(learner_id)
+
+    def _build_overview_actions(self) -> None:
+        """The learner page's sign-off history and the Units menu (kept apart from
+        `_build_actions`, which holds the visit screen's actions)."""
+        self.act_history = self._action("Sign-offs and &ERS…", "Ctrl+Shift+H",
+                                        self._history_selected,
+                                        "Sign-off history and ERS of the selected unit")
+        self.act_history.setEnabled(False)
+        self.act_unit_library = self._action("Unit &library…", "Ctrl+L", self.open_unit_library,
+                                             "Browse and import unit specifications")
+        mb = self.menuBar()
+        menus = {a.text().replace("&", ""): a for a in mb.actions()}
+        learner_menu = menus["Learner"].menu()
+        after = learner_menu.actions()[learner_menu.actions().index(self.act_signoff) + 1:]
+        learner_menu.insertAction(after[0] if after else None, self.act_history)
+        self.units_menu = QMenu("&Units", self)
+        self.units_menu.addAction(self.act_unit_library)
+        mb.insertMenu(menus["Help"], self.units_menu)
+        self.history_button.setToolTip(self.act_history.toolTip())
+        self.history_button.clicked.connect(self._history_selected)
+        self.act_history.enabledChanged.connect(self.history_button.setEnabled)
+        self.history_button.setEnabled(False)
 
     def _fit_units_table(self) -> None:
         # As tall as its rows (the visits list below takes the rest), between 2 and 8 rows.
@@ -525,6 +589,50 @@ class MainWindow(QMainWindow):
     def _ers_filed(self, _document_id: int) -> None:
         self.sync.refresh(sync_if_online=True)
         self.refresh_overview()
+
+    def _selected_unit_id(self, purpose: str) -> int | None:
+        index = self.units_table.currentIndex()
+        units = self.units_model.units()
+        if index.isValid():
+            return int(index.data(UNIT_ID_ROLE))
+        if len(units) == 1:
+            return units[0].unit_id
+        show_error(self, purpose, "Select a unit in the Units list first.")
+        return None
+
+    def _unit_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.column() == SIGNOFF_COLUMN and self.learner_id is not None:
+            self.open_signoff_history(self.learner_id, int(index.data(UNIT_ID_ROLE)))
+
+    def _history_selected(self) -> None:
+        if self.learner_id is None:
+            return
+        unit_id = self._selected_unit_id("Sign-offs and ERS")
+        if unit_id is not None:
+            self.open_signoff_history(self.learner_id, unit_id)
+
+    def open_signoff_history(self, learner_id: int, unit_id: int) -> SignOffHistoryDialog | None:
+        """Every sign-off of the learner's unit (void and superseded too), with its ERS."""
+        self.visit_screen.flush()
+        unit = next((u for u in self.units_model.units() if u.unit_id == unit_id), None)
+        if unit is None:
+            show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
+            return None
+        dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
+                                      f"{unit.reference} {unit.title}", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dialog  # reachable from tests while it is open
+        dialog.open()
+        return dialog
+
+    def open_unit_library(self) -> UnitLibraryDialog:
+        """Browse every unit in the database and import new specifications."""
+        dialog = UnitLibraryDialog(self.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _refs: self.refresh_overview())
+        self.unit_library = dialog  # reachable from tests while it is open
+        dialog.open()
+        return dialog
 
     # -- help --------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

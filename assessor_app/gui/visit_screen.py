@@ -1,5 +1,7 @@
-"""The visit screen: evidence list (left), editor with chips and attachments (middle), criteria
-picker (right). Everything typed or ticked is saved through the core at once and can be undone.
+"""The visit screen: evidence list with a "New evidence" menu of all six kinds (left), editor with
+chips and attachments (middle), and on the right two tabs: the criteria picker and the unit's
+evidence requirements. Everything typed or ticked is saved through the core at once and can be
+undone.
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +43,10 @@ from assessor_app.evidence.items import (
 from assessor_app.evidence.mapping import map_criterion, unmap_criterion
 from assessor_app.evidence.questioning import add_question, remove_question
 from assessor_app.evidence.refs import get_learner
+from assessor_app.evidence.requirements import tick_requirement, untick_requirement
 from assessor_app.evidence.visits import planned_criterion_ids, visit_summary
 from assessor_app.gui.evidence_editor import EvidenceEditor
+from assessor_app.gui.icons import KIND_CODES, KIND_NAMES, kind_icon
 from assessor_app.gui.messages import Banner, friendly_error
 from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
@@ -46,10 +54,16 @@ from assessor_app.gui.undo import push_edit
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
 from assessor_app.gui.workers import run_in_background
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
+
+#: The six kinds in the order the "New evidence" menu lists them.
+KINDS = ("observation", "questioning", "witness", "product", "discussion", "statement")
+#: Kinds whose record is timed (start/end), like an observation.
+TIMED_KINDS = frozenset({"observation", "discussion"})
 
 
 def _attach_files(store: Store, evidence_id: int, paths: list[Path]) -> tuple[list[Edit], list[str]]:
@@ -93,21 +107,43 @@ class VisitScreen(QWidget):
         self.evidence_list.setModel(self.evidence_model)
         self.evidence_list.setWordWrap(False)
         self.evidence_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.evidence_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.evidence_list.setSpacing(2)
         self.evidence_list.setUniformItemSizes(True)
         self.evidence_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.evidence_list.selectionModel().currentChanged.connect(self._on_current_evidence)
+        # The three kinds recorded most on site get a button each; all six are in the menu.
         self.new_obs_button = QPushButton("Observation")
         self.new_qa_button = QPushButton("Questioning")
         self.new_wt_button = QPushButton("Witness")
+        self.new_menu = QMenu("New evidence", self)
+        self.new_menu.setObjectName("newEvidenceMenu")
+        self.new_actions: dict[str, QAction] = {}
+        self.set_new_actions({kind: self._default_new_action(kind) for kind in KINDS})
+        self.new_button = QToolButton()
+        self.new_button.setObjectName("newEvidenceButton")
+        self.new_button.setText("New evidence")
+        self.new_button.setAccessibleName("New evidence: choose a kind")
+        self.new_button.setToolTip("New evidence of any kind: observation, questioning, witness "
+                                   "testimony, product, professional discussion, learner "
+                                   "statement")
+        self.new_button.setMenu(self.new_menu)
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.new_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(QLabel("<b>Evidence this visit</b>"))
         ll.addWidget(self.evidence_list, 1)
-        ll.addWidget(QLabel("New:"))
+        ll.addWidget(self.new_button)
         nb = QHBoxLayout()
-        for b in (self.new_obs_button, self.new_qa_button, self.new_wt_button):
+        nb.setSpacing(4)
+        for b, kind in ((self.new_obs_button, "observation"), (self.new_qa_button, "questioning"),
+                        (self.new_wt_button, "witness")):
+            b.setAccessibleName(f"New {KIND_NAMES[kind].lower()}")
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 16)
             nb.addWidget(b)
         ll.addLayout(nb)
 
@@ -123,10 +159,9 @@ class VisitScreen(QWidget):
         self.attachments.remove_requested.connect(self.remove_attachment)
         self.attach_button = QPushButton("Attach file…")
         self.attach_button.clicked.connect(self.choose_files)
-        self.empty_hint = QLabel(
-            "Nothing selected. Start recording with <b>New observation</b> (Ctrl+Shift+O), "
-            "<b>New questioning</b> (Ctrl+Shift+Q) or <b>New witness testimony</b> "
-            "(Ctrl+Shift+W).")
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("emptyHint")
+        self._update_empty_hint()
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         middle = QWidget()
@@ -137,31 +172,48 @@ class VisitScreen(QWidget):
         self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
         ml.addWidget(self.chips_label)
         ml.addWidget(self.chips)
+        self.ticks_label = QLabel()
+        self.ticks_label.setObjectName("requirementTicks")
+        self.ticks_label.setWordWrap(True)
+        self.ticks_label.setToolTip("Evidence requirements ticked for this item (Ctrl+4 to "
+                                    "change them)")
+        ml.addWidget(self.ticks_label)
         ah = QHBoxLayout()
-        ah.addWidget(QLabel("<b>Attachments</b> — drop photos here"))
-        ah.addStretch(1)
+        self.attachments_label = QLabel()
+        ah.addWidget(self.attachments_label, 1)
         ah.addWidget(self.attach_button)
         ml.addLayout(ah)
+        self._attachments_stretch_at = ml.count()
         ml.addWidget(self.attachments)
-        self.attachments.setMinimumHeight(self.attachments.gridSize().height() + 8)
-        self.attachments.setMaximumHeight(self.attachments.gridSize().height() + 12)
+        self.middle_layout = ml
+        self._one_row = self.attachments.gridSize().height() + 12
+        self._set_attachments_prominent(False)
 
-        # Right: the criteria picker.
+        # Right: the criteria picker and, on a second tab, the units' evidence requirements.
         self.picker = CriteriaPicker()
         self.picker.toggle_requested.connect(self.set_mapped)
+        self.requirements = RequirementsPanel()
+        self.requirements.toggle_requested.connect(self.set_requirement)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.picker, "Criteria")
+        self.side_tabs.addTab(self.requirements, "Requirements")
+        self.side_tabs.setTabToolTip(0, "Assessment criteria (Ctrl+3)")
+        self.side_tabs.setTabToolTip(1, "Evidence requirements of the units (Ctrl+4)")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.picker)
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([260, 620, 380])
         left.setMinimumWidth(200)
         middle.setMinimumWidth(380)
-        self.picker.setMinimumWidth(260)
+        self.side_tabs.setMinimumWidth(280)
 
         self.back_button = QPushButton("← Learner")
         self.back_button.setToolTip("Back to the learner (Alt+Left)")
@@ -189,8 +241,10 @@ class VisitScreen(QWidget):
         self.setTabOrder(self.editor.text, self.chips)
         self.setTabOrder(self.chips, self.attachments)
         self.setTabOrder(self.attachments, self.attach_button)
-        self.setTabOrder(self.attach_button, self.picker.filter)
+        self.setTabOrder(self.attach_button, self.side_tabs)
+        self.setTabOrder(self.side_tabs, self.picker.filter)
         self.setTabOrder(self.picker.filter, self.picker.tree)
+        self.setTabOrder(self.picker.tree, self.requirements.tree)
         self._show_detail(None)
 
     # -- opening -----------------------------------------------------------------------------
@@ -210,6 +264,7 @@ class VisitScreen(QWidget):
                            f"· <i>{status}</i>")
         self.picker.set_units(coverage.units)
         self.picker.set_planned(planned)
+        self._show_requirements(coverage.units)
         self.banner.dismiss()
         self._reload_list(select_id=None)
         if self.evidence_model.rowCount():
@@ -218,8 +273,26 @@ class VisitScreen(QWidget):
     def refresh_coverage(self) -> None:
         if self.learner_id is None:
             return
-        self.picker.set_states(learner_coverage(self.store, self.learner_id).units)
+        units = learner_coverage(self.store, self.learner_id).units
+        self.picker.set_states(units)
+        self._show_requirements(units)
         self.coverage_changed.emit(self.learner_id)
+
+    def _show_requirements(self, units: list) -> None:  # list[UnitCoverage]
+        """Requirements with their ticks; other items are named by their reference (OBS-2)."""
+        assert self.learner_id is not None
+        with_reqs = [u for u in units if u.requirements]
+        refs = ({s.id: s.ref for s in list_evidence(self.store, self.learner_id)}
+                if with_reqs else {})
+        self.requirements.set_units(with_reqs, refs)
+        self.side_tabs.setTabEnabled(1, bool(with_reqs))
+        ticked = sum(u.requirements_ticked for u in with_reqs)
+        total = sum(len(u.requirements) for u in with_reqs)
+        self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
+                                  else "Requirements")
+        if not with_reqs and self.side_tabs.currentIndex() == 1:
+            self.side_tabs.setCurrentIndex(0)
+        self._show_ticks()
 
     # -- evidence list -----------------------------------------------------------------------
     def _reload_list(self, select_id: int | None) -> None:
@@ -292,9 +365,31 @@ class VisitScreen(QWidget):
         self.empty_hint.setVisible(detail is None)
         for w in (self.chips, self.chips_label, self.attachments, self.attach_button):
             w.setEnabled(detail is not None)
+        self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
+        self.requirements.set_current(detail.item.id if detail else None)
         self._show_mapping()
         self.attachments_model.load(detail.item.id if detail else None)
         self.picker.set_enabled_for_mapping(detail is not None)
+
+    def _set_attachments_prominent(self, prominent: bool) -> None:
+        """Product evidence is mostly its photos/files: give them room and say so."""
+        if prominent:
+            self.attachments_label.setText(
+                "<b>Photos and files of the work product</b> — drop them here or use "
+                "Attach file… (Ctrl+Shift+A)")
+            self.attachments.setMinimumHeight(self._one_row * 2 - 8)
+            self.attachments.setMaximumHeight(16777215)
+            self.middle_layout.setStretchFactor(self.attachments, 3)
+            self.middle_layout.setStretchFactor(self.editor, 2)
+        else:
+            self.attachments_label.setText("<b>Attachments</b> — drop photos here")
+            self.attachments.setMinimumHeight(self._one_row - 4)
+            self.attachments.setMaximumHeight(self._one_row)
+            self.middle_layout.setStretchFactor(self.attachments, 0)
+            self.middle_layout.setStretchFactor(self.editor, 1)
+        self.attachments.empty_text = ("Drop photos or documents of the work product here"
+                                       if prominent else "Drop photos or documents here")
+        self.attachments.viewport().update()
 
     def _show_mapping(self) -> None:
         detail = self.detail
@@ -303,6 +398,17 @@ class VisitScreen(QWidget):
             Chip(m.criterion_id, m.label.replace(":", " "), f"{m.label}\n{m.text}")
             for m in mapped])
         self.picker.set_checked({m.criterion_id for m in mapped})
+        self._show_ticks()
+
+    def _show_ticks(self) -> None:
+        """The requirements ticked for this item, as a line under its criteria chips."""
+        keys = [f"{t.unit_reference} {t.key}" for t in self.detail.requirement_ticks] \
+            if self.detail else []
+        self.ticks_label.setVisible(self.requirements.has_requirements()
+                                    and self.detail is not None)
+        self.ticks_label.setText(
+            "<b>Requirements ticked:</b> " + (", ".join(keys) if keys else "none yet")
+            + "  (Ctrl+4 to change)")
 
     def _reload_detail(self) -> None:
         if self.detail is None:
@@ -328,7 +434,7 @@ class VisitScreen(QWidget):
         if self.learner_id is None or self.visit_id is None:
             return None
         self.flush()
-        start = datetime.now().strftime("%H:%M") if kind == "observation" else None
+        start = datetime.now().strftime("%H:%M") if kind in TIMED_KINDS else None
         questions = [QA("")] if kind == "questioning" else []
         try:
             edit = create_evidence(self.store, self.learner_id, kind, visit_id=self.visit_id,
@@ -371,6 +477,23 @@ class VisitScreen(QWidget):
         self._push(edit)
         self._reload_detail()
         self._refresh_list()
+        self.refresh_coverage()
+
+    def set_requirement(self, requirement_id: int, ticked: bool) -> None:
+        """Tick (or untick) an evidence requirement against the current item, undoably."""
+        if self.detail is None:
+            self.show_error("Select or start a piece of evidence first, then tick the "
+                            "requirements it meets.")
+            return
+        self.editor.flush()
+        fn = tick_requirement if ticked else untick_requirement
+        try:
+            edit = fn(self.store, self.detail.item.id, requirement_id)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            return
+        self._push(edit)
+        self._reload_detail()
         self.refresh_coverage()
 
     def add_question(self) -> None:
@@ -416,6 +539,8 @@ class VisitScreen(QWidget):
         if self.detail is None:
             self.show_error("Select or start a piece of evidence first, then attach files to it.")
             return
+        # Save what was typed first: the reload after attaching shows the stored fields.
+        self.editor.flush()
         evidence_id = self.detail.item.id
         self.banner.show_message(f"Attaching {len(paths)} file(s)…", "info")
 
@@ -437,6 +562,7 @@ class VisitScreen(QWidget):
                           on_error=self.show_error, writes=True)
 
     def remove_attachment(self, attachment_id: int) -> None:
+        self.editor.flush()
         try:
             edit = remove_attachment(self.store, attachment_id)
         except EvidenceError as exc:
@@ -481,4 +607,52 @@ class VisitScreen(QWidget):
         self.editor.focus_main_field()
 
     def focus_picker(self) -> None:
+        self.side_tabs.setCurrentWidget(self.picker)
         self.picker.focus_filter()
+
+    def focus_requirements(self) -> None:
+        if not self.side_tabs.isTabEnabled(1):
+            self.show_error("None of this learner's units state evidence requirements beyond "
+                            "their criteria, so there is nothing to tick.")
+            return
+        self.side_tabs.setCurrentWidget(self.requirements)
+        self.requirements.focus_tree()
+
+    def step_criterion(self, delta: int) -> None:
+        self.side_tabs.setCurrentWidget(self.picker)
+        self.picker.step(delta)
+
+    def toggle_criterion(self) -> None:
+        self.side_tabs.setCurrentWidget(self.picker)
+        self.picker.toggle_current()
+
+    # -- the "New evidence" menu -------------------------------------------------------------------
+    def _default_new_action(self, kind: str) -> QAction:
+        action = QAction(f"New {KIND_NAMES[kind].lower()}", self)
+        action.triggered.connect(lambda: self.new_evidence(kind))
+        return action
+
+    def set_new_actions(self, actions: dict[str, QAction]) -> None:
+        """Use these actions (the window's, which carry the shortcuts) in the New evidence menu."""
+        self.new_actions = dict(actions)
+        self.new_menu.clear()
+        for kind in KINDS:
+            action = self.new_actions.get(kind)
+            if action is not None:
+                action.setIcon(kind_icon(kind))
+                action.setIconVisibleInMenu(True)
+                self.new_menu.addAction(action)
+        self._update_empty_hint()
+
+    def _update_empty_hint(self) -> None:
+        if not hasattr(self, "empty_hint"):
+            return
+        rows = []
+        for kind in KINDS:
+            action = self.new_actions.get(kind)
+            keys = action.shortcut().toString() if action is not None else ""
+            rows.append(f"<tr><td><b>{KIND_CODES[kind]}</b>&nbsp;</td>"
+                        f"<td>{KIND_NAMES[kind]}&nbsp;&nbsp;</td><td>{keys}</td></tr>")
+        self.empty_hint.setText(
+            "Nothing selected. Start recording with <b>New evidence</b> (below the list):"
+            "<table style='margin-top:8px' align='center'>" + "".join(rows) + "</table>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assessor_app.cli_common import CliError, print_json, store_from_args
+from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.signoff.audit import verify_audit
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.service import list_signoffs
@@ -28,12 +28,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
-        with store.session() as session:
-            report = verify_audit(session)
-    finally:
-        store.close()
+    with cli_store(args) as store, store.read_session() as session:
+        report = verify_audit(session)
     if report.ok:
         print(f"Audit trail OK: {report.entries} entries, chain intact.")
         return 0
@@ -43,28 +39,24 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _signoff_list(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
-        with store.session() as session:
-            try:
-                if args.unit:
-                    learner, uv = find_learner_unit(session, args.learner, args.unit)
-                    rows = list_signoffs(session, learner.id, uv.unit_id)
-                else:
-                    from sqlmodel import select
+    with cli_store(args) as store, store.read_session() as session:
+        try:
+            if args.unit:
+                learner, uv = find_learner_unit(session, args.learner, args.unit)
+                rows = list_signoffs(session, learner.id, uv.unit_id)
+            else:
+                from sqlmodel import select
 
-                    from assessor_app.store.models import Learner
+                from assessor_app.store.models import Learner
 
-                    learner = session.exec(select(Learner).where(
-                        Learner.registration == args.learner)).first()
-                    if learner is None:
-                        raise ContentNotFound(
-                            f"No learner with registration number {args.learner!r}.")
-                    rows = list_signoffs(session, learner.id)
-            except ContentNotFound as exc:
-                raise CliError(str(exc)) from exc
-    finally:
-        store.close()
+                learner = session.exec(select(Learner).where(
+                    Learner.registration == args.learner)).first()
+                if learner is None:
+                    raise ContentNotFound(
+                        f"No learner with registration number {args.learner!r}.")
+                rows = list_signoffs(session, learner.id)
+        except ContentNotFound as exc:
+            raise CliError(str(exc)) from exc
     print_json([{"id": r.id, "unit": r.unit_reference, "status": r.status, "partial": r.partial,
                  "content_hash": r.content_hash, "created_at": r.created_at,
                  "completed_at": r.completed_at, "void_reason": r.void_reason,

@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from assessor_app.secrets import SecretStoreUnavailable, get_secret, set_secret
+from assessor_app.store.files import atomic_write_bytes
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -179,10 +180,7 @@ def _self_signed(name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificat
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.parent.chmod(0o700)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    atomic_write_bytes(path, data, mode=0o600)  # never readable by others, not even briefly
 
 
 def _save_p12(folder: Path, name: str, key: Any, cert: x509.Certificate,

@@ -291,3 +291,26 @@ def latest_signed(session: Session, learner_id: int, unit_id: int) -> SignOff | 
         .where(SignOff.learner_id == learner_id, UnitVersion.unit_id == unit_id,
                SignOff.status == SIGNED)
         .order_by(col(SignOff.id).desc())).first()
+
+
+def unit_signoff_states(session: Session, learner_id: int) -> dict[int, SignOffSummary]:
+    """For the learner page: the sign-off that says where each unit stands, keyed by unit id
+    (units with no sign-off are absent).
+
+    That is the newest sign-off that was completed (signed, or signed and later voided) or is
+    still being signed; a sign-off voided before it was completed (abandoned, replaced) never
+    stood, so it is skipped. A standing signed sign-off outranks a newer unfinished one: until
+    the new one is completed the old signatures still hold."""
+    rows = session.exec(
+        select(SignOff, UnitVersion.unit_id)
+        .join(UnitVersion, col(UnitVersion.id) == SignOff.unit_version_id)
+        .where(SignOff.learner_id == learner_id)
+        .order_by(col(SignOff.id).desc())).all()
+    chosen: dict[int, SignOff] = {}
+    for so, unit_id in rows:
+        if so.status == VOID and so.completed_at is None:
+            continue
+        current = chosen.get(unit_id)
+        if current is None or (current.status == IN_PROGRESS and so.status == SIGNED):
+            chosen[unit_id] = so
+    return {unit_id: summarise(session, so) for unit_id, so in chosen.items()}

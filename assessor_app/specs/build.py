@@ -13,6 +13,7 @@ from assessor_app.specs.merge import merge_spec
 from assessor_app.specs.model import UnitSpec, reference_slug
 from assessor_app.specs.parser import parse_file
 from assessor_app.specs.structured import dump_yaml
+from assessor_app.store.files import atomic_write_bytes
 
 PACKAGE_BUNDLED_DIR = Path(__file__).with_name("bundled")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def write_structured(files: dict[str, str], out_dirs: list[Path]) -> list[Path]:
         for name, text in files.items():
             target = out / name
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
+                atomic_write_bytes(target, text.encode("utf-8"))
             written.append(target)
     return written
 

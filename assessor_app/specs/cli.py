@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from assessor_app.cli_common import CliError, print_json, store_from_args
+from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.specs.errors import SpecError
 
 
@@ -55,11 +55,8 @@ def _import(args: argparse.Namespace) -> int:
                     print(f"{item.source} (dry run, nothing imported)")
                     print(render_tree(tree))
             return 0
-        store = store_from_args(args)
-        try:
+        with cli_store(args) as store:
             results = import_paths(store, args.paths, args.reference)
-        finally:
-            store.close()
     except SpecError as exc:
         raise CliError(str(exc)) from exc
     if args.json:
@@ -73,12 +70,8 @@ def _import(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from assessor_app.specs.queries import list_units
 
-    store = store_from_args(args)
-    try:
-        with store.session() as session:
-            units = list_units(session)
-    finally:
-        store.close()
+    with cli_store(args) as store, store.read_session() as session:
+        units = list_units(session)
     if args.json:
         print_json(units)
         return 0
@@ -94,12 +87,8 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from assessor_app.specs.queries import render_tree, unit_tree
 
-    store = store_from_args(args)
-    try:
-        with store.session() as session:
-            tree = unit_tree(session, args.reference)
-    finally:
-        store.close()
+    with cli_store(args) as store, store.read_session() as session:
+        tree = unit_tree(session, args.reference)
     if tree is None:
         raise CliError(f"no unit {args.reference} in the database (import it with "
                        "`assessor-app specs import`)")

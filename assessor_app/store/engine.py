@@ -11,15 +11,21 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from assessor_app.store.paths import files_dir_for, resolve_db_path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BEGIN_OPTION = "assessor_sqlite_begin"
 
 
 def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    # Let SQLAlchemy's "begin" event (below) emit BEGIN itself: the sqlite3 module would only
+    # start a transaction at the first INSERT/UPDATE, leaving the reads before it outside, so two
+    # threads could both read "the last audit entry" and then both append after it.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -30,12 +36,21 @@ def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connectio
     cur.close()
 
 
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(db_path: Path) -> Engine:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        f"sqlite:///{db_path}", connect_args={"check_same_thread": False}
+        f"sqlite:///{db_path}",
+        connect_args={"check_same_thread": False},
+        # Error messages and logs would otherwise quote the bound values: learners' names.
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -65,12 +80,18 @@ def migrate(engine: Engine, db_path: Path) -> None:
     command.upgrade(cfg, "head")
 
 
+class StoreError(RuntimeError):
+    """The database file cannot be opened or used; the message says which file and why."""
+
+
 class Store:
     """Owns the engine for one database file and hands out transactional sessions."""
 
     def __init__(self, db_path: Path, engine: Engine) -> None:
         self.db_path = db_path
         self.engine = engine
+        # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
+        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
     @property
     def files_dir(self) -> Path:
@@ -78,8 +99,13 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        It starts with BEGIN IMMEDIATE, so it holds the write lock from its first statement and
+        what it reads cannot change under it before it writes (the GUI thread and a sync worker
+        write to the same file). Another writer waits (busy_timeout) instead of failing. Keep
+        these blocks short, and do not open a second one inside in the same thread."""
+        with Session(self._writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -87,13 +113,30 @@ class Store:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A consistent read-only snapshot that never waits for writers (WAL). Nothing is
+        committed: closing the session ends its transaction (loaded objects stay usable)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
     def close(self) -> None:
         self.engine.dispose()
 
 
 def open_store(db: str | Path | None = None, *, migrate_schema: bool = True) -> Store:
+    """Open (creating and migrating as needed) the database: `db`, else $ASSESSOR_APP_DB, else
+    the per-user data dir. Raises `StoreError` when the file cannot be created or is not a
+    database of this app."""
     path = resolve_db_path(db)
-    engine = make_engine(path)
-    if migrate_schema:
-        migrate(engine, path)
+    try:
+        engine = make_engine(path)
+        if migrate_schema:
+            migrate(engine, path)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
+    except DatabaseError as exc:
+        reason = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
+        raise StoreError(f"Cannot open the database {path}: {reason}. Check the path given with "
+                         "--db or ASSESSOR_APP_DB.") from exc
     return Store(path, engine)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from sqlmodel import Session, select
 from assessor_app import __version__
 from assessor_app.evidence.blobstore import blob_store
 from assessor_app.store import Store
+from assessor_app.store.files import CHUNK, atomic_writer, sha256_bytes
 from assessor_app.store.models import (
     Attachment,
     Criterion,
@@ -47,8 +46,6 @@ from assessor_app.sync.bundle_format import (
 )
 from assessor_app.sync.bundle_signing import BundleSigner, fingerprint
 from assessor_app.sync.outbox import ers_relative_path
-
-CHUNK = 1024 * 1024
 
 
 class BundleExportError(Exception):
@@ -242,7 +239,7 @@ def export_bundle(
     for e in entries:
         if e.data is not None:
             e.size = len(e.data)
-            e.sha256 = hashlib.sha256(e.data).hexdigest()
+            e.sha256 = sha256_bytes(e.data)
         elif e.source is None or not e.source.is_file():
             raise BundleExportError(
                 f"A stored file is missing from this computer ({e.kind} {e.sha256[:12]}…); "
@@ -250,57 +247,49 @@ def export_bundle(
             )
     total = sum(e.size for e in entries)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     done_files = done_bytes = 0
-    try:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            for e in entries:
-                compress = zipfile.ZIP_DEFLATED if e.kind in ("evidence", "judgements") \
+    # Written to a temporary name and moved into place: a half bundle never exists under `out`.
+    with atomic_writer(out) as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
+        for e in entries:
+            compress = zipfile.ZIP_DEFLATED if e.kind in ("evidence", "judgements") \
                     else zipfile.ZIP_STORED  # PDFs and photos are already compressed
-                if e.data is not None:
-                    zf.writestr(_info(e.path, compress), e.data)
-                else:
-                    assert e.source is not None
-                    e.sha256, e.size = _copy_hashing(zf, e.source, _info(e.path, compress),
-                                                     e.sha256, e.size)
-                done_files += 1
-                done_bytes += e.size
-                if progress:
-                    progress(BundleProgress(done_files, len(entries), done_bytes, total,
-                                            "writing"))
+            if e.data is not None:
+                zf.writestr(_info(e.path, compress), e.data)
+            else:
+                assert e.source is not None
+                e.sha256, e.size = _copy_hashing(zf, e.source, _info(e.path, compress),
+                                                 e.sha256, e.size)
+            done_files += 1
+            done_bytes += e.size
             if progress:
-                progress(BundleProgress(done_files, len(entries), done_bytes, total, "signing"))
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "app_version": __version__,
-                "schema_version": _schema_version(store),
-                "created_at": utcnow().isoformat(),
-                "assessor": {"name": signer.name,
-                             "public_key": base64.b64encode(signer.public_key).decode(),
-                             "fingerprint": fingerprint(signer.public_key)},
-                "filter": {"learner_registration": learner_registration,
-                           "since": since.isoformat() if since else None},
-                "learners": learner_meta,
-                "files": [{"path": e.path, "kind": e.kind, "size": e.size, "sha256": e.sha256,
-                           **e.meta} for e in entries],
-            }
-            manifest_bytes = _json_bytes(manifest)
-            zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
-            zf.writestr(_info(SIGNATURE, zipfile.ZIP_STORED),
-                        base64.b64encode(signer.sign(manifest_bytes)) + b"\n")
-            zf.writestr(_info(PUBLIC_KEY, zipfile.ZIP_STORED),
-                        b"ed25519 " + base64.b64encode(signer.public_key) + b"\n")
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+                progress(BundleProgress(done_files, len(entries), done_bytes, total,
+                                        "writing"))
+        if progress:
+            progress(BundleProgress(done_files, len(entries), done_bytes, total, "signing"))
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "app_version": __version__,
+            "schema_version": _schema_version(store),
+            "created_at": utcnow().isoformat(),
+            "assessor": {"name": signer.name,
+                         "public_key": base64.b64encode(signer.public_key).decode(),
+                         "fingerprint": fingerprint(signer.public_key)},
+            "filter": {"learner_registration": learner_registration,
+                       "since": since.isoformat() if since else None},
+            "learners": learner_meta,
+            "files": [{"path": e.path, "kind": e.kind, "size": e.size, "sha256": e.sha256,
+                       **e.meta} for e in entries],
+        }
+        manifest_bytes = _json_bytes(manifest)
+        zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
+        zf.writestr(_info(SIGNATURE, zipfile.ZIP_STORED),
+                    base64.b64encode(signer.sign(manifest_bytes)) + b"\n")
+        zf.writestr(_info(PUBLIC_KEY, zipfile.ZIP_STORED),
+                    b"ed25519 " + base64.b64encode(signer.public_key) + b"\n")
     if progress:
         progress(BundleProgress(done_files, len(entries), done_bytes, total, "done"))
-    return ExportResult(out, hashlib.sha256(manifest_bytes).hexdigest(), len(entries), total,
+    return ExportResult(out, sha256_bytes(manifest_bytes), len(entries), total,
                         [m["id"] for m in learner_meta], fingerprint(signer.public_key))
 
 

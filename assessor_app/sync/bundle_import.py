@@ -8,6 +8,7 @@ bundle leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import uuid
 import zipfile
@@ -19,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from assessor_app.store import Store
+from assessor_app.store.files import CHUNK, fsync_dir
 from assessor_app.store.models import ImportedBundle
 from assessor_app.sync.bundle_format import RESERVED, as_relative
-from assessor_app.sync.bundle_verify import CHUNK, VerifyReport, verify_bundle
+from assessor_app.sync.bundle_verify import VerifyReport, verify_bundle
 
 IMPORTED_DIR = "imported"
 
@@ -72,6 +74,7 @@ def import_bundle(
         if dest.exists():  # left by a crash between rename and the DB row: same verified bytes
             shutil.rmtree(dest)
         tmp.rename(dest)
+        fsync_dir(dest.parent)  # the files are synced: the row below never outlives them
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -120,6 +123,8 @@ def _extract(path: Path, report: VerifyReport, tmp: Path) -> tuple[int, int]:
                     size += len(chunk)
                     h.update(chunk)
                     dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
             if name == RESERVED[0] and h.hexdigest() != report.manifest_sha256:
                 raise BundleRejected(["manifest.json changed while importing"])
             f = expected.get(name)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assessor_app.store.files import CHUNK, sha256_bytes
 from assessor_app.sync.bundle_format import (
     FORMAT,
     MANIFEST,
@@ -30,8 +31,6 @@ from assessor_app.sync.bundle_format import (
     unsafe_path_reason,
 )
 from assessor_app.sync.bundle_signing import fingerprint, signature_valid
-
-CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -48,7 +47,7 @@ class VerifyReport:
 
     @property
     def manifest_sha256(self) -> str:
-        return hashlib.sha256(self.manifest_bytes).hexdigest() if self.manifest_bytes else ""
+        return sha256_bytes(self.manifest_bytes) if self.manifest_bytes else ""
 
     @property
     def fingerprint(self) -> str:
@@ -56,7 +55,8 @@ class VerifyReport:
 
     @property
     def assessor(self) -> str:
-        return str((self.manifest or {}).get("assessor", {}).get("name", ""))
+        who = (self.manifest or {}).get("assessor")
+        return str(who.get("name", "")) if isinstance(who, dict) else ""
 
 
 def verify_bundle(
@@ -172,7 +172,8 @@ def _check_manifest_and_signature(
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.problems.append("manifest.json is not an assessor-app sync bundle manifest")
         return
-    key_in_manifest = manifest.get("assessor", {}).get("public_key", "")
+    assessor = manifest.get("assessor")
+    key_in_manifest = assessor.get("public_key", "") if isinstance(assessor, dict) else ""
     if key_in_manifest != base64.b64encode(public_key).decode():
         report.problems.append("the public key does not match the one named in the manifest")
         return

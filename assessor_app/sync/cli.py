@@ -9,8 +9,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from assessor_app.cli_common import CliError, print_json, store_from_args
+from assessor_app.cli_common import CliError, cli_identity, cli_store, print_json
 from assessor_app.secrets import SecretStoreUnavailable
+from assessor_app.store import Store
 from assessor_app.sync import outbox
 from assessor_app.sync.engine import SyncProgress, sync_outbox
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
@@ -94,8 +95,7 @@ def _parse_date(text: str) -> date:
 
 
 def _configure(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
+    with cli_store(args) as store:
         with store.session() as s:
             old = load_settings(s)
             try:
@@ -130,8 +130,16 @@ def _configure(args: argparse.Namespace) -> int:
             ) from exc
         print("Settings saved; password stored in the system keyring.", file=sys.stderr)
         return 0
-    finally:
-        store.close()
+
+
+def _settings_and_password(store: Store) -> tuple[SyncSettings, str]:
+    """What a command talking to the server needs; a missing piece is a one-line `CliError`."""
+    with store.read_session() as s:
+        try:
+            settings = require_settings(s)
+        except NotConfigured as exc:
+            raise CliError(str(exc)) from exc
+    return settings, _password_for(settings)
 
 
 def _password_for(settings: SyncSettings) -> str:
@@ -176,14 +184,8 @@ def _size(n: int) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
-        with store.session() as s:
-            try:
-                settings = require_settings(s)
-            except NotConfigured as exc:
-                raise CliError(str(exc)) from exc
-        password = _password_for(settings)
+    with cli_store(args) as store:
+        settings, password = _settings_and_password(store)
         summary = sync_outbox(
             store, settings, password, progress=None if args.quiet else _ProgressBar()
         )
@@ -199,31 +201,20 @@ def _run(args: argparse.Namespace) -> int:
         if summary.error:
             print(f"assessor-app: {summary.error}", file=sys.stderr)
         return 0 if summary.ok else EXIT_NOT_ALL_SENT
-    finally:
-        store.close()
 
 
 def _probe(args: argparse.Namespace) -> int:
     from assessor_app.sync.webdav import probe
 
-    store = store_from_args(args)
-    try:
-        with store.session() as s:
-            try:
-                settings = require_settings(s)
-            except NotConfigured as exc:
-                raise CliError(str(exc)) from exc
-        result = probe(settings, _password_for(settings))
+    with cli_store(args) as store:
+        result = probe(*_settings_and_password(store))
         print(result.message)
         return 0 if result.authorised and result.reachable else EXIT_NOT_ALL_SENT
-    finally:
-        store.close()
 
 
 def _outbox_list(args: argparse.Namespace) -> int:
-    store = store_from_args(args)
-    try:
-        with store.session() as s:
+    with cli_store(args) as store:
+        with store.read_session() as s:
             items = outbox.list_items(s, state=args.state)
             status = outbox.outbox_status(s)
         if args.json:
@@ -235,24 +226,17 @@ def _outbox_list(args: argparse.Namespace) -> int:
         print(f"{status.pending} waiting ({status.failed} need attention), {status.sent} sent.",
               file=sys.stderr)
         return 0
-    finally:
-        store.close()
 
 
 # -- bundles ---------------------------------------------------------------------------------
 
 
 def _bundle_export(args: argparse.Namespace) -> int:
-    from assessor_app.signoff.keys import KeyStoreError
     from assessor_app.sync.bundle_export import BundleExportError, BundleProgress, export_bundle
-    from assessor_app.sync.bundle_signing import signer_for_store
+    from assessor_app.sync.bundle_signing import IdentitySigner
 
-    store = store_from_args(args)
-    try:
-        try:
-            signer = signer_for_store(store)
-        except KeyStoreError as exc:
-            raise CliError(f"cannot unlock your signing key: {exc}") from exc
+    with cli_store(args) as store:
+        signer = IdentitySigner(cli_identity(store))
 
         def progress(p: BundleProgress) -> None:
             if p.phase in ("writing", "done") and p.files_total:
@@ -268,8 +252,6 @@ def _bundle_export(args: argparse.Namespace) -> int:
         print(f"Wrote {result.path} ({result.file_count} files); manifest SHA-256 "
               f"{result.manifest_sha256}; key fingerprint {result.public_key_fingerprint}")
         return 0
-    finally:
-        store.close()
 
 
 def _bundle_verify(args: argparse.Namespace) -> int:
@@ -290,8 +272,7 @@ def _bundle_verify(args: argparse.Namespace) -> int:
 def _bundle_import(args: argparse.Namespace) -> int:
     from assessor_app.sync.bundle_import import BundleRejected, import_bundle
 
-    store = store_from_args(args)
-    try:
+    with cli_store(args) as store:
         try:
             result = import_bundle(store, args.file)
         except BundleRejected as exc:
@@ -303,5 +284,3 @@ def _bundle_import(args: argparse.Namespace) -> int:
         print(f"{word}: bundle {result.bundle_id} from {result.assessor or 'unknown'} "
               f"({result.file_count} files) in {result.folder}")
         return 0
-    finally:
-        store.close()

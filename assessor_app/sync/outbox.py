@@ -7,7 +7,6 @@ remote copy has been confirmed (state "sent"); nothing is ever deleted by the sy
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from assessor_app.store.files import sha256_file
 from assessor_app.store.models import (
     ErsDocument,
     Learner,
@@ -112,7 +112,7 @@ def enqueue_file(
     """Queue any local file (not an ERS row). Same bytes for the same learner/unit/name: no-op."""
     if not path.is_file():
         raise EnqueueError(f"no such file: {path}")
-    digest = sha256 or _sha256_file(path)
+    digest = sha256 or sha256_file(path)
     name = filename or path.name
     existing = session.exec(
         select(OutboxItem).where(
@@ -153,14 +153,6 @@ def _add(session: Session, item: OutboxItem) -> OutboxItem:
     session.add(item)
     session.flush()
     return item
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # -- what the GUI shows ------------------------------------------------------------------------

@@ -175,3 +175,26 @@ def test_compound_edit_reverts_in_reverse_order(store, world) -> None:
     compound.apply(store)
     detail = _detail(store, item.evidence_id)
     assert detail.item.text == "v2" and [c.label for c in detail.criteria] == ["K/503/8194:1.4"]
+
+
+def test_field_edits_merge_only_with_the_same_field_of_the_same_record(store, world) -> None:
+    a = create_evidence(store, world.learner.id, "observation", text="A")
+    b = create_evidence(store, world.learner.id, "observation", text="B")
+    a1 = update_evidence_text(store, a.evidence_id, "A1")
+    assert a1.merge(update_evidence_text(store, b.evidence_id, "B1")) is None  # other item
+    assert a1.merge(set_learner_field(store, world.learner.id, "employer", "Shop")) is None
+    visit = start_visit(store, world.learner.id)
+    v1 = set_visit_field(store, visit.id, "notes", "Arrived")
+    v2 = set_visit_field(store, visit.id, "notes", "Arrived at nine")
+    merged = v1.merge(v2)
+    assert merged is not None and (merged.old, merged.new) == ("", "Arrived at nine")
+    assert v1.merge(set_visit_field(store, visit.id, "place", "Till 2")) is None
+
+    q = create_evidence(store, world.learner.id, "questioning", text="Q")
+    row = add_question(store, q.evidence_id, "Why?", "")
+    t1 = set_question_field(store, row.row_id, "satisfied", True)
+    t2 = set_question_field(store, row.row_id, "satisfied", False)
+    assert t1.merge(t2) is None  # each tick is its own undo step
+    w1 = set_question_field(store, row.row_id, "answer", "Beca")
+    merged_answer = w1.merge(set_question_field(store, row.row_id, "answer", "Because"))
+    assert merged_answer is not None and merged_answer.new == "Because"

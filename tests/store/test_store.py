@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
 
 from assessor_app.store import open_store
 from assessor_app.store.migrations_filter import include_object
@@ -54,3 +56,45 @@ def test_reopen_is_idempotent_and_env_var_honoured(tmp_path: Path, monkeypatch) 
     with s2.session() as s:
         assert s.exec(text("select count(*) from learner")).one()[0] == 1
     s2.close()
+
+
+def test_concurrent_writers_never_lose_a_save(store) -> None:
+    """The GUI thread and a worker append to the audit chain at once: every append lands and the
+    chain stays whole (the read of the last entry and the insert are one transaction)."""
+    from assessor_app.signoff.audit import append_audit, verify_chain
+
+    failures: list[BaseException] = []
+
+    def append_many(worker: int) -> None:
+        for i in range(25):
+            try:
+                with store.session() as s:
+                    append_audit(s, actor="assessor", action="test", subject=f"{worker}:{i}")
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+
+    threads = [threading.Thread(target=append_many, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    with store.read_session() as s:
+        report = verify_chain(s)
+    assert report.ok and report.entries == 100
+
+
+def test_read_session_sees_a_snapshot_and_never_writes(store) -> None:
+    with store.read_session() as s:
+        s.add(Learner(name="Not Saved", registration="R-RO"))
+        s.flush()
+    with store.read_session() as s:
+        assert s.exec(select(Learner).where(Learner.registration == "R-RO")).first() is None
+
+
+def test_database_errors_do_not_quote_personal_data(store) -> None:
+    with store.session() as s:
+        s.add(Learner(name="Alice Example", registration="R-DUP"))
+    with pytest.raises(IntegrityError) as info, store.session() as s:
+        s.add(Learner(name="Bob Example", registration="R-DUP"))
+    assert "Bob Example" not in str(info.value)

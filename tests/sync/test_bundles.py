@@ -296,3 +296,31 @@ def test_missing_file_and_oversized_entry_named(store, bundle, tmp_path: Path) -
     assert verify_bundle(tmp_path / "nope.zip").problems == ["the bundle file does not exist"]
     report = verify_bundle(out, max_entry_bytes=1000)  # the PDFs are a few KB
     assert not report.ok and any("oversized entry" in p for p in report.problems)
+
+
+def test_self_signed_malformed_manifest_is_refused_not_crashed(store, bundle,  # noqa: ANN001
+                                                                tmp_path: Path) -> None:
+    """Anyone can sign a manifest with their own key; its shape must still be checked before
+    use, so a crafted one is refused with a reason rather than raising."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    pub = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+    good, _ids = bundle
+    with zipfile.ZipFile(good) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["assessor"] = "Mallory"  # a string where an object belongs
+    data = json.dumps(manifest).encode()
+    bad = tmp_path / "crafted.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("manifest.json", data)
+        zf.writestr("manifest.sig", base64.b64encode(key.sign(data)))
+        zf.writestr("public_key.txt", b"ed25519 " + base64.b64encode(pub))
+    report = verify_bundle(bad)
+    assert not report.ok and report.assessor == ""
+    assert any("public key does not match" in p for p in report.problems), report.problems
+    with pytest.raises(BundleRejected):
+        import_bundle(store, bad)
+    assert _files_written(store) == []

@@ -1,7 +1,9 @@
-"""Table model for the coverage matrix: one row per unit, one cell per criterion.
+"""Table model for the coverage matrix: one row per unit, one cell per criterion, and for a unit
+that states evidence requirements a second row, one cell per requirement.
 
 Each cell shows a symbol and the criterion number ("● 2.1"), so the state reads without colour
-(○ not yet evidenced, ◐ evidenced, ● met); the background tint is only a second cue.
+(○ not yet evidenced, ◐ evidenced, ● met); the background tint is only a second cue. Requirement
+cells read "✓ 4a" (ticked against some evidence) or "○ 4a" (not yet).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from assessor_app.gui import theme
 
 CRITERION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+REQUIREMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+TICKED, NOT_TICKED = "ticked", "not_ticked"  # STATE_ROLE of requirement cells
+REQUIREMENT_SYMBOLS = {TICKED: "✓", NOT_TICKED: "○"}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -29,11 +34,36 @@ class CellState:
 
 
 @dataclass(frozen=True)
+class RequirementCell:
+    requirement_id: int
+    key: str
+    text: str
+    evidence_ids: tuple[int, ...] = ()
+
+    @property
+    def state(self) -> str:
+        return TICKED if self.evidence_ids else NOT_TICKED
+
+    @property
+    def evidence_count(self) -> int:
+        return len(self.evidence_ids)
+
+
+@dataclass(frozen=True)
 class UnitCoverageRow:
     unit_id: int
     reference: str
     title: str
     cells: tuple[CellState, ...]
+    requirements: tuple[RequirementCell, ...] = ()  # only on a unit's requirements row
+
+    @property
+    def is_requirements(self) -> bool:
+        return bool(self.requirements)
+
+    @property
+    def ticked(self) -> int:
+        return sum(r.state == TICKED for r in self.requirements)
 
     @property
     def met(self) -> int:
@@ -45,12 +75,16 @@ class UnitCoverageRow:
 
 
 def rows_from_coverage(coverage: LearnerCoverage) -> list[UnitCoverageRow]:
-    return [
-        UnitCoverageRow(u.unit_id, u.reference, u.title, tuple(
+    rows = []
+    for u in coverage.units:
+        rows.append(UnitCoverageRow(u.unit_id, u.reference, u.title, tuple(
             CellState(c.criterion_id, c.number, c.text, c.state.value, len(c.evidence_ids))
-            for c in u.criteria))
-        for u in coverage.units
-    ]
+            for c in u.criteria)))
+        if u.requirements:
+            rows.append(UnitCoverageRow(u.unit_id, u.reference, u.title, (), tuple(
+                RequirementCell(r.requirement_id, r.key, r.text, tuple(r.evidence_ids))
+                for r in u.requirements)))
+    return rows
 
 
 def symbol_for(state: str) -> str:
@@ -66,15 +100,21 @@ class CoverageModel(QAbstractTableModel):
     def set_rows(self, rows: list[UnitCoverageRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._columns = max((len(r.cells) for r in rows), default=0)
+        self._columns = max((len(r.cells) or len(r.requirements) for r in rows), default=0)
         self.endResetModel()
 
     def rows(self) -> list[UnitCoverageRow]:
         return list(self._rows)
 
     def cell(self, row: int, column: int) -> CellState | None:
+        """The criterion in a cell (None for an empty cell or a requirement cell)."""
         if 0 <= row < len(self._rows) and 0 <= column < len(self._rows[row].cells):
             return self._rows[row].cells[column]
+        return None
+
+    def requirement(self, row: int, column: int) -> RequirementCell | None:
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._rows[row].requirements):
+            return self._rows[row].requirements[column]
         return None
 
     def find(self, criterion_id: int) -> QModelIndex:
@@ -84,6 +124,22 @@ class CoverageModel(QAbstractTableModel):
                     return self.index(r, c)
         return QModelIndex()
 
+    def find_requirement(self, requirement_id: int) -> QModelIndex:
+        for r, unit in enumerate(self._rows):
+            for c, req in enumerate(unit.requirements):
+                if req.requirement_id == requirement_id:
+                    return self.index(r, c)
+        return QModelIndex()
+
+    def find_key(self, reference: str, key: str) -> QModelIndex:
+        """The requirement cell of unit `reference` with key `key` ("4a")."""
+        for r, unit in enumerate(self._rows):
+            if unit.reference == reference:
+                for c, req in enumerate(unit.requirements):
+                    if req.key == key:
+                        return self.index(r, c)
+        return QModelIndex()
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -91,14 +147,16 @@ class CoverageModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._columns
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if self.cell(index.row(), index.column()) is None:
+        if self.cell(index.row(), index.column()) is None and \
+                self.requirement(index.row(), index.column()) is None:
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         cell = self.cell(index.row(), index.column())
         if cell is None:
-            return None
+            req = self.requirement(index.row(), index.column())
+            return None if req is None else self._requirement_data(req, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{symbol_for(cell.state)} {cell.number}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -117,10 +175,40 @@ class CoverageModel(QAbstractTableModel):
             return cell.state
         return None
 
+    @staticmethod
+    def _requirement_data(req: RequirementCell, role: int):  # noqa: ANN205
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{REQUIREMENT_SYMBOLS[req.state]} {req.key}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            n = req.evidence_count
+            state = (f"Ticked by {n} piece{'s' if n != 1 else ''} of evidence" if n
+                     else "Not ticked by any evidence yet")
+            return f"Requirement {req.key}: {req.text}\n\n{state}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"Requirement {req.key}, {'ticked' if req.evidence_ids else 'not ticked yet'}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return theme.state_fill(QGuiApplication.palette(),
+                                    "met" if req.evidence_ids else "unevidenced")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == REQUIREMENT_ID_ROLE:
+            return req.requirement_id
+        if role == STATE_ROLE:
+            return req.state
+        return None
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             row = self._rows[section]
+            if row.is_requirements:
+                n = len(row.requirements)
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return f"↳ requirements {row.ticked}/{n}"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return (f"{row.reference} evidence requirements: {row.ticked} of {n} ticked "
+                            "against some evidence")
+                return None
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"{row.reference}  {row.met}/{len(row.cells)} met"
             if role == Qt.ItemDataRole.ToolTipRole:
