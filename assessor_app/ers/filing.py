@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
@@ -64,9 +64,21 @@ def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
 
 
 def existing_document(store: Store, signoff_id: int) -> ErsDocument | None:
-    with store.session() as session:
-        return session.exec(select(ErsDocument).where(ErsDocument.signoff_id == signoff_id)
-                            .order_by(col(ErsDocument.id).desc())).first()
+    with store.read_session() as session:
+        return _latest_document(session, signoff_id)
+
+
+def _latest_document(session: Session, signoff_id: int) -> ErsDocument | None:
+    return session.exec(select(ErsDocument).where(ErsDocument.signoff_id == signoff_id)
+                        .order_by(col(ErsDocument.id).desc())).first()
+
+
+def _require_signed(session: Session, signoff_id: int) -> None:
+    so = session.get(SignOff, signoff_id)
+    if so is None or so.status != "signed":
+        state = "missing" if so is None else so.status.replace("_", " ")
+        raise SignOffStateError(f"Only a completed sign-off can be filed (sign-off "
+                                f"{signoff_id} is {state}).")
 
 
 def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
@@ -76,16 +88,17 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
     is set."""
     if not refile and (doc := existing_document(store, signoff_id)) is not None:
         return doc
-    with store.session() as session:
-        so = session.get(SignOff, signoff_id)
-        if so is None or so.status != "signed":
-            state = "missing" if so is None else so.status.replace("_", " ")
-            raise SignOffStateError(f"Only a completed sign-off can be filed (sign-off "
-                                    f"{signoff_id} is {state}).")
-    pdf = render_signed_pdf(store, signoff_id, identity)
+    with store.read_session() as session:
+        _require_signed(session, signoff_id)
+    pdf = render_signed_pdf(store, signoff_id, identity)  # slow: outside any transaction
     sha = sha256_bytes(pdf)
     _write_blob(ers_folder(store), sha, pdf)
     with store.session() as session:
+        # Checked again in the writing transaction: while the PDF was rendered another thread
+        # may have voided the sign-off (an evidence edit) or filed it already.
+        _require_signed(session, signoff_id)
+        if not refile and (doc := _latest_document(session, signoff_id)) is not None:
+            return doc
         view_ref = view_for_signoff(session, signoff_id).unit_reference
         doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
                           filename=public_filename(view_ref, signoff_id, sha))

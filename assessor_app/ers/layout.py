@@ -422,8 +422,3 @@ def render_ers(view: ErsView) -> bytes:
     doc.build(_Builder(view, fonts).story(), onFirstPage=paint, onLaterPages=paint,
               canvasmaker=_numbered_canvas(view, fonts))
     return buf.getvalue()
-
-
-def render_ers_to_file(view: ErsView, path: str) -> None:
-    with open(path, "wb") as fh:
-        fh.write(render_ers(view))

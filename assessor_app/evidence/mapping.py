@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -87,9 +87,3 @@ def unmap_criterion(store: Store, evidence_id: int,
     cid = _criterion_id(store, evidence_id, criterion)
     changed = _set_mapped(store, evidence_id, cid, False)
     return MappingChange(evidence_id, cid, False, noop=not changed)
-
-
-def mapped_criterion_ids(session: Session, evidence_id: int) -> list[int]:
-    return list(session.exec(
-        select(EvidenceCriterion.criterion_id).where(EvidenceCriterion.evidence_id == evidence_id)
-    ).all())

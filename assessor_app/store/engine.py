@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -76,8 +76,15 @@ def migrate(engine: Engine, db_path: Path) -> None:
         return
     if current is not None and db_path.exists():
         engine.dispose()
-        shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"))
+        _backup(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"))
     command.upgrade(cfg, "head")
+
+
+def _backup(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API: copying the file alone would miss commits
+    still in the -wal file while another window has the database open."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 class StoreError(RuntimeError):

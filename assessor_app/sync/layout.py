@@ -75,7 +75,3 @@ def part_name(remote_path: str, token: str) -> str:
     """Temporary upload name in the same folder, hidden, so the centre never sees a half file."""
     p = PurePosixPath(remote_path)
     return str(p.with_name(f".{p.name}.part-{token}"))
-
-
-def is_part_name(name: str) -> bool:
-    return name.startswith(".") and ".part-" in name

@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from assessor_app.store.files import sha256_file
 from assessor_app.store.models import (
     ErsDocument,
     Learner,
@@ -98,43 +97,6 @@ def enqueue_unqueued(session: Session) -> int:
         assert doc_id is not None
         enqueue(session, doc_id)
     return len(missing)
-
-
-def enqueue_file(
-    session: Session,
-    path: Path,
-    *,
-    learner_registration: str,
-    unit_reference: str,
-    filename: str | None = None,
-    sha256: str | None = None,
-) -> OutboxItem:
-    """Queue any local file (not an ERS row). Same bytes for the same learner/unit/name: no-op."""
-    if not path.is_file():
-        raise EnqueueError(f"no such file: {path}")
-    digest = sha256 or sha256_file(path)
-    name = filename or path.name
-    existing = session.exec(
-        select(OutboxItem).where(
-            OutboxItem.sha256 == digest,
-            OutboxItem.learner_registration == learner_registration,
-            OutboxItem.unit_reference == unit_reference,
-            OutboxItem.filename == name,
-        )
-    ).first()
-    if existing is not None:
-        return existing
-    return _add(
-        session,
-        OutboxItem(
-            sha256=digest,
-            size=path.stat().st_size,
-            learner_registration=learner_registration,
-            unit_reference=unit_reference,
-            filename=name,
-            local_path=str(path.resolve()),
-        ),
-    )
 
 
 def _add(session: Session, item: OutboxItem) -> OutboxItem:

@@ -44,3 +44,54 @@ def test_only_completed_signoffs_are_filed(store: Store, identity: AssessorIdent
         so = start_signoff(s, sc.learner_id, sc.unit_version_id)
     with pytest.raises(SignOffStateError, match="in progress"):
         file_ers(store, so.id, identity)
+
+
+def test_a_signoff_voided_while_its_pdf_renders_is_not_filed(
+        store: Store, signed: Signed, identity: AssessorIdentity,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering runs outside any transaction (a GUI worker); an evidence edit on the UI thread
+    can void the sign-off meanwhile. The void ERS must then not be filed or queued."""
+    from assessor_app.ers import filing
+    from assessor_app.signoff.voiding import void_signoffs_covering
+    from assessor_app.store.models import OutboxItem
+
+    real_render = filing.render_signed_pdf
+
+    def render_while_evidence_is_edited(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+        pdf = real_render(*args, **kwargs)
+        with store.session() as s:
+            void_signoffs_covering(s, signed.scenario.observation_id, "edited meanwhile")
+        return pdf
+
+    monkeypatch.setattr(filing, "render_signed_pdf", render_while_evidence_is_edited)
+    with pytest.raises(SignOffStateError, match="void"):
+        file_ers(store, signed.signoff_id, identity)
+    with store.session() as s:
+        assert s.exec(select(ErsDocument)).all() == []
+        assert s.exec(select(OutboxItem)).all() == []
+
+
+def test_filing_twice_at_once_makes_one_document(store: Store, signed: Signed,
+                                                 identity: AssessorIdentity,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GUI's worker and a second request both file the same sign-off: one document, one
+    outbox row (the later render is discarded)."""
+    from assessor_app.ers import filing
+    from assessor_app.store.models import OutboxItem
+
+    real_render = filing.render_signed_pdf
+    nested: list[ErsDocument] = []
+
+    def render_and_file_meanwhile(*args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+        pdf = real_render(*args, **kwargs)
+        if not nested:  # the other caller finishes first
+            monkeypatch.setattr(filing, "render_signed_pdf", real_render)
+            nested.append(file_ers(store, signed.signoff_id, identity))
+        return pdf
+
+    monkeypatch.setattr(filing, "render_signed_pdf", render_and_file_meanwhile)
+    doc = file_ers(store, signed.signoff_id, identity)
+    assert doc.id == nested[0].id
+    with store.session() as s:
+        assert len(s.exec(select(ErsDocument)).all()) == 1
+        assert len(s.exec(select(OutboxItem)).all()) == 1

@@ -98,3 +98,29 @@ def test_database_errors_do_not_quote_personal_data(store) -> None:
     with pytest.raises(IntegrityError) as info, store.session() as s:
         s.add(Learner(name="Bob Example", registration="R-DUP"))
     assert "Bob Example" not in str(info.value)
+
+
+def test_backup_before_migration_holds_commits_still_in_the_wal(db_path: Path) -> None:
+    """Another connection (a second app window) keeps recent commits in the -wal file; the copy
+    taken before a migration must still contain them."""
+    from alembic import command
+
+    from assessor_app.store.engine import alembic_config, make_engine
+
+    engine = make_engine(db_path)
+    command.upgrade(alembic_config(engine), "0001")
+    engine.dispose()
+    other = sqlite3.connect(db_path)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("PRAGMA wal_autocheckpoint=0")
+    other.execute("INSERT INTO setting (key, value) VALUES ('centre_name', 'Kept')")
+    other.commit()  # committed, but only in the WAL while this connection stays open
+    try:
+        open_store(db_path).close()
+    finally:
+        other.close()
+    backups = list(db_path.parent.glob(f"{db_path.name}.before-*.bak"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("select value from setting").fetchall() == [("Kept",)]
+    copy.close()
