@@ -149,8 +149,9 @@ def start_visit(store: Store, learner_id: int, on: date | str | None = None,
         if visit is None:
             visit = Visit(learner_id=learner_id, date=when or date.today(),
                           place=_default_place(session, learner_id))
-        elif when is not None:
-            visit.date = when
+        else:
+            # A planned visit takes place when it is started, whatever date it was planned for.
+            visit.date = when or date.today()
         if place is not None:
             visit.place = _check_visit_field("place", place)
         visit.status = VisitStatus.IN_PROGRESS.value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -53,6 +53,14 @@ def test_planned_visit_is_the_one_started(store, world) -> None:
     started = start_visit(store, lid, on="2024-11-27")
     assert started.id == planned.id and started.date == date(2024, 11, 27)
     assert visit_summary(store, started.id).planned == ["K/503/8194:1.3"]  # not duplicated
+
+
+def test_a_planned_visit_started_without_a_date_happens_today(store, world) -> None:
+    """Starting next week's planned visit early (or a missed one late) dates it today."""
+    lid = world.learner.id
+    planned = plan_visit(store, lid, on=date.today() + timedelta(days=7))
+    started = start_visit(store, lid)
+    assert started.id == planned.id and started.date == date.today()
 
 
 def test_bad_target_leaves_visit_open(store, world) -> None:
