@@ -27,7 +27,8 @@ from assessor_app.signoff.service import add_signature, latest_signed, start_sig
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.specs.queries import latest_unit_version, list_units
 from assessor_app.store import Store
-from assessor_app.store.models import Setting, Unit
+from assessor_app.store.models import Unit
+from assessor_app.store.settings import get_setting, set_setting
 
 DEMO_REGISTRATION = "DEMO-0001"
 DEMO_NAME = "Priya Shah (demo)"
@@ -57,12 +58,10 @@ def recorded_signature(role: str) -> str:
 
 def _setting(store: Store, key: str, default: str) -> str:
     """Read a setting, writing the demo default when the user has not set one."""
-    with store.session() as session:
-        row = session.get(Setting, key)
-        if row is None or not row.value.strip():
-            session.merge(Setting(key=key, value=default))
-            return default
-        return row.value
+    value = get_setting(store, key)
+    if not value:
+        set_setting(store, key, default)
+    return value or default
 
 
 def _available(store: Store, wanted: tuple[str, ...]) -> tuple[str, ...]:

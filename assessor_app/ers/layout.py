@@ -39,6 +39,7 @@ from assessor_app.ers.view import DRAFT, ErsView, SignatureView
 from assessor_app.signoff.content import KIND_LABEL
 from assessor_app.signoff.rules import ROLE_LABEL, ROLES
 from assessor_app.signoff.strokes import parse_strokes
+from assessor_app.specs.requirements import group_keys
 
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
@@ -67,6 +68,9 @@ class _Styles:
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9.5)
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
         self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=b)
+        # an item under a group heading ("4a" under "4 … with:")
+        self.cell_item = ParagraphStyle("celli", parent=self.cell, leftIndent=4 * mm)
+        self.cell_bold_item = ParagraphStyle("cellbi", parent=self.cell_bold, leftIndent=2 * mm)
         self.head = ParagraphStyle("head", parent=self.cell, fontName=b, fontSize=8)
         self.title = ParagraphStyle("title", parent=self.body, fontName=b, fontSize=16,
                                     leading=20, spaceAfter=4)
@@ -216,13 +220,25 @@ class _Builder:
         rows: list[list[Any]] = [[self.p("Req", self.s.head),
                                   self.p("Evidence requirement", self.s.head),
                                   self.p("Met", self.s.head), self.p("Evidence", self.s.head)]]
-        for r in reqs:
-            rows.append([self.p(r["key"], self.s.cell_bold), self.p(r["text"], self.s.cell),
+        # A group ("4 … with:") is a heading line across the row, its items indented under it;
+        # it has no Met box because only its items are ticked.
+        parents = group_keys((r["key"], bool(r.get("group"))) for r in reqs)
+        heading_rows: list[int] = []
+        for r, parent in zip(reqs, parents, strict=True):
+            if r.get("group"):
+                heading_rows.append(len(rows))
+                rows.append([self.p(r["key"], self.s.cell_bold), self.p(r["text"], self.s.cell_bold),
+                             "", ""])
+                continue
+            key_style, text_style = ((self.s.cell_bold_item, self.s.cell_item) if parent
+                                     else (self.s.cell_bold, self.s.cell))
+            rows.append([self.p(r["key"], key_style), self.p(r["text"], text_style),
                          self.p("✓ Yes" if r["ticked"] else "☐ No", self.s.cell),
                          self.ref_cell(r["evidence"])])
         widths = [12 * mm, FRAME_W - 12 * mm - 16 * mm - 38 * mm, 16 * mm, 38 * mm]
-        return [CondPageBreak(30 * mm), self.p("Evidence requirements", self.s.h2),
-                self.grid_table(rows, widths)]
+        table = self.grid_table(rows, widths)
+        table.setStyle(TableStyle([("SPAN", (1, i), (3, i)) for i in heading_rows]))
+        return [CondPageBreak(30 * mm), self.p("Evidence requirements", self.s.h2), table]
 
     def evidence_index(self) -> list[Flowable]:
         evs = self.c["evidence"]

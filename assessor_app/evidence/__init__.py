@@ -31,6 +31,7 @@ from assessor_app.evidence.errors import (
     JudgementRefused,
     NotEnrolled,
     NotFound,
+    NotTickable,
     TooLong,
     VisitStateError,
 )
@@ -98,7 +99,7 @@ __all__ = [
     "CriterionCoverage", "CriterionRef", "DeletionChange", "Edit", "EnrolmentInfo",
     "EvidenceCreated", "EvidenceDetail", "EvidenceError", "EvidenceSummary", "FieldChange",
     "InvalidInput", "JudgementChange", "JudgementRefused", "LearnerCoverage",
-    "LearnerFieldChange", "LearnerSummary", "MappingChange", "NotEnrolled", "NotFound",
+    "LearnerFieldChange", "LearnerSummary", "MappingChange", "NotEnrolled", "NotFound", "NotTickable",
     "OutcomeCoverage", "QuestionFieldChange", "QuestionMove", "QuestionPresence",
     "RequirementCoverage", "SearchHit", "TickChange", "TooLong", "UnitCoverage",
     "VisitFieldChange", "VisitStateError", "VisitSummary", "Witness", "add_learner",

@@ -194,10 +194,16 @@ def _coverage_table(result: cov.LearnerCoverage) -> str:
                 evidence = ", ".join(f"#{i}" for i in c.evidence_ids) or "-"
                 lines.append(f"  {cov.STATE_SYMBOL[c.state]} {c.number:<6} {c.state.value:<12} "
                              f"{evidence}")
+        if u.requirements:
+            lines.append(f"  requirements {u.requirements_ticked}/{u.requirements_total} ticked")
         for r in u.requirements:
+            if r.is_group:  # a heading for the lettered items below it, never ticked itself
+                lines.append(f"      requirement {r.key}: {r.text[:60]}")
+                continue
             mark = "[x]" if r.ticked else "[ ]"
+            indent = "  " if r.group else ""
             evidence = ", ".join(f"#{i}" for i in r.evidence_ids)
-            lines.append(f"  {mark} requirement {r.key}: {r.text[:60]} {evidence}".rstrip())
+            lines.append(f"  {indent}{mark} requirement {r.key}: {r.text[:60]} {evidence}".rstrip())
     return "\n".join(lines)
 
 

@@ -9,6 +9,10 @@ One query (CTEs; GROUP BY for the evidence ids; the latest judgement by an index
 criterion; window counts per outcome and per unit) returns every criterion with its counts, so the
 GUI can call
 `learner_coverage` after every keystroke save; see benchmarks/bench_coverage.py.
+
+Evidence requirements: a group heading ("4 … with:") is returned flagged (`is_group`) so a UI can
+show it above its items, but only the leaves (1, 2, 3, 4a … 4d, …) are counted; the per-unit
+ticked/total counts come from the same SQL query.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import text
 
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.refs import get_learner
+from assessor_app.specs.requirements import group_keys
 
 
 class CoverageState(StrEnum):
@@ -79,6 +84,8 @@ class RequirementCoverage:
     key: str
     text: str
     evidence_ids: tuple[int, ...]
+    is_group: bool = False  # a heading for the items after it: never ticked, never counted
+    group: str | None = None  # the key of the group this item belongs to ("4" for "4a")
 
     @property
     def ticked(self) -> bool:
@@ -93,15 +100,19 @@ class UnitCoverage:
     version_id: int
     counts: Counts
     outcomes: list[OutcomeCoverage] = field(default_factory=list)
+    #: every requirement row in checklist order, group headings included (flagged `is_group`)
     requirements: list[RequirementCoverage] = field(default_factory=list)
+    requirements_total: int = 0  # leaves only: the checklist items an assessor ticks
+    requirements_ticked: int = 0  # leaves ticked by at least one non-deleted evidence item
 
     @property
     def criteria(self) -> list[CriterionCoverage]:
         return [c for o in self.outcomes for c in o.criteria]
 
     @property
-    def requirements_ticked(self) -> int:
-        return sum(1 for r in self.requirements if r.ticked)
+    def checklist(self) -> list[RequirementCoverage]:
+        """The tickable requirements (group headings left out)."""
+        return [r for r in self.requirements if not r.is_group]
 
 
 @dataclass(frozen=True)
@@ -131,10 +142,16 @@ class LearnerCoverage:
                 "criteria": [{"number": c.number, "outcome": o.number, "state": c.state.value,
                               "evidence": list(c.evidence_ids)}
                              for o in u.outcomes for c in o.criteria],
-                "requirements": [{"key": r.key, "text": r.text, "ticked": r.ticked,
-                                  "evidence": list(r.evidence_ids)} for r in u.requirements],
+                "requirement_counts": {"total": u.requirements_total,
+                                       "ticked": u.requirements_ticked},
+                "requirements": [_requirement_json(r) for r in u.requirements],
             } for u in self.units],
         }
+
+
+def _requirement_json(r: RequirementCoverage) -> dict[str, Any]:
+    return {"key": r.key, "text": r.text, "group": r.is_group, "in_group": r.group,
+            "ticked": r.ticked, "evidence": list(r.evidence_ids)}
 
 
 def _counts_json(c: Counts) -> dict[str, int]:
@@ -203,7 +220,11 @@ ORDER BY u.reference
 """)
 
 REQUIREMENTS_SQL = text("""
-SELECT en.unit_id, r.id AS requirement_id, r.key, r.text, group_concat(ei.id) AS evidence_ids
+SELECT en.unit_id, r.id AS requirement_id, r.key, r.text, r.is_group,
+       group_concat(ei.id) AS evidence_ids,
+       -- per-unit checklist counts: group headings are neither items nor gaps
+       count(*) FILTER (WHERE NOT r.is_group) OVER u AS u_total,
+       count(*) FILTER (WHERE NOT r.is_group AND count(ei.id) > 0) OVER u AS u_ticked
 FROM enrolment AS en
 JOIN evidence_requirement AS r ON r.version_id = en.unit_version_id
 LEFT JOIN evidence_requirement_tick AS t
@@ -211,6 +232,7 @@ LEFT JOIN evidence_requirement_tick AS t
 LEFT JOIN evidence_item AS ei ON ei.id = t.evidence_id AND ei.deleted = 0
 WHERE en.learner_id = :learner_id
 GROUP BY en.unit_id, r.id
+WINDOW u AS (PARTITION BY en.unit_id)
 ORDER BY r.position, r.id
 """)
 
@@ -250,14 +272,24 @@ def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
         current.criteria.append(CriterionCoverage(
             r.criterion_id, r.number, r.text, CoverageState(r.state), _ids(r.evidence_ids),
             r.judgement, r.decided_by, _when(r.decided_at)))
-    requirements: dict[int, list[RequirementCoverage]] = {r.unit_id: [] for r in unit_rows}
+    by_unit: dict[int, list[Any]] = {r.unit_id: [] for r in unit_rows}
+    req_counts: dict[int, tuple[int, int]] = {}
     for r in req_rows:
-        requirements[r.unit_id].append(
-            RequirementCoverage(r.requirement_id, r.key, r.text, _ids(r.evidence_ids)))
+        by_unit[r.unit_id].append(r)
+        req_counts[r.unit_id] = (r.u_total, r.u_ticked)
+    requirements: dict[int, list[RequirementCoverage]] = {}
+    for unit_id, rs in by_unit.items():
+        parents = group_keys((r.key, bool(r.is_group)) for r in rs)
+        requirements[unit_id] = [
+            RequirementCoverage(r.requirement_id, r.key, r.text,
+                                () if r.is_group else _ids(r.evidence_ids), bool(r.is_group),
+                                parent)
+            for r, parent in zip(rs, parents, strict=True)]
 
     units = [UnitCoverage(u.unit_id, u.reference, u.title, u.version_id,
                           unit_counts.get(u.unit_id, Counts()), outcomes[u.unit_id],
-                          requirements[u.unit_id]) for u in unit_rows]
+                          requirements[u.unit_id], *req_counts.get(u.unit_id, (0, 0)))
+             for u in unit_rows]
     total = Counts(*(sum(getattr(u.counts, f) for u in units)
                      for f in ("total", "unevidenced", "evidenced", "met")))
     return LearnerCoverage(learner_id, learner.registration, total, units)

@@ -34,3 +34,8 @@ class JudgementRefused(EvidenceError):
 
 class VisitStateError(EvidenceError):
     """A visit operation that does not fit the visit's status (closing a closed visit, …)."""
+
+
+class NotTickable(EvidenceError):
+    """An evidence requirement that is a group heading ("4 … with:"); its lettered items are
+    what gets ticked."""

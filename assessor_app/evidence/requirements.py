@@ -1,17 +1,21 @@
 """Evidence requirements a unit states beyond its criteria (e.g. "4a: a witness testimony from the
 line manager"). The assessor ticks a requirement against the evidence item that satisfies it;
-coverage lists each requirement as ticked or not, with the items behind the ticks."""
+coverage lists each requirement as ticked or not, with the items behind the ticks.
+
+A group heading ("4. … relationships with:") is not a checklist item: ticking it is refused and
+only its lettered items (4a … 4d) are ticked."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from assessor_app.evidence.edits import Edit
-from assessor_app.evidence.errors import NotEnrolled, NotFound
+from assessor_app.evidence.errors import NotEnrolled, NotFound, NotTickable
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
 from assessor_app.evidence.refs import enrolment_for, get_item, unit_by_reference
+from assessor_app.specs.requirements import group_keys
 from assessor_app.store import Store
 from assessor_app.store.models import (
     EvidenceItem,
@@ -33,6 +37,21 @@ def _check_requirement(session: Session, learner_id: int, requirement_id: int) -
     if enrolment_for(session, learner_id, unit).unit_version_id != req.version_id:
         raise NotEnrolled(f"Requirement {req.key} comes from another version of unit "
                           f"{unit.reference} than the one this learner is enrolled on.")
+    if req.is_group:
+        items = _items_of(session, req)
+        which = f" ({', '.join(items)})" if items else ""
+        raise NotTickable(f"Requirement {req.key} of unit {unit.reference} is a heading, not a "
+                          f"checklist item: tick its items{which} instead.")
+
+
+def _items_of(session: Session, group: EvidenceRequirement) -> list[str]:
+    rows = session.exec(
+        select(EvidenceRequirement.key, EvidenceRequirement.is_group)
+        .where(EvidenceRequirement.version_id == group.version_id)
+        .order_by(col(EvidenceRequirement.position))
+    ).all()
+    parents = group_keys((k, g) for k, g in rows)
+    return [k for (k, _), parent in zip(rows, parents, strict=True) if parent == group.key]
 
 
 def requirement_by_key(session: Session, learner_id: int, unit_reference: str, key: str) -> int:

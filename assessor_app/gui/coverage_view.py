@@ -199,7 +199,7 @@ class CoverageView(QWidget):
                  "of evidence." if n else
                  f"{REQUIREMENT_SYMBOLS[req.state]} Not ticked yet: in the visit screen, select "
                  "the evidence that meets it and tick it under Requirements (Ctrl+4).")
-        self.detail.setText(f"<b>{unit.reference} requirement {req.key}</b> — {req.text}<br>"
+        self.detail.setText(f"<b>{unit.reference} requirement {req.key}</b> — {req.full_text}<br>"
                             f"{state}")
         ids = set(req.evidence_ids)
         self.evidence_model.set_summaries(

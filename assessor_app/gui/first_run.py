@@ -63,10 +63,10 @@ class FirstRun(QObject):
 
     def ask(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, "Create a demo learner?",
-                          "There are no learners yet. Create a demo learner, enrolled on two "
-                          "units with a past visit and some evidence, to see how the app works?"
-                          "\n\nYou can delete the demo learner's data later; its registration "
-                          "starts with DEMO-.",
+                          "There are no learners yet. Create a demo learner, enrolled on the "
+                          "bundled units with a past visit and some evidence, to see how the app "
+                          "works?\n\nIts registration starts with DEMO- so it is never mistaken "
+                          "for a real learner.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.window)
         box.setObjectName("demoPrompt")

@@ -58,6 +58,7 @@ from assessor_app.gui.workers import cancel_all, run_in_background
 from assessor_app.signoff.service import SignOffSummary, unit_signoff_states
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
+from assessor_app.store.settings import get_setting
 
 log = logging.getLogger(__name__)
 
@@ -527,14 +528,17 @@ class MainWindow(QMainWindow):
         self.visit_screen.flush()
         self.undo_stack.redo()
 
+    def assessor_name(self) -> str:
+        """This laptop's setting, else the name recorded with the database (e.g. by the demo)."""
+        return self.settings.assessor_name or get_setting(self.store, "assessor_name")
+
     # -- coverage / sign-off / sync ------------------------------------------------------------
     def show_coverage(self) -> None:
         if self.learner_id is None:
             return
         self.visit_screen.flush()
         if self.coverage_dialog is None:
-            view = CoverageView(self.store, self._push_judgement,
-                                lambda: self.settings.assessor_name)
+            view = CoverageView(self.store, self._push_judgement, self.assessor_name)
             view.judged.connect(lambda lid: (self.refresh_overview(),
                                              self.visit_screen.refresh_coverage()
                                              if self.visit_screen.learner_id == lid else None))
@@ -580,7 +584,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
             return None
         dialog = SignOffDialog(self.store, learner_id, unit.version_id,
-                               assessor_name=self.settings.assessor_name, parent=self)
+                               assessor_name=self.assessor_name(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.filed.connect(self._ers_filed)
         dialog.open()

@@ -158,11 +158,26 @@ def content_html(content: dict[str, Any]) -> str:
                 f"<td>{symbol} {word}{when}</td><td>{e(', '.join(c['evidence']))}</td></tr>")
     parts.append("</table>")
     if content["requirements"]:
-        parts.append("<h3>Evidence requirements</h3><ul>")
-        for r in content["requirements"]:
+        reqs = content["requirements"]
+        leaves = [r for r in reqs if not r.get("group")]
+        ticked = sum(1 for r in leaves if r["ticked"])
+        parts.append(f"<h3>Evidence requirements ({ticked} of {len(leaves)} ticked)</h3><ul>")
+        # A group heading ("4 … with:") has no box; its lettered items are listed under it.
+        parents = group_keys((r["key"], bool(r.get("group"))) for r in reqs)
+        in_group = False
+        for r, parent in zip(reqs, parents, strict=True):
+            if in_group and parent is None:
+                parts.append("</ul></li>")
+                in_group = False
+            if r.get("group"):
+                parts.append(f"<li><b>{e(r['key'])}. {e(r['text'])}</b><ul>")
+                in_group = True
+                continue
             mark = "☑" if r["ticked"] else "☐ <b>not ticked</b>"
             refs = f" — {e(', '.join(r['evidence']))}" if r["evidence"] else ""
             parts.append(f"<li>{mark} {e(r['key'])}. {e(r['text'])}{refs}</li>")
+        if in_group:
+            parts.append("</ul></li>")
         parts.append("</ul>")
     parts.append("<h3>Evidence</h3>")
     if content["evidence"]:

@@ -287,7 +287,7 @@ class VisitScreen(QWidget):
         self.requirements.set_units(with_reqs, refs)
         self.side_tabs.setTabEnabled(1, bool(with_reqs))
         ticked = sum(u.requirements_ticked for u in with_reqs)
-        total = sum(len(u.requirements) for u in with_reqs)
+        total = sum(u.requirements_total for u in with_reqs)  # group headings not counted
         self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
                                   else "Requirements")
         if not with_reqs and self.side_tabs.currentIndex() == 1:

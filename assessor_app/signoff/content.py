@@ -10,7 +10,8 @@ Shape (all dates ISO `YYYY-MM-DD`)::
     unit{reference, title, level, credit, glh, version, version_hash,
          publications[{awarding_body, unit_number}]},
     outcomes[{number, text, criteria[{number, text, judgement, met_on, evidence[ref]}]}],
-    requirements[{key, text, ticked, evidence[ref]}],
+    requirements[{key, text, ticked, evidence[ref]} | {key, text, group: true, ticked: false,
+                 evidence: []}],  # a group heads the lettered items after it; never a gap
     evidence[{id, ref, kind, date, title, revision, text, start_time, end_time,
               witness{name, role, relationship, contact}, qa[{question, answer, satisfied}],
               attachments[{filename, sha256}]}],
@@ -252,9 +253,15 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
             })
         out_rows.append({"number": o.number, "text": o.text, "criteria": crit_rows})
 
-    req_rows = []
+    req_rows: list[dict[str, Any]] = []
     unticked: list[str] = []
     for r in requirements:
+        if r.is_group:
+            # A heading for its lettered items: nothing to tick, so never a gap. The key is only
+            # present when true, so content without groups hashes as before.
+            req_rows.append({"key": r.key, "text": r.text, "group": True, "ticked": False,
+                             "evidence": []})
+            continue
         evs = by_requirement.get(r.id, [])  # type: ignore[arg-type]
         if not evs:
             unticked.append(r.key)
@@ -303,7 +310,8 @@ def content_gaps(content: dict[str, Any]) -> Gaps:
     """Recompute the gaps from content (works on stored snapshots too)."""
     unmet = [c["number"] for o in content["outcomes"] for c in o["criteria"]
              if c["judgement"] != JudgementState.MET.value]
-    unticked = [r["key"] for r in content["requirements"] if not r["ticked"]]
+    unticked = [r["key"] for r in content["requirements"]
+                if not r["ticked"] and not r.get("group")]
     return Gaps(unmet, unticked)
 
 

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
 
     from assessor_app.store import Store
+from assessor_app.store.settings import get_setting
 
 PASSPHRASE_SECRET = "assessor-key-passphrase"
 P12_NAME = "assessor.p12"
@@ -230,11 +231,7 @@ def _cn(cert: x509.Certificate) -> str:
 def _store_name(store_or_dir: Store | Path) -> str:
     if isinstance(store_or_dir, Path):
         return ""
-    from assessor_app.store.models import Setting
-
-    with store_or_dir.session() as s:
-        row = s.get(Setting, "assessor_name")
-        return row.value.strip() if row else ""
+    return get_setting(store_or_dir, "assessor_name")
 
 
 def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "", *,

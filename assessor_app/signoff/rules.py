@@ -4,7 +4,8 @@
 - OCR (seed 004, Retail assessment principles 4.2.1): the line manager signs and dates each unit
   ERS on or before the assessor's date. No date may be in the future.
 - The assessor cannot claim completion while a criterion is not met or an evidence requirement is
-  unticked; a recorded reason turns the sign-off into a partial ERS instead.
+  unticked (group headings such as "4 … with:" are not items; their lettered items are); a
+  recorded reason turns the sign-off into a partial ERS instead.
 """
 
 from __future__ import annotations

@@ -202,4 +202,4 @@ def _write_version(session: Session, unit_id: int, number: int, digest: str, spe
             ))
     for r_pos, req in enumerate(spec.requirements):
         session.add(EvidenceRequirement(version_id=version.id, key=req.key, text=req.text,
-                                        position=r_pos))
+                                        position=r_pos, is_group=req.is_group))

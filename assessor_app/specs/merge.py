@@ -18,6 +18,7 @@ from assessor_app.specs.model import (
     RequirementSpec,
     UnitSpec,
 )
+from assessor_app.specs.requirements import group_keys
 
 
 def bodies_of(spec: UnitSpec) -> list[str]:
@@ -89,10 +90,17 @@ def _merge_publications(old: list[PublicationSpec], new: list[PublicationSpec]) 
 def _unique_keys(reqs: list[RequirementSpec]) -> list[RequirementSpec]:
     """Two bodies may both number their requirements 1, 2, …; the later body's keys get a prefix."""
     seen: set[str] = set()
-    for r in reqs:
-        if r.key in seen:
+    parents = group_keys((r.key, r.is_group) for r in reqs)
+    renamed: dict[str, str] = {}  # group key → its new key, so its items follow it
+    for r, parent in zip(reqs, parents, strict=True):
+        if r.key in seen or (parent is not None and parent in renamed):
             initials = "".join(w[0] for w in r.awarding_body.replace("&", " ").split()) or "X"
-            r.key = f"{initials}-{r.key}"
+            new_key = f"{initials}-{r.key}"
+            if r.is_group:
+                renamed[r.key] = new_key
+            r.key = new_key
+        elif r.is_group:
+            renamed.pop(r.key, None)
         seen.add(r.key)
     return reqs
 

@@ -46,11 +46,21 @@ class OutcomeSpec:
 
 @dataclass
 class RequirementSpec:
-    """An evidence requirement the unit states beyond its criteria (a tickable checklist item)."""
+    """An evidence requirement the unit states beyond its criteria: a tickable checklist item, or
+    a group heading (`is_group`) that introduces the lettered items following it."""
 
     key: str  # "1", "4a"
     text: str
     awarding_body: str = ""
+    is_group: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        # "group" only appears when true, so units without groups keep their content hash.
+        d: dict[str, Any] = {"key": self.key}
+        if self.is_group:
+            d["group"] = True
+        d["text"] = self.text
+        return d
 
 
 @dataclass
@@ -107,8 +117,7 @@ class UnitSpec:
                 for o in self.outcomes
             ],
             "evidence_requirements": [
-                {"key": r.key, "text": r.text, "awarding_body": r.awarding_body}
-                for r in self.requirements
+                {**r.as_dict(), "awarding_body": r.awarding_body} for r in self.requirements
             ],
         }
 
@@ -137,7 +146,7 @@ class UnitSpec:
                 }
                 for o in self.outcomes
             ],
-            "evidence_requirements": [{"key": r.key, "text": r.text} for r in self.requirements],
+            "evidence_requirements": [r.as_dict() for r in self.requirements],
         }
 
 

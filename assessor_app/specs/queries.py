@@ -89,7 +89,8 @@ def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
             }
             for o in outcomes
         ],
-        "evidence_requirements": [{"key": r.key, "text": r.text} for r in reqs],
+        "evidence_requirements": [{"key": r.key, "group": True, "text": r.text} if r.is_group
+                                  else {"key": r.key, "text": r.text} for r in reqs],
     }
 
 

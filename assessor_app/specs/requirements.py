@@ -2,12 +2,17 @@
 
 Items are numbered 1, 2, 3 … in order; sub-items are lettered a, b, c … or bulleted under an item
 that introduces them (ends with ':'). Keys are "1", "4a", "6c". An item with sub-items is kept as
-its own row too (the group's wording) so the checklist can show it as a heading.
+its own row too (the group's wording), marked `is_group`: the checklist shows it as a heading and
+only its items are ticked.
+
+The items of a group are the rows right after it whose key is the group's key plus letters
+("4" → "4a", "4b"; "CG-4" → "CG-4a"); `group_keys` applies that rule for every consumer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assessor_app.specs.model import RequirementSpec
 from assessor_app.specs.text_cleanup import SourceLine, join_lines
@@ -44,4 +49,29 @@ def parse_requirements(lines: list[SourceLine]) -> list[RequirementSpec]:
             items.append((f"{number}{letter}", [line.text]))
             continue
         items[-1][1].append(line.text)
-    return [RequirementSpec(key, join_lines(parts)) for key, parts in items]
+    groups = {key[:-1] for key, _ in items if not key.isdigit()}
+    return [RequirementSpec(key, join_lines(parts), is_group=key in groups)
+            for key, parts in items]
+
+
+def is_item_of(group_key: str, key: str) -> bool:
+    """Whether `key` names a lettered item of the group `group_key` ("4" → "4a")."""
+    rest = key[len(group_key):]
+    return key.startswith(group_key) and rest.isalpha() and rest.islower() and rest.isascii()
+
+
+def group_keys(rows: Iterable[tuple[str, bool]]) -> list[str | None]:
+    """For `(key, is_group)` rows in checklist order: the key of the group each row belongs to, or
+    None (for groups themselves and stand-alone requirements)."""
+    out: list[str | None] = []
+    group: str | None = None
+    for key, grouped in rows:
+        if grouped:
+            group = key
+            out.append(None)
+        elif group is not None and is_item_of(group, key):
+            out.append(group)
+        else:
+            group = None
+            out.append(None)
+    return out

@@ -22,6 +22,7 @@ from assessor_app.specs.model import (
     UnitSpec,
     note_dict,
 )
+from assessor_app.specs.requirements import group_keys
 
 FORMAT = "assessor-app/unit-spec/1"
 STRUCTURED_SUFFIXES = (".yaml", ".yml")
@@ -91,6 +92,12 @@ class _Checker:
             raise self.fail(f"{where}: '{key}' must be text")
         return value
 
+    def flag(self, d: dict[str, Any], key: str) -> bool:
+        value = d.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"requirement {d.get('key')}: '{key}' must be true or false")
+        return value
+
     def integer(self, d: dict[str, Any], key: str) -> int | None:
         value = d.get(key)
         if value is None:
@@ -133,10 +140,11 @@ def spec_from_dict(data: Any, source: str) -> UnitSpec:
         raise ck.fail("no assessment criteria")
     reqs = [
         RequirementSpec(ck.text(r, "key", "requirement", True), ck.text(r, "text", "requirement"),
-                        ck.text(r, "awarding_body", "requirement"))
+                        ck.text(r, "awarding_body", "requirement"), ck.flag(r, "group"))
         for r in (ck.mapping(x, "evidence requirement")
                   for x in ck.items(d.get("evidence_requirements"), "evidence_requirements"))
     ]
+    _check_groups(ck, reqs)
     pubs = [
         PublicationSpec(p.get("awarding_body"), _opt(p.get("unit_number")),
                         _opt(p.get("sector_unit_number")), ck.text(p, "source", "publication"),
@@ -159,6 +167,16 @@ def spec_from_dict(data: Any, source: str) -> UnitSpec:
         requirements=reqs,
         publications=pubs,
     )
+
+
+def _check_groups(ck: _Checker, reqs: list[RequirementSpec]) -> None:
+    """A group is a heading for the lettered items right after it; one without any would leave
+    a requirement nobody can tick."""
+    parents = group_keys((r.key, r.is_group) for r in reqs)
+    for r in reqs:
+        if r.is_group and r.key not in parents:
+            raise ck.fail(f"requirement {r.key} is marked 'group: true' but no lettered items "
+                          f"({r.key}a, {r.key}b …) follow it")
 
 
 def _opt(value: Any) -> str | None:

@@ -3,7 +3,9 @@ that states evidence requirements a second row, one cell per requirement.
 
 Each cell shows a symbol and the criterion number ("● 2.1"), so the state reads without colour
 (○ not yet evidenced, ◐ evidenced, ● met); the background tint is only a second cue. Requirement
-cells read "✓ 4a" (ticked against some evidence) or "○ 4a" (not yet).
+cells read "✓ 4a" (ticked against some evidence) or "○ 4a" (not yet). Only checklist items get a
+cell: a group heading ("4 … with:") is not ticked, so it appears as the lead-in of its items'
+tooltips instead.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ class RequirementCell:
     key: str
     text: str
     evidence_ids: tuple[int, ...] = ()
+    heading: str = ""  # the text of the group this item belongs to, if any
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.heading} {self.text}" if self.heading else self.text
 
     @property
     def state(self) -> str:
@@ -80,10 +87,12 @@ def rows_from_coverage(coverage: LearnerCoverage) -> list[UnitCoverageRow]:
         rows.append(UnitCoverageRow(u.unit_id, u.reference, u.title, tuple(
             CellState(c.criterion_id, c.number, c.text, c.state.value, len(c.evidence_ids))
             for c in u.criteria)))
-        if u.requirements:
+        if u.checklist:
+            headings = {r.key: r.text for r in u.requirements if r.is_group}
             rows.append(UnitCoverageRow(u.unit_id, u.reference, u.title, (), tuple(
-                RequirementCell(r.requirement_id, r.key, r.text, tuple(r.evidence_ids))
-                for r in u.requirements)))
+                RequirementCell(r.requirement_id, r.key, r.text, tuple(r.evidence_ids),
+                                headings.get(r.group or "", ""))
+                for r in u.checklist)))
     return rows
 
 
@@ -183,7 +192,7 @@ class CoverageModel(QAbstractTableModel):
             n = req.evidence_count
             state = (f"Ticked by {n} piece{'s' if n != 1 else ''} of evidence" if n
                      else "Not ticked by any evidence yet")
-            return f"Requirement {req.key}: {req.text}\n\n{state}"
+            return f"Requirement {req.key}: {req.full_text}\n\n{state}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"Requirement {req.key}, {'ticked' if req.evidence_ids else 'not ticked yet'}"
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -1,5 +1,7 @@
-"""Tree model for the evidence-requirements panel: units → requirements ("4" → "4a"…), checkable
-against the current evidence item, with a second column saying which other items already tick it.
+"""Tree model for the evidence-requirements panel: units → requirements, checkable against the
+current evidence item, with a second column saying which other items already tick it. A group
+heading ("4 … relationships with:") is a bold parent without a box, its lettered items (4a … 4d)
+its children: only they are ticked and counted.
 
 Like the criteria picker's model it never writes: a click emits `toggle_requested(requirement_id,
 checked)`; the visit screen asks the core (an undoable edit) and then feeds the stored state back
@@ -8,7 +10,6 @@ with `set_units`. So a box always shows what is stored, even after a refusal.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -24,14 +25,13 @@ ELSEWHERE_ROLE = Qt.ItemDataRole.UserRole + 5  # tuple of refs of other items th
 
 REQUIREMENT_COL, ELSEWHERE_COL = 0, 1
 TICK, NOT_YET = "✓", "○"
-_SUB_KEY = re.compile(r"^(\d+)([a-z]+)$")
 _Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass
 class _Node:
-    kind: str  # "unit" | "requirement"
-    id: int  # unit id or requirement id
+    kind: str  # "unit" | "group" | "requirement"
+    id: int  # unit id or requirement id (a group is a requirement row too)
     key: str  # requirement key ("4a"); the unit reference for units
     text: str
     parent: int  # index into the node list; -1 for a unit
@@ -78,10 +78,10 @@ class RequirementsModel(QAbstractItemModel):
             self._top.append(u_idx)
             by_key: dict[str, int] = {}
             for req in unit.requirements:
-                m = _SUB_KEY.match(req.key)
-                parent = by_key.get(m.group(1), u_idx) if m else u_idx
+                parent = by_key.get(req.group, u_idx) if req.group else u_idx
                 siblings = self._nodes[parent].children
-                r_idx = self._add(_Node("requirement", req.requirement_id, req.key, req.text,
+                kind = "group" if req.is_group else "requirement"
+                r_idx = self._add(_Node(kind, req.requirement_id, req.key, req.text,
                                         parent, len(siblings), tuple(req.evidence_ids)))
                 siblings.append(r_idx)
                 by_key[req.key] = r_idx
@@ -117,7 +117,9 @@ class RequirementsModel(QAbstractItemModel):
 
     # -- queries ---------------------------------------------------------------------------
     def requirement_ids(self) -> list[int]:
-        return list(self._by_requirement)
+        """The tickable requirements shown (group headings left out), in tree order."""
+        return [self._nodes[c].id for t in self._top for c in self._walk(t)
+                if self._nodes[c].kind == "requirement"]
 
     def index_for_requirement(self, requirement_id: int, column: int = 0) -> QModelIndex:
         node = self._by_requirement.get(requirement_id)
@@ -139,9 +141,12 @@ class RequirementsModel(QAbstractItemModel):
                 for c in self._walk(t) if self._current in self._nodes[c].evidence_ids]
 
     def counts(self) -> tuple[int, int]:
-        """(requirements ticked by any item, requirements shown)."""
-        ticked = sum(1 for n in self._by_requirement.values() if self._nodes[n].evidence_ids)
-        return ticked, len(self._by_requirement)
+        """(requirements ticked by any item, requirements shown), group headings not counted."""
+        return self._leaf_counts([c for t in self._top for c in self._walk(t)])
+
+    def _leaf_counts(self, node_ids: list[int]) -> tuple[int, int]:
+        leaves = [self._nodes[n] for n in node_ids if self._nodes[n].kind == "requirement"]
+        return sum(1 for n in leaves if n.evidence_ids), len(leaves)
 
     def _elsewhere(self, node: _Node) -> tuple[str, ...]:
         return tuple(self._refs.get(e, f"#{e}") for e in node.evidence_ids if e != self._current)
@@ -202,6 +207,8 @@ class RequirementsModel(QAbstractItemModel):
         col = index.column()
         if node.kind == "unit":
             return self._unit_data(index.internalId(), col, role)
+        if node.kind == "group":
+            return self._group_data(index.internalId(), col, role)
         here = self._current is not None and self._current in node.evidence_ids
         elsewhere = self._elsewhere(node)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -243,9 +250,8 @@ class RequirementsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == REQUIREMENT_COL:
                 return f"{node.key}  {node.text}"
-            reqs = [self._nodes[c] for c in self._walk(node_idx)]
-            ticked = sum(1 for r in reqs if r.evidence_ids)
-            return f"{ticked} of {len(reqs)} ticked"
+            ticked, total = self._leaf_counts(self._walk(node_idx))
+            return f"{ticked} of {total} ticked"
         if role == Qt.ItemDataRole.FontRole:
             font = QFont(QGuiApplication.font())
             font.setBold(True)
@@ -253,6 +259,32 @@ class RequirementsModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.ToolTipRole, FULL_TEXT_ROLE):
             return (f"{node.key} {node.text}\nEvidence requirements the unit states beyond its "
                     "criteria.")
+        return self._common(node, role)
+
+    def _group_data(self, node_idx: int, col: int, role: int):  # noqa: ANN202
+        node = self._nodes[node_idx]
+        items = [self._nodes[c].key for c in node.children]
+        ticked, total = self._leaf_counts(node.children)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{node.key}  {node.text}" if col == REQUIREMENT_COL else \
+                f"{ticked} of {total} ticked"
+        if role == Qt.ItemDataRole.FontRole and col == REQUIREMENT_COL:
+            font = QFont(QGuiApplication.font())
+            font.setBold(True)
+            return font
+        unit = self._unit_of(node_idx)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{unit.key} requirement {node.key}\n{node.text}\n\nA heading: tick its "
+                    f"items ({', '.join(items)}) instead.")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if col == REQUIREMENT_COL:
+                return f"Requirement heading {node.key}: {node.text}"
+            return f"{ticked} of {total} items ticked"
+        if role == FULL_TEXT_ROLE:
+            return (f"{unit.key} · requirement {node.key}\n{node.text}\n"
+                    f"A heading, not ticked itself: tick its items ({', '.join(items)}).")
+        if role == ELSEWHERE_ROLE:
+            return ()
         return self._common(node, role)
 
     @staticmethod

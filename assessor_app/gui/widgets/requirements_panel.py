@@ -1,7 +1,8 @@
 """The evidence-requirements panel of the visit screen: the learner's units that state requirements
 beyond their criteria ("4a potential or new customers"), each with a box to tick it against the
-current evidence item and a column naming the other items that already tick it. Space ticks the
-selected requirement; the full text of the selected one is shown underneath (never cut off)."""
+current evidence item and a column naming the other items that already tick it. A group heading
+("4 … with:") is a bold row without a box above its items. Space ticks the selected requirement;
+the full text of the selected one is shown underneath (never cut off)."""
 
 from __future__ import annotations
 

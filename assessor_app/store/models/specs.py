@@ -93,7 +93,11 @@ class GuidanceNote(SQLModel, table=True):
 
 
 class EvidenceRequirement(SQLModel, table=True):
-    """A stated evidence requirement beyond the criteria, ticked by the assessor against evidence."""
+    """A stated evidence requirement beyond the criteria, ticked by the assessor against evidence.
+
+    A group ("4. … build relationships with:") only introduces its lettered items (4a, 4b …, the
+    rows right after it); it is a heading, never ticked and never counted as a gap.
+    """
 
     __tablename__ = "evidence_requirement"
     __table_args__ = (UniqueConstraint("version_id", "key"),)
@@ -102,3 +106,4 @@ class EvidenceRequirement(SQLModel, table=True):
     key: str  # e.g. "1", "4a", "6b"
     text: str
     position: int
+    is_group: bool = False

@@ -173,6 +173,7 @@ def upgrade() -> None:
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_group', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['version_id'], ['unit_version.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('version_id', 'key')
