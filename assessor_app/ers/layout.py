@@ -237,7 +237,9 @@ class _Builder:
                          self.ref_cell(r["evidence"])])
         widths = [12 * mm, FRAME_W - 12 * mm - 16 * mm - 38 * mm, 16 * mm, 38 * mm]
         table = self.grid_table(rows, widths)
-        table.setStyle(TableStyle([("SPAN", (1, i), (3, i)) for i in heading_rows]))
+        # the heading spans the row and stays on the same page as its first item
+        table.setStyle(TableStyle([cmd for i in heading_rows for cmd in (
+            ("SPAN", (1, i), (3, i)), ("NOSPLIT", (0, i), (-1, min(i + 1, len(rows) - 1))))]))
         return [CondPageBreak(30 * mm), self.p("Evidence requirements", self.s.h2), table]
 
     def evidence_index(self) -> list[Flowable]:

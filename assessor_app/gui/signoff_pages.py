@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from assessor_app.gui import theme
 from assessor_app.gui.widgets.signature_pad import SignatureField
 from assessor_app.signoff.content import KIND_LABEL, Gaps
+from assessor_app.specs.requirements import group_keys
 
 JUDGEMENT_WORDS = {"met": ("●", "Met"), "not_yet": ("◐", "Not yet met"),
                    "none": ("○", "No judgement yet")}

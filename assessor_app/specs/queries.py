@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from assessor_app.specs.importer import latest_version
+from assessor_app.specs.requirements import group_keys
 from assessor_app.store.models import (
     Criterion,
     EvidenceRequirement,
@@ -123,5 +124,8 @@ def render_tree(tree: dict[str, Any]) -> str:
             lines.extend(f"        - {item}" for item in n["items"])
     if tree.get("evidence_requirements"):
         lines.append("  evidence requirements:")
-        lines.extend(f"    {r['key']:>3}  {r['text']}" for r in tree["evidence_requirements"])
+        reqs = tree["evidence_requirements"]
+        parents = group_keys((r["key"], bool(r.get("group"))) for r in reqs)
+        lines.extend(f"    {'  ' if parent else ''}{r['key']:>3}  {r['text']}"
+                     for r, parent in zip(reqs, parents, strict=True))
     return "\n".join(lines)

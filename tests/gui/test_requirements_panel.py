@@ -24,13 +24,18 @@ from assessor_app.evidence.learners import add_learner, enrol
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.coverage_model import STATE_ROLE
-from assessor_app.gui.models.requirements_model import ELSEWHERE_COL, ID_ROLE, KEY_ROLE
+from assessor_app.gui.models.requirements_model import (
+    ELSEWHERE_COL,
+    ID_ROLE,
+    KEY_ROLE,
+    KIND_ROLE,
+)
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceRequirement, EvidenceRequirementTick
 from tests.gui.conftest import WAIT_MS, activate, make_photo
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
-UNIT = "L/601/1239"  # states requirements 1–6 with 4a–4d and 6a–6d
+UNIT = "L/601/1239"  # states requirements 1–6; 4 and 6 are headings for 4a–4d and 6a–6d
 PLAIN_UNIT = "K/503/8194"  # states none
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -103,7 +108,7 @@ def test_tick_requirements_see_coverage_and_undo(
     obs_id = vs.detail.item.id
     qtbot.keyClicks(vs.editor.text, "Welcomed a new customer and set up her account.")
     assert vs.side_tabs.isTabEnabled(1)
-    assert vs.side_tabs.tabText(1) == "Requirements 0/14"
+    assert vs.side_tabs.tabText(1) == "Requirements 0/12"
 
     # Ctrl+4: the requirements tab, focus in its tree on the first requirement.
     qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
@@ -116,6 +121,9 @@ def test_tick_requirements_see_coverage_and_undo(
     four = model.index_for_key(UNIT, "4")
     assert [model.index(r, 0, four).data(KEY_ROLE) for r in range(model.rowCount(four))] == \
         ["4a", "4b", "4c", "4d"]
+    unit_row = model.index(0, 0)
+    assert [model.index(r, 0, unit_row).data(KEY_ROLE) for r in range(model.rowCount(unit_row))] \
+        == ["1", "2", "3", "4", "5", "6"]
 
     _walk_to(qtbot, window, "4a")
     qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
@@ -130,7 +138,7 @@ def test_tick_requirements_see_coverage_and_undo(
     reqs = {r.key: r for r in learner_coverage(spec_store, learner_id).unit(UNIT).requirements}
     assert {k for k, r in reqs.items() if r.ticked} == {"4a", "6b"}
     assert reqs["4a"].evidence_ids == (obs_id,)
-    assert vs.side_tabs.tabText(1) == "Requirements 2/14"
+    assert vs.side_tabs.tabText(1) == "Requirements 2/12"
     assert "L/601/1239 4a, L/601/1239 6b" in vs.ticks_label.text()
     # The typed narrative was saved with the tick (the editor is flushed first).
     assert vs.detail.item.text.startswith("Welcomed a new customer")
@@ -144,8 +152,11 @@ def test_tick_requirements_see_coverage_and_undo(
     assert view.model.find_key(UNIT, "6b").data() == "✓ 6b"
     assert view.model.find_key(UNIT, "4b").data() == "○ 4b"
     assert view.model.find_key(PLAIN_UNIT, "4a").isValid() is False
+    assert view.model.find_key(UNIT, "4").isValid() is False  # a heading has no cell
+    assert "relationships with: potential or new customers" in \
+        view.model.find_key(UNIT, "4a").data(Qt.ItemDataRole.ToolTipRole)
     idx = view.model.find_key(UNIT, "6b")
-    assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/14")
+    assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/12")
     view.table.clicked.emit(idx)
     assert view.evidence_model.rowCount() == 1
     assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
@@ -158,7 +169,7 @@ def test_tick_requirements_see_coverage_and_undo(
     qtbot.waitUntil(lambda: not _checked(window, "6b"), timeout=WAIT_MS)
     assert _checked(window, "4a")
     assert _ticks(spec_store) == {("4a", obs_id)}
-    assert vs.side_tabs.tabText(1) == "Requirements 1/14"
+    assert vs.side_tabs.tabText(1) == "Requirements 1/12"
     qtbot.keyClick(window, Qt.Key.Key_M, CTRL)
     qtbot.waitUntil(lambda: window.coverage_dialog.isVisible(), timeout=WAIT_MS)
     assert window.coverage_dialog.view.model.find_key(UNIT, "6b").data() == "○ 6b"
@@ -208,6 +219,50 @@ def test_no_requirements_and_no_item_are_explained(
     assert "Select an evidence item to tick it" in vs2.requirements.detail.text()
     vs2.set_requirement(int(idx.data(ID_ROLE)), True)  # as if the box had been enabled
     assert "Select or start a piece of evidence first" in vs2.banner.text()
+
+
+def test_group_heading_is_a_bold_parent_without_a_box(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    """Requirement 4 ("… build and maintain relationships with:") heads 4a–4d: it has no box,
+    reads in bold, Space on it ticks nothing, and it says to tick its items instead."""
+    learner_id = _learner(spec_store, UNIT)
+    window = make_window(spec_store)
+    _start_visit(qtbot, window, learner_id)
+    vs = window.visit_screen
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL_SHIFT)
+    assert vs.side_tabs.tabText(1) == "Requirements 0/12"
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    model = vs.requirements.model
+    for key, items in (("4", ["4a", "4b", "4c", "4d"]), ("6", ["6a", "6b", "6c", "6d"])):
+        group = model.index_for_key(UNIT, key)
+        assert group.data(KIND_ROLE) == "group"
+        assert not model.flags(group) & Qt.ItemFlag.ItemIsUserCheckable
+        assert group.data(Qt.ItemDataRole.CheckStateRole) is None
+        assert group.data(Qt.ItemDataRole.FontRole).bold()
+        assert [model.index(r, 0, group).data(KEY_ROLE)
+                for r in range(model.rowCount(group))] == items
+        assert all(model.flags(model.index(r, 0, group)) & Qt.ItemFlag.ItemIsUserCheckable
+                   for r in range(model.rowCount(group)))
+    assert model.counts() == (0, 12)
+    assert model.index(0, ELSEWHERE_COL).data() == "0 of 12 ticked"
+
+    _walk_to(qtbot, window, "4")
+    assert "tick its items (4a, 4b, 4c, 4d)" in vs.requirements.detail.text()
+    qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
+    assert model.setData(model.index_for_key(UNIT, "4"), True,
+                         Qt.ItemDataRole.CheckStateRole) is False
+    assert _ticks(spec_store) == set()
+    # Even asked directly, the core refuses and the banner says why in plain English.
+    vs.set_requirement(int(model.index_for_key(UNIT, "4").data(ID_ROLE)), True)
+    assert "is a heading, not a checklist item" in vs.banner.text()
+    assert _ticks(spec_store) == set()
+
+    _walk_to(qtbot, window, "4b")
+    qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _checked(window, "4b"), timeout=WAIT_MS)
+    assert vs.side_tabs.tabText(1) == "Requirements 1/12"
+    assert model.index_for_key(UNIT, "4").siblingAtColumn(ELSEWHERE_COL).data() == \
+        "1 of 4 ticked"
 
 
 def _learner_on(store: Store, registration: str, unit: str) -> int:

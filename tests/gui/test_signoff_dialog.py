@@ -26,6 +26,7 @@ from assessor_app.store.models import (
     Unit,
     UnitVersion,
 )
+from tests.evidence.groups_scenario import LEAVES, judge_all_met, l601_learner, tick
 
 TODAY = date.today()
 LEARNER = "Priya Shah"
@@ -283,3 +284,30 @@ def test_sign_a_unit_end_to_end(qtbot: QtBot, store: Store, dialog_for) -> None:
     assert LEARNER not in doc.filename and "R1001" not in doc.filename
     qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)  # "Close"
     assert dlg.result() == dlg.DialogCode.Accepted
+
+
+def test_check_page_shows_group_headings_and_counts_only_their_items(
+        qtbot: QtBot, store: Store, dialog_for) -> None:
+    """On L/601/1239, requirements 4 and 6 head their lettered items: the check page lists each
+    heading once without a box, counts 12 items, and with all 12 ticked the unit is complete."""
+    sc = l601_learner(store)
+    judge_all_met(store, sc)
+    tick(store, sc, [k for k in LEAVES if k != "6d"])
+    dlg = dialog_for(Case(sc.learner_id, sc.unit_version_id))
+    assert dlg.review.gap_box is not None
+    gap_text = " ".join(label.text() for label in dlg.review.gap_box.findChildren(QLabel))
+    assert "evidence requirements not ticked: 6d." in gap_text
+    text = dlg.review.record.toPlainText()
+    assert "Evidence requirements (11 of 12 ticked)" in text
+    heading = "4. You must provide evidence that you can build and maintain relationships with:"
+    assert text.count(heading) == 1
+    assert f"☐ {heading}" not in text and f"☑ {heading}" not in text
+    assert "☑ 4a. potential or new customers" in text and "☐ not ticked 6d. informal." in text
+    dlg.close()
+
+    tick(store, sc, ["6d"])
+    dlg = dialog_for(Case(sc.learner_id, sc.unit_version_id))
+    assert dlg.review.gap_box is None
+    assert "Evidence requirements (12 of 12 ticked)" in dlg.review.record.toPlainText()
+    click_next(qtbot, dlg)
+    assert dlg.current() is dlg.learner

@@ -25,6 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication
 
+from assessor_app.specs.requirements import group_keys
+
 _Index = QModelIndex | QPersistentModelIndex
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # lower-cased text the filter looks in
@@ -201,8 +203,14 @@ class UnitTreeModel(QAbstractItemModel):
         if tree["evidence_requirements"]:
             reqs = unit.add("requirements", "Evidence requirements",
                             "What the unit asks for beyond its criteria (ticked at sign-off)")
-            for r in tree["evidence_requirements"]:
-                reqs.add("requirement", f"{r['key']}  {r['text']}")
+            rows = tree["evidence_requirements"]
+            parents = group_keys((r["key"], bool(r.get("group"))) for r in rows)
+            heading = reqs
+            for r, parent in zip(rows, parents, strict=True):
+                # a group heading ("4 … with:") holds its lettered items as children
+                node = (heading if parent else reqs).add("requirement", f"{r['key']}  {r['text']}")
+                if r.get("group"):
+                    heading = node
 
     # -- QAbstractItemModel --------------------------------------------------------------------
     def _node(self, index: _Index) -> _Node:
