@@ -336,8 +336,9 @@ class _Builder:
         return [Spacer(1, 6), *[self.p(x, self.s.small) for x in lines]]
 
     def story(self) -> list[Flowable]:
+        # The three signatures and the hash they are bound to always share one page.
         return [*self.header(), *self.outcomes(), *self.requirements(), *self.evidence_index(),
-                *self.appendix(), *self.signatures(), *self.integrity()]
+                *self.appendix(), KeepTogether([*self.signatures(), *self.integrity()])]
 
 
 def _first_line(text: str, limit: int = 80) -> str:
