@@ -16,18 +16,20 @@ _LABELS: dict[str, re.Pattern[str]] = {
     "ocr_unit_number": re.compile(r"^ocr\s+unit\s+(?:number|no\.?)\s*:?\s*(.*)$", re.I),
     "sector_unit_number": re.compile(r"^sector\s+unit\s+(?:number|no\.?)\s*:?\s*(.*)$", re.I),
     "level": re.compile(r"^(?:unit\s+)?level\s*:?\s*(.*)$", re.I),
-    "credit_value": re.compile(r"^credit(?:\s+value)?\s*:?\s*(.*)$", re.I),
+    "credit_value": re.compile(r"^credits?(?:\s+value)?\s*:?\s*(.*)$", re.I),
     "glh": re.compile(r"^(?:guided\s+learning\s+hours|glh)\s*(?:\(glh\))?\s*:?\s*(.*)$", re.I),
     "reference": re.compile(
         r"^(?:unit\s+reference(?:\s+number)?|unit\s+accreditation\s+number|accreditation\s+number"
         r"|uan|ofqual\s+unit\s+(?:reference\s+)?(?:number|ref(?:erence)?)|qcf\s+unit\s+"
-        r"(?:reference|number)|unit\s+number\s*\(ofqual\))\s*(?:\(uan\))?\s*:?\s*(.*)$",
+        r"(?:reference|number)|unit\s+number\s*\(ofqual\)|unit\s+(?:no\.?|number|code))\s*(?:\(uan\))?"
+        r"\s*:?\s*(.*)$",
         re.I,
     ),
 }
 # Labels a wrapped title must stop at even without a blank line.
 _STOP_RE = re.compile(
     r"^(?:ocr\s+unit|sector\s+unit|level\b|credit|guided\s+learning|glh\b|unit\s+reference|uan\b"
+    r"|unit\s+(?:number|no\b|code)"
     r"|unit\s+accreditation|relationship\s+to|aim\b|unit\s+aim|unit\s+purpose|assessment\b"
     r"|learning\s+outcome)",
     re.I,
@@ -51,18 +53,25 @@ def normalise_reference(raw: str) -> str:
 
 
 def _first_int(text: str) -> int | None:
-    m = re.match(r"\s*(?:entry\s*)?(\d{1,3})\b", text, re.I)
+    # "3", "Entry 3", and the "Level 1" some web pages repeat in the value.
+    m = re.match(r"\s*(?:(?:rqf|qcf)\s+)?(?:level\s*)?(?:entry\s*)?(\d{1,3})\b", text, re.I)
     return int(m.group(1)) if m else None
 
 
-def _value(lines: list[SourceLine], i: int, inline: str) -> str:
-    """The label's value: on its line, or on the next non-blank line when the cell wrapped."""
+def _value_at(lines: list[SourceLine], i: int, inline: str) -> tuple[str, int]:
+    """The label's value and the index of the line holding it: on the label's line, or on the next
+    non-blank line when the extraction put the value cell on its own line."""
     if inline.strip():
-        return inline.strip()
-    for line in lines[i + 1 : i + 4]:
-        if line.text:
-            return "" if _STOP_RE.match(line.text) else line.text
-    return ""
+        return inline.strip(), i
+    # The next line with text, however many blank lines the extraction put in between.
+    j = next((k for k in range(i + 1, len(lines)) if lines[k].text), None)
+    if j is None or _STOP_RE.match(lines[j].text):
+        return "", i
+    return lines[j].text, j
+
+
+def _value(lines: list[SourceLine], i: int, inline: str) -> str:
+    return _value_at(lines, i, inline)[0]
 
 
 def _continued(lines: list[SourceLine], i: int, first: str, limit: int = 3) -> str:
@@ -93,7 +102,8 @@ def parse_header(lines: list[SourceLine], full_text: str) -> Header:
             if not m:
                 continue
             if field == "title" and h.title is None:
-                h.title = _continued(lines, i, _value(lines, i, m.group(1))) or None
+                value, at = _value_at(lines, i, m.group(1))
+                h.title = _continued(lines, at, value) if value else None
             elif field == "ocr_unit_number" and h.unit_number is None:
                 h.unit_number = _value(lines, i, m.group(1)).split()[0] if _value(lines, i, m.group(1)) else None
                 h.awarding_body = OCR

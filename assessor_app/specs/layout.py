@@ -19,7 +19,7 @@ is a state machine over lines that decides, for each line, which cell it continu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
@@ -46,9 +46,21 @@ OUTCOME_RE = re.compile(
 )
 OUTCOME_PREFIX_RE = re.compile(r"^(?:learning\s+)?outcome\s+\d", re.I)
 LONE_INT_RE = re.compile(r"^(\d{1,2})\.?$")
-CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?![.\d])\.?\s*(.*)$")
+CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d|\.\d)\.?\s*(.*)$")
 CRIT_TRAIL_RE = re.compile(r"^(.*[A-Za-z\"”’)].*?)\s+(\d{1,2})\.(\d{1,2})\.?$")
 SINGLE_LEVEL_CRIT_RE = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
+# Headings of the side column when the table header was split over several lines (one per cell).
+SIDE_HEADING_RE = re.compile(
+    r"^(?:knowledge,?\s+understanding(?:,?\s+and\s+skills)?|teaching\s+content|additional\s+guidance"
+    r"|exemplification|indicative\s+content|(?:unit\s+)?amplification|range|guidance)\s*:?$",
+    re.I,
+)
+# A heading that is only ever a column heading, never the heading of one note.
+ALWAYS_SIDE_HEADING_RE = re.compile(r"^knowledge,?\s+understanding\b", re.I)
+# That heading with the first words of its column run onto its last line by a wider wrap.
+SIDE_HEADING_PREFIX_RE = re.compile(r"^knowledge,?\s+understanding,?\s+and\s+skills\s+(\S.*)$", re.I)
+# Page furniture repeated on every page of a handbook.
+FOOTER_RE = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.I)
 LOOKAHEAD_LINES = 12
 
 
@@ -78,6 +90,7 @@ class _Crit:
     minor: int
     line: int
     parts: list[str] = field(default_factory=list)
+    listed: bool = False  # the criterion ended in ":" and took the bullet list after it
 
     @property
     def text(self) -> str:
@@ -91,6 +104,7 @@ class _Note:
     heading_open: bool = False
     body: list[str] = field(default_factory=list)
     items: list[list[str]] = field(default_factory=list)
+    paragraph: bool = False  # started by a capitalised paragraph after a finished one
 
     def empty(self) -> bool:
         return not (self.heading or self.body or self.items)
@@ -115,6 +129,7 @@ class _Outcome:
     criteria: list[_Crit] = field(default_factory=list)
     notes: list[_Note] = field(default_factory=list)
     single_level: bool = False  # "Outcome 1 …" layout whose criteria read "1.", "2.", …
+    implicit: bool = False  # created by its first criterion: its own number never appeared
 
 
 class OutcomeTableParser:
@@ -138,15 +153,20 @@ class OutcomeTableParser:
         self.interrupted: _Crit | None = None  # criterion a side-column note cut into
         self.dangling: _Note | None = None  # note cut by a page break, resumed at a boundary
         self.boundary_seen = False
+        self.in_table_header = False  # just after the column headings of the outcomes table
+        self.side_pending = False  # a side-column heading came after the criteria: a note follows
+        self.skip_to = -1  # index of the last line already consumed by a lookahead
         self.lines: list[SourceLine] = []
         self.index = 0
 
     # ---- driving -------------------------------------------------------------------------
     def feed(self, lines: list[SourceLine]) -> None:
-        self.lines = lines
-        for i, line in enumerate(lines):
+        self.lines = list(lines)
+        for i in range(len(self.lines)):
+            if i <= self.skip_to:
+                continue
             self.index = i
-            self._line(line)
+            self._line(self.lines[i])
 
     @property
     def outcome(self) -> _Outcome | None:
@@ -169,26 +189,71 @@ class OutcomeTableParser:
             self.in_running_header = bool(self.title) and text.lower() in self.title
             if self.in_running_header:
                 return  # the running header's title wrapped onto this line
+        if FOOTER_RE.match(text):
+            return
         m = TABLE_HEADER_RE.match(text)
         if m:
             self.side_kind = side_kind_from_header(m.group(1)) or self.side_kind
+            self.in_table_header = True
             return
+        m = SIDE_HEADING_PREFIX_RE.match(text)
+        if m and not line.bullet:
+            # The heading and the column's first words on one line: take the heading off.
+            self._side_heading(text[:m.start(1)].strip(), alone=True)
+            line = self.lines[self.index] = replace(line, text=m.group(1))
+            text = line.text
+        elif not line.bullet and self._side_heading(text):
+            return
+        in_header, self.in_table_header = self.in_table_header, False
         if not line.bullet and MARKER_RE.match(text):
+            if re.match(r"^(assessment|learning)", text, re.I):
+                self.in_table_header = True  # one cell of a table header split over lines
             # "The learner can:" ends an outcome cell; inside a criterion only a new block does.
             ends_block = self.target != "crit" or re.match(r"^(assessment|learning)", text, re.I)
             if ends_block:
                 self.target = None
+            self.in_table_header = in_header or self.in_table_header
             return
         m = NOTE_HEADING_RE.match(text)
         if m and not line.bullet:
             self._start_note(note_kind_from_heading(m.group(1)))
             return
-        if not line.bullet and self._try_numbers(line):
+        if (not line.bullet or CRIT_LEAD_RE.match(text)) and self._try_numbers(line):
             return
         if line.bullet or self._lost_bullet(line):
             self._bullet(text)
             return
         self._plain(line)
+
+    def _side_heading(self, text: str, alone: bool = False) -> bool:
+        """A side-column heading on its own line (possibly wrapped onto the next line), as left by
+        extractors that give each header cell its own line. Sets the side column's kind."""
+        nxt = next((j for j in range(self.index + 1, len(self.lines)) if self.lines[j].text), None)
+        candidates = [(text, self.index)]
+        if nxt is not None and not self.lines[nxt].bullet and not alone:
+            candidates.insert(0, (f"{text} {self.lines[nxt].text}", nxt))
+        for joined, end in candidates:
+            rest = SIDE_HEADING_PREFIX_RE.match(joined)
+            if rest and end > self.index:
+                # Keep the column's first words: the next line is read without the heading.
+                self.lines[end] = replace(self.lines[end], text=rest.group(1))
+                joined, end = joined[:rest.start(1)].strip(), self.index
+            elif not SIDE_HEADING_RE.match(joined):
+                continue
+            if not (self.in_table_header or ALWAYS_SIDE_HEADING_RE.match(joined)):
+                return False
+            self.side_kind = side_kind_from_header(joined) or self.side_kind
+            self.skip_to = end
+            self.in_table_header = True
+            if ((self.target == "crit" and self.crit is not None
+                 and not looks_unfinished(self.crit.text))
+                    or (self.target == "outcome" and self.outcome is not None
+                        and self.outcome.parts)):
+                self.target = None  # that cell is over; the side column follows
+            if self.target != "note":
+                self.side_pending = True
+            return True
+        return False
 
     def _boundary(self) -> None:
         if self.target == "crit" and self.dangling is not None:
@@ -291,11 +356,19 @@ class OutcomeTableParser:
         self.note = None
         self.interrupted = None
         self.boundary_seen = False
+        self.side_pending = False
 
     def _start_crit(self, major: int, minor: int, text: str, line: SourceLine) -> None:
         self._recover_cut_criterion()
         if self.outcome is None or self.outcome.number != major:
+            paragraph = self._trailing_paragraph()
             self._start_outcome(major, "", line)
+            assert self.outcome is not None
+            if not self.outcome.parts:
+                self.outcome.implicit = True
+                if paragraph is not None:
+                    # The outcome's number was lost: its cell is the paragraph just before.
+                    self.outcome.parts = paragraph
         assert self.outcome is not None
         crit = _Crit(major, minor, line.no, [text] if text else [])
         self.outcome.criteria.append(crit)
@@ -304,6 +377,21 @@ class OutcomeTableParser:
         self.note = None
         self.interrupted = None
         self.boundary_seen = False
+        self.side_pending = False
+
+    def _trailing_paragraph(self) -> list[str] | None:
+        """A plain capitalised paragraph that ended the side column just before a new outcome's
+        first criterion: taken off the notes and returned (it is the outcome's own cell)."""
+        note, out = self.note, self.outcome
+        if (self.target != "note" or note is None or out is None or not note.paragraph
+                or note.items or note.heading or not out.notes or out.notes[-1] is not note):
+            return None
+        text = join_lines(note.body)
+        if not starts_capitalised_word(text) or looks_unfinished(text) or text.endswith("."):
+            return None
+        out.notes.pop()
+        self.note = None
+        return list(note.body)
 
     def _start_note(self, kind: str | None = None) -> _Note:
         if self.target == "crit":
@@ -329,6 +417,18 @@ class OutcomeTableParser:
                 and not looks_unfinished(self.crit.text))
 
     def _bullet(self, text: str) -> None:
+        crit = self.crit
+        # In a table with a side column, a criterion that already runs over a sentence end has
+        # swallowed side-column text: its colon introduces the side column's list, not its own.
+        own_list = self.side_kind is None or ". " not in crit.text if crit is not None else False
+        if (self.target == "crit" and crit is not None
+                and (crit.listed or (crit.text.endswith(":") and own_list))):
+            # "Explain the responsibilities of:" followed by its list: the list is the criterion's.
+            if crit.listed and crit.parts and not crit.parts[-1].rstrip().endswith((";", ".", ":")):
+                crit.parts[-1] = crit.parts[-1].rstrip() + ";"
+            crit.listed = True
+            crit.parts.append(text)
+            return
         if self.target != "note" or self.note is None:
             self._start_note()
         assert self.note is not None
@@ -343,6 +443,9 @@ class OutcomeTableParser:
                 continue
             if line.bullet or seen >= LOOKAHEAD_LINES:
                 return False
+            if FOOTER_RE.match(line.text) or SIDE_HEADING_RE.match(line.text) or MARKER_RE.match(
+                    line.text) or ALWAYS_SIDE_HEADING_RE.match(line.text):
+                return False  # the paragraph ended at a cell boundary
             if seen and (CRIT_LEAD_RE.match(line.text) or CRIT_TRAIL_RE.match(line.text)):
                 return False
             if line.text.endswith(":"):
@@ -360,6 +463,14 @@ class OutcomeTableParser:
             finished = not looks_unfinished(self.crit.text)
             capital = starts_capitalised_word(text) or text[:1].isupper()
             heading = capital and self._colon_heading_ahead()
+            out = self.outcome
+            if (out is not None and not out.parts and not out.implicit and finished
+                    and starts_capitalised_word(text) and not heading and not self.crit.listed):
+                # Extraction order put the outcome's cell after its first criterion (the outcome
+                # number stood alone): the first capitalised paragraph is the outcome's text.
+                out.parts.append(text)
+                self.target = "outcome"
+                return
             # A capitalised list heading ("Candidates should have an understanding of:") starts
             # the side column even when the criterion was cut mid-sentence by the page break.
             if self.side_kind is not None and (heading or (finished and capital
@@ -372,6 +483,11 @@ class OutcomeTableParser:
             return
         if self.target == "outcome" and self.outcome is not None:
             self.outcome.parts.append(text)
+            return
+        if self.side_pending and self.outcome is not None:
+            note = self._start_note()
+            note.heading_open = self._colon_heading_ahead()
+            self._note_text(line)
             return
         out = self.outcome
         if out is not None and not out.criteria and not out.parts:
@@ -404,6 +520,7 @@ class OutcomeTableParser:
         if new_paragraph:
             kind = note.kind
             new = self._start_note(kind)
+            new.paragraph = True
             new.heading_open = self._colon_heading_ahead()
             if new.heading_open:
                 new.heading.append(text)

@@ -19,7 +19,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     (AIM, re.compile(r"^(?:unit\s+)?(?:aims?\s+and\s+purpose|purpose\s+and\s+aims?|aims?|purpose)"
                      r"(?:\s+of\s+(?:the|this)\s+unit)?\s*(?::\s*(.*))?$", re.I)),
     (OUTCOMES, re.compile(r"^learning\s+outcomes?\b.*\bassessment\s+criteria\b.*$", re.I)),
-    (OUTCOMES, re.compile(r"^(?:learning\s+outcomes?|the\s+learner\s+will)\s*:?$", re.I)),
+    (OUTCOMES, re.compile(r"^(?:(?:unit\s+)?learning\s+outcomes?|the\s+learner\s+will)\s*:?$", re.I)),
     (OUTCOMES, re.compile(r"^(?:learning\s+)?outcome\s+1\b.*$", re.I)),
     (ASSESSMENT, re.compile(r"^(?:unit\s+)?assessment(?:\s+method)?\s*:?$", re.I)),
     (ASSESSMENT, re.compile(r"^assessment\s+requirements(?:\s+specified\s+by\s+a\s+sector(?:\s+or"

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 # Private-use glyphs from Symbol/Wingdings fonts plus ordinary bullet characters.
-BULLET_CHARS = "\uf0b7\uf0fc\uf0a7\uf076\uf0d8\uf0e0\uf0a8\uf06e\uf0fb\u2022\u25cf\u25aa\u25a0\u2023\u2043\u25e6\u2219\u27a2\u2013\u00b7"
+BULLET_CHARS = "\uf0b7\uf0fc\uf0a7\uf076\uf0d8\uf0e0\uf0a8\uf06e\uf0fb\u2022\u25cf\u25aa\u25a0\u2023\u2043\u25e6\u2219\u27a2\u2013\u00b7-"
 _BULLET_RE = re.compile(f"^[{BULLET_CHARS}]+\\s*")
 _SPACES_RE = re.compile(r"\s+")
 # Words that cannot end a finished phrase: a line ending in one of them continues elsewhere.
@@ -85,8 +85,9 @@ def split_lines(text: str) -> list[SourceLine]:
             continue
         indent = max(0, len(raw) - len(raw.lstrip(" ")) - base)
         match = _BULLET_RE.match(stripped)
-        # A dash only counts as a bullet when followed by a space ("– item"), not in "–3".
-        bullet = bool(match) and not (stripped[0] == "\u2013" and not stripped[1:2].isspace())
+        # A dash only counts as a bullet when followed by a space ("– item", "- age"), not in "–3"
+        # or "-based".
+        bullet = bool(match) and not (stripped[0] in "\u2013-" and not stripped[1:2].isspace())
         body = stripped[match.end():] if bullet and match else stripped
         out.append(SourceLine(no, clean(body), indent, bullet, False))
     return out
