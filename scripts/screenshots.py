@@ -102,13 +102,14 @@ def main(outdir: str) -> int:
     window.resize(*SIZE)
     window.show()
     wait(lambda: window.overview is not None and window.learner_model.rowCount() > 0)
+    wait(lambda: not window.busy)
     settle()
     window.grab().save(str(out / "main_window.png"))
 
     # Visit screen: an observation mapped to criteria of both units, with a photo.
     window.start_visit()
     vs = window.visit_screen
-    wait(lambda: window.pages.currentWidget() is vs)
+    wait(lambda: window.pages.currentWidget() is vs and not window.busy)
     vs.new_evidence("observation")
     vs.editor.title.setText("Serving at the counter")
     vs.editor.fields["title"].flush()
@@ -127,6 +128,7 @@ def main(outdir: str) -> int:
     wait(lambda: vs.attachments_model.rowCount() == 1
          and vs.attachments_model.has_thumbnail(vs.attachments_model.attachments()[0].sha256))
     vs.picker.select_criterion(criteria[-3])
+    wait(lambda: not window.busy)
     settle()
     window.grab().save(str(out / "visit_observation.png"))
 
@@ -151,6 +153,7 @@ def main(outdir: str) -> int:
     vs.editor.title.setText("Stock and feedback")
     vs.editor.fields["title"].flush()
     vs.set_mapped(criteria[2], True)
+    wait(lambda: not window.busy)
     settle()
     window.grab().save(str(out / "visit_questioning.png"))
 
@@ -161,6 +164,7 @@ def main(outdir: str) -> int:
     assert dialog is not None
     dialog.resize(1100, 560)
     dialog.view.select_criterion(criteria[0])
+    wait(lambda: not window.busy)
     settle()
     dialog.grab().save(str(out / "coverage.png"))
     dialog.close()
@@ -168,10 +172,11 @@ def main(outdir: str) -> int:
     # The same main window in a dark palette: state colours must stay readable.
     app.setPalette(dark_palette())
     window.refresh_overview()
-    wait(lambda: window.overview is not None)
+    wait(lambda: window.overview is not None and not window.busy)
     settle()
     window.grab().save(str(out / "main_window_dark.png"))
     window.open_visit(vs.visit_id)
+    wait(lambda: not window.busy)
     vs.select_evidence(vs.evidence_model.summaries()[0].id)
     settle()
     window.grab().save(str(out / "visit_dark.png"))

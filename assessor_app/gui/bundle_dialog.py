@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import col, select
 
 from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Job, run_in_background
+from assessor_app.gui.workers import Job, Loader, run_in_background
 from assessor_app.gui.workers_sync import BundleOutcome, export_bundle_job
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
@@ -40,6 +40,13 @@ def default_bundle_path(today: date | None = None) -> Path:
     folder = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     return Path(folder) / f"assessor-bundle-{(today or date.today()).isoformat()}.zip"
+
+
+def _learners(store: Store) -> list[tuple[int, str, str]]:
+    """Runs on a pool thread: (id, name, registration) of every learner, by name."""
+    with store.read_session() as s:
+        return [(lr.id, lr.name, lr.registration)
+                for lr in s.exec(select(Learner).order_by(col(Learner.name))).all()]
 
 
 class BundleExportDialog(QDialog):
@@ -56,12 +63,9 @@ class BundleExportDialog(QDialog):
 
         self.learner = QComboBox()
         self.learner.addItem("All learners", None)
-        with store.session() as s:
-            learners = s.exec(select(Learner).order_by(col(Learner.name))).all()
-        for lr in learners:
-            self.learner.addItem(f"{lr.name} ({lr.registration})", lr.registration)
-            if lr.id == learner_id:
-                self.learner.setCurrentIndex(self.learner.count() - 1)
+        self._loader = Loader(self)  # the learner list grows with the caseload: read it off-thread
+        self._loader.run(_learners, store, on_done=lambda rows: self._learners_loaded(
+            rows, learner_id))
         self.use_since = QCheckBox("Only records changed since")
         today = date.today()
         self.since = QDateEdit(QDate(today.year, today.month, 1))
@@ -112,6 +116,17 @@ class BundleExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_or_close)
         self.resize(620, self.sizeHint().height())
+
+    @property
+    def busy(self) -> bool:
+        """Still reading the learner list."""
+        return self._loader.busy
+
+    def _learners_loaded(self, rows: list[tuple[int, str, str]], selected: int | None) -> None:
+        for learner_id, name, registration in rows:
+            self.learner.addItem(f"{name} ({registration})", registration)
+            if learner_id == selected:
+                self.learner.setCurrentIndex(self.learner.count() - 1)
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", self.path.text(),

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QSplitter,
@@ -18,14 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import learner_coverage
+from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import close_visit, set_visit_field, visit_summary
 from assessor_app.gui.autosave import AutosaveField
+from assessor_app.gui.dialog_parts import dialog_buttons
 from assessor_app.gui.messages import Banner
 from assessor_app.gui.undo import route_undo_keys
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.workers import Loader
 from assessor_app.store import Store
 
 
@@ -37,9 +38,8 @@ class CloseVisitDialog(QDialog):
         self.store = store
         self.visit_id = visit_id
         self._push_edit = push_edit
-        summary = visit_summary(store, visit_id)
-        visit = summary.visit
-        coverage = learner_coverage(store, visit.learner_id)
+        visit = visit_summary(store, visit_id).visit  # one row: its two texts, shown at once
+        self._loader = Loader(self)
 
         self.feedback = QPlainTextEdit(visit.feedback)
         self.feedback.setPlaceholderText("What went well, what to improve — for the learner.")
@@ -54,11 +54,11 @@ class CloseVisitDialog(QDialog):
             AutosaveField(self.action_plan, self._saver("action_plan"), delay_ms=autosave_ms),
         ]
         self.targets = CriteriaPicker()
-        self.targets.set_units(coverage.units)
-        # Suggest what is still open and was planned for today; the assessor adjusts.
         self.targets.toggle_requested.connect(self._toggle_target)
         self._target_ids: set[int] = set()
-        self.targets.set_checked(self._target_ids)
+        # The picker's tree grows with the learner's units: read it in the background.
+        self._loader.run(learner_coverage, store, visit.learner_id,
+                         on_done=self._coverage_loaded, on_error=self.banner.show_error)
 
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -81,17 +81,20 @@ class CloseVisitDialog(QDialog):
         split.addWidget(right)
         split.setSizes([420, 420])
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Close visit")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep visit open")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Close visit", "Keep visit open")
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.banner)
         layout.addWidget(buttons)
         self.resize(900, 520)
+
+    @property
+    def busy(self) -> bool:
+        return self._loader.busy
+
+    def _coverage_loaded(self, coverage: LearnerCoverage) -> None:
+        self.targets.set_units(coverage.units)
+        self.targets.set_checked(self._target_ids)
 
     def _saver(self, field: str) -> Callable[[str, str], bool]:
         def save(_old: str, new: str) -> bool:

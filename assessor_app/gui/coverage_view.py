@@ -7,6 +7,7 @@ requirement shows the evidence that ticks it (requirements are ticked, not judge
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import learner_coverage
+from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.items import list_evidence
+from assessor_app.evidence.items import EvidenceSummary, list_evidence
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.refs import get_learner
 from assessor_app.gui import theme
@@ -38,7 +39,23 @@ from assessor_app.gui.models.coverage_model import (
     rows_from_coverage,
 )
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
+from assessor_app.gui.workers import Loader
 from assessor_app.store import Store
+from assessor_app.store.models import Learner
+
+
+@dataclass(frozen=True)
+class Matrix:
+    learner: Learner
+    coverage: LearnerCoverage
+    evidence: list[EvidenceSummary]
+
+
+def load_matrix(store: Store, learner_id: int) -> Matrix:
+    """Runs on a pool thread: the learner, the coverage and every evidence item, in one read."""
+    with store.read_session() as session:
+        return Matrix(get_learner(session, learner_id), learner_coverage(session, learner_id),
+                      list_evidence(session, learner_id))
 
 
 def legend() -> str:
@@ -61,6 +78,9 @@ class CoverageView(QWidget):
         self.learner_id: int | None = None
         self.criterion_id: int | None = None
         self.requirement_id: int | None = None
+        self._loader = Loader(self)
+        self._evidence: dict[int, EvidenceSummary] = {}
+        self._criterion_evidence: dict[int, list[int]] = {}
 
         self.heading = QLabel()
         self.legend = QLabel(legend())
@@ -125,11 +145,28 @@ class CoverageView(QWidget):
         layout.addWidget(split, 1)
         self._set_judging_enabled(False)
 
+    @property
+    def busy(self) -> bool:
+        return self._loader.busy
+
     def load(self, learner_id: int) -> None:
+        """Read the learner's coverage and evidence in the background, then show them."""
+        if learner_id != self.learner_id:
+            self.model.set_rows([])
+            self.evidence_model.set_summaries([])
+            self.heading.setText("Loading…")
         self.learner_id = learner_id
-        with self.store.session() as session:
-            learner = get_learner(session, learner_id)
-            coverage = learner_coverage(session, learner_id)
+        self._loader.run(load_matrix, self.store, learner_id,
+                         on_done=lambda m: self._loaded(learner_id, m),
+                         on_error=self.banner.show_error)
+
+    def _loaded(self, learner_id: int, matrix: Matrix) -> None:
+        if learner_id != self.learner_id:
+            return
+        learner, coverage = matrix.learner, matrix.coverage
+        self._evidence = {s.id: s for s in matrix.evidence}
+        self._criterion_evidence = {c.criterion_id: list(c.evidence_ids)
+                                    for u in coverage.units for c in u.criteria}
         c = coverage.counts
         self.heading.setText(f"<b>{learner.name}</b> · {c.met} of {c.total} criteria met, "
                              f"{c.evidenced} more evidenced")
@@ -158,6 +195,8 @@ class CoverageView(QWidget):
             w.setEnabled(enabled)
 
     def select_criterion(self, criterion_id: int) -> None:
+        """Select its cell now, or as soon as the matrix has loaded."""
+        self.criterion_id, self.requirement_id = criterion_id, None
         idx = self.model.find(criterion_id)
         if idx.isValid():
             self.table.setCurrentIndex(idx)
@@ -179,13 +218,7 @@ class CoverageView(QWidget):
             f"<b>{unit.reference} {cell.number}</b> — {cell.text}<br>"
             f"{theme.SYMBOLS[cell.state]} {theme.LABELS[cell.state].capitalize()}; "
             f"{n} piece{'s' if n != 1 else ''} of evidence.")
-        coverage_ids = set()
-        for u in learner_coverage(self.store, self.learner_id).units:
-            for c in u.criteria:
-                if c.criterion_id == cell.criterion_id:
-                    coverage_ids = set(c.evidence_ids)
-        self.evidence_model.set_summaries(
-            [s for s in list_evidence(self.store, self.learner_id) if s.id in coverage_ids])
+        self._show_evidence(self._criterion_evidence.get(cell.criterion_id, []))
         self._set_judging_enabled(True)
 
     def _on_requirement(self, index: QModelIndex) -> None:
@@ -201,10 +234,13 @@ class CoverageView(QWidget):
                  "the evidence that meets it and tick it under Requirements (Ctrl+4).")
         self.detail.setText(f"<b>{unit.reference} requirement {req.key}</b> — {req.full_text}<br>"
                             f"{state}")
-        ids = set(req.evidence_ids)
-        self.evidence_model.set_summaries(
-            [s for s in list_evidence(self.store, self.learner_id) if s.id in ids])
+        self._show_evidence(req.evidence_ids)
         self._set_judging_enabled(False)  # requirements are ticked, not judged
+
+    def _show_evidence(self, ids: list[int]) -> None:
+        """The cell's evidence, from what the last load read (a click reads nothing)."""
+        wanted = set(ids)
+        self.evidence_model.set_summaries([s for s in self._evidence.values() if s.id in wanted])
 
     def judge(self, state: str) -> None:
         if self.learner_id is None or self.criterion_id is None:

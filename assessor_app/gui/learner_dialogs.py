@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.learners import add_learner, enrol, list_enrolments
+from assessor_app.gui.dialog_parts import dialog_buttons
 from assessor_app.gui.messages import Banner
+from assessor_app.gui.workers import Loader
 from assessor_app.specs.queries import list_units
 from assessor_app.store import Store
 
@@ -41,11 +42,7 @@ class NewLearnerDialog(QDialog):
         form.addRow("&Line manager", self.line_manager)
         form.addRow("Line manager's e&mail", self.line_manager_email)
         self.banner = Banner()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add learner")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Add learner")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.banner)
@@ -65,6 +62,13 @@ class NewLearnerDialog(QDialog):
         super().accept()
 
 
+def _units_and_enrolments(store: Store, learner_id: int) -> tuple[list[dict], set[str]]:
+    """Runs on a pool thread: every unit in the library and those the learner is on."""
+    with store.read_session() as session:
+        return (list_units(session),
+                {e.unit_reference for e in list_enrolments(session, learner_id)})
+
+
 class EnrolDialog(QDialog):
     """Tick the units to enrol on; units already enrolled are shown ticked and greyed out."""
 
@@ -74,13 +78,30 @@ class EnrolDialog(QDialog):
         self.store = store
         self.learner_id = learner_id
         self.enrolled: list[str] = []
-        with store.session() as session:
-            units = list_units(session)
-            already = {e.unit_reference for e in list_enrolments(session, learner_id)}
         self.model = QStandardItemModel(self)
         self.units = QListView()
         self.units.setModel(self.model)
         self.units.setAccessibleName("Units")
+        self.hint = QLabel("Loading the unit library…")
+        self.hint.setWordWrap(True)
+        self.banner = Banner()
+        buttons = dialog_buttons(self, "Enrol")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.units, 1)
+        layout.addWidget(self.banner)
+        layout.addWidget(buttons)
+        self.resize(520, 360)
+        self._loader = Loader(self)
+        self._loader.run(_units_and_enrolments, store, learner_id, on_done=self._loaded,
+                         on_error=self.banner.show_error)
+
+    @property
+    def busy(self) -> bool:
+        return self._loader.busy
+
+    def _loaded(self, result: tuple[list[dict], set[str]]) -> None:
+        units, already = result
         for u in units:
             item = QStandardItem(f"{u['reference']}  {u['title']}")
             item.setEditable(False)
@@ -93,22 +114,11 @@ class EnrolDialog(QDialog):
             else:
                 item.setCheckState(Qt.CheckState.Unchecked)
             self.model.appendRow(item)
-        self.banner = Banner()
-        hint = QLabel("Tick the units to enrol the learner on (Space ticks the selected one)."
-                      if units else "No units in the library yet. Import a unit specification "
-                      "first (assessor-app specs import FILE).")
-        hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enrol")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.units, 1)
-        layout.addWidget(self.banner)
-        layout.addWidget(buttons)
-        self.resize(520, 360)
+        self.hint.setText("Tick the units to enrol the learner on (Space ticks the selected one)."
+                          if units else "No units in the library yet. Import a unit "
+                          "specification first (Units ▸ Unit library…, Ctrl+L).")
+        if units:
+            self.units.setCurrentIndex(self.model.index(0, 0))
 
     def tick(self, reference: str) -> None:
         for i in range(self.model.rowCount()):

@@ -54,7 +54,7 @@ from assessor_app.gui.undo import push_edit
 from assessor_app.gui.unit_library import UnitLibraryDialog
 from assessor_app.gui.visit_screen import VisitScreen
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
-from assessor_app.gui.workers import cancel_all, run_in_background
+from assessor_app.gui.workers import Loader, cancel_all
 from assessor_app.signoff.service import SignOffSummary, unit_signoff_states
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.overview: Overview | None = None
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
+        self._overview_loader = Loader(self)
 
         self._build_learner_list()
         self._build_overview()
@@ -394,9 +395,15 @@ class MainWindow(QMainWindow):
         if self.learner_id is None:
             return
         learner_id = self.learner_id
-        run_in_background(load_overview, self.store, learner_id,
-                          on_done=lambda o: self._show_overview(learner_id, o),
-                          on_error=self.banner.show_error)
+        self._overview_loader.run(load_overview, self.store, learner_id,
+                                  on_done=lambda o: self._show_overview(learner_id, o),
+                                  on_error=self.banner.show_error)
+
+    @property
+    def busy(self) -> bool:
+        """Something is still loading (learner list, learner page, visit, coverage)."""
+        return (self.learner_model.loading or self._overview_loader.busy or self.visit_screen.busy
+                or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
     def _show_overview(self, learner_id: int, overview: Overview) -> None:
         if learner_id != self.learner_id:

@@ -27,6 +27,9 @@ def friendly_error(exc: BaseException) -> str:
         return user_message
     if _is_core_error(exc) and str(exc):
         return str(exc)  # the core's refusals are written for the assessor already
+    sync_message = _sync_setup_message(exc)
+    if sync_message:
+        return sync_message
     if isinstance(exc, FileNotFoundError):
         name = exc.filename or "The file"
         return f"{name} could not be found. It may have been moved, renamed or deleted."
@@ -46,11 +49,34 @@ def friendly_error(exc: BaseException) -> str:
 
 
 def _is_core_error(exc: BaseException) -> bool:
-    try:
-        from assessor_app.evidence.errors import EvidenceError
-    except ImportError:  # pragma: no cover - the evidence package is always shipped
-        return False
-    return isinstance(exc, EvidenceError)
+    """Exceptions whose text the core writes for the assessor (plain English, what to do next)."""
+    from assessor_app.evidence.errors import EvidenceError
+    from assessor_app.secrets import SecretStoreUnavailable
+    from assessor_app.signoff.errors import SignOffError
+    from assessor_app.signoff.keys import KeyStoreError
+    from assessor_app.store.engine import StoreError
+    from assessor_app.sync.bundle_export import BundleExportError
+
+    return isinstance(exc, (EvidenceError, SignOffError, KeyStoreError, BundleExportError,
+                            SecretStoreUnavailable, StoreError))
+
+
+#: The sync core words these two for the command line; in the app the fix is in a menu.
+SYNC_NOT_SET_UP = ("Sync is not set up yet: open File ▸ Sync settings…, enter the centre's "
+                   "server address, your username and password, then press Sync now (F9).")
+SYNC_PASSWORD_MISSING = ("No sync password is stored on this computer: open File ▸ Sync "
+                         "settings…, enter the password or app token again, then press Sync "
+                         "now (F9).")
+
+
+def _sync_setup_message(exc: BaseException) -> str:
+    from assessor_app.sync.errors import NotConfigured, PasswordMissing
+
+    if isinstance(exc, NotConfigured):
+        return SYNC_NOT_SET_UP
+    if isinstance(exc, PasswordMissing):
+        return SYNC_PASSWORD_MISSING
+    return ""
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException | str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QSpinBox, QWidget
 
+from assessor_app.gui.dialog_parts import dialog_buttons
 from assessor_app.gui.settings import AppSettings
 
 
@@ -24,10 +25,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Your &name", self.name)
         form.addRow("&Autosave after a pause of", self.delay)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         form.addRow(buttons)
         self.setMinimumWidth(420)
 

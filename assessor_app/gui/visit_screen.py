@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.evidence.attachments import attach_file, remove_attachment
-from assessor_app.evidence.coverage import learner_coverage
+from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import (
     QA,
     EvidenceDetail,
+    EvidenceSummary,
     create_evidence,
     delete_evidence,
     get_evidence,
@@ -42,26 +43,27 @@ from assessor_app.evidence.items import (
 )
 from assessor_app.evidence.mapping import map_criterion, unmap_criterion
 from assessor_app.evidence.questioning import add_question, remove_question
-from assessor_app.evidence.refs import get_learner
 from assessor_app.evidence.requirements import tick_requirement, untick_requirement
-from assessor_app.evidence.visits import planned_criterion_ids, visit_summary
 from assessor_app.gui.evidence_editor import EvidenceEditor
 from assessor_app.gui.icons import KIND_CODES, KIND_NAMES, kind_icon
 from assessor_app.gui.messages import Banner, friendly_error
 from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
 from assessor_app.gui.undo import push_edit
+from assessor_app.gui.visit_data import CoverageData, VisitData, load_coverage, load_visit
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.workers import Loader, run_in_background
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
 
 #: The six kinds in the order the "New evidence" menu lists them.
 KINDS = ("observation", "questioning", "witness", "product", "discussion", "statement")
+#: The longest heading an evidence row usually has; the list is at least this wide.
+LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
 #: Kinds whose record is timed (start/end), like an observation.
 TIMED_KINDS = frozenset({"observation", "discussion"})
 
@@ -93,6 +95,9 @@ class VisitScreen(QWidget):
         self.visit_id: int | None = None
         self.detail: EvidenceDetail | None = None
         self._loading = False
+        self._visit_loader = Loader(self)
+        self._list_loader = Loader(self)
+        self._coverage_loader = Loader(self)
 
         self.title = QLabel()
         self.title.setObjectName("visitTitle")
@@ -207,11 +212,13 @@ class VisitScreen(QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.side_tabs)
-        self.splitter.setStretchFactor(0, 2)
+        # At 1366×768 the list must show a whole heading ("OBS-12  10:45 · 12 criteria ·
+        # 3 files") and the picker most of a criterion; the editor wraps, so it gives way.
+        self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([260, 620, 380])
-        left.setMinimumWidth(200)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([330, 560, 450])
+        left.setMinimumWidth(self.fontMetrics().horizontalAdvance(LIST_HEADING_SAMPLE) + 60)
         middle.setMinimumWidth(380)
         self.side_tabs.setMinimumWidth(280)
 
@@ -248,42 +255,57 @@ class VisitScreen(QWidget):
         self._show_detail(None)
 
     # -- opening -----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A load is under way (the visit, its evidence list or the coverage)."""
+        return any(loader.busy for loader in (self._visit_loader, self._list_loader,
+                                              self._coverage_loader))
+
     def open_visit(self, learner_id: int, visit_id: int) -> None:
+        """Show the visit: the screen clears at once and fills when its data has been read."""
         self.flush()
         self.learner_id, self.visit_id = learner_id, visit_id
-        self.detail = None
-        with self.store.session() as session:
-            learner = get_learner(session, learner_id)
-            summary = visit_summary(session, visit_id)
-            coverage = learner_coverage(session, learner_id)
-            planned = set(planned_criterion_ids(session, visit_id))
-        visit = summary.visit
+        self._list_loader.cancel()
+        self._coverage_loader.cancel()
+        self.evidence_model.set_summaries([])
+        self._show_detail(None)
+        self.title.setText("<b>Visit</b> · loading…")
+        self.banner.dismiss()
+        self._visit_loader.run(load_visit, self.store, learner_id, visit_id,
+                               on_done=self._visit_loaded, on_error=self.show_error)
+
+    def _visit_loaded(self, data: VisitData) -> None:
+        if (data.learner_id, data.visit_id) != (self.learner_id, self.visit_id):
+            return  # another visit was opened while this one loaded
+        visit = data.visit
         place = f" · {visit.place}" if visit.place else ""
         status = visit.status.replace("_", " ")
-        self.title.setText(f"<b>Visit</b> · {learner.name} · {visit.date:%d %b %Y}{place} "
+        self.title.setText(f"<b>Visit</b> · {data.learner_name} · {visit.date:%d %b %Y}{place} "
                            f"· <i>{status}</i>")
-        self.picker.set_units(coverage.units)
-        self.picker.set_planned(planned)
-        self._show_requirements(coverage.units)
-        self.banner.dismiss()
-        self._reload_list(select_id=None)
-        if self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.summaries()[-1].id)
+        self.picker.set_units(data.coverage.units)
+        self.picker.set_planned(data.planned)
+        self._show_requirements(data.coverage.units, data.coverage.refs)
+        self._list_loaded(data.evidence)
 
     def refresh_coverage(self) -> None:
+        """Recount the picker's states and the requirement ticks in the background."""
         if self.learner_id is None:
             return
-        units = learner_coverage(self.store, self.learner_id).units
-        self.picker.set_states(units)
-        self._show_requirements(units)
-        self.coverage_changed.emit(self.learner_id)
+        learner_id = self.learner_id
+        self._coverage_loader.run(load_coverage, self.store, learner_id,
+                                  on_done=lambda r: self._coverage_loaded(learner_id, r),
+                                  on_error=self.show_error)
+        self.coverage_changed.emit(learner_id)
 
-    def _show_requirements(self, units: list) -> None:  # list[UnitCoverage]
+    def _coverage_loaded(self, learner_id: int, result: CoverageData) -> None:
+        if learner_id != self.learner_id:
+            return
+        self.picker.set_states(result.units)
+        self._show_requirements(result.units, result.refs)
+
+    def _show_requirements(self, units: list[UnitCoverage], refs: dict[int, str]) -> None:
         """Requirements with their ticks; other items are named by their reference (OBS-2)."""
-        assert self.learner_id is not None
         with_reqs = [u for u in units if u.requirements]
-        refs = ({s.id: s.ref for s in list_evidence(self.store, self.learner_id)}
-                if with_reqs else {})
         self.requirements.set_units(with_reqs, refs)
         self.side_tabs.setTabEnabled(1, bool(with_reqs))
         ticked = sum(u.requirements_ticked for u in with_reqs)
@@ -295,36 +317,39 @@ class VisitScreen(QWidget):
         self._show_ticks()
 
     # -- evidence list -----------------------------------------------------------------------
-    def _reload_list(self, select_id: int | None) -> None:
-        assert self.learner_id is not None
+    def _refresh_list(self) -> None:
+        """Re-read the visit's evidence list in the background (after a save, a new item, a
+        deletion, an undo); the item in the editor stays selected."""
+        if self.learner_id is None or self.visit_id is None:
+            return
+        key = (self.learner_id, self.visit_id)
+        self._list_loader.run(list_evidence, self.store, self.learner_id, visit_id=self.visit_id,
+                              on_done=lambda rows: key == (self.learner_id, self.visit_id)
+                              and self._list_loaded(rows), on_error=self.show_error)
+
+    def _list_loaded(self, summaries: list[EvidenceSummary]) -> None:
         self._loading = True
         try:
-            self.evidence_model.set_summaries(
-                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
+            self.evidence_model.set_summaries(summaries)
         finally:
             self._loading = False
-        target = select_id if select_id is not None else (self.detail.item.id if self.detail
-                                                          else None)
-        if target is not None and self.evidence_model.row_of(target) >= 0:
-            self.select_evidence(target, reload=select_id is not None)
+        current = self.detail.item.id if self.detail else None
+        if current is not None:
+            self._mark_current(current)  # the editor keeps what is being typed
         elif self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.summaries()[-1].id)
+            self.select_evidence(self.evidence_model.last_id())
         else:
             self._show_detail(None)
 
-    def _refresh_list(self) -> None:
-        """A field was saved: redraw the list's first lines without moving the selection."""
-        current = self.detail.item.id if self.detail else None
+    def _mark_current(self, evidence_id: int) -> None:
+        """Select the item's row without reloading it into the editor."""
+        row = self.evidence_model.row_of(evidence_id)
+        if row < 0:
+            return
         self._loading = True
         try:
-            self.evidence_model.set_summaries(
-                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
-            if current is not None:
-                row = self.evidence_model.row_of(current)
-                if row >= 0:
-                    self.evidence_list.selectionModel().setCurrentIndex(
-                        self.evidence_model.index(row),
-                        QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.evidence_list.selectionModel().setCurrentIndex(
+                self.evidence_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
         finally:
             self._loading = False
 
@@ -349,14 +374,17 @@ class VisitScreen(QWidget):
             return
         self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
 
-    def _load_item(self, evidence_id: int) -> None:
+    def _load_item(self, evidence_id: int, *, quiet: bool = False) -> bool:
+        """Show one item in the editor (a single-row read, done at once so typing can start)."""
         self.editor.flush()  # saves belong to the item they were typed into
         try:
             detail = get_evidence(self.store, evidence_id)
         except EvidenceError as exc:
-            self.show_error(exc)
-            return
+            if not quiet:
+                self.show_error(exc)
+            return False
         self._show_detail(detail)
+        return True
 
     def _show_detail(self, detail: EvidenceDetail | None) -> None:
         self.detail = detail
@@ -416,8 +444,8 @@ class VisitScreen(QWidget):
         try:
             self.detail = get_evidence(self.store, self.detail.item.id)
         except EvidenceError:
-            self.detail = None
-            self._reload_list(select_id=None)
+            self._show_detail(None)
+            self._refresh_list()
             return
         self.editor.reload_fields(self.detail)
         self._show_mapping()
@@ -443,7 +471,8 @@ class VisitScreen(QWidget):
             self.show_error(exc)
             return None
         self._push(edit)
-        self._reload_list(select_id=edit.evidence_id)
+        self._load_item(edit.evidence_id)
+        self._refresh_list()
         self.editor.focus_main_field()
         return edit.evidence_id
 
@@ -457,8 +486,8 @@ class VisitScreen(QWidget):
             self.show_error(exc)
             return
         self._push(edit)
-        self.detail = None
-        self._reload_list(select_id=None)
+        self._show_detail(None)
+        self._refresh_list()
         self.refresh_coverage()
         self.banner.show_message("Evidence deleted. Undo (Ctrl+Z) brings it back.", "info", 6000)
 
@@ -579,21 +608,12 @@ class VisitScreen(QWidget):
         target = getattr(edit, "evidence_id", None)
         if isinstance(edit, CompoundEdit) and edit.edits:
             target = getattr(edit.edits[0], "evidence_id", None)
-        self._loading = True
-        try:
-            self.evidence_model.set_summaries(
-                list_evidence(self.store, self.learner_id, visit_id=self.visit_id))
-        finally:
-            self._loading = False
-        if target is not None and self.evidence_model.row_of(target) >= 0 and (
-                self.detail is None or self.detail.item.id != target):
-            self.select_evidence(target)
-        elif self.detail is not None and self.evidence_model.row_of(self.detail.item.id) >= 0:
-            self.select_evidence(self.detail.item.id, reload=False)
-            self._reload_detail()
-        else:
-            self.detail = None
-            self._reload_list(select_id=None)
+        if target is not None and (self.detail is None or self.detail.item.id != target) \
+                and self._load_item(target, quiet=True):
+            pass  # the item the edit touched is in the editor now
+        elif self.detail is not None:
+            self._reload_detail()  # clears the editor if the edit removed the item
+        self._refresh_list()
         self.refresh_coverage()
 
     def flush(self) -> None:

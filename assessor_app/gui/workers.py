@@ -14,7 +14,12 @@ Usage::
 * Jobs given `writes=True` go to a pool with a single thread, so database writes done in the
   background are serialised (SQLite has one writer). Reads use the shared global pool.
 * `job.cancel()` sets `job.cancelled`; long functions should accept `cancelled` (a callable
-  returning bool) and stop early. A cancelled job reports neither done nor error.
+  returning bool) and stop early. A cancelled job reports neither done nor error, not even a
+  result that was already on its way to the UI thread when it was cancelled.
+* `owner=widget`: once the widget is deleted (a dialog closed while it loads) the job's callbacks
+  are skipped, so none ever runs against a deleted widget.
+* `Loader(owner)` runs one kind of load for a view; starting a new load cancels the previous one,
+  so only the newest result is shown and `loader.busy` says whether one is still under way.
 
 Short writes (one autosave, one tick in the picker) run directly on the UI thread: they take a
 few milliseconds in WAL mode, and doing them inline keeps undo/redo ordering simple.
@@ -29,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 from assessor_app.gui.messages import friendly_error
 
@@ -113,22 +119,69 @@ def run_in_background(
     on_error: Callable[[str], None] | None = None,
     on_progress: Callable[[int, str], None] | None = None,
     writes: bool = False,
+    owner: QObject | None = None,
     **kwargs: Any,
 ) -> Job:
     """Start `fn(*args, **kwargs)` on a pool thread; callbacks run on the UI thread."""
     job = Job(fn, *args, **kwargs)
-    if on_done is not None:
-        job.signals.finished.connect(on_done)
-    if on_error is not None:
-        job.signals.failed.connect(on_error)
-    if on_progress is not None:
-        job.signals.progress.connect(on_progress)
+    for signal, callback in ((job.signals.finished, on_done), (job.signals.failed, on_error),
+                             (job.signals.progress, on_progress)):
+        if callback is not None:
+            signal.connect(_guarded(job, owner, callback))
     with _lock:
         _live_jobs.add(job)
     job.signals.finished.connect(lambda _r, j=job: _live_jobs.discard(j))
     job.signals.failed.connect(lambda _m, j=job: _live_jobs.discard(j))
     (write_pool() if writes else QThreadPool.globalInstance()).start(job)
     return job
+
+
+def _guarded(job: Job, owner: QObject | None,
+             callback: Callable[..., None]) -> Callable[..., None]:
+    """`callback`, unless the job was cancelled or its owner deleted by the time the signal is
+    delivered (a queued result can arrive after the window or dialog asked to stop)."""
+
+    def deliver(*args: Any) -> None:
+        if job.cancelled or (owner is not None and not isValid(owner)):
+            return
+        callback(*args)
+
+    return deliver
+
+
+class Loader:
+    """One kind of background load for a view, newest wins: `run` cancels the load before it."""
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self._job: Job | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True from `run` until its result (or error) has been handed to the view."""
+        return self._job is not None
+
+    def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+            on_error: Callable[[str], None] | None = None, **kwargs: Any) -> Job:
+        self.cancel()
+        job: Job | None = None
+
+        def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+            if self._job is job:
+                self._job = None
+            if callback is not None:
+                callback(value)
+
+        job = run_in_background(fn, *args, on_done=lambda r: finish(on_done, r),
+                                on_error=lambda m: finish(on_error, m), owner=self.owner,
+                                **kwargs)
+        self._job = job
+        return job
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
 
 
 def wait_for_all(timeout_ms: int = 10_000) -> bool:

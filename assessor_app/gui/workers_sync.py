@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import select
 
+from assessor_app.gui.messages import SYNC_NOT_SET_UP, friendly_error
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem
@@ -59,8 +60,7 @@ def _settings_and_password(store: Store) -> tuple[SyncSettings, str]:
     with store.session() as s:
         settings = load_settings(s)
     if settings is None:
-        raise NotConfigured("Sync is not set up yet: open the sync settings and enter the "
-                            "centre's server address, username and password.")
+        raise NotConfigured(SYNC_NOT_SET_UP)
     return settings, resolve_password(settings)
 
 
@@ -72,9 +72,9 @@ def probe_centre(store: Store) -> ProbeOutcome:
     try:
         settings, password = _settings_and_password(store)
     except NotConfigured as exc:
-        return ProbeOutcome(False, message=str(exc), pending=pending)
+        return ProbeOutcome(False, message=friendly_error(exc), pending=pending)
     except (PasswordMissing, SecretStoreUnavailable) as exc:
-        return ProbeOutcome(True, message=str(exc), pending=pending)
+        return ProbeOutcome(True, message=friendly_error(exc), pending=pending)
     result = probe(settings, password)
     return ProbeOutcome(True, result.reachable, result.authorised, result.message, pending)
 
@@ -108,9 +108,9 @@ def run_sync(store: Store, *, automatic: bool = False, respect_backoff: bool | N
     try:
         settings, password = _settings_and_password(store)
     except NotConfigured as exc:
-        return SyncOutcome("not_configured", str(exc))
+        return SyncOutcome("not_configured", friendly_error(exc))
     except (PasswordMissing, SecretStoreUnavailable) as exc:
-        return SyncOutcome("error", str(exc), exc.__class__.__name__)
+        return SyncOutcome("error", friendly_error(exc), exc.__class__.__name__)
 
     cancel = threading.Event()
 

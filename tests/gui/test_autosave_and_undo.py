@@ -6,14 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceItem
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, press, settle
 
 
 def _stored_text(store: Store, evidence_id: int) -> str:
@@ -26,8 +25,10 @@ def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], Main
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
     window.start_visit()
+    settle(qtbot, window)
     vs = window.visit_screen
     evidence_id = vs.new_evidence("observation")
+    settle(qtbot, window)
     return window, vs, evidence_id
 
 
@@ -75,15 +76,16 @@ def test_undo_merges_a_burst_and_redo_restores(qtbot: QtBot, spec_store: Store,
     qtbot.keyClicks(vs.editor.text, " Second part.")
     qtbot.waitUntil(lambda: _stored_text(spec_store, eid).endswith("Second part."),
                     timeout=WAIT_MS)
-    qtbot.keyClick(vs.editor.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+Z")
     assert _stored_text(spec_store, eid) == ""
     assert vs.editor.text.toPlainText() == ""
-    qtbot.keyClick(vs.editor.text, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+Y")
     assert _stored_text(spec_store, eid) == "First part. Second part."
     assert vs.editor.text.toPlainText() == "First part. Second part."
     # Undoing past the typing removes the new observation itself (soft delete) from the list.
     window.undo()
     window.undo()
+    settle(qtbot, window)
     assert vs.evidence_model.row_of(eid) == -1
 
 
@@ -93,10 +95,9 @@ def test_undo_of_a_mapping_restores_the_tick(qtbot: QtBot, spec_store: Store,
     cid = vs.picker.model.criterion_ids()[0]
     vs.set_mapped(cid, True)
     assert vs.picker.model.checked() == {cid}
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+Z")
     assert vs.picker.model.checked() == set()
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier |
-                   Qt.KeyboardModifier.ShiftModifier)
+    press(window, "Ctrl+Shift+Z")
     assert vs.picker.model.checked() == {cid}
     assert vs.chips.labels() and vs.chips.labels()[0].endswith(
         vs.picker.model.criterion_label(cid).split()[0])

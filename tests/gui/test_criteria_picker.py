@@ -14,7 +14,7 @@ from assessor_app.evidence.visits import current_visit, planned_criterion_ids
 from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.criteria_tree_model import FULL_TEXT_ROLE, KIND_ROLE
 from assessor_app.store import Store
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, press, settle
 
 
 def _visit_window(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
@@ -23,6 +23,7 @@ def _visit_window(qtbot: QtBot, store: Store, make_window: Callable[[Store], Mai
     qtbot.waitUntil(lambda: window.learner_id == learner_id and window.overview is not None,
                     timeout=WAIT_MS)
     window.start_visit()
+    settle(qtbot, window)
     return window, learner_id
 
 
@@ -83,6 +84,7 @@ def test_planned_criteria_are_highlighted(qtbot: QtBot, spec_store: Store,
     planned = planned_criterion_ids(spec_store, visit.id)
     assert planned
     model = window.visit_screen.picker.model
+    assert model.criterion_ids()
     for cid in model.criterion_ids():
         index = model.index_for_criterion(cid)
         shown = index.data(Qt.ItemDataRole.DisplayRole)
@@ -96,13 +98,14 @@ def test_keyboard_ticking_and_chip_removal(qtbot: QtBot, spec_store: Store,
     window, _ = _visit_window(qtbot, spec_store, make_window)
     vs = window.visit_screen
     vs.new_evidence("observation")
-    qtbot.keyClick(window, Qt.Key.Key_F8)
+    settle(qtbot, window)
+    press(window, "F8")
     first = vs.picker.current_criterion_id()
     assert vs.picker.tree.currentIndex().data(KIND_ROLE) == "criterion"
-    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(window, Qt.Key.Key_F8)
+    press(window, "Ctrl+T")
+    press(window, "F8")
     second = vs.picker.current_criterion_id()
-    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+T")
     assert vs.picker.model.checked() == {first, second}
     assert len(vs.chips.labels()) == 2
 

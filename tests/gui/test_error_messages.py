@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
@@ -14,8 +15,13 @@ from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.coverage import learner_coverage
 from assessor_app.gui.learner_dialogs import NewLearnerDialog
 from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.messages import friendly_error
+from assessor_app.gui.workers_sync import run_sync
+from assessor_app.signoff.errors import IncompleteUnitError, SignatureDateError, SignOffError
+from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
+from assessor_app.sync.errors import NotConfigured, PasswordMissing
 from tests.gui.conftest import WAIT_MS, make_photo
 
 
@@ -101,3 +107,31 @@ def test_a_duplicate_registration_stays_in_the_dialog(
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.banner.isVisibleTo(dialog) and "already has registration" in dialog.banner.text()
     assert dialog.result() == 0 and dialog.name.text() == "Someone Else"
+
+
+@pytest.mark.parametrize("make_error, expected", [
+    (lambda: SignatureDateError("The line manager's date must be on or before the assessor's "
+                                "date."), "on or before the assessor's date"),
+    (lambda: SignOffError("This sign-off is void: start a new one."), "start a new one"),
+    (lambda: IncompleteUnitError("Criteria 1.2 are not met: record why, or judge them first.",
+                                 ["1.2"], []), "record why"),
+    (lambda: WrongPassphrase("The signing key could not be unlocked with that passphrase."),
+     "could not be unlocked"),
+    (lambda: NotConfigured("Sync is not set up yet: run `assessor-app sync configure`."),
+     "File ▸ Sync settings"),
+    (lambda: PasswordMissing("No sync password: run `assessor-app sync configure` again."),
+     "File ▸ Sync settings"),
+])
+def test_core_refusals_are_shown_in_their_own_words(make_error, expected: str) -> None:
+    """Sign-off, key and sync-setup errors say what to do, not "Something went wrong"; the sync
+    ones point at the app's menu rather than the command line."""
+    text = friendly_error(make_error())
+    assert expected in text
+    assert "Something went wrong" not in text and "assessor-app sync" not in text
+    _no_traceback(text)
+
+
+def test_sync_without_settings_says_where_to_set_it_up(spec_store: Store) -> None:
+    """The background sync job reports the app's way to set up sync."""
+    outcome = run_sync(spec_store)
+    assert outcome.kind == "not_configured" and "File ▸ Sync settings" in outcome.message

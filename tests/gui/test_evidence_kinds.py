@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -17,19 +16,18 @@ from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.evidence_list_model import KIND_ROLE
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, EvidenceCriterion, EvidenceItem
-from tests.gui.conftest import WAIT_MS, activate, make_photo
+from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle, shortcut_actions
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
 UNIT = "K/503/8194"
-CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 # key, kind, reference prefix, label over the text box, what the assessor types, criterion
 NEW_KINDS = [
-    (Qt.Key.Key_P, "product", "PE", "Description of the work product",
+    ("Ctrl+Shift+P", "product", "PE", "Description of the work product",
      "Customer feedback log for March, kept by the learner.", "1.4"),
-    (Qt.Key.Key_D, "discussion", "PD", "Discussion record",
+    ("Ctrl+Shift+D", "discussion", "PD", "Discussion record",
      "We discussed how she groups customers: commuters, families, regulars.", "1.2"),
-    (Qt.Key.Key_T, "statement", "LS", "Learner's statement",
+    ("Ctrl+Shift+T", "statement", "LS", "Learner's statement",
      "I always ask regulars how their week was, so they feel welcome.", "2.1"),
 ]
 
@@ -39,10 +37,9 @@ def _visit(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow
     enrol(store, learner.id, UNIT)
     window = make_window(store)
     qtbot.waitUntil(lambda: window.overview is not None, timeout=WAIT_MS)
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.visit_screen,
-                    timeout=WAIT_MS)
+    press(window, "Ctrl+N")
+    assert window.pages.currentWidget() is window.visit_screen
+    settle(qtbot, window)
     return window
 
 
@@ -71,13 +68,12 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
     vs = window.visit_screen
     ids: dict[str, int] = {}
     for key, kind, code, label, text, criterion in NEW_KINDS:
-        activate(qtbot, window)
-        qtbot.keyClick(window, key, CTRL_SHIFT)
+        press(window, key)
         assert vs.detail is not None and vs.detail.item.kind == kind
         eid = ids[kind] = vs.detail.item.id
         editor = vs.editor
         assert editor.text_label.text() == label
-        assert editor.text.hasFocus()  # ready to type straight away
+        assert has_focus(editor.text)  # ready to type straight away
         # Discussion is timed like an observation (start filled in); the others are not.
         assert editor.form.isRowVisible(editor.times) is (kind == "discussion")
         assert bool(vs.detail.item.start_time) is (kind == "discussion")
@@ -88,6 +84,7 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
         tick_in_picker(qtbot, window, f"{UNIT} {criterion}")
         qtbot.waitUntil(lambda e=eid, c=criterion: _mapped_numbers(window, spec_store, e) == {c},
                         timeout=WAIT_MS)
+        settle(qtbot, window)
         row = vs.evidence_model.row_of(eid)
         shown = vs.evidence_model.index(row)
         assert shown.data().startswith(f"{code}-1 ")
@@ -119,8 +116,7 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
         ("product", False), ("discussion", False), ("statement", False)]
 
     # Ctrl+Z undoes the last step, the photo, and goes back to the product to show it.
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+Z")
     assert vs.detail is not None and vs.detail.item.id == ids["product"]
     assert vs.attachments_model.rowCount() == 0
     with spec_store.session() as s:
@@ -144,6 +140,7 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
     assert all(not a.icon().isNull() for a in menu.actions())
     menu.actions()[5].trigger()  # what clicking "New learner statement" in the menu does
     assert vs.detail is not None and vs.detail.item.kind == "statement"
+    settle(qtbot, window)
     assert vs.evidence_model.index(0).data().startswith("LS-1 ")
 
     keys: dict[str, str] = {}
@@ -167,7 +164,6 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
     # Back on the learner page the visit-only shortcuts do nothing.
     window.show_learner_page()
     assert not window.act_new_pe.isEnabled() and not window.act_focus_reqs.isEnabled()
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert shortcut_actions(window, "Ctrl+Shift+P") == []
     with spec_store.session() as s:
         assert [i.kind for i in s.exec(select(EvidenceItem)).all()] == ["statement"]

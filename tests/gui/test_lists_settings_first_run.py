@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.items import create_evidence, list_evidence
 from assessor_app.evidence.learners import add_learner
 from assessor_app.gui.first_run import FirstRun
@@ -24,7 +25,7 @@ from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.gui.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, has_focus, settle
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -45,7 +46,7 @@ def test_learner_list_loads_lazily_and_filters(
     assert model.rowCount() == 130
 
     window.focus_search()
-    assert window.search.hasFocus()
+    assert has_focus(window.search)
     qtbot.keyClicks(window.search, "Learner 12")
     qtbot.waitUntil(lambda: model.total() == 10, timeout=WAIT_MS)  # Learner 120 … 129
     assert all(model.data(model.index(r)).startswith("Learner 12")
@@ -136,7 +137,8 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
         deadline = time.monotonic() + 30
         units = 0
         while time.monotonic() < deadline and proc.poll() is None and units < 2:
-            time.sleep(0.2)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.2)  # returns at once if the app died
             if db.exists():
                 with contextlib.suppress(sqlite3.OperationalError):
                     con = sqlite3.connect(db)
@@ -149,3 +151,21 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_visit_lists_are_wide_enough_at_1366x768(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    """On a 1366×768 laptop the evidence list shows a whole row heading and a good part of the
+    first line, rather than a sliver with every line cut off."""
+    from assessor_app.gui.visit_screen import LIST_HEADING_SAMPLE
+
+    learner_id = create_demo_learner(spec_store)
+    window = make_window(spec_store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    window.start_visit()
+    settle(qtbot, window)
+    vs = window.visit_screen
+    assert window.width() == 1366
+    room = vs.evidence_list.viewport().width() - vs.evidence_list.iconSize().width() - 16
+    assert room >= vs.evidence_list.fontMetrics().horizontalAdvance(LIST_HEADING_SAMPLE) + 40
+    assert vs.picker.tree.width() >= 420  # a criterion's words, not just its number

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import SIGNED_UNIT, demo_learner_id
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.specs.queries import latest_unit_version
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, press
 
 
 def _select_unit(qtbot: QtBot, window, reference: str) -> None:
@@ -25,8 +24,7 @@ def test_ctrl_shift_s_opens_signoff_for_the_selected_unit(qtbot: QtBot, spec_sto
     window = make_window(spec_store)
     window.select_learner(learner_id)
     _select_unit(qtbot, window, SIGNED_UNIT)
-    qtbot.keyClick(window, Qt.Key.Key_S,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(window, "Ctrl+Shift+S")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), SignOffDialog),
                     timeout=WAIT_MS)
     dialog = QApplication.activeModalWidget()

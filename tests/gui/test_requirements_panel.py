@@ -32,13 +32,11 @@ from assessor_app.gui.models.requirements_model import (
 )
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceRequirement, EvidenceRequirementTick
-from tests.gui.conftest import WAIT_MS, activate, make_photo
+from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
 UNIT = "L/601/1239"  # states requirements 1–6; 4 and 6 are headings for 4a–4d and 6a–6d
 PLAIN_UNIT = "K/503/8194"  # states none
-CTRL = Qt.KeyboardModifier.ControlModifier
-CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -52,10 +50,9 @@ def _learner(store: Store, *units: str) -> int:
 def _start_visit(qtbot: QtBot, window: MainWindow, learner_id: int) -> None:
     qtbot.waitUntil(lambda: window.overview is not None
                     and window.overview.learner.id == learner_id, timeout=WAIT_MS)
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.visit_screen,
-                    timeout=WAIT_MS)
+    press(window, "Ctrl+N")
+    assert window.pages.currentWidget() is window.visit_screen
+    settle(qtbot, window)
 
 
 def _ticks(store: Store) -> set[tuple[str, int]]:
@@ -104,16 +101,16 @@ def test_tick_requirements_see_coverage_and_undo(
     window = make_window(spec_store)
     _start_visit(qtbot, window, learner_id)
     vs = window.visit_screen
-    qtbot.keyClick(window, Qt.Key.Key_O, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+O")
     obs_id = vs.detail.item.id
     qtbot.keyClicks(vs.editor.text, "Welcomed a new customer and set up her account.")
     assert vs.side_tabs.isTabEnabled(1)
     assert vs.side_tabs.tabText(1) == "Requirements 0/12"
 
     # Ctrl+4: the requirements tab, focus in its tree on the first requirement.
-    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    press(window, "Ctrl+4")
     assert vs.side_tabs.currentWidget() is vs.requirements
-    assert vs.requirements.tree.hasFocus()
+    assert has_focus(vs.requirements.tree)
     assert vs.requirements.tree.currentIndex().data(KEY_ROLE) == "1"
     # Only the unit with requirements is listed; keys nest 4 → 4a…4d.
     model = vs.requirements.model
@@ -133,6 +130,7 @@ def test_tick_requirements_see_coverage_and_undo(
     _click_box(qtbot, window, "6b")
     qtbot.waitUntil(lambda: _checked(window, "6b"), timeout=WAIT_MS)
     assert not _checked(window, "6a")
+    settle(qtbot, window)
 
     assert _ticks(spec_store) == {("4a", obs_id), ("6b", obs_id)}
     reqs = {r.key: r for r in learner_coverage(spec_store, learner_id).unit(UNIT).requirements}
@@ -144,9 +142,10 @@ def test_tick_requirements_see_coverage_and_undo(
     assert vs.detail.item.text.startswith("Welcomed a new customer")
 
     # The coverage matrix (Ctrl+M) has a requirements row: ✓ ticked, ○ not yet, in text.
-    qtbot.keyClick(window, Qt.Key.Key_M, CTRL)
+    press(window, "Ctrl+M")
     qtbot.waitUntil(lambda: window.coverage_dialog is not None
                     and window.coverage_dialog.isVisible(), timeout=WAIT_MS)
+    settle(qtbot, window)
     view = window.coverage_dialog.view
     assert view.model.find_key(UNIT, "4a").data() == "✓ 4a"
     assert view.model.find_key(UNIT, "6b").data() == "✓ 6b"
@@ -162,28 +161,29 @@ def test_tick_requirements_see_coverage_and_undo(
     assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
     assert not view.met_button.isEnabled()  # requirements are ticked, not judged
     window.coverage_dialog.close()
-    activate(qtbot, window)
 
     # Ctrl+Z takes back the last tick (6b) in the panel and the database; redo restores it.
-    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    press(window, "Ctrl+Z")
     qtbot.waitUntil(lambda: not _checked(window, "6b"), timeout=WAIT_MS)
+    settle(qtbot, window)
     assert _checked(window, "4a")
     assert _ticks(spec_store) == {("4a", obs_id)}
     assert vs.side_tabs.tabText(1) == "Requirements 1/12"
-    qtbot.keyClick(window, Qt.Key.Key_M, CTRL)
+    press(window, "Ctrl+M")
     qtbot.waitUntil(lambda: window.coverage_dialog.isVisible(), timeout=WAIT_MS)
+    settle(qtbot, window)
     assert window.coverage_dialog.view.model.find_key(UNIT, "6b").data() == "○ 6b"
     assert window.coverage_dialog.view.model.find_key(UNIT, "6b").data(STATE_ROLE) == \
         "not_ticked"
     window.coverage_dialog.close()
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+Z")
     qtbot.waitUntil(lambda: _checked(window, "6b"), timeout=WAIT_MS)
     assert _ticks(spec_store) == {("4a", obs_id), ("6b", obs_id)}
 
     # A second item: its boxes are clear, and 4a says the observation already ticks it.
-    qtbot.keyClick(window, Qt.Key.Key_W, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+W")
     assert vs.detail.item.kind == "witness"
+    settle(qtbot, window)
     assert not _checked(window, "4a")
     four_a = model.index_for_key(UNIT, "4a").siblingAtColumn(ELSEWHERE_COL)
     assert four_a.data() == "✓ OBS-1"
@@ -199,7 +199,7 @@ def test_no_requirements_and_no_item_are_explained(
     _start_visit(qtbot, window, learner_id)
     vs = window.visit_screen
     assert not vs.side_tabs.isTabEnabled(1)
-    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    press(window, "Ctrl+4")
     assert vs.banner.isVisible()
     assert "state evidence requirements" in vs.banner.text()
     assert vs.side_tabs.currentWidget() is vs.picker
@@ -211,7 +211,7 @@ def test_no_requirements_and_no_item_are_explained(
     _start_visit(qtbot, window2, other)
     vs2 = window2.visit_screen
     assert vs2.detail is None  # a new visit: nothing recorded yet
-    qtbot.keyClick(window2, Qt.Key.Key_4, CTRL)
+    press(window2, "Ctrl+4")
     idx = vs2.requirements.tree.currentIndex()
     assert not vs2.requirements.model.flags(idx) & Qt.ItemFlag.ItemIsUserCheckable
     qtbot.keyClick(vs2.requirements.tree, Qt.Key.Key_Space)
@@ -229,9 +229,9 @@ def test_group_heading_is_a_bold_parent_without_a_box(
     window = make_window(spec_store)
     _start_visit(qtbot, window, learner_id)
     vs = window.visit_screen
-    qtbot.keyClick(window, Qt.Key.Key_O, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+O")
     assert vs.side_tabs.tabText(1) == "Requirements 0/12"
-    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    press(window, "Ctrl+4")
     model = vs.requirements.model
     for key, items in (("4", ["4a", "4b", "4c", "4d"]), ("6", ["6a", "6b", "6c", "6d"])):
         group = model.index_for_key(UNIT, key)
@@ -260,6 +260,7 @@ def test_group_heading_is_a_bold_parent_without_a_box(
     _walk_to(qtbot, window, "4b")
     qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: _checked(window, "4b"), timeout=WAIT_MS)
+    settle(qtbot, window)
     assert vs.side_tabs.tabText(1) == "Requirements 1/12"
     assert model.index_for_key(UNIT, "4").siblingAtColumn(ELSEWHERE_COL).data() == \
         "1 of 4 ticked"
@@ -296,23 +297,24 @@ def test_screenshots(qtbot: QtBot, spec_store: Store, make_window: Callable[[Sto
     window = make_window(spec_store)
     _start_visit(qtbot, window, learner_id)
     vs = window.visit_screen
-    qtbot.keyClick(window, Qt.Key.Key_O, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+O")
     qtbot.keyClicks(vs.editor.text, "Priya greeted a first-time customer, explained the loyalty "
                                     "card and asked how she had heard of the shop. Later she "
                                     "dealt with a regular whose order had been delayed, "
                                     "apologised and arranged delivery.")
     tick_in_picker(qtbot, window, f"{UNIT} 1.1")
     tick_in_picker(qtbot, window, f"{UNIT} 2.1")
-    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    press(window, "Ctrl+4")
     for key in ("4a", "4b", "4d", "6d"):
         _walk_to(qtbot, window, key)
         qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
         qtbot.waitUntil(lambda k=key: _checked(window, k), timeout=WAIT_MS)
     _walk_to(qtbot, window, "4c")
+    settle(qtbot, window)
     assert window.size().width() == 1366 and window.size().height() == 768
     _save(window, out / "visit_requirements.png")
 
-    qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)
+    press(window, "Ctrl+Shift+P")
     assert vs.detail.item.kind == "product"
     qtbot.keyClicks(vs.editor.title, "Customer feedback log, March")
     qtbot.keyClicks(vs.editor.text, "Priya's own log of customer comments and the till-survey "
@@ -325,4 +327,5 @@ def test_screenshots(qtbot: QtBot, spec_store: Store, make_window: Callable[[Sto
                                 for a in vs.attachments_model.attachments()), timeout=WAIT_MS)
     tick_in_picker(qtbot, window, f"{UNIT} 2.2")
     vs.focus_picker()
+    settle(qtbot, window)
     _save(window, out / "visit_product.png")

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.store import Store
+from tests.gui.conftest import wait_pdf_painted
 from tests.gui.test_signoff_dialog import (
     ASSESSOR,
     click_next,
@@ -70,7 +71,7 @@ def test_signoff_pages(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
     _save(dlg, out / "signoff-5-busy.png")
     qtbot.waitUntil(lambda: dlg.current() is dlg.preview_page, timeout=30_000)
     qtbot.waitUntil(dlg.preview.is_ready, timeout=10_000)
-    qtbot.wait(600)  # QPdfView paints asynchronously
+    wait_pdf_painted(qtbot, dlg.preview)
     _save(dlg, out / "signoff-6-last-look.png")
     assert dlg.preview.render_page(0, 900).save(str(out / "signoff-6-ers-page1.png"))
     with qtbot.waitSignal(dlg.filed, timeout=30_000):

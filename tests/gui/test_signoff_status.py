@@ -39,7 +39,7 @@ from assessor_app.signoff.service import start_signoff
 from assessor_app.specs.queries import latest_unit_version
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceItem, SignOffEvidence
-from tests.gui.conftest import WAIT_MS, activate
+from tests.gui.conftest import WAIT_MS, press, wait_pdf_painted
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PDF_MS = 30_000  # rendering and signing an ERS on a slow CI machine
@@ -88,9 +88,7 @@ def _refresh_until(qtbot: QtBot, window, reference: str, wanted: str) -> None:  
 
 def _open_history(qtbot: QtBot, window) -> SignOffHistoryDialog:  # noqa: ANN001
     window.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_H,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(window, "Ctrl+Shift+H")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), SignOffHistoryDialog),
                     timeout=WAIT_MS)
     return QApplication.activeModalWidget()
@@ -243,7 +241,6 @@ def test_screenshots_of_status_column_and_history(
     sign_again(spec_store, demo.learner_id, load_or_create_identity(spec_store))
     window = _open_learner(qtbot, make_window, spec_store, demo.learner_id)
     window.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
-    qtbot.wait(200)
     assert window.grab().toImage().save(str(tmp_path / "learner_page_signoff.png"))
     dialog = window.open_signoff_history(demo.learner_id, window.units_model.units()[
         [u.reference for u in window.units_model.units()].index(SIGNED_UNIT)].unit_id)
@@ -251,11 +248,11 @@ def test_screenshots_of_status_column_and_history(
     qtbot.waitUntil(lambda: dialog.preview.is_ready() and dialog.preview.page_count() > 1,
                     timeout=PDF_MS)
     _verify(qtbot, dialog)
-    qtbot.wait(600)  # QPdfView paints asynchronously
+    wait_pdf_painted(qtbot, dialog.preview)
     image = dialog.grab().toImage()
     assert image.width() <= 1366 and image.height() <= 768
     assert image.save(str(out / "signoff_history.png"))
     _show(qtbot, dialog, demo.signoff_id)  # the void one, as an auditor would look at it
-    qtbot.wait(600)
+    wait_pdf_painted(qtbot, dialog.preview)
     assert dialog.grab().toImage().save(str(tmp_path / "signoff_history_void.png"))
     dialog.reject()

@@ -17,6 +17,7 @@ from assessor_app.gui.workers_sync import export_bundle_job
 from assessor_app.store import Store
 from assessor_app.sync.bundle_verify import verify_bundle
 from assessor_app.sync.settings import load_settings, resolve_password
+from tests.gui.conftest import settle
 from tests.sync.helpers import file_ers
 from tests.webdav_server import PASSWORD, DavServer, dav_server  # noqa: F401 - fixture
 
@@ -84,6 +85,7 @@ def test_export_bundle_from_the_dialog(qtbot: QtBot, store: Store, tmp_path: Pat
     dlg = BundleExportDialog(store)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, dlg)
     out = tmp_path / "out" / "bundle.zip"
     dlg.path.setText(str(out))
     dlg.learner.setCurrentIndex(dlg.learner.findData("R1001"))

@@ -19,15 +19,14 @@ from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.specs.queries import list_units
 from assessor_app.store import Store
 from tests.conftest import SEEDS_DIR
-from tests.gui.conftest import WAIT_MS, activate
+from tests.gui.conftest import WAIT_MS, press
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 BUNDLED = ["H/601/1232", "J/506/2910", "K/503/8194", "L/601/1239"]
 
 
 def _open_by_shortcut(qtbot: QtBot, window) -> UnitLibraryDialog:  # noqa: ANN001
-    activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+L")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnitLibraryDialog),
                     timeout=WAIT_MS)
     return QApplication.activeModalWidget()
@@ -155,11 +154,9 @@ def test_unit_library_screenshot(qtbot: QtBot, spec_store: Store, tmp_path: Path
     qtbot.waitUntil(lambda: dialog.units_model.rowCount() == 4, timeout=WAIT_MS)
     dialog.select_unit("L/601/1239")  # long teaching-content notes must wrap, not clip
     dialog.tree.expandAll()
-    qtbot.wait(200)
     assert dialog.grab().toImage().save(str(tmp_path / "unit_library_long_notes.png"))
     dialog.select_unit("K/503/8194")
     dialog.tree.expandAll()
-    qtbot.wait(200)
     image = dialog.grab().toImage()
     assert image.save(str(out / "unit_library.png"))
     colours = {image.pixel(x, y) for x in range(0, image.width(), 9)

@@ -29,7 +29,15 @@ from assessor_app.store.models import (
     QuestionAnswer,
     Visit,
 )
-from tests.gui.conftest import WAIT_MS, activate, make_photo, when_dialog_opens
+from tests.gui.conftest import (
+    WAIT_MS,
+    focused,
+    has_focus,
+    make_photo,
+    press,
+    settle,
+    when_dialog_opens,
+)
 
 UNIT_A, UNIT_B = "K/503/8194", "H/601/1232"
 
@@ -65,8 +73,8 @@ def add_learner_through_dialog(qtbot: QtBot, window: MainWindow) -> None:
 def tick_in_picker(qtbot: QtBot, window: MainWindow, words: str) -> int:
     """Type into the picker's filter (Ctrl+K) and press Enter to tick the first match."""
     picker = window.visit_screen.picker
-    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    assert picker.filter.hasFocus()
+    press(window, "Ctrl+K")
+    assert has_focus(picker.filter)
     qtbot.keyClicks(picker.filter, words)
     target = picker.visible_criterion_ids()[0]
     qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
@@ -94,7 +102,7 @@ def type_cell(qtbot: QtBot, window: MainWindow, text: str) -> None:
     """Type into the open Q/A cell editor and press Enter (commits, moves to the next cell)."""
     table = window.visit_screen.editor.qa_table
     qtbot.waitUntil(lambda: table.state() == table.State.EditingState, timeout=WAIT_MS)
-    editor = QApplication.focusWidget()
+    editor = focused(window)
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
@@ -116,15 +124,14 @@ def test_a_visit_from_new_learner_to_reopened_app(
     assert all(p[0] == 0 and p[1] == 0 for p in before.values())
 
     # Start the visit (Ctrl+N) and record an observation.
-    activate(qtbot, window)  # offscreen has no window manager to hand focus back
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+N")
     vs = window.visit_screen
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is vs, timeout=WAIT_MS)
-    qtbot.keyClick(window, Qt.Key.Key_O,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.pages.currentWidget() is vs
+    settle(qtbot, window)
+    press(window, "Ctrl+Shift+O")
     assert vs.detail is not None and vs.detail.item.kind == "observation"
     obs_id = vs.detail.item.id
-    assert vs.editor.text.hasFocus()
+    assert has_focus(vs.editor.text)
     qtbot.keyClicks(vs.editor.text, "Greeted the customer and checked the receipt.")
     qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
 
@@ -148,8 +155,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         vs.attachments_model.attachments()[0].sha256), timeout=WAIT_MS)
 
     # A questioning session with three questions and answers (Ctrl+Shift+Q, Ctrl+Return).
-    qtbot.keyClick(window, Qt.Key.Key_Q,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(window, "Ctrl+Shift+Q")
     qa_id = vs.detail.item.id
     assert vs.detail.item.kind == "questioning"
     qas = [("Why ask for feedback?", "To improve the service."),
@@ -157,11 +163,11 @@ def test_a_visit_from_new_learner_to_reopened_app(
            ("How do you group customers?", "Commuters, families, older people.")]
     for i, (question, answer) in enumerate(qas):
         if i:
-            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
-            qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClick(focused(window), Qt.Key.Key_Escape)
+            press(window, "Ctrl+Return")
         type_cell(qtbot, window, question)
         type_cell(qtbot, window, answer)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.keyClick(focused(window), Qt.Key.Key_Escape)
     model = vs.editor.qa_model
     assert model.setData(model.index(1, 3), True)
     qtbot.waitUntil(lambda: _qas(spec_store, qa_id) == [(q, a) for q, a in qas], timeout=WAIT_MS)
@@ -171,19 +177,19 @@ def test_a_visit_from_new_learner_to_reopened_app(
     # Coverage changed: progress bars and the matrix (Ctrl+M) show the evidenced criteria.
     qtbot.waitUntil(lambda: _progress(window)[UNIT_A][1] == 3 and _progress(window)[UNIT_B][1] == 1,
                     timeout=WAIT_MS)
-    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.coverage_dialog is not None, timeout=WAIT_MS)
+    press(window, "Ctrl+M")
     view = window.coverage_dialog.view
+    settle(qtbot, view)
     index = view.model.find(a_12)
     assert view.model.data(index, STATE_ROLE) == "evidenced"
     assert view.model.data(index).startswith("◐")
     view.table.clicked.emit(index)
     assert view.evidence_model.rowCount() == 1
     qtbot.mouseClick(view.met_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, view)
     assert view.model.data(view.model.find(a_12), STATE_ROLE) == "met"
     qtbot.waitUntil(lambda: _progress(window)[UNIT_A][0] == 1, timeout=WAIT_MS)
     window.coverage_dialog.close()
-    activate(qtbot, window)
 
     # Undo the last typing: more text, saved, then Ctrl+Z brings the stored text back.
     vs.select_evidence(obs_id)
@@ -191,7 +197,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
     vs.editor.text.moveCursor(vs.editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(vs.editor.text, " Oops")
     qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("Oops"), timeout=WAIT_MS)
-    qtbot.keyClick(vs.editor.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(window, "Ctrl+Z")
     qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
     assert vs.editor.text.toPlainText().endswith("receipt.")
 
@@ -206,8 +212,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         _ok(dialog)
 
     when_dialog_opens(qtbot, close_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_F,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(window, "Ctrl+Shift+F")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.main_split, timeout=WAIT_MS)
     window.close()
     spec_store.close()
@@ -236,6 +241,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         visits = window2.visits_model.visits()
         assert len(visits) >= 1 and visits[-1].visit.status == "completed"
         window2.open_visit(visit.id)
+        settle(qtbot, window2)
         vs2 = window2.visit_screen
         assert vs2.evidence_model.rowCount() == 2
         vs2.select_evidence(obs_id)

@@ -40,6 +40,10 @@ class EvidenceListModel(QAbstractListModel):
     def summaries(self) -> list[EvidenceSummary]:
         return self._all[: self._shown]
 
+    def last_id(self) -> int:
+        """The newest item (the list is oldest first); only call when there are rows."""
+        return self._all[-1].id
+
     def row_of(self, evidence_id: int) -> int:
         for i, s in enumerate(self._all):
             if s.id == evidence_id:

@@ -18,6 +18,7 @@ from assessor_app.gui.models.criteria_tree_model import (
     CriteriaFilterProxy,
     CriteriaTreeModel,
 )
+from assessor_app.gui.widgets.check_delegate import VisibleCheckDelegate
 
 
 class CriteriaPicker(QWidget):
@@ -47,6 +48,7 @@ class CriteriaPicker(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setAccessibleName("Assessment criteria")
+        self.tree.setItemDelegate(VisibleCheckDelegate(self.tree))
         self.tree.selectionModel().currentChanged.connect(self._on_current)
 
         self.detail = QLabel()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from assessor_app.gui.models.requirements_model import (
     REQUIREMENT_COL,
     RequirementsModel,
 )
+from assessor_app.gui.widgets.check_delegate import VisibleCheckDelegate
 
 HINT = ("Select a requirement to read it in full. Space ticks it for the current evidence; "
         "the right-hand column shows other evidence that already ticks it.")
@@ -46,7 +46,7 @@ NO_REQUIREMENTS = ("None of this learner's units state evidence requirements bey
                    "criteria.")
 
 
-class WrappingDelegate(QStyledItemDelegate):
+class WrappingDelegate(VisibleCheckDelegate):
     """Row heights for wrapped text in a tree, up to `max_lines` (the rest is elided; the panel
     shows the selected one in full). QTreeView asks for a size hint without telling the delegate
     how wide the column is, so the text would otherwise stay on one line."""
