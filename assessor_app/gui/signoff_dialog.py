@@ -6,6 +6,10 @@ gaps without a reason) is the core's, its message is shown inline, and "Back" ca
 without leaving half-signed records behind. The last look renders and PAdES-signs the ERS from
 such a replay in the background; "File" replays it once more for real, files the PDF and queues
 it for the centre.
+
+Both the record shown on the check page and every replay grow with the unit, so they run in the
+background too: the dialog opens on a "Loading…" page, and "Next" shows a busy state until the
+core has answered.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -39,13 +44,14 @@ from assessor_app.gui.signoff_pages import (
     DonePage,
     LearnerPage,
     LineManagerPage,
+    LoadingPage,
     Page,
     ReviewPage,
     SignerInput,
     SignerPage,
 )
-from assessor_app.gui.workers import Job, run_in_background
-from assessor_app.signoff.content import build_ers_content, content_gaps
+from assessor_app.gui.workers import Job, Loader, run_in_background
+from assessor_app.signoff.content import Gaps, build_ers_content, content_gaps
 from assessor_app.signoff.errors import ContentChangedError, SignOffError
 from assessor_app.signoff.service import add_signature, start_signoff
 from assessor_app.store import Store
@@ -102,6 +108,31 @@ def rehearse(store: Store, plan: SignOffPlan, today: date,
     except _Rehearsal:
         pass
     return result
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A replay's answer: the content hash, or the core's message why the step is refused."""
+
+    content_hash: str = ""
+    problem: str = ""
+
+
+def check_plan(store: Store, plan: SignOffPlan, today: date) -> Checked:
+    """Background job (write pool): replay the plan and roll it back. The core's refusals come
+    back as a result, not an error, because they are answers for the user, not failures."""
+    try:
+        return Checked(content_hash=rehearse(store, plan, today))
+    except SignOffError as exc:
+        return Checked(problem=str(exc))
+
+
+def load_content(store: Store, learner_id: int,
+                 unit_version_id: int) -> tuple[dict[str, Any], Gaps]:
+    """Background job: the record being signed and what is missing from it."""
+    with store.session() as session:
+        content = build_ers_content(session, learner_id, unit_version_id)
+    return content, content_gaps(content)
 
 
 @dataclass(frozen=True)
@@ -201,11 +232,10 @@ class SignOffDialog(QDialog):
         self.pdf_bytes = b""
         self.discard_box: QMessageBox | None = None
 
-        with store.session() as session:
-            self.content = build_ers_content(session, learner_id, unit_version_id)
-        gaps = content_gaps(self.content)
-        unit = self.content["unit"]
-        self.setWindowTitle(f"Sign off {unit['reference']} — {self.content['learner']['name']}")
+        self.content: dict[str, Any] | None = None
+        self._loader = Loader(self)
+        self._check: Job | None = None  # the replay behind the "Next" being answered
+        self.setWindowTitle("Sign off unit")
         self.setModal(True)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -215,11 +245,8 @@ class SignOffDialog(QDialog):
         self.steps.setTextFormat(Qt.TextFormat.RichText)
         self.steps.setAccessibleName("Sign-off steps")
         self.stack = QStackedWidget()
-        self.review = ReviewPage(self.content, gaps)
-        self.learner = LearnerPage(self.content, self.today)
-        self.line_manager = LineManagerPage(self.content, self.today)
-        self.assessor = AssessorPage(self.content, self.today, assessor_name)
-        self.busy = BusyPage()
+        self.loading = LoadingPage()
+        self.busy_page = BusyPage()
         self.preview_page = Page()
         self.preview_page.title = "Last look"
         self.preview_page.next_text = "File"
@@ -232,10 +259,8 @@ class SignOffDialog(QDialog):
         pv.addWidget(self.preview_hint)
         pv.addWidget(self.preview, 1)
         self.done_page = DonePage()
-        for page in (self.review, self.learner, self.line_manager, self.assessor, self.busy,
-                     self.preview_page, self.done_page):
-            self.stack.addWidget(page)
-            page.changed.connect(self.banner_clear)
+        for page in (self.loading, self.busy_page, self.preview_page, self.done_page):
+            self._add_page(page)
 
         self.banner = Banner(self)
         self.cancel_button = QPushButton("Cancel")
@@ -249,9 +274,17 @@ class SignOffDialog(QDialog):
         big.setBold(True)
         self.next_button.setFont(big)
         self.next_button.setMinimumWidth(260)
+        # A small sign that "Next" was heard while the core checks the step.
+        self.checking = QProgressBar()
+        self.checking.setRange(0, 0)
+        self.checking.setTextVisible(False)
+        self.checking.setMaximumWidth(120)
+        self.checking.setAccessibleName("Checking")
+        self.checking.hide()
         footer = QHBoxLayout()
         footer.addWidget(self.cancel_button)
         footer.addStretch(1)
+        footer.addWidget(self.checking)
         footer.addWidget(self.back_button)
         footer.addWidget(self.next_button)
 
@@ -267,7 +300,36 @@ class SignOffDialog(QDialog):
         self.preview.failed.connect(self.show_problem)
         self.resize(1040, 720)
         self.setMinimumSize(760, 560)
+        self._show(self.loading)
+        self._loader.run(load_content, store, learner_id, unit_version_id,
+                         on_done=self._content_loaded, on_error=self._content_failed)
+
+    @property
+    def busy(self) -> bool:
+        """True while the record is loading or a "Next" is being checked by the core."""
+        return self._loader.busy or self._check is not None
+
+    def _add_page(self, page: Page) -> None:
+        self.stack.addWidget(page)
+        page.changed.connect(self.banner_clear)
+
+    def _content_loaded(self, loaded: tuple[dict[str, Any], Gaps]) -> None:
+        content, gaps = loaded
+        self.content = content
+        self.setWindowTitle(f"Sign off {content['unit']['reference']} — "
+                            f"{content['learner']['name']}")
+        self.review = ReviewPage(content, gaps)
+        self.learner = LearnerPage(content, self.today)
+        self.line_manager = LineManagerPage(content, self.today)
+        self.assessor = AssessorPage(content, self.today, self.assessor_name)
+        for page in (self.review, self.learner, self.line_manager, self.assessor):
+            self._add_page(page)
         self._show(self.review)
+
+    def _content_failed(self, message: str) -> None:
+        self.loading.message.setText("The record could not be read.")
+        self.loading.bar.hide()
+        self.show_problem(message)
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -277,22 +339,28 @@ class SignOffDialog(QDialog):
     def _show(self, page: Page) -> None:
         self.banner_clear()
         self.stack.setCurrentWidget(page)
-        index = {self.review: 0, self.learner: 1, self.line_manager: 2, self.assessor: 3}.get(
-            page, 4)
+        index = 0 if page is self.loading else self._signing_pages().get(page, 4)
         self.steps.setText(" &nbsp;›&nbsp; ".join(
             f"<b><u>{i + 1}. {name}</u></b>" if i == index else f"{i + 1}. {name}"
             for i, name in enumerate(STEPS)))
         self.next_button.setText(page.next_text)
-        busy = page is self.busy
+        waiting = page is self.busy_page or page is self.loading
         filed = page is self.done_page
-        self.next_button.setEnabled(not busy)
+        self.next_button.setEnabled(not waiting)
         self.back_button.setVisible(not filed)
-        self.back_button.setEnabled(page is not self.review and not busy)
+        self.back_button.setEnabled(not waiting and self._signing_pages().get(page) != 0)
         self.cancel_button.setVisible(not filed)
         page.focus_first()
 
+    def _signing_pages(self) -> dict[Page, int]:
+        if self.content is None:
+            return {}
+        return {self.review: 0, self.learner: 1, self.line_manager: 2, self.assessor: 3}
+
     def go_back(self) -> None:
         page = self.current()
+        if self.busy or self.content is None:
+            return
         order: list[Page] = [self.review, self.learner, self.line_manager, self.assessor]
         if page is self.preview_page:
             self.preview.clear()
@@ -309,6 +377,8 @@ class SignOffDialog(QDialog):
 
     def go_next(self) -> None:
         page = self.current()
+        if self.busy or page is self.loading or page is self.busy_page:
+            return  # one check at a time: a second press waits for the first answer
         try:
             if page is self.review:
                 self._pass_review()
@@ -328,8 +398,12 @@ class SignOffDialog(QDialog):
         self.plan.partial_reason = self.review.partial_reason()
         self.plan.expected_hash = ""
         self.plan.signers = []
-        self.plan.expected_hash = rehearse(self.store, self.plan, self.today)
-        self._show(self.learner)
+
+        def passed(content_hash: str) -> None:
+            self.plan.expected_hash = content_hash
+            self._show(self.learner)
+
+        self._check_step(SignOffPlan(**{**self.plan.__dict__, "signers": []}), passed)
 
     def _drop_signers_from(self, page: SignerPage) -> None:
         roles = ["learner", "line_manager", "assessor"]
@@ -344,22 +418,64 @@ class SignOffDialog(QDialog):
             self.plan = trial
             self._start_prepare()
             return
-        rehearse(self.store, trial, self.today)  # raises the core's message if anything is off
-        self.plan = trial
-        self._show(self.line_manager if page is self.learner else self.assessor)
+
+        def passed(_content_hash: str) -> None:
+            self.plan = trial
+            self._show(self.line_manager if page is self.learner else self.assessor)
+
+        self._check_step(trial, passed)  # the core's message is shown if anything is off
 
     # -- background steps ----------------------------------------------------------------------
 
+    def _check_step(self, plan: SignOffPlan, passed: Callable[[str], None]) -> None:
+        """Replay `plan` in the background with the page held still (busy cursor, Next and Back
+        off, the page's fields frozen so what is checked is what is shown); then `passed(hash)`,
+        or the core's message under the page, which stays."""
+        page = self.current()
+        focus = self.focusWidget()
+        self.next_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+        page.setEnabled(False)
+        self.checking.show()
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+        def settle() -> None:
+            self._check = None
+            self.unsetCursor()
+            self.checking.hide()
+            page.setEnabled(True)
+            self.next_button.setEnabled(True)
+            self.back_button.setEnabled(page is not self.review)
+            if focus is not None and focus.isVisible():
+                focus.setFocus()
+
+        def done(result: Checked) -> None:
+            settle()
+            if result.problem:
+                self.show_problem(result.problem)
+            else:
+                passed(result.content_hash)
+
+        def failed(message: str) -> None:
+            settle()
+            self.show_problem(message)
+
+        # A replay is a write transaction (rolled back): it joins the single writer's queue.
+        self._check = run_in_background(check_plan, self.store, plan, self.today, on_done=done,
+                                        on_error=failed, owner=self, writes=True)
+
     def _start_prepare(self) -> None:
-        # The replay of the assessor's signature runs here too, so its rule errors come back
-        # before any rendering and are shown on the assessor's page.
-        rehearse(self.store, self.plan, self.today)
-        self._show(self.busy)
-        self.busy.message.setText("Creating the signed Evidence Record Sheet…")
+        # The assessor's signature is replayed first, so its rule errors come back before any
+        # rendering and are shown on the assessor's page.
+        self._check_step(self.plan, lambda _hash: self._render_signed_pdf())
+
+    def _render_signed_pdf(self) -> None:
+        self._show(self.busy_page)
+        self.busy_page.message.setText("Creating the signed Evidence Record Sheet…")
         self._job = run_in_background(
             prepare_signed_pdf, self.store, self.plan, self.today, self.assessor.name.text(),
             self._passphrase, on_done=self._prepared, on_error=self._background_failed,
-            on_progress=self.busy.set_progress)
+            on_progress=self.busy_page.set_progress, owner=self)
 
     def _prepared(self, result: Prepared) -> None:
         self._job = None
@@ -385,12 +501,13 @@ class SignOffDialog(QDialog):
         return False
 
     def _start_filing(self) -> None:
-        self._show(self.busy)
-        self.busy.message.setText("Filing the signed Evidence Record Sheet…")
-        self.busy.bar.setRange(0, 0)
+        self._show(self.busy_page)
+        self.busy_page.message.setText("Filing the signed Evidence Record Sheet…")
+        self.busy_page.bar.setRange(0, 0)
         self._job = run_in_background(
             file_plan, self.store, self.plan, self.today, self.assessor.name.text(),
-            self._passphrase, on_done=self._was_filed, on_error=self._filing_failed, writes=True)
+            self._passphrase, on_done=self._was_filed, on_error=self._filing_failed, writes=True,
+            owner=self)
 
     def _was_filed(self, result: Filed) -> None:
         self._job = None
@@ -422,6 +539,8 @@ class SignOffDialog(QDialog):
         return self.banner.text() if self.banner.isVisible() else ""
 
     def _has_input(self) -> bool:
+        if self.content is None:
+            return False  # still loading (or the record could not be read): nothing entered
         return self.current() is not self.review or bool(self.review.partial_reason())
 
     def reject(self) -> None:
@@ -430,8 +549,8 @@ class SignOffDialog(QDialog):
             self._cancel_job()
             super().reject()
             return
-        if self.current() is self.busy and self._job is not None and self.plan.signers \
-                and self.busy.message.text().startswith("Filing"):
+        if self.current() is self.busy_page and self._job is not None and self.plan.signers \
+                and self.busy_page.message.text().startswith("Filing"):
             return  # filing is quick and must not be interrupted half-way
         box = QMessageBox(QMessageBox.Icon.Question, "Discard this sign-off?",
                           "Discard this sign-off? Nothing has been filed yet; the signatures "
@@ -454,9 +573,12 @@ class SignOffDialog(QDialog):
         box.open()
 
     def _cancel_job(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        self._loader.cancel()
+        for job in (self._job, self._check):
+            if job is not None:
+                job.cancel()
+        self._job = None
+        self._check = None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         # Return in a text box on a signer page should not skip past the signature.

@@ -130,6 +130,32 @@ class Page(QWidget):
 # -- 1. what is being signed -------------------------------------------------------------------
 
 
+class LoadingPage(Page):
+    """The check step while the record is read in the background (it grows with the unit)."""
+
+    title = "Check"
+    next_text = "Hand to the learner"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.addWidget(_heading("Check what is being signed"))
+        lay.addStretch(1)
+        self.message = _para("Loading the learner's record for this unit…")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setAccessibleName("Loading")
+        lay.addWidget(self.message)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumWidth(240)
+        lay.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addStretch(2)
+
+    def focus_first(self) -> None:
+        self.setFocus()
+
+
 def content_html(content: dict[str, Any]) -> str:
     """The record in plain HTML for a QTextBrowser: criteria and judgements, requirements,
     evidence. Symbols and words both carry the state, so it reads in greyscale too."""

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from assessor_app.demo.builder import SIGNED_UNIT, demo_learner_id
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.specs.queries import latest_unit_version
-from tests.gui.conftest import WAIT_MS, press
+from tests.gui.conftest import WAIT_MS, press, settle
 
 
 def _select_unit(qtbot: QtBot, window, reference: str) -> None:
@@ -28,6 +28,7 @@ def test_ctrl_shift_s_opens_signoff_for_the_selected_unit(qtbot: QtBot, spec_sto
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), SignOffDialog),
                     timeout=WAIT_MS)
     dialog = QApplication.activeModalWidget()
+    settle(qtbot, dialog)  # the record is read in the background
     with spec_store.session() as s:
         version = latest_unit_version(s, SIGNED_UNIT)
     assert (dialog.plan.unit_version_id, dialog.plan.learner_id) == (version.id, learner_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from assessor_app.gui import signoff_dialog
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.gui.signoff_pages import SignerPage
 from assessor_app.store import Store
@@ -27,6 +30,7 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 from tests.evidence.groups_scenario import LEAVES, judge_all_met, l601_learner, tick
+from tests.gui.conftest import WAIT_MS, settle
 
 TODAY = date.today()
 LEARNER = "Priya Shah"
@@ -91,7 +95,9 @@ def sign(qtbot: QtBot, page: SignerPage) -> None:
 
 
 def click_next(qtbot: QtBot, dlg: SignOffDialog) -> None:
+    """Press Next and wait for the core's answer (the step is checked in the background)."""
     qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
 
 
 @pytest.fixture
@@ -102,6 +108,7 @@ def dialog_for(qtbot: QtBot, store: Store):
         qtbot.addWidget(dlg)
         dlg.show()
         qtbot.waitExposed(dlg)
+        settle(qtbot, dlg)  # the record is read in the background
         return dlg
     return make
 
@@ -311,3 +318,70 @@ def test_check_page_shows_group_headings_and_counts_only_their_items(
     assert "Evidence requirements (12 of 12 ticked)" in dlg.review.record.toPlainText()
     click_next(qtbot, dlg)
     assert dlg.current() is dlg.learner
+
+
+@pytest.fixture
+def ui_thread_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[bool]]]:
+    """Every call of the record's build and of the rehearsal, by name: True if on the UI
+    thread."""
+    calls: dict[str, list[bool]] = {"build_ers_content": [], "rehearse": []}
+
+    def spy(name: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            calls[name].append(threading.current_thread() is threading.main_thread())
+            return fn(*args, **kwargs)
+        return wrapper
+
+    for name in calls:
+        monkeypatch.setattr(signoff_dialog, name, spy(name, getattr(signoff_dialog, name)))
+    yield calls
+
+
+def test_the_record_and_every_step_check_run_off_the_ui_thread(
+        qtbot: QtBot, store: Store, ui_thread_calls: dict[str, list[bool]]) -> None:
+    """Opening the dialog shows "Loading…" at once; the record arrives later, and every Next is
+    checked by the core on a pool thread."""
+    case = make_case(store)
+    dlg = SignOffDialog(store, case.learner_id, case.unit_version_id, assessor_name=ASSESSOR)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.current() is dlg.loading and not dlg.next_button.isEnabled()
+    settle(qtbot, dlg)
+    assert dlg.current() is dlg.review and dlg.next_button.isEnabled()
+    go_to_assessor(qtbot, dlg)
+    sign(qtbot, dlg.assessor)
+    click_next(qtbot, dlg)
+    qtbot.waitUntil(lambda: dlg.current() is dlg.preview_page or bool(dlg.problem_text()),
+                    timeout=30_000)
+    assert dlg.current() is dlg.preview_page, dlg.problem_text()
+    assert ui_thread_calls["build_ers_content"] == [False]
+    # check page, learner, line manager twice (no job title, then signed), assessor, last look
+    assert len(ui_thread_calls["rehearse"]) >= 5
+    assert not any(ui_thread_calls["rehearse"])
+
+
+def test_pressing_next_twice_checks_the_step_once(
+        qtbot: QtBot, store: Store, dialog_for, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the core checks a step the dialog is busy: Next is off, a second press (or Return)
+    starts nothing, and the page changes once the answer arrives."""
+    dlg = dialog_for(make_case(store))
+    gate = threading.Event()
+    calls: list[int] = []
+    original = signoff_dialog.rehearse
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        gate.wait(WAIT_MS / 1000)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(signoff_dialog, "rehearse", slow)
+    qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)
+    assert dlg.busy and not dlg.next_button.isEnabled()
+    assert dlg.cursor().shape() == Qt.CursorShape.BusyCursor
+    dlg.go_next()  # as if pressed again before the button greyed out
+    qtbot.keyClick(dlg, Qt.Key.Key_Return)
+    gate.set()
+    settle(qtbot, dlg)
+    assert len(calls) == 1
+    assert dlg.current() is dlg.learner
+    assert dlg.next_button.isEnabled() and dlg.cursor().shape() != Qt.CursorShape.BusyCursor

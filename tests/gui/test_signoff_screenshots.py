@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.store import Store
-from tests.gui.conftest import wait_pdf_painted
+from tests.gui.conftest import settle, wait_pdf_painted
 from tests.gui.test_signoff_dialog import (
     ASSESSOR,
     click_next,
@@ -51,6 +51,7 @@ def test_signoff_pages(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
     dlg.resize(1040, 700)
     dlg.show()
     qtbot.waitExposed(dlg)
+    settle(qtbot, dlg)
     _save(dlg, out / "signoff-1-check-partial.png")
     click_next(qtbot, dlg)
     _save(dlg, out / "signoff-1b-partial-needs-reason.png")
@@ -88,6 +89,7 @@ def test_signoff_at_small_laptop_size(qtbot: QtBot, store: Store, tmp_path: Path
     dlg.resize(dlg.minimumSize())
     dlg.show()
     qtbot.waitExposed(dlg)
+    settle(qtbot, dlg)
     go_to_assessor(qtbot, dlg)
     qtbot.mouseClick(dlg.back_button, Qt.MouseButton.LeftButton)
     pad = dlg.line_manager.signature.pad
