@@ -1,8 +1,9 @@
-"""Pieces every dialog repeats: the OK/Cancel row with words that say what OK does."""
+"""Pieces dialogs repeat: the OK/Cancel row with words that say what OK does, and the set-up of
+a read-only table that lists records one per row."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QTableView
 
 
 def dialog_buttons(dialog: QDialog, ok_text: str | None = None,
@@ -17,3 +18,14 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None,
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def record_table(table: QTableView, row_height: int) -> None:
+    """Read-only, one whole row selected at a time, no grid, row numbers or wrapping."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)

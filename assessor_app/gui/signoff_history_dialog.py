@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QStandardPaths,
@@ -26,7 +25,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -44,7 +42,9 @@ from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
 from assessor_app.ers.view import view_for_signoff
 from assessor_app.gui import theme
+from assessor_app.gui.dialog_parts import record_table
 from assessor_app.gui.messages import Banner, show_error
+from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.overview_models import day, signed_date, signoff_status
 from assessor_app.gui.pdf_preview import PdfPreview
 from assessor_app.gui.workers import run_in_background
@@ -116,41 +116,19 @@ def signers_text(s: SignOffSummary) -> str:
     return " · ".join(parts) or "—"
 
 
-class SignOffHistoryModel(QAbstractTableModel):
+class SignOffHistoryModel(RowTableModel):
+    """One `HistoryRow` per sign-off, newest first."""
+
     HEADERS = ("Status", "Signed", "Signed by", "Started", "Void reason / note", "Content hash",
                "ERS")
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._rows: list[HistoryRow] = []
-
-    def set_rows(self, rows: list[HistoryRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[HistoryRow]:
-        return list(self._rows)
 
     def row(self, index: _Index) -> HistoryRow | None:
         return self._rows[index.row()] if index.isValid() else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
             return None
-        r = self._rows[index.row()]
+        r: HistoryRow = self._rows[index.row()]
         s = r.summary
         if role == SIGNOFF_ID_ROLE:
             return s.id
@@ -219,14 +197,8 @@ class SignOffHistoryDialog(QDialog):
         self.table.setObjectName("signoffHistoryTable")
         self.table.setAccessibleName("Sign-offs of this unit")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        record_table(self.table, self.fontMetrics().height() + 12)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         h = self.table.horizontalHeader()
         for col in range(self.model.columnCount()):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)

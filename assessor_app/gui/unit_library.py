@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor_app.gui.dialog_parts import record_table
 from assessor_app.gui.messages import Banner
 from assessor_app.gui.models.unit_tree_model import (
     SEARCH_ROLE,
@@ -152,13 +153,7 @@ class UnitLibraryDialog(QDialog):
         self.units_table.setModel(self.units_proxy)
         self.units_table.setSortingEnabled(True)
         self.units_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.units_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.units_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.units_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.units_table.verticalHeader().hide()
-        self.units_table.setShowGrid(False)
-        self.units_table.setWordWrap(False)
-        self.units_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        record_table(self.units_table, self.fontMetrics().height() + 10)
         h = self.units_table.horizontalHeader()
         fm = self.fontMetrics()
         for col, sample in ((0, "K/503/8194"), (2, "Level"), (3, "Credit"), (4, "GLH"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -21,6 +20,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.gui import theme
+from assessor_app.gui.models.base import NodeTreeModel
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,13 +44,12 @@ class _Node:
     search: str = ""
 
 
-class CriteriaTreeModel(QAbstractItemModel):
+class CriteriaTreeModel(NodeTreeModel):
     toggle_requested = Signal(int, bool)
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001 - QObject parent
         super().__init__(parent)
         self._nodes: list[_Node] = []
-        self._top: list[int] = []
         self._criterion_node: dict[int, int] = {}
         self._checked: set[int] = set()
         self._planned: set[int] = set()
@@ -134,9 +133,6 @@ class CriteriaTreeModel(QAbstractItemModel):
                     u = self._index_of(self._nodes[parent].parent)
                     self.dataChanged.emit(u, u)
 
-    def _index_of(self, node_idx: int) -> QModelIndex:
-        return self.createIndex(self._nodes[node_idx].row, 0, node_idx)
-
     def index_for_criterion(self, criterion_id: int) -> QModelIndex:
         node = self._criterion_node.get(criterion_id)
         return QModelIndex() if node is None else self._index_of(node)
@@ -156,37 +152,11 @@ class CriteriaTreeModel(QAbstractItemModel):
         return list(self._criterion_node)
 
     # -- QAbstractItemModel ----------------------------------------------------------------
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column != 0 or row < 0:
-            return QModelIndex()
-        siblings = self._top if not parent.isValid() else self._nodes[parent.internalId()].children
-        if row >= len(siblings):
-            return QModelIndex()
-        return self.createIndex(row, 0, siblings[row])
-
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        p = self._nodes[index.internalId()].parent
-        return QModelIndex() if p < 0 else self._index_of(p)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.column() > 0:
-            return 0
-        if not parent.isValid():
-            return len(self._top)
-        return len(self._nodes[parent.internalId()].children)
-
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 1
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._nodes[index.internalId()].kind == "criterion" and self._enabled:
-            f |= Qt.ItemFlag.ItemIsUserCheckable
-        return f
+    def _checkable(self, index: _Index) -> bool:
+        return self._nodes[index.internalId()].kind == "criterion" and self._enabled
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():

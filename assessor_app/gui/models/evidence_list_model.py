@@ -6,10 +6,11 @@ time through canFetchMore/fetchMore, so a learner with hundreds of items opens i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.gui.icons import KIND_NAMES, kind_icon
+from assessor_app.gui.models.base import LazyListModel
 
 _Index = QModelIndex | QPersistentModelIndex
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -22,20 +23,13 @@ def summary_time(s: EvidenceSummary) -> str:
     return start or s.date.strftime("%d %b")
 
 
-class EvidenceListModel(QAbstractListModel):
+class EvidenceListModel(LazyListModel):
     def __init__(self, parent=None, page: int = PAGE) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.page = page
-        self._all: list[EvidenceSummary] = []
-        self._shown = 0
+        super().__init__(parent, page)
 
     def set_summaries(self, summaries: list[EvidenceSummary]) -> None:
         """Replace the list; keeps at least as many rows revealed as before (no jumpiness)."""
-        keep = self._shown
-        self.beginResetModel()
-        self._all = list(summaries)
-        self._shown = min(len(self._all), max(self.page, keep))
-        self.endResetModel()
+        self._replace(summaries, keep=self._shown)
 
     def summaries(self) -> list[EvidenceSummary]:
         return self._all[: self._shown]
@@ -45,33 +39,12 @@ class EvidenceListModel(QAbstractListModel):
         return self._all[-1].id
 
     def row_of(self, evidence_id: int) -> int:
-        for i, s in enumerate(self._all):
-            if s.id == evidence_id:
-                while i >= self._shown and self.canFetchMore():
-                    self.fetchMore()
-                return i
-        return -1
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        n = min(self.page, len(self._all) - self._shown)
-        if n <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + n - 1)
-        self._shown += n
-        self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._shown
+        return self._reveal_row(lambda s: s.id == evidence_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid() or index.row() >= self._shown:
+        s: EvidenceSummary | None = self._shown_item(index)
+        if s is None:
             return None
-        s = self._all[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             head = s.first_line or s.title or "(nothing written yet)"
             n = len(s.criteria)

@@ -7,9 +7,10 @@ fetchMore as the list scrolls.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from assessor_app.evidence.learners import LearnerSummary, list_learners
+from assessor_app.gui.models.base import LazyListModel
 from assessor_app.gui.workers import run_in_background
 from assessor_app.store import Store
 
@@ -17,16 +18,13 @@ _Index = QModelIndex | QPersistentModelIndex
 LEARNER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class LearnerListModel(QAbstractListModel):
+class LearnerListModel(LazyListModel):
     loaded = Signal()  # a search result has been applied
     failed = Signal(str)
 
     def __init__(self, store: Store, parent=None, page: int = 40) -> None:  # noqa: ANN001
-        super().__init__(parent)
+        super().__init__(parent, page)
         self.store = store
-        self.page = page
-        self._all: list[LearnerSummary] = []
-        self._shown = 0
         self._generation = 0
         self.search = ""
         self.loading = False
@@ -54,44 +52,22 @@ class LearnerListModel(QAbstractListModel):
                           on_error=fail)
 
     def _apply(self, rows: list[LearnerSummary]) -> None:
-        self.beginResetModel()
-        self._all = rows
-        self._shown = min(self.page, len(rows))
-        self.endResetModel()
+        self._replace(rows)
         self.loaded.emit()
 
     def total(self) -> int:
         return len(self._all)
 
     def row_of(self, learner_id: int) -> int:
-        for i, s in enumerate(self._all):
-            if s.learner.id == learner_id:
-                while i >= self._shown and self.canFetchMore():
-                    self.fetchMore()
-                return i
-        return -1
+        return self._reveal_row(lambda s: s.learner.id == learner_id)
 
     def summary(self, row: int) -> LearnerSummary | None:
         return self._all[row] if 0 <= row < self._shown else None
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        n = min(self.page, len(self._all) - self._shown)
-        if parent.isValid() or n <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + n - 1)
-        self._shown += n
-        self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._shown
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid() or index.row() >= self._shown:
+        s: LearnerSummary | None = self._shown_item(index)
+        if s is None:
             return None
-        s = self._all[index.row()]
         lr = s.learner
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{lr.name}\n{lr.registration} · {s.percent_met}% met"

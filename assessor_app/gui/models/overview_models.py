@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -18,6 +17,7 @@ from PySide6.QtGui import QFont, QGuiApplication
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.visits import VisitSummary
 from assessor_app.gui import theme
+from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.widgets.progress_delegate import PROGRESS_ROLE, progress_text
 from assessor_app.signoff.rules import ROLE_LABEL
 from assessor_app.signoff.service import SignOffSummary
@@ -90,44 +90,29 @@ def signoff_status(s: SignOffSummary | None) -> SignOffStatus:
                          "signatures no longer stand. Sign off the unit again (Ctrl+Shift+S).")
 
 
-class UnitProgressModel(QAbstractTableModel):
+class UnitProgressModel(RowTableModel):
+    """The learner's units (`UnitCoverage` rows) with progress and sign-off state."""
+
     HEADERS = ("Unit", "Progress", "Sign-off")
+    units = RowTableModel.rows
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self._units: list[UnitCoverage] = []
         self._signoffs: dict[int, SignOffSummary] = {}
 
     def set_units(self, units: list[UnitCoverage],
                   signoffs: dict[int, SignOffSummary] | None = None) -> None:
         """`signoffs`: the sign-off standing for each unit id (see `unit_signoff_states`)."""
-        self.beginResetModel()
-        self._units = list(units)
         self._signoffs = dict(signoffs or {})
-        self.endResetModel()
+        self.set_rows(units)
 
     def signoff(self, unit_id: int) -> SignOffSummary | None:
         return self._signoffs.get(unit_id)
 
-    def units(self) -> list[UnitCoverage]:
-        return list(self._units)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._units)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
             return None
-        u = self._units[index.row()]
+        u: UnitCoverage = self._rows[index.row()]
         c = u.counts
         if role == PROGRESS_ROLE:
             return (c.met, c.met + c.evidenced, c.total)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from assessor_app.evidence.coverage import UnitCoverage
+from assessor_app.gui.models.base import NodeTreeModel
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -40,13 +41,12 @@ class _Node:
     children: list[int] = field(default_factory=list)
 
 
-class RequirementsModel(QAbstractItemModel):
+class RequirementsModel(NodeTreeModel):
     toggle_requested = Signal(int, bool)  # requirement id, ticked
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001 - QObject parent
         super().__init__(parent)
         self._nodes: list[_Node] = []
-        self._top: list[int] = []
         self._by_requirement: dict[int, int] = {}
         self._refs: dict[int, str] = {}
         self._current: int | None = None
@@ -157,30 +157,6 @@ class RequirementsModel(QAbstractItemModel):
         return self._nodes[node_idx]
 
     # -- QAbstractItemModel ----------------------------------------------------------------
-    def _index_of(self, node_idx: int, column: int = 0) -> QModelIndex:
-        return self.createIndex(self._nodes[node_idx].row, column, node_idx)
-
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column not in (REQUIREMENT_COL, ELSEWHERE_COL) or row < 0:
-            return QModelIndex()
-        siblings = self._nodes[parent.internalId()].children if parent.isValid() else self._top
-        if row >= len(siblings):
-            return QModelIndex()
-        return self.createIndex(row, column, siblings[row])
-
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        p = self._nodes[index.internalId()].parent
-        return QModelIndex() if p < 0 else self._index_of(p)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.column() > 0:
-            return 0
-        if not parent.isValid():
-            return len(self._top)
-        return len(self._nodes[parent.internalId()].children)
-
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 2
 
@@ -190,15 +166,9 @@ class RequirementsModel(QAbstractItemModel):
             return ("Requirement (tick for this item)", "Other evidence")[section]
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        node = self._nodes[index.internalId()]
-        if node.kind == "requirement" and index.column() == REQUIREMENT_COL \
-                and self._current is not None:
-            f |= Qt.ItemFlag.ItemIsUserCheckable
-        return f
+    def _checkable(self, index: _Index) -> bool:
+        return (self._nodes[index.internalId()].kind == "requirement"
+                and index.column() == REQUIREMENT_COL and self._current is not None)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication
 
+from assessor_app.gui.models.base import RowTableModel
 from assessor_app.specs.requirements import group_keys
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -75,40 +75,20 @@ def _show(value: object) -> str:
     return "—" if value is None else str(value)
 
 
-class UnitListModel(QAbstractTableModel):
+class UnitListModel(RowTableModel):
+    """The library's units (`LibraryUnit` rows)."""
+
     HEADERS = ("Reference", "Title", "Level", "Credit", "GLH", "Published as", "Version")
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._units: list[LibraryUnit] = []
-
-    def set_units(self, units: list[LibraryUnit]) -> None:
-        self.beginResetModel()
-        self._units = list(units)
-        self.endResetModel()
-
-    def units(self) -> list[LibraryUnit]:
-        return list(self._units)
+    set_units = RowTableModel.set_rows
+    units = RowTableModel.rows
 
     def unit(self, row: int) -> LibraryUnit:
-        return self._units[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._units)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
             return None
-        u = self._units[index.row()]
+        u: LibraryUnit = self._rows[index.row()]
         values = (u.reference, u.title, u.level, u.credit_value, u.glh, u.publications,
                   u.version)
         if role == Qt.ItemDataRole.DisplayRole:
