@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.errors import InvalidInput, NotEnrolled, NotFound
+from assessor_app.specs.importer import latest_version as specs_latest_version
 from assessor_app.store.models import (
     Criterion,
     Enrolment,
@@ -89,12 +90,8 @@ def unit_by_reference(session: Session, reference: str) -> Unit:
 
 
 def latest_version(session: Session, unit: Unit) -> UnitVersion:
-    version = session.exec(
-        select(UnitVersion)
-        .where(UnitVersion.unit_id == unit.id)
-        .order_by(col(UnitVersion.number).desc())
-        .limit(1)
-    ).first()
+    assert unit.id is not None
+    version = specs_latest_version(session, unit.id)
     if version is None:
         raise NotFound(f"Unit {unit.reference} has no specification version to enrol on.")
     return version
@@ -145,21 +142,29 @@ def resolve_criteria(
     return ids
 
 
+def check_on_enrolled_version(session: Session, learner_id: int, version_id: int,
+                              what: str) -> Unit:
+    """The unit of spec version `version_id`, refusing it unless it is the version this learner
+    is enrolled on. `what` names the spec row for the message ("Criterion 1.2")."""
+    version = session.get(UnitVersion, version_id)
+    unit = session.get(Unit, version.unit_id) if version else None
+    if unit is None:
+        raise NotFound(f"{what} belongs to no unit.")
+    if enrolment_for(session, learner_id, unit).unit_version_id != version_id:
+        raise NotEnrolled(
+            f"{what} comes from another version of unit {unit.reference} than the one this "
+            "learner is enrolled on; pick it again from the current list."
+        )
+    return unit
+
+
 def check_criterion_for_learner(session: Session, learner_id: int, criterion_id: int) -> Criterion:
     """Refuse a criterion that is not in the unit version this learner is enrolled on."""
     criterion = session.get(Criterion, criterion_id)
     if criterion is None:
         raise NotFound(f"There is no criterion with id {criterion_id}.")
-    version = session.get(UnitVersion, criterion.version_id)
-    unit = session.get(Unit, version.unit_id) if version else None
-    if unit is None:
-        raise NotFound(f"Criterion {criterion.number} belongs to no unit.")
-    enrolment = enrolment_for(session, learner_id, unit)
-    if enrolment.unit_version_id != criterion.version_id:
-        raise NotEnrolled(
-            f"Criterion {criterion.number} comes from another version of unit {unit.reference} "
-            "than the one this learner is enrolled on; pick it again from the current list."
-        )
+    check_on_enrolled_version(session, learner_id, criterion.version_id,
+                              f"Criterion {criterion.number}")
     return criterion
 
 

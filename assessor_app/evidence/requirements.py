@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.edits import Edit
-from assessor_app.evidence.errors import NotEnrolled, NotFound, NotTickable
+from assessor_app.evidence.errors import NotFound, NotTickable
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
-from assessor_app.evidence.refs import enrolment_for, get_item, unit_by_reference
+from assessor_app.evidence.refs import (
+    check_on_enrolled_version,
+    enrolment_for,
+    get_item,
+    unit_by_reference,
+)
 from assessor_app.specs.requirements import group_keys
 from assessor_app.store import Store
 from assessor_app.store.models import (
     EvidenceItem,
     EvidenceRequirement,
     EvidenceRequirementTick,
-    Unit,
-    UnitVersion,
 )
 
 
@@ -30,13 +33,8 @@ def _check_requirement(session: Session, learner_id: int, requirement_id: int) -
     req = session.get(EvidenceRequirement, requirement_id)
     if req is None:
         raise NotFound(f"There is no evidence requirement {requirement_id}.")
-    version = session.get(UnitVersion, req.version_id)
-    unit = session.get(Unit, version.unit_id) if version else None
-    if unit is None:
-        raise NotFound(f"Evidence requirement {req.key} belongs to no unit.")
-    if enrolment_for(session, learner_id, unit).unit_version_id != req.version_id:
-        raise NotEnrolled(f"Requirement {req.key} comes from another version of unit "
-                          f"{unit.reference} than the one this learner is enrolled on.")
+    unit = check_on_enrolled_version(session, learner_id, req.version_id,
+                                     f"Requirement {req.key}")
     if req.is_group:
         items = _items_of(session, req)
         which = f" ({', '.join(items)})" if items else ""
