@@ -29,20 +29,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.items import evidence_ref
+from assessor_app.specs.queries import version_rows
 from assessor_app.store.models import (
     Attachment,
-    Criterion,
     Enrolment,
     EvidenceCriterion,
     EvidenceItem,
     EvidenceKind,
-    EvidenceRequirement,
     EvidenceRequirementTick,
     Judgement,
     JudgementState,
     Learner,
-    LearningOutcome,
-    Publication,
     QuestionAnswer,
     Setting,
     Unit,
@@ -191,14 +188,9 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
     uv = session.get(UnitVersion, unit_version_id)
     if learner is None or uv is None:
         raise ContentNotFound("The learner or unit version no longer exists.")
-    unit = session.get(Unit, uv.unit_id)
-    assert unit is not None
-    pubs = session.exec(select(Publication).where(Publication.unit_id == uv.unit_id)
-                        .order_by(col(Publication.awarding_body))).all()
-    outcomes = session.exec(select(LearningOutcome).where(LearningOutcome.version_id == uv.id)
-                            .order_by(col(LearningOutcome.position))).all()
-    criteria = session.exec(select(Criterion).where(Criterion.version_id == uv.id)
-                            .order_by(col(Criterion.position))).all()
+    spec = version_rows(session, uv)
+    unit, outcomes, criteria = spec.unit, spec.outcomes, spec.criteria
+    pubs = sorted(spec.publications, key=lambda p: p.awarding_body)
     crit_ids = [c.id for c in criteria if c.id is not None]
     refs = evidence_references(session, learner_id)
 
@@ -214,9 +206,7 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
         by_criterion[crit_id].append(item)
         items[item.id] = item  # type: ignore[index]
 
-    requirements = session.exec(
-        select(EvidenceRequirement).where(EvidenceRequirement.version_id == uv.id)
-        .order_by(col(EvidenceRequirement.position))).all()
+    requirements = spec.requirements
     req_ids = [r.id for r in requirements]
     ticks = session.exec(
         select(EvidenceRequirementTick.requirement_id, EvidenceItem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -50,21 +51,42 @@ def list_units(session: Session) -> list[dict[str, Any]]:
     return out
 
 
-def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
-    """The `--json` shape for one version, read from its rows."""
+@dataclass(frozen=True)
+class VersionRows:
+    """A unit version's spec rows in document order (publications in import order)."""
+
+    unit: Unit
+    publications: list[Publication]
+    outcomes: list[LearningOutcome]
+    criteria: list[Criterion]
+    requirements: list[EvidenceRequirement]
+
+
+def version_rows(session: Session, version: UnitVersion) -> VersionRows:
+    """Read the rows every view of a unit version starts from (spec tree, ERS content)."""
     unit = session.get(Unit, version.unit_id)
     assert unit is not None
-    pubs = session.exec(select(Publication).where(Publication.unit_id == version.unit_id)
-                        .order_by(col(Publication.id))).all()
-    outcomes = session.exec(select(LearningOutcome).where(LearningOutcome.version_id == version.id)
-                            .order_by(col(LearningOutcome.position))).all()
-    criteria = session.exec(select(Criterion).where(Criterion.version_id == version.id)
-                            .order_by(col(Criterion.position))).all()
+    return VersionRows(
+        unit,
+        list(session.exec(select(Publication).where(Publication.unit_id == version.unit_id)
+                          .order_by(col(Publication.id)))),
+        list(session.exec(select(LearningOutcome).where(LearningOutcome.version_id == version.id)
+                          .order_by(col(LearningOutcome.position)))),
+        list(session.exec(select(Criterion).where(Criterion.version_id == version.id)
+                          .order_by(col(Criterion.position)))),
+        list(session.exec(select(EvidenceRequirement)
+                          .where(EvidenceRequirement.version_id == version.id)
+                          .order_by(col(EvidenceRequirement.position)))),
+    )
+
+
+def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
+    """The `--json` shape for one version, read from its rows."""
+    rows = version_rows(session, version)
+    unit, pubs, outcomes, criteria, reqs = (rows.unit, rows.publications, rows.outcomes,
+                                            rows.criteria, rows.requirements)
     notes = session.exec(select(GuidanceNote).where(GuidanceNote.version_id == version.id)
                          .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
-    reqs = session.exec(select(EvidenceRequirement)
-                        .where(EvidenceRequirement.version_id == version.id)
-                        .order_by(col(EvidenceRequirement.position))).all()
     crit_numbers = {c.id: c.number for c in criteria}
     return {
         "title": version.title,
