@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.evidence.blobstore import Blob, blob_store
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import ToggleEdit
 from assessor_app.evidence.errors import NotFound
 from assessor_app.evidence.limits import check_short
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -20,7 +20,7 @@ from assessor_app.store.models import Attachment, EvidenceItem
 
 
 @dataclass
-class AttachmentChange(Edit):
+class AttachmentChange(ToggleEdit):
     """An attachment added to (`added=True`) or removed from an item. The blob stays either way,
     so undo and redo never need the original file again."""
 
@@ -41,14 +41,12 @@ class AttachmentChange(Edit):
     def is_noop(self) -> bool:
         return self.noop
 
-    def apply(self, store: Store) -> None:
-        self._set_present(store, self.added)
+    @property
+    def state(self) -> bool:
+        return self.added
 
-    def revert(self, store: Store) -> None:
-        self._set_present(store, not self.added)
-
-    def _set_present(self, store: Store, present: bool) -> None:
-        if present:
+    def set_state(self, store: Store, on: bool) -> None:
+        if on:
             row = _add_row(store, self.evidence_id, self.sha256, self.filename, self.mime,
                            self.size)
             if row is not None:

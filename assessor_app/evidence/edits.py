@@ -83,6 +83,27 @@ class FieldEdit(Edit):
         return None
 
 
+class ToggleEdit(Edit):
+    """Something put in or taken out (a row, a mapping, a tick, a deletion flag): `apply` sets
+    the state the edit produced and `revert` the opposite. Subclasses name that state and say how
+    to set it; setting a state already in effect changes nothing."""
+
+    @property
+    @abstractmethod
+    def state(self) -> bool:
+        """The state this edit produced (e.g. True for "added", False for "removed")."""
+
+    @abstractmethod
+    def set_state(self, store: Store, on: bool) -> None:
+        """Put the thing in (`on`) or take it out, in its own transaction."""
+
+    def apply(self, store: Store) -> None:
+        self.set_state(store, self.state)
+
+    def revert(self, store: Store) -> None:
+        self.set_state(store, not self.state)
+
+
 @dataclass
 class CompoundEdit(Edit):
     """Several edits as one undo step (e.g. an item created together with its criteria)."""

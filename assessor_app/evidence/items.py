@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from assessor_app.evidence.attachments import guess_mime, store_file
 from assessor_app.evidence.blobstore import Blob
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit, FieldEdit
+from assessor_app.evidence.edits import FieldEdit, ToggleEdit
 from assessor_app.evidence.errors import InvalidInput
 from assessor_app.evidence.limits import check_short, check_text, check_time, parse_date
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -185,7 +185,7 @@ def update_evidence_text(store: Store, evidence_id: int, text_value: str) -> Fie
 
 
 @dataclass
-class DeletionChange(Edit):
+class DeletionChange(ToggleEdit):
     """An item soft-deleted (`deleted=True`) or brought back; also the edit for "Add evidence",
     whose undo is a soft delete and whose redo restores the same item."""
 
@@ -197,11 +197,12 @@ class DeletionChange(Edit):
     def description(self) -> str:
         return self.label or ("Delete evidence" if self.deleted else "Restore evidence")
 
-    def apply(self, store: Store) -> None:
-        _set_deleted(store, self.evidence_id, self.deleted)
+    @property
+    def state(self) -> bool:
+        return self.deleted
 
-    def revert(self, store: Store) -> None:
-        _set_deleted(store, self.evidence_id, not self.deleted)
+    def set_state(self, store: Store, on: bool) -> None:
+        _set_deleted(store, self.evidence_id, on)
 
 
 def _set_deleted(store: Store, evidence_id: int, deleted: bool) -> None:

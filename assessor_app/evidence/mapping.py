@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import ToggleEdit
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
 from assessor_app.evidence.refs import (
     CriterionRef,
@@ -21,7 +21,7 @@ from assessor_app.store.models import EvidenceCriterion, EvidenceItem
 
 
 @dataclass
-class MappingChange(Edit):
+class MappingChange(ToggleEdit):
     """A criterion mapped to (`mapped=True`) or unmapped from an item."""
 
     evidence_id: int
@@ -37,11 +37,12 @@ class MappingChange(Edit):
     def is_noop(self) -> bool:
         return self.noop
 
-    def apply(self, store: Store) -> None:
-        _set_mapped(store, self.evidence_id, self.criterion_id, self.mapped)
+    @property
+    def state(self) -> bool:
+        return self.mapped
 
-    def revert(self, store: Store) -> None:
-        _set_mapped(store, self.evidence_id, self.criterion_id, not self.mapped)
+    def set_state(self, store: Store, on: bool) -> None:
+        _set_mapped(store, self.evidence_id, self.criterion_id, on)
 
 
 def _set_mapped(store: Store, evidence_id: int, criterion_id: int, mapped: bool) -> bool:

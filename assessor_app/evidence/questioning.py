@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.edits import Edit, FieldEdit
+from assessor_app.evidence.edits import Edit, FieldEdit, ToggleEdit
 from assessor_app.evidence.errors import InvalidInput, NotFound
 from assessor_app.evidence.limits import check_text
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
@@ -67,7 +67,7 @@ def list_questions(db: Db, evidence_id: int) -> list[QuestionAnswer]:
 
 
 @dataclass
-class QuestionPresence(Edit):
+class QuestionPresence(ToggleEdit):
     """A row inserted (`added=True`) or removed at `position`; undo removes / re-inserts it."""
 
     evidence_id: int
@@ -82,14 +82,12 @@ class QuestionPresence(Edit):
     def description(self) -> str:
         return "Add question" if self.added else "Remove question"
 
-    def apply(self, store: Store) -> None:
-        self._set_present(store, self.added)
+    @property
+    def state(self) -> bool:
+        return self.added
 
-    def revert(self, store: Store) -> None:
-        self._set_present(store, not self.added)
-
-    def _set_present(self, store: Store, present: bool) -> None:
-        if present:
+    def set_state(self, store: Store, on: bool) -> None:
+        if on:
             self.row_id = _insert(store, self.evidence_id, self.position, self.question,
                                   self.answer, self.satisfied, self.row_id)
         elif self.row_id is not None:

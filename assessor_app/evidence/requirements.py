@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.edits import ToggleEdit
 from assessor_app.evidence.errors import NotFound, NotTickable
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
 from assessor_app.evidence.refs import (
@@ -67,7 +67,7 @@ def requirement_by_key(session: Session, learner_id: int, unit_reference: str, k
 
 
 @dataclass
-class TickChange(Edit):
+class TickChange(ToggleEdit):
     """A requirement ticked (`ticked=True`) or unticked against an evidence item."""
 
     evidence_id: int
@@ -83,11 +83,12 @@ class TickChange(Edit):
     def is_noop(self) -> bool:
         return self.noop
 
-    def apply(self, store: Store) -> None:
-        _set_ticked(store, self.evidence_id, self.requirement_id, self.ticked)
+    @property
+    def state(self) -> bool:
+        return self.ticked
 
-    def revert(self, store: Store) -> None:
-        _set_ticked(store, self.evidence_id, self.requirement_id, not self.ticked)
+    def set_state(self, store: Store, on: bool) -> None:
+        _set_ticked(store, self.evidence_id, self.requirement_id, on)
 
 
 def _set_ticked(store: Store, evidence_id: int, requirement_id: int, ticked: bool) -> bool:
