@@ -1,8 +1,8 @@
 """Headless commands: learners, enrolment, evidence, judgements, coverage, visits.
 
-    assessor-app learner add --name … --reg … [--employer … --line-manager … --email …]
+    assessor-app learner add --name … --reg … [--employer … --line-manager … --email … --uln …]
     assessor-app learner list [--json]
-    assessor-app enrol REG UNIT_REF
+    assessor-app enrol REG UNIT_REF [--qualification-title … --qualification-number …]
     assessor-app evidence add REG --kind KIND --text … --criteria K/503/8194:1.1,… [--attach FILE]…
     assessor-app evidence list REG [--json]
     assessor-app evidence search REG "words" [--json]
@@ -57,7 +57,8 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
 
 def _learner_add(store: Store, args: argparse.Namespace) -> int:
     learner = add_learner(store, args.name, args.reg, employer=args.employer,
-                          line_manager=args.line_manager, line_manager_email=args.email)
+                          line_manager=args.line_manager, line_manager_email=args.email,
+                          uln=args.uln)
     print(learner.id)
     return 0
 
@@ -68,7 +69,7 @@ def _learner_list(store: Store, args: argparse.Namespace) -> int:
         print_json([{
             "id": r.learner.id, "name": r.learner.name, "registration": r.learner.registration,
             "employer": r.learner.employer, "line_manager": r.learner.line_manager,
-            "line_manager_email": r.learner.line_manager_email,
+            "line_manager_email": r.learner.line_manager_email, "uln": r.learner.uln,
             "criteria": dataclasses.asdict(r.counts), "percent_met": r.percent_met,
         } for r in rows])
         return 0
@@ -82,10 +83,12 @@ def _learner_list(store: Store, args: argparse.Namespace) -> int:
 
 def _enrol(store: Store, args: argparse.Namespace) -> int:
     learner = find_learner(store, args.reg)
-    info = enrol(store, learner.id, args.unit)
+    info = enrol(store, learner.id, args.unit, qualification_title=args.qualification_title,
+                 qualification_number=args.qualification_number)
     state = "enrolled on" if info.created else "already enrolled on"
+    qualification = " ".join(x for x in (info.qualification_number, info.qualification_title) if x)
     print(f"{args.reg.strip()} {state} {info.unit_reference} (version {info.version_number}: "
-          f"{info.title})")
+          f"{info.title})" + (f" towards {qualification}" if qualification else ""))
     return 0
 
 
@@ -256,6 +259,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--employer", default="")
     p.add_argument("--line-manager", default="", help="line manager's name")
     p.add_argument("--email", default="", help="line manager's email")
+    p.add_argument("--uln", default="", help="Unique Learner Number (10 digits)")
     p.set_defaults(func=_run(_learner_add))
     p = lsub.add_parser("list", parents=[common], help="list learners with progress")
     _json_flag(p)
@@ -265,6 +269,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        help="enrol a learner on a unit's latest version")
     p.add_argument("reg", metavar="REG")
     p.add_argument("unit", metavar="UNIT_REF")
+    p.add_argument("--qualification-title", default=None,
+                   help="the qualification this unit counts towards, as on the ERS")
+    p.add_argument("--qualification-number", default=None,
+                   help="the qualification's number (e.g. 603/1234/5)")
     p.set_defaults(func=_run(_enrol))
 
     evidence = sub.add_parser("evidence", parents=[common], help="record, list or search evidence")
