@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from assessor_app.ers.blocks import ImageLoader
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
 from assessor_app.ers.view import view_for_signoff
@@ -43,6 +44,21 @@ def public_filename(unit_reference: str, signoff_id: int, sha256: str) -> str:
     return f"ERS_{unit}_signoff-{signoff_id}_{sha256[:8]}.pdf"
 
 
+def attachment_images(store: Store) -> ImageLoader:
+    """Reads attachments' bytes from this laptop's blob store (None when a file is absent)."""
+    from assessor_app.evidence.blobstore import blob_store
+
+    blobs = blob_store(store)
+
+    def load(sha256: str) -> bytes | None:
+        try:
+            return blobs.read_bytes(sha256) if blobs.has(sha256) else None
+        except (OSError, ValueError):
+            return None
+
+    return load
+
+
 def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity) -> bytes:
     """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
     with store.session() as session:
@@ -51,7 +67,7 @@ def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity)
             raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
         view = view_for_signoff(session, signoff_id)
         content_json = so.content_json
-    return sign_ers_pdf(render_ers(view), identity, content_hash=view.content_hash,
+    return sign_ers_pdf(render_ers(view, attachment_images(store)), identity, content_hash=view.content_hash,
                         content_json=content_json)
 
 

@@ -162,6 +162,7 @@ def prepare_signed_pdf(store: Store, plan: SignOffPlan, today: date, assessor_na
                        progress: Callable[[int, str], None] | None = None) -> Prepared:
     """Background job: replay the plan, render the ERS from it and PAdES-sign it (rolled back)."""
     from assessor_app.ers import pdf_signing
+    from assessor_app.ers.filing import attachment_images
     from assessor_app.ers.layout import render_ers
     from assessor_app.ers.view import view_for_signoff
     from assessor_app.signoff.keys import KeyStoreError, PassphraseUnavailable, WrongPassphrase
@@ -177,7 +178,7 @@ def prepare_signed_pdf(store: Store, plan: SignOffPlan, today: date, assessor_na
     view, content_json = rehearse(store, plan, today,
                                   lambda s, so: (view_for_signoff(s, so.id), so.content_json))
     say(40, "Laying out the Evidence Record Sheet…")
-    pdf = render_ers(view)
+    pdf = render_ers(view, attachment_images(store))
     say(75, "Signing the PDF…")
     signed = pdf_signing.sign_ers_pdf(pdf, identity, content_hash=view.content_hash,
                                       content_json=content_json)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.ers.filing import existing_document, read_ers_document
+from assessor_app.ers.filing import attachment_images, existing_document, read_ers_document
 from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
 from assessor_app.ers.view import view_for_signoff
@@ -100,7 +100,7 @@ def load_ers_pdf(store: Store, row: HistoryRow) -> ErsPdf:
         return ErsPdf(s.id, read_ers_document(store, row.document), True, row.document.filename)
     with store.session() as session:
         view = view_for_signoff(session, s.id)
-    return ErsPdf(s.id, render_ers(view), False, copy_filename(s))
+    return ErsPdf(s.id, render_ers(view, attachment_images(store)), False, copy_filename(s))
 
 
 def signer_names(s: SignOffSummary) -> str:
