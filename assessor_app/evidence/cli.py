@@ -6,8 +6,11 @@
     assessor-app evidence add REG --kind KIND --text … --criteria K/503/8194:1.1,… [--attach FILE]…
     assessor-app evidence list REG [--json]
     assessor-app evidence search REG "words" [--json]
-    assessor-app evidence tick EVIDENCE_ID UNIT_REF KEY      (an evidence requirement, e.g. 4a)
-    assessor-app judge REG UNIT_REF CRITERION met|not-yet [--reason …] [--by NAME]
+    assessor-app evidence tick EVIDENCE_ID UNIT_REF KEY [--unlock REASON]   (a requirement, e.g. 4a)
+    assessor-app judge REG UNIT_REF CRITERION met|not-yet [--reason …] [--by NAME] [--unlock REASON]
+
+A change to a record a completed sign-off covers is refused, naming the sign-off, unless
+`--unlock "REASON"` is given: then the sign-off is voided with that reason.
     assessor-app coverage REG [--json]
     assessor-app visit start REG [--date … --place …]
     assessor-app visit close VISIT_ID --feedback … --action-plan … [--target K/503/8194:2.1,…]
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from assessor_app.cli_common import CliError, cli_store, print_json
@@ -32,6 +36,7 @@ from assessor_app.evidence.learners import add_learner, enrol, find_learner, lis
 from assessor_app.evidence.refs import CriterionRef, get_item, normalise_unit_reference
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
 from assessor_app.evidence.search import search_evidence
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.evidence.visits import close_visit, current_visit, list_visits, start_visit
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceKind
@@ -152,11 +157,22 @@ def _evidence_search(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _unlock(args: argparse.Namespace, actor: str = "assessor") -> Iterator[None]:
+    """`--unlock REASON`: allow changing a signed record (voiding its sign-off) in the block."""
+    if args.unlock is None:
+        yield
+        return
+    with unlocking(args.unlock, actor):
+        yield
+
+
 def _evidence_tick(store: Store, args: argparse.Namespace) -> int:
     with store.session() as session:
         item = get_item(session, args.evidence_id)
         requirement_id = requirement_by_key(session, item.learner_id, args.unit, args.key)
-    tick_requirement(store, args.evidence_id, requirement_id)
+    with _unlock(args):
+        tick_requirement(store, args.evidence_id, requirement_id)
     print(f"requirement {args.key.strip()} of {normalise_unit_reference(args.unit)} ticked "
           f"against evidence {args.evidence_id}")
     return 0
@@ -168,8 +184,9 @@ def _evidence_tick(store: Store, args: argparse.Namespace) -> int:
 def _judge(store: Store, args: argparse.Namespace) -> int:
     learner = find_learner(store, args.reg)
     ref = CriterionRef(normalise_unit_reference(args.unit), args.criterion.strip())
-    edit = record_judgement(store, learner.id or 0, ref, args.state, actor=args.by,
-                            reason=args.reason)
+    with _unlock(args, args.by):
+        edit = record_judgement(store, learner.id or 0, ref, args.state, actor=args.by,
+                                reason=args.reason)
     print(f"{ref}: {edit.state.replace('_', ' ')} (judgement {edit.judgement_id})")
     return 0
 
@@ -246,6 +263,12 @@ def _visit_list(store: Store, args: argparse.Namespace) -> int:
 # --- registration ------------------------------------------------------------------------------
 
 
+def _unlock_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--unlock", default=None, metavar="REASON",
+                   help="change a record a completed sign-off covers: voids that sign-off, "
+                        "keeping REASON with it")
+
+
 def _json_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -312,6 +335,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
     p.add_argument("unit", metavar="UNIT_REF")
     p.add_argument("key", metavar="KEY", help="the requirement's key, e.g. 4a")
+    _unlock_flag(p)
     p.set_defaults(func=_run(_evidence_tick))
 
     p = sub.add_parser("judge", parents=[common], help="judge a criterion met or not yet")
@@ -321,6 +345,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("state", choices=["met", "not-yet"])
     p.add_argument("--reason", default="")
     p.add_argument("--by", default="assessor", help="who decides (for the audit trail)")
+    _unlock_flag(p)
     p.set_defaults(func=_run(_judge))
 
     p = sub.add_parser("coverage", parents=[common], help="criteria coverage per unit")

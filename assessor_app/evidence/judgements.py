@@ -96,7 +96,8 @@ def _append(session: Session, learner_id: int, criterion_id: int, state: Judgeme
     if previous is None or (previous.state, json.loads(previous.evidence_ids_json)) != (
             state.value, chosen):
         void_signoffs_for_judgement(session, learner_id, criterion_id,
-                                    f"judgement on {label} changed to {state.value}", actor)
+                                    f"judgement on {label} changed to {state.value}", actor,
+                                    guarded=True)
     row = Judgement(learner_id=learner_id, criterion_id=criterion_id, state=state.value,
                     reason=reason, evidence_ids_json=json.dumps(chosen), decided_by=actor)
     session.add(row)

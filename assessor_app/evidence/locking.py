@@ -43,16 +43,20 @@ def change_evidence_in(
     rolls the transaction back so the voiding is undone too.
     """
     item = get_item(session, evidence_id)
-    voided = void_signoffs_covering(session, evidence_id, reason, actor=actor)
+    # The change first: one that turns out to be a no-op must not be refused as a change to a
+    # signed record (nor void anything); the caller rolls back whatever `mutate` did when the
+    # voiding refuses (`RecordLocked`).
+    result = mutate(session, item)
+    if result is UNCHANGED:
+        return result
+    voided = void_signoffs_covering(session, evidence_id, reason, actor=actor, guarded=True)
     if voided:
         # Ids only: reasons and text may name the learner.
         log.info("evidence %s edited after sign-off; voided %s", evidence_id,
                  [s.id for s in voided])
-    result = mutate(session, item)
-    if result is not UNCHANGED:
-        item.updated_at = utcnow()
-        session.add(item)
-        session.flush()
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
     return result
 
 

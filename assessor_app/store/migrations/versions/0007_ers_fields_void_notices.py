@@ -20,28 +20,24 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("learner") as batch:
-        batch.add_column(sa.Column("uln", sa.String(), nullable=False, server_default=""))
-    with op.batch_alter_table("enrolment") as batch:
-        batch.add_column(sa.Column("qualification_title", sa.String(), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("qualification_number", sa.String(), nullable=False,
-                                   server_default=""))
-    with op.batch_alter_table("outbox_item") as batch:
-        batch.add_column(sa.Column("voids_document_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_outbox_item_voids_document_id_ers_document",
-                                 "ers_document", ["voids_document_id"], ["id"])
-        batch.create_index("ix_outbox_item_voids_document_id", ["voids_document_id"])
+    # Plain ADD COLUMN (no table rebuild): other tables' foreign keys point at these ones.
+    op.add_column("learner", sa.Column("uln", sa.String(), nullable=False, server_default=""))
+    op.add_column("enrolment", sa.Column("qualification_title", sa.String(), nullable=False,
+                                         server_default=""))
+    op.add_column("enrolment", sa.Column("qualification_number", sa.String(), nullable=False,
+                                         server_default=""))
+    # (alembic's add_column cannot add a foreign key on SQLite; SQLite itself can, when the
+    # column defaults to NULL)
+    op.execute("ALTER TABLE outbox_item ADD COLUMN voids_document_id INTEGER "
+                "REFERENCES ers_document (id)")
+    op.create_index("ix_outbox_item_voids_document_id", "outbox_item", ["voids_document_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_item_voids_document_id", table_name="outbox_item")
+    # outbox_item is referenced by nothing, so it may be rebuilt without its new column
     with op.batch_alter_table("outbox_item") as batch:
-        batch.drop_index("ix_outbox_item_voids_document_id")
-        batch.drop_constraint("fk_outbox_item_voids_document_id_ers_document",
-                              type_="foreignkey")
         batch.drop_column("voids_document_id")
-    with op.batch_alter_table("enrolment") as batch:
-        batch.drop_column("qualification_number")
-        batch.drop_column("qualification_title")
-    with op.batch_alter_table("learner") as batch:
-        batch.drop_column("uln")
+    op.execute("ALTER TABLE enrolment DROP COLUMN qualification_number")
+    op.execute("ALTER TABLE enrolment DROP COLUMN qualification_title")
+    op.execute("ALTER TABLE learner DROP COLUMN uln")
