@@ -112,3 +112,32 @@ def test_a_tampered_notice_is_refused(store: Store, dav_server: DavServer) -> No
     doc["notice"]["reason"] = "nothing happened"
     with pytest.raises(BadNotice):
         read_notice(json.dumps(doc).encode())
+
+
+def test_bundles_carry_the_notice_not_the_void_sheet(store: Store, dav_server: DavServer,
+                                                     tmp_path: Path) -> None:
+    import zipfile
+
+    from assessor_app.store.models import Learner
+    from assessor_app.sync.bundle_export import export_bundle
+    from assessor_app.sync.bundle_verify import verify_bundle
+
+    identity = load_or_create_identity(store, "Jo Carter")
+    signer = IdentitySigner(identity)
+    with store.session() as s:
+        sc = seed_scenario(s)
+        registration = s.get(Learner, sc.learner_id).registration  # type: ignore[union-attr]
+    doc = _sign_and_file(store, identity, sc.learner_id, sc.unit_version_id)
+    with store.session() as s:
+        unlock_evidence(s, sc.observation_id, "date corrected", actor="Jo Carter")
+    assert _sync(store, dav_server, signer).ok
+    out = tmp_path / "iqa.zip"
+    export_bundle(store, out, signer, learner_registration=registration)
+    assert verify_bundle(out).ok
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        notices = [n for n in names if n.startswith("void-notices/")]
+        assert len(notices) == 1
+        notice = read_notice(zf.read(notices[0]))
+    assert notice["ers_sha256"] == doc.sha256 and notice["reason"].startswith("date corrected")
+    assert not any(doc.sha256 in n for n in names if n.endswith(".pdf"))
