@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.evidence.errors import RecordLocked
 from assessor_app.evidence.unlock import Unlock, check_reason, current_unlock, unlocking
+from assessor_app.store import Store
 from assessor_app.store.models import (
     EvidenceItem,
     SignOff,
@@ -137,3 +138,34 @@ def unlock_unit(session: Session, learner_id: int, unit_version_id: int, reason:
         void_signoffs(session, rows, "unlocked to change judgements", actor,
                       {"unit_version_id": unit_version_id})
     return rows
+
+
+# -- for screens (a store, never a session, on the GUI side) ----------------------------------
+
+
+def read_evidence_lock(store: Store, evidence_id: int) -> EvidenceLock:
+    """Why the item is read-only, if it is (no sign-off and an open visit: not locked)."""
+    with store.read_session() as session:
+        return evidence_lock(session, evidence_id)
+
+
+def read_unit_lock(store: Store, learner_id: int,
+                   unit_version_id: int) -> tuple[LockingSignOff, ...]:
+    """The signed sign-offs that lock this learner's judgements on the unit version."""
+    with store.read_session() as session:
+        return describe(session, signed_for_unit_version(session, learner_id, unit_version_id))
+
+
+def unlock_evidence_record(store: Store, evidence_id: int, reason: str,
+                           actor: str = "assessor") -> tuple[int, ...]:
+    """"Unlock…" on an evidence item: voids what covers it; returns the voided sign-off ids."""
+    with store.session() as session:
+        return tuple(so.id or 0 for so in unlock_evidence(session, evidence_id, reason, actor))
+
+
+def unlock_unit_record(store: Store, learner_id: int, unit_version_id: int, reason: str,
+                       actor: str = "assessor") -> tuple[int, ...]:
+    """"Unlock…" on a unit's judgements: voids its signed sign-offs; returns their ids."""
+    with store.session() as session:
+        return tuple(so.id or 0 for so in unlock_unit(session, learner_id, unit_version_id,
+                                                       reason, actor))
