@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.signoff.audit import append_audit
+from assessor_app.store.audit import append_audit
 from assessor_app.signoff.canonical import canonical_json, content_hash
 from assessor_app.signoff.content import (
     Gaps,

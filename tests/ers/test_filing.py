@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from assessor_app.ers.filing import ers_document_path, file_ers, read_ers_document
 from assessor_app.ers.pdf_signing import verify_pdf
-from assessor_app.signoff.audit import verify_chain
+from assessor_app.store.audit import verify_chain
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.signoff.service import start_signoff

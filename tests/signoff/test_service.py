@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from assessor_app.signoff.audit import verify_chain
+from assessor_app.store.audit import verify_chain
 from assessor_app.signoff.errors import (
     ContentChangedError,
     IncompleteUnitError,
