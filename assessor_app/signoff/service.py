@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.store.audit import append_audit
 from assessor_app.signoff.canonical import canonical_json, content_hash
 from assessor_app.signoff.content import (
     Gaps,
@@ -50,6 +49,7 @@ from assessor_app.signoff.rules import (
     check_strokes,
     next_role,
 )
+from assessor_app.store.audit import append_audit
 from assessor_app.store.models import (
     Signature,
     SignOff,

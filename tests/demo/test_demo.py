@@ -14,8 +14,8 @@ from sqlmodel import func, select
 from assessor_app.cli import main
 from assessor_app.ers.filing import ers_document_path
 from assessor_app.ers.pdf_signing import verify_pdf
-from assessor_app.store.audit import verify_chain
 from assessor_app.store import open_store
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import ErsDocument, Learner, OutboxItem, Signature, SignOff
 
 
