@@ -7,7 +7,6 @@ Pages only collect input and show it; the dialog asks the sign-off core whether 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,21 +32,10 @@ from assessor_app.gui import theme
 from assessor_app.gui.widgets.signature_pad import SignatureField
 from assessor_app.signoff.content import KIND_LABEL, Gaps
 from assessor_app.specs.requirements import group_keys
+from assessor_app.workflow.signoff import SignerInput
 
 JUDGEMENT_WORDS = {"met": ("●", "Met"), "not_yet": ("◐", "Not yet met"),
                    "none": ("○", "No judgement yet")}
-
-
-@dataclass
-class SignerInput:
-    """What one signer entered on their page."""
-
-    role: str
-    printed_name: str
-    signed_on: date
-    strokes_json: str
-    job_title: str = ""
-    declaration_accepted: bool = False
 
 
 def human_date(d: date) -> str:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
-from assessor_app.gui import signoff_dialog
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.gui.signoff_pages import SignerPage
 from assessor_app.store import Store
@@ -29,6 +28,7 @@ from assessor_app.store.models import (
     Unit,
     UnitVersion,
 )
+from assessor_app.workflow import signoff as workflow
 from tests.evidence.groups_scenario import LEAVES, judge_all_met, l601_learner, tick
 from tests.gui.conftest import WAIT_MS, settle
 
@@ -333,7 +333,7 @@ def ui_thread_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[
         return wrapper
 
     for name in calls:
-        monkeypatch.setattr(signoff_dialog, name, spy(name, getattr(signoff_dialog, name)))
+        monkeypatch.setattr(workflow, name, spy(name, getattr(workflow, name)))
     yield calls
 
 
@@ -367,14 +367,14 @@ def test_pressing_next_twice_checks_the_step_once(
     dlg = dialog_for(make_case(store))
     gate = threading.Event()
     calls: list[int] = []
-    original = signoff_dialog.rehearse
+    original = workflow.rehearse
 
     def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls.append(1)
         gate.wait(WAIT_MS / 1000)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(signoff_dialog, "rehearse", slow)
+    monkeypatch.setattr(workflow, "rehearse", slow)
     qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)
     assert dlg.busy and not dlg.next_button.isEnabled()
     assert dlg.cursor().shape() == Qt.CursorShape.BusyCursor
