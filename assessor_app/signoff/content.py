@@ -49,14 +49,6 @@ from assessor_app.store.models import (
 SCHEMA = "ers-content/1"
 DEFAULT_CENTRE_NAME = "Assessment centre (name not set)"
 
-KIND_LABEL = {
-    "observation": "Observation",
-    "questioning": "Questioning",
-    "witness": "Witness testimony",
-    "product": "Product evidence",
-    "discussion": "Professional discussion",
-    "statement": "Learner statement",
-}
 
 DECLARATIONS = {
     "learner": "I declare that the evidence recorded on this sheet is my own work.",
