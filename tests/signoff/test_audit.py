@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from assessor_app.cli import main
 from assessor_app.store import Store
 from assessor_app.store.audit import append_audit, verify_chain
-from tests.signoff.cli_helper import run_cli as main
 
 
 def _five(store: Store) -> None:
