@@ -27,7 +27,7 @@ from assessor_app.evidence import (
     update_evidence_text,
 )
 from assessor_app.evidence.unlock import unlocking
-from assessor_app.signoff.audit import verify_chain
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, SignOff, SignOffEvidence
 
 
