@@ -11,10 +11,10 @@ from assessor_app.ers.layout import render_ers
 from assessor_app.ers.view import view_for_signoff
 from assessor_app.evidence.errors import InvalidInput, RecordLocked
 from assessor_app.evidence.items import update_evidence_text
-from assessor_app.store.audit import verify_chain
 from assessor_app.signoff.locks import evidence_lock, unlock_evidence, unlock_unit
 from assessor_app.signoff.service import start_signoff
 from assessor_app.store import Store
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, EvidenceItem, SignOff
 from tests.ers.pdftext import pdf_text
 from tests.signoff.factory import seed_scenario, sign_all
