@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from assessor_app.evidence.errors import RecordLocked
 from assessor_app.evidence.unlock import Unlock, check_reason, current_unlock, unlocking
 from assessor_app.store import Store
+from assessor_app.store.audit import append_audit
 from assessor_app.store.models import (
     EvidenceItem,
     SignOff,
@@ -123,9 +124,13 @@ def unlock_evidence(session: Session, evidence_id: int, reason: str,
     a new revision; their snapshots keep the signed one). Returns the voided sign-offs."""
     from assessor_app.signoff.voiding import void_signoffs_covering
 
-    with unlocking(check_reason(reason), actor):
-        return void_signoffs_covering(session, evidence_id, "unlocked to change the evidence",
-                                      actor=actor, guarded=True)
+    reason = check_reason(reason)
+    with unlocking(reason, actor):
+        voided = void_signoffs_covering(session, evidence_id, "unlocked to change the evidence",
+                                        actor=actor, guarded=True)
+    append_audit(session, actor=actor, action="evidence.unlock", subject=f"evidence:{evidence_id}",
+                 details={"reason": reason, "voided_signoffs": [so.id for so in voided]})
+    return voided
 
 
 def unlock_unit(session: Session, learner_id: int, unit_version_id: int, reason: str,

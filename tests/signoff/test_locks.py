@@ -49,6 +49,7 @@ def test_edit_refused_then_unlock_voids_and_old_version_renders(store: Store) ->
         assert not evidence_lock(s, obs).signoffs
         actions = [(e.action, e.actor) for e in s.exec(select(AuditEntry)).all()]
         assert ("signoff.void", "Jo Carter") in actions
+        assert ("evidence.unlock", "Jo Carter") in actions
         assert verify_chain(s).ok
         old = pdf_text(render_ers(view_for_signoff(s, so_id)))
     assert "Priya took a call from a regular customer" in old
