@@ -21,9 +21,9 @@ from PySide6.QtGui import QAction, QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui import workers
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support import workers
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceItem
 from tests.gui.conftest import WAIT_MS, press, settle

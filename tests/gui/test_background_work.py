@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id
-from assessor_app.gui import workers
-from assessor_app.gui.learner_dialogs import EnrolDialog
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support import workers
 from assessor_app.store import Store
 from tests.gui.conftest import WAIT_MS, press, settle, when_dialog_opens
 
@@ -76,7 +76,7 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
 def test_close_visit_dialog_reads_its_picker_in_the_background(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
         ui_thread_reads: list[str]) -> None:
-    from assessor_app.gui.close_visit_dialog import CloseVisitDialog
+    from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 
     learner_id = demo_learner_id(spec_store)
     window = make_window(spec_store)

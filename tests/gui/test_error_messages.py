@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.coverage import learner_coverage
-from assessor_app.gui.learner_dialogs import NewLearnerDialog
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.messages import friendly_error
-from assessor_app.gui.workers_sync import run_sync
+from assessor_app.gui.dialogs.learner_dialogs import NewLearnerDialog
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.messages import friendly_error
+from assessor_app.gui.support.workers_sync import run_sync
 from assessor_app.signoff.errors import IncompleteUnitError, SignatureDateError, SignOffError
 from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store

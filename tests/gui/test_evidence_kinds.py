@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from assessor_app.evidence.learners import add_learner, enrol
-from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.evidence_list_model import KIND_ROLE
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, EvidenceCriterion, EvidenceItem
 from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle, shortcut_actions

@@ -19,10 +19,10 @@ from sqlmodel import select
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.items import create_evidence, list_evidence
 from assessor_app.evidence.learners import add_learner
-from assessor_app.gui.first_run import FirstRun
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
-from assessor_app.gui.settings import AppSettings
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
 from tests.gui.conftest import WAIT_MS, has_focus, settle
@@ -157,7 +157,7 @@ def test_visit_lists_are_wide_enough_at_1366x768(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
     """On a 1366×768 laptop the evidence list shows a whole row heading and a good part of the
     first line, rather than a sliver with every line cut off."""
-    from assessor_app.gui.visit_screen import LIST_HEADING_SAMPLE
+    from assessor_app.gui.screens.visit_screen import LIST_HEADING_SAMPLE
 
     learner_id = create_demo_learner(spec_store)
     window = make_window(spec_store)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import SIGNED_UNIT, demo_learner_id
-from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
 from assessor_app.specs.queries import latest_unit_version
 from tests.gui.conftest import WAIT_MS, press, settle
 

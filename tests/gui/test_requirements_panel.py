@@ -22,7 +22,6 @@ from assessor_app.evidence.coverage import learner_coverage
 from assessor_app.evidence.items import list_evidence
 from assessor_app.evidence.learners import add_learner, enrol
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
-from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.coverage_model import STATE_ROLE
 from assessor_app.gui.models.requirements_model import (
     ELSEWHERE_COL,
@@ -30,6 +29,7 @@ from assessor_app.gui.models.requirements_model import (
     KEY_ROLE,
     KIND_ROLE,
 )
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceRequirement, EvidenceRequirementTick
 from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle

@@ -28,12 +28,12 @@ from assessor_app.demo.builder import (
 from assessor_app.demo.builder import sign_off_demo_unit as sign_again
 from assessor_app.ers.layout import UNFINISHED_MARK
 from assessor_app.evidence.items import update_evidence_text
+from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
 from assessor_app.gui.models.overview_models import (
     SIGNOFF_COLUMN,
     SIGNOFF_KIND_ROLE,
     day,
 )
-from assessor_app.gui.signoff_history_dialog import SignOffHistoryDialog
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.signoff.service import start_signoff
 from assessor_app.specs.queries import latest_unit_version

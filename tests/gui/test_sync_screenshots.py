@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.bundle_dialog import BundleExportDialog
-from assessor_app.gui.sync_settings_dialog import SyncSettingsDialog
-from assessor_app.gui.sync_status import SyncController, SyncState
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.dialogs.bundle_dialog import BundleExportDialog
+from assessor_app.gui.dialogs.sync_settings_dialog import SyncSettingsDialog
+from assessor_app.gui.screens.sync_status import SyncController, SyncState
+from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import Store
 from tests.gui.test_signoff_screenshots import _out_dir
 from tests.gui.test_signoff_screenshots import _save as _save_now

@@ -9,8 +9,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.sync_status import SyncController, SyncState
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.screens.sync_status import SyncController, SyncState
+from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import Store
 from assessor_app.sync.settings import SyncSettings, save_settings, store_password
 from tests.sync.helpers import file_ers, remote_pdfs

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
 _Index = QModelIndex | QPersistentModelIndex

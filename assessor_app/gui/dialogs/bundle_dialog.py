@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import col, select
 
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Job, Loader, run_in_background
-from assessor_app.gui.workers_sync import BundleOutcome, export_bundle_job
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Job, Loader, run_in_background
+from assessor_app.gui.support.workers_sync import BundleOutcome, export_bundle_job
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
 

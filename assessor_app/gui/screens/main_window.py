@@ -28,32 +28,32 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.close_visit_dialog import CloseVisitDialog
-from assessor_app.gui.coverage_view import CoverageDialog, CoverageView
-from assessor_app.gui.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.learner_overview import (
+from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
+from assessor_app.gui.models.overview_models import SIGNOFF_COLUMN, UNIT_ID_ROLE, VISIT_ID_ROLE
+from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
+from assessor_app.gui.screens.learner_overview import (
     Overview,
     build_overview_panel,
     load_overview,
     show_overview,
 )
-from assessor_app.gui.main_actions import (
+from assessor_app.gui.screens.main_actions import (
     build_actions,
     build_overview_actions,
     show_shortcuts_table,
     update_actions,
 )
-from assessor_app.gui.messages import show_error
-from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
-from assessor_app.gui.models.overview_models import SIGNOFF_COLUMN, UNIT_ID_ROLE, VISIT_ID_ROLE
-from assessor_app.gui.settings import AppSettings
-from assessor_app.gui.signoff_dialog import SignOffDialog
-from assessor_app.gui.signoff_history_dialog import SignOffHistoryDialog
-from assessor_app.gui.sync_status import SyncController
-from assessor_app.gui.undo import push_edit
-from assessor_app.gui.unit_library import UnitLibraryDialog
-from assessor_app.gui.visit_screen import VisitScreen
-from assessor_app.gui.workers import Loader, cancel_all
+from assessor_app.gui.screens.sync_status import SyncController
+from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.messages import show_error
+from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.workers import Loader, cancel_all
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting
 
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         show_shortcuts_table(self)
 
     def open_settings(self) -> None:
-        from assessor_app.gui.settings_dialog import SettingsDialog
+        from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self).exec()
 

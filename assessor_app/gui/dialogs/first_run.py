@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.learners import list_learners
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
 

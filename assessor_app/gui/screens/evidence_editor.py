@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail, set_evidence_field
-from assessor_app.gui.autosave import AutosaveField
-from assessor_app.gui.icons import KIND_NAMES
 from assessor_app.gui.models.qa_model import QAModel
-from assessor_app.gui.undo import route_undo_keys
+from assessor_app.gui.support.autosave import AutosaveField
+from assessor_app.gui.support.icons import KIND_NAMES
+from assessor_app.gui.support.undo import route_undo_keys
 from assessor_app.gui.widgets.qa_table import QATable
 from assessor_app.store import Store
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 
 log = logging.getLogger(__name__)
 

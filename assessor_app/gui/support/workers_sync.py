@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import select
 
-from assessor_app.gui.messages import SYNC_NOT_SET_UP, friendly_error
+from assessor_app.gui.support.messages import SYNC_NOT_SET_UP, friendly_error
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem

@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.messages import Banner, friendly_error
-from assessor_app.gui.pdf_preview import PdfPreview
-from assessor_app.gui.signoff_pages import (
+from assessor_app.gui.dialogs.signoff_pages import (
     AssessorPage,
     BusyPage,
     DonePage,
@@ -50,7 +48,9 @@ from assessor_app.gui.signoff_pages import (
     SignerInput,
     SignerPage,
 )
-from assessor_app.gui.workers import Job, Loader, run_in_background
+from assessor_app.gui.support.messages import Banner, friendly_error
+from assessor_app.gui.support.workers import Job, Loader, run_in_background
+from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.content import Gaps, build_ers_content, content_gaps
 from assessor_app.signoff.errors import ContentChangedError, SignOffError
 from assessor_app.signoff.service import add_signature, start_signoff
@@ -221,7 +221,7 @@ class SignOffDialog(QDialog):
         self.store = store
         self.today = today or date.today()
         if not assessor_name:
-            from assessor_app.gui.settings import AppSettings
+            from assessor_app.gui.support.settings import AppSettings
 
             assessor_name = AppSettings().assessor_name
         self.assessor_name = assessor_name

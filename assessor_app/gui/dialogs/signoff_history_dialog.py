@@ -41,13 +41,13 @@ from assessor_app.ers.filing import existing_document, read_ers_document
 from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
 from assessor_app.ers.view import view_for_signoff
-from assessor_app.gui import theme
-from assessor_app.gui.dialog_parts import record_table
-from assessor_app.gui.messages import Banner, show_error
+from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.overview_models import day, signed_date, signoff_status
-from assessor_app.gui.pdf_preview import PdfPreview
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support import theme
+from assessor_app.gui.support.messages import Banner, show_error
+from assessor_app.gui.support.workers import run_in_background
+from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.rules import ROLE_LABEL
 from assessor_app.signoff.service import SignOffSummary, list_signoffs
 from assessor_app.store import Store

@@ -25,20 +25,20 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.refs import get_learner
 from assessor_app.evidence.visits import VisitSummary, list_visits
-from assessor_app.gui.messages import Banner
 from assessor_app.gui.models.overview_models import (
     SIGNOFF_COLUMN,
     SIGNOFF_SYMBOLS,
     UnitProgressModel,
     VisitsModel,
 )
+from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
 from assessor_app.signoff.service import SignOffSummary, unit_signoff_states
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
 
 if TYPE_CHECKING:
-    from assessor_app.gui.main_window import MainWindow
+    from assessor_app.gui.screens.main_window import MainWindow
 
 
 @dataclass(frozen=True)

@@ -31,15 +31,15 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceSummary, list_evidence
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.refs import get_learner
-from assessor_app.gui import theme
-from assessor_app.gui.messages import Banner
 from assessor_app.gui.models.coverage_model import (
     REQUIREMENT_SYMBOLS,
     CoverageModel,
     rows_from_coverage,
 )
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
-from assessor_app.gui.workers import Loader
+from assessor_app.gui.support import theme
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Loader
 from assessor_app.store import Store
 from assessor_app.store.models import Learner
 

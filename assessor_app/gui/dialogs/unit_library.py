@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.dialog_parts import record_table
-from assessor_app.gui.messages import Banner
+from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.unit_tree_model import (
     SEARCH_ROLE,
     SORT_ROLE,
@@ -47,7 +46,8 @@ from assessor_app.gui.models.unit_tree_model import (
     UnitTreeModel,
     library_unit,
 )
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.importer import (
     CREATED,

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 if TYPE_CHECKING:
-    from assessor_app.gui.main_window import MainWindow
+    from assessor_app.gui.screens.main_window import MainWindow
 
 
 def make_action(window: MainWindow, text: str,

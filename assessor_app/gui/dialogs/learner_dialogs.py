@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.learners import add_learner, enrol, list_enrolments
-from assessor_app.gui.dialog_parts import dialog_buttons
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Loader
+from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Loader
 from assessor_app.specs.queries import list_units
 from assessor_app.store import Store
 

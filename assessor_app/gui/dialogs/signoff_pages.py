@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 from assessor_app.gui.widgets.signature_pad import SignatureField
 from assessor_app.signoff.content import KIND_LABEL, Gaps
 from assessor_app.specs.requirements import group_keys

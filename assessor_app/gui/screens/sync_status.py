@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.workers import Job, run_in_background
-from assessor_app.gui.workers_sync import (
+from assessor_app.gui.support.workers import Job, run_in_background
+from assessor_app.gui.support.workers_sync import (
     OutboxSnapshot,
     ProbeOutcome,
     SyncOutcome,
@@ -181,7 +181,7 @@ class SyncController(QObject):
 
     def open_settings(self) -> QDialog:
         """The sync settings dialog (window-modal); the status is re-read when it is saved."""
-        from assessor_app.gui.sync_settings_dialog import SyncSettingsDialog
+        from assessor_app.gui.dialogs.sync_settings_dialog import SyncSettingsDialog
 
         dialog = SyncSettingsDialog(self.store, self._dialog_parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -190,7 +190,7 @@ class SyncController(QObject):
         return dialog
 
     def open_bundle_export(self, learner_id: int | None = None) -> QDialog:
-        from assessor_app.gui.bundle_dialog import BundleExportDialog
+        from assessor_app.gui.dialogs.bundle_dialog import BundleExportDialog
 
         dialog = BundleExportDialog(self.store, self._dialog_parent, learner_id=learner_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app import secrets
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Job, run_in_background
-from assessor_app.gui.workers_sync import ProbeOutcome, probe_settings
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Job, run_in_background
+from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
 from assessor_app.store import Store
 from assessor_app.sync.settings import (
     SyncSettings,
