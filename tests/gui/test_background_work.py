@@ -96,13 +96,13 @@ def test_a_result_for_a_deleted_dialog_is_dropped(qtbot: QtBot, spec_store: Stor
     late result is not applied to the dead dialog, and nothing raises."""
     learner_id = demo_learner_id(spec_store)
     gate = threading.Event()
-    original = EnrolDialog.__init__.__globals__["_units_and_enrolments"]
+    original = EnrolDialog.__init__.__globals__["enrol_choices"]
 
     def slow(store: Store, lid: int):  # noqa: ANN202
         gate.wait(WAIT_MS / 1000)
         return original(store, lid)
 
-    EnrolDialog.__init__.__globals__["_units_and_enrolments"] = slow
+    EnrolDialog.__init__.__globals__["enrol_choices"] = slow
     try:
         dialog = EnrolDialog(spec_store, learner_id)
         assert dialog.busy
@@ -111,7 +111,7 @@ def test_a_result_for_a_deleted_dialog_is_dropped(qtbot: QtBot, spec_store: Stor
         assert workers.wait_for_all(WAIT_MS)
         QApplication.processEvents()  # delivers the queued result, which must be dropped
     finally:
-        EnrolDialog.__init__.__globals__["_units_and_enrolments"] = original
+        EnrolDialog.__init__.__globals__["enrol_choices"] = original
 
 
 def test_no_result_is_delivered_after_cancel_all(qtbot: QtBot) -> None:

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.ers.filing import existing_document, read_ers_document
+from assessor_app.ers.filing import read_ers_document
 from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
-from assessor_app.ers.view import view_for_signoff
+from assessor_app.ers.queries import ers_view, signoff_history
 from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.overview_models import day, signed_date, signoff_status
@@ -49,7 +49,7 @@ from assessor_app.gui.support.messages import Banner, show_error
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.rules import ROLE_LABEL
-from assessor_app.signoff.service import SignOffSummary, list_signoffs
+from assessor_app.signoff.service import SignOffSummary
 from assessor_app.store import Store
 from assessor_app.store.models import ErsDocument
 
@@ -78,9 +78,7 @@ class ErsPdf:
 
 def load_history(store: Store, learner_id: int, unit_id: int) -> list[HistoryRow]:
     """Pool thread: the unit's sign-offs for the learner, newest first, with filed documents."""
-    with store.session() as session:
-        summaries = list_signoffs(session, learner_id, unit_id)
-    return [HistoryRow(s, existing_document(store, s.id)) for s in summaries]
+    return [HistoryRow(s, doc) for s, doc in signoff_history(store, learner_id, unit_id)]
 
 
 def _slug(text: str) -> str:
@@ -98,9 +96,7 @@ def load_ers_pdf(store: Store, row: HistoryRow) -> ErsPdf:
     s = row.summary
     if row.document is not None:
         return ErsPdf(s.id, read_ers_document(store, row.document), True, row.document.filename)
-    with store.session() as session:
-        view = view_for_signoff(session, s.id)
-    return ErsPdf(s.id, render_ers(view), False, copy_filename(s))
+    return ErsPdf(s.id, render_ers(ers_view(store, s.id)), False, copy_filename(s))
 
 
 def signer_names(s: SignOffSummary) -> str:

@@ -56,7 +56,7 @@ from assessor_app.specs.importer import (
     ImportResult,
     import_paths,
 )
-from assessor_app.specs.queries import list_units, unit_tree
+from assessor_app.specs.queries import library_trees
 from assessor_app.store import Store
 
 SPEC_FILES = "Unit specifications (*.txt *.yaml *.yml);;All files (*)"
@@ -90,9 +90,7 @@ class SpecImportError(Exception):
 
 def load_library(store: Store) -> list[LibraryUnit]:
     """Pool thread: every unit's latest version, with its tree."""
-    with store.session() as session:
-        trees = [unit_tree(session, u["reference"]) for u in list_units(session)]
-    return [library_unit(t) for t in trees if t is not None]
+    return [library_unit(t) for t in library_trees(store)]
 
 
 def import_specs(store: Store, paths: list[Path]) -> list[ImportResult]:

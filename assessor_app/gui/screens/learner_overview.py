@@ -6,7 +6,6 @@ where the actions and the tests reach them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -22,9 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
-from assessor_app.evidence.refs import get_learner
-from assessor_app.evidence.visits import VisitSummary, list_visits
 from assessor_app.gui.models.overview_models import (
     SIGNOFF_COLUMN,
     SIGNOFF_SYMBOLS,
@@ -33,29 +29,10 @@ from assessor_app.gui.models.overview_models import (
 )
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
-from assessor_app.signoff.service import SignOffSummary, unit_signoff_states
-from assessor_app.store import Store
-from assessor_app.store.models import Learner
+from assessor_app.signoff.queries import Overview
 
 if TYPE_CHECKING:
     from assessor_app.gui.screens.main_window import MainWindow
-
-
-@dataclass(frozen=True)
-class Overview:
-    learner: Learner
-    coverage: LearnerCoverage
-    visits: list[VisitSummary]
-    signoffs: dict[int, SignOffSummary]  # unit id -> the sign-off that says where it stands
-
-
-def load_overview(store: Store, learner_id: int) -> Overview:
-    """Runs on a pool thread: everything the learner page shows, in one short read."""
-    with store.session() as session:
-        learner = get_learner(session, learner_id)
-        return Overview(learner, learner_coverage(session, learner_id),
-                        list_visits(session, learner_id),
-                        unit_signoff_states(session, learner_id))
 
 
 def build_overview_panel(window: MainWindow) -> None:

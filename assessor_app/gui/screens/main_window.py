@@ -37,9 +37,7 @@ from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerL
 from assessor_app.gui.models.overview_models import SIGNOFF_COLUMN, UNIT_ID_ROLE, VISIT_ID_ROLE
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import (
-    Overview,
     build_overview_panel,
-    load_overview,
     show_overview,
 )
 from assessor_app.gui.screens.main_actions import (
@@ -54,6 +52,7 @@ from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting
 
@@ -176,7 +175,7 @@ class MainWindow(QMainWindow):
         if self.learner_id is None:
             return
         learner_id = self.learner_id
-        self._overview_loader.run(load_overview, self.store, learner_id,
+        self._overview_loader.run(learner_overview, self.store, learner_id,
                                   on_done=lambda o: show_overview(self, learner_id, o),
                                   on_error=self.banner.show_error)
 

@@ -33,14 +33,13 @@ from PySide6.QtWidgets import (
 
 from assessor_app.gui.support.workers import Job, run_in_background
 from assessor_app.gui.support.workers_sync import (
-    OutboxSnapshot,
     ProbeOutcome,
     SyncOutcome,
     probe_centre,
-    read_outbox,
     run_sync,
 )
 from assessor_app.store import Store
+from assessor_app.sync.queries import OutboxSnapshot, read_outbox
 
 log = logging.getLogger(__name__)
 

@@ -35,11 +35,11 @@ from assessor_app.evidence.items import (
     get_evidence,
     list_evidence,
 )
+from assessor_app.evidence.visit_data import CoverageData, VisitData, load_coverage, load_visit
 from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
 from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
-from assessor_app.gui.screens.visit_data import CoverageData, VisitData, load_coverage, load_visit
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
