@@ -101,7 +101,7 @@ def main(outdir: str) -> int:
     window = MainWindow(store, settings)
     window.resize(*SIZE)
     window.show()
-    wait(lambda: window.overview is not None and window.learner_model.rowCount() > 0)
+    wait(lambda: window.overview is not None and window.learner_panel.learner_model.rowCount() > 0)
     wait(lambda: not window.busy)
     settle()
     window.grab().save(str(out / "main_window.png"))

@@ -35,9 +35,9 @@ def database_access(source: str) -> list[str]:
                 found.append(f"{node.lineno}: {f.id}(")
             elif isinstance(f, ast.Attribute) and f.attr in SESSION_METHODS:
                 found.append(f"{node.lineno}: .{f.attr}(")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if SQL.search(node.value):
-                found.append(f"{node.lineno}: SQL in a string")
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and SQL.search(node.value)):
+            found.append(f"{node.lineno}: SQL in a string")
     return found
 
 

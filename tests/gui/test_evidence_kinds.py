@@ -163,7 +163,7 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
 
     # Back on the learner page the visit-only shortcuts do nothing.
     window.show_learner_page()
-    assert not window.act_new_pe.isEnabled() and not window.act_focus_reqs.isEnabled()
+    assert not window.main_actions.act_new_pe.isEnabled() and not window.main_actions.act_focus_reqs.isEnabled()
     assert shortcut_actions(window, "Ctrl+Shift+P") == []
     with spec_store.session() as s:
         assert [i.kind for i in s.exec(select(EvidenceItem)).all()] == ["statement"]

@@ -35,23 +35,23 @@ def test_learner_list_loads_lazily_and_filters(
     for i in range(130):
         add_learner(spec_store, f"Learner {i:03d}", f"R{i:04d}", employer="Shop" if i % 2 else "Cafe")
     window = make_window(spec_store)
-    model = window.learner_model
+    model = window.learner_panel.learner_model
     qtbot.waitUntil(lambda: model.total() == 130, timeout=WAIT_MS)
     assert model.rowCount() == model.page < 130
     assert model.canFetchMore()
-    window.learner_list.scrollToBottom()
+    window.learner_panel.learner_list.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() > model.page, timeout=WAIT_MS)
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == 130
 
     window.focus_search()
-    assert has_focus(window.search)
-    qtbot.keyClicks(window.search, "Learner 12")
+    assert has_focus(window.learner_panel.search)
+    qtbot.keyClicks(window.learner_panel.search, "Learner 12")
     qtbot.waitUntil(lambda: model.total() == 10, timeout=WAIT_MS)  # Learner 120 … 129
     assert all(model.data(model.index(r)).startswith("Learner 12")
                for r in range(model.rowCount()))
-    window.search.clear()
+    window.learner_panel.search.clear()
     qtbot.waitUntil(lambda: model.total() == 130, timeout=WAIT_MS)
 
 
@@ -106,9 +106,9 @@ def test_first_start_imports_units_and_offers_a_demo(
                     timeout=WAIT_MS)
     with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
         first_run.prompt.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: window.overview is not None and len(window.units_model.units()) == 3,
+    qtbot.waitUntil(lambda: window.overview is not None and len(window.overview_panel.units_model.units()) == 3,
                     timeout=WAIT_MS)
-    assert window.visits_model.rowCount() == 2
+    assert window.overview_panel.visits_model.rowCount() == 2
     assert app_settings.demo_offered
 
 

@@ -67,7 +67,7 @@ def add_learner_through_dialog(qtbot: QtBot, window: MainWindow) -> None:
         _ok(dialog)
 
     when_dialog_opens(qtbot, fill_learner)
-    qtbot.mouseClick(window.new_learner_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.learner_panel.new_learner_button, Qt.MouseButton.LeftButton)
 
 
 def tick_in_picker(qtbot: QtBot, window: MainWindow, words: str) -> int:
@@ -117,10 +117,10 @@ def test_a_visit_from_new_learner_to_reopened_app(
     add_learner_through_dialog(qtbot, window)
     qtbot.waitUntil(lambda: window.overview is not None
                     and window.overview.learner.registration == "R1001"
-                    and len(window.units_model.units()) == 2, timeout=WAIT_MS)
-    assert [window.learner_model.data(window.learner_model.index(0))][0].startswith("Priya Shah")
-    before = {u.reference: window.units_model.data(window.units_model.index(i, 1), PROGRESS_ROLE)
-              for i, u in enumerate(window.units_model.units())}
+                    and len(window.overview_panel.units_model.units()) == 2, timeout=WAIT_MS)
+    assert [window.learner_panel.learner_model.data(window.learner_panel.learner_model.index(0))][0].startswith("Priya Shah")
+    before = {u.reference: window.overview_panel.units_model.data(window.overview_panel.units_model.index(i, 1), PROGRESS_ROLE)
+              for i, u in enumerate(window.overview_panel.units_model.units())}
     assert all(p[0] == 0 and p[1] == 0 for p in before.values())
 
     # Start the visit (Ctrl+N) and record an observation.
@@ -238,7 +238,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         qtbot.waitUntil(lambda: window2.overview is not None, timeout=WAIT_MS)
         assert window2.overview.learner.id == learner.id  # last learner remembered
         assert _progress(window2)[UNIT_A] == (1, 3, 17)
-        visits = window2.visits_model.visits()
+        visits = window2.overview_panel.visits_model.visits()
         assert len(visits) >= 1 and visits[-1].visit.status == "completed"
         window2.open_visit(visit.id)
         settle(qtbot, window2)
@@ -279,7 +279,7 @@ def _qas(store: Store, evidence_id: int) -> list[tuple[str, str]]:
 
 
 def _progress(window: MainWindow) -> dict[str, tuple[int, int, int]]:
-    m = window.units_model
+    m = window.overview_panel.units_model
     return {u.reference: m.data(m.index(i, 1), PROGRESS_ROLE) for i, u in enumerate(m.units())}
 
 
