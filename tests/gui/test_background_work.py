@@ -17,7 +17,7 @@ from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support import workers
 from assessor_app.store import Store
-from tests.gui.conftest import WAIT_MS, press, settle, when_dialog_opens
+from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_dialog_opens
 
 #: Reads whose cost grows with the learner's units and evidence.
 GROWING_READS = ("learner_coverage", "list_evidence", "list_units", "list_visits")
@@ -67,7 +67,7 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
     press(window, "Ctrl+M")
     settle(qtbot, window)
     view = window.coverage_dialog.view
-    view.table.clicked.emit(view.model.index(0, 0))
+    click_index(view.table, view.model.index(0, 0))
     when_dialog_opens(qtbot, lambda dialog: dialog.reject())
     press(window, "Ctrl+Shift+F")  # the close-visit dialog, once it has loaded its picker
     assert ui_thread_reads == []

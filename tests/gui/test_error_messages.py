@@ -22,7 +22,7 @@ from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
-from tests.gui.conftest import WAIT_MS, make_photo
+from tests.gui.conftest import WAIT_MS, click, make_photo
 
 
 def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
@@ -102,9 +102,10 @@ def test_a_duplicate_registration_stays_in_the_dialog(
     create_demo_learner(spec_store)
     dialog = NewLearnerDialog(spec_store)
     qtbot.addWidget(dialog)
+    dialog.show()
     qtbot.keyClicks(dialog.name, "Someone Else")
     qtbot.keyClicks(dialog.registration, "DEMO-0001")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    click(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
     assert dialog.banner.isVisibleTo(dialog) and "already has registration" in dialog.banner.text()
     assert dialog.result() == 0 and dialog.name.text() == "Someone Else"
 

@@ -25,7 +25,7 @@ from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
-from tests.gui.conftest import WAIT_MS, has_focus, settle
+from tests.gui.conftest import WAIT_MS, click, has_focus, settle
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -105,7 +105,7 @@ def test_first_start_imports_units_and_offers_a_demo(
     qtbot.waitUntil(lambda: first_run.prompt is not None and first_run.prompt.isVisible(),
                     timeout=WAIT_MS)
     with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
-        first_run.prompt.button(QMessageBox.StandardButton.Yes).click()
+        click(first_run.prompt.button(QMessageBox.StandardButton.Yes))
     qtbot.waitUntil(lambda: window.overview is not None and len(window.overview_panel.units_model.units()) == 3,
                     timeout=WAIT_MS)
     assert window.overview_panel.visits_model.rowCount() == 2

@@ -32,7 +32,7 @@ from assessor_app.gui.models.requirements_model import (
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceRequirement, EvidenceRequirementTick
-from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle
+from tests.gui.conftest import WAIT_MS, click_index, has_focus, make_photo, press, settle
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
 UNIT = "L/601/1239"  # states requirements 1–6; 4 and 6 are headings for 4a–4d and 6a–6d
@@ -156,7 +156,7 @@ def test_tick_requirements_see_coverage_and_undo(
         view.model.find_key(UNIT, "4a").data(Qt.ItemDataRole.ToolTipRole)
     idx = view.model.find_key(UNIT, "6b")
     assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/12")
-    view.table.clicked.emit(idx)
+    click_index(view.table, idx)
     assert view.evidence_model.rowCount() == 1
     assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
     assert not view.met_button.isEnabled()  # requirements are ticked, not judged

@@ -31,6 +31,8 @@ from assessor_app.store.models import (
 )
 from tests.gui.conftest import (
     WAIT_MS,
+    click,
+    click_index,
     focused,
     has_focus,
     make_photo,
@@ -44,7 +46,7 @@ UNIT_A, UNIT_B = "K/503/8194", "H/601/1232"
 
 def _ok(dialog: QDialog) -> None:
     box = dialog.findChild(QDialogButtonBox)
-    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    click(box.button(QDialogButtonBox.StandardButton.Ok))
 
 
 def add_learner_through_dialog(qtbot: QtBot, window: MainWindow) -> None:
@@ -183,7 +185,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
     index = view.model.find(a_12)
     assert view.model.data(index, STATE_ROLE) == "evidenced"
     assert view.model.data(index).startswith("◐")
-    view.table.clicked.emit(index)
+    click_index(view.table, index)
     assert view.evidence_model.rowCount() == 1
     qtbot.mouseClick(view.met_button, Qt.MouseButton.LeftButton)
     settle(qtbot, view)
