@@ -1,6 +1,8 @@
-"""One data-access path: modules under assessor_app/gui call core operations and never reach
-the database themselves (no SQL, no `select(`, no `.session(` / `.read_session(`, no
-sqlalchemy/sqlmodel/sqlite3 import, including imports inside functions)."""
+"""The GUI's shape. One data-access path: modules under assessor_app/gui call core operations
+and never reach the database themselves (no SQL, no `select(`, no `.session(` /
+`.read_session(`, no sqlalchemy/sqlmodel/sqlite3 import, including imports inside functions).
+And its modules import each other without cycles (the main window's parts know nothing of the
+window)."""
 
 from __future__ import annotations
 
@@ -73,3 +75,52 @@ def load(store):
                      ".exec_driver_sql(", "SQL in a string"):
         assert expected in reasons
     assert database_access("def ok(store):\n    return list_units(store)\n") == []
+
+
+def gui_imports() -> dict[str, set[str]]:
+    """Module name -> the assessor_app.gui modules it imports (anywhere in it)."""
+    names = {".".join(("assessor_app", "gui", *p.relative_to(GUI).with_suffix("").parts))
+             .removesuffix(".__init__"): p for p in GUI.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                deps |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names}
+        graph[name] = {d for d in deps if d in names and d != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        if node in path:
+            return [*path[path.index(node):], node]
+        if node in done:
+            return []
+        for dep in sorted(graph.get(node, ())):
+            cycle = visit(dep, [*path, node])
+            if cycle:
+                return cycle
+        done.add(node)
+        return []
+
+    for start in sorted(graph):
+        cycle = visit(start, [])
+        if cycle:
+            return cycle
+    return []
+
+
+def test_gui_modules_import_each_other_without_cycles() -> None:
+    graph = gui_imports()
+    assert "assessor_app.gui.screens.main_window" in graph
+    assert find_cycle(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
