@@ -124,3 +124,16 @@ def test_gui_modules_import_each_other_without_cycles() -> None:
 def test_the_cycle_check_finds_a_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+GUI_LAYERS = ("support", "models", "widgets", "dialogs", "screens")  # bottom to top; app.py above
+
+
+def test_gui_subpackages_depend_downwards_only() -> None:
+    def layer(module: str) -> int:
+        part = module.split(".")[2] if module.count(".") >= 2 else "app"
+        return GUI_LAYERS.index(part) if part in GUI_LAYERS else len(GUI_LAYERS)
+
+    upward = sorted(f"{m} -> {d}" for m, deps in gui_imports().items() for d in deps
+                    if layer(d) > layer(m))
+    assert upward == []

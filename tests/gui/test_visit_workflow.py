@@ -17,8 +17,8 @@ from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
 from assessor_app.gui.models.coverage_model import STATE_ROLE
 from assessor_app.gui.models.criteria_tree_model import ID_ROLE
+from assessor_app.gui.models.progress import PROGRESS_ROLE
 from assessor_app.gui.screens.main_window import MainWindow
-from assessor_app.gui.widgets.progress_delegate import PROGRESS_ROLE
 from assessor_app.store import Store, open_store
 from assessor_app.store.models import (
     Attachment,
