@@ -24,7 +24,7 @@ def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], Main
     learner_id = create_demo_learner(store)
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     vs = window.visit_screen
     evidence_id = vs.new_evidence("observation")

@@ -22,7 +22,7 @@ def _visit_window(qtbot: QtBot, store: Store, make_window: Callable[[Store], Mai
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id and window.overview is not None,
                     timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     return window, learner_id
 

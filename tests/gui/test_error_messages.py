@@ -22,14 +22,14 @@ from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
-from tests.gui.conftest import WAIT_MS, click, make_photo
+from tests.gui.conftest import WAIT_MS, click, make_photo, press
 
 
 def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
     learner_id = create_demo_learner(store)
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     vs = window.visit_screen
     return window, vs, vs.new_evidence("observation")
 

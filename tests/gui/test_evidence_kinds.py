@@ -164,7 +164,7 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
             keys[combo] = action.text()
     assert keys["Ctrl+4"].replace("&", "") == "Go to evidence requirements"
 
-    window.show_shortcuts()
+    press(window, "F1")
     box = next(w for w in QApplication.topLevelWidgets()
                if isinstance(w, QMessageBox) and w.isVisible())
     for name, combo in (("New product evidence", "Ctrl+Shift+P"),
@@ -175,7 +175,7 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
     box.close()
 
     # Back on the learner page the visit-only shortcuts do nothing.
-    window.show_learner_page()
+    press(window, "Alt+Left")
     assert not window.main_actions.act_new_pe.isEnabled() and not window.main_actions.act_focus_reqs.isEnabled()
     assert shortcut_actions(window, "Ctrl+Shift+P") == []
     with spec_store.session() as s:

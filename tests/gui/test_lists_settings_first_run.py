@@ -25,7 +25,7 @@ from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
-from tests.gui.conftest import WAIT_MS, click, has_focus, settle
+from tests.gui.conftest import WAIT_MS, click, has_focus, press, settle
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -45,7 +45,7 @@ def test_learner_list_loads_lazily_and_filters(
         model.fetchMore()
     assert model.rowCount() == 130
 
-    window.focus_search()
+    press(window, "Ctrl+F")
     assert has_focus(window.learner_panel.search)
     qtbot.keyClicks(window.learner_panel.search, "Learner 12")
     qtbot.waitUntil(lambda: model.total() == 10, timeout=WAIT_MS)  # Learner 120 … 129
@@ -162,7 +162,7 @@ def test_visit_lists_are_wide_enough_at_1366x768(
     learner_id = create_demo_learner(spec_store)
     window = make_window(spec_store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     vs = window.visit_screen
     assert window.width() == 1366
