@@ -176,7 +176,8 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
 
     # Back on the learner page the visit-only shortcuts do nothing.
     press(window, "Alt+Left")
-    assert not window.main_actions.act_new_pe.isEnabled() and not window.main_actions.act_focus_reqs.isEnabled()
+    actions = window.main_actions
+    assert not actions.act_new_pe.isEnabled() and not actions.act_focus_reqs.isEnabled()
     assert shortcut_actions(window, "Ctrl+Shift+P") == []
     with spec_store.session() as s:
         assert [i.kind for i in s.exec(select(EvidenceItem)).all()] == ["statement"]

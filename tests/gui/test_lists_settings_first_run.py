@@ -106,7 +106,8 @@ def test_first_start_imports_units_and_offers_a_demo(
                     timeout=WAIT_MS)
     with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
         click(first_run.prompt.button(QMessageBox.StandardButton.Yes))
-    qtbot.waitUntil(lambda: window.overview is not None and len(window.overview_panel.units_model.units()) == 3,
+    units = window.overview_panel.units_model
+    qtbot.waitUntil(lambda: window.overview is not None and len(units.units()) == 3,
                     timeout=WAIT_MS)
     assert window.overview_panel.visits_model.rowCount() == 2
     assert app_settings.demo_offered

@@ -12,10 +12,11 @@ from tests.gui.conftest import WAIT_MS, press, settle
 
 
 def _select_unit(qtbot: QtBot, window, reference: str) -> None:
-    qtbot.waitUntil(lambda: window.overview is not None and window.overview_panel.units_model.rowCount() > 0,
+    panel = window.overview_panel
+    qtbot.waitUntil(lambda: window.overview is not None and panel.units_model.rowCount() > 0,
                     timeout=WAIT_MS)
-    refs = [u.reference for u in window.overview_panel.units_model.units()]
-    window.overview_panel.units_table.setCurrentIndex(window.overview_panel.units_model.index(refs.index(reference), 0))
+    refs = [u.reference for u in panel.units_model.units()]
+    panel.units_table.setCurrentIndex(panel.units_model.index(refs.index(reference), 0))
 
 
 def test_ctrl_shift_s_opens_signoff_for_the_selected_unit(qtbot: QtBot, spec_store,

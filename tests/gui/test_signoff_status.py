@@ -55,7 +55,8 @@ def demo(spec_store: Store) -> DemoResult:
 def _open_learner(qtbot: QtBot, make_window, store: Store, learner_id: int):  # noqa: ANN001, ANN202
     window = make_window(store)
     window.select_learner(learner_id)
-    qtbot.waitUntil(lambda: window.overview is not None and window.overview_panel.units_model.rowCount() == 3,
+    units = window.overview_panel.units_model
+    qtbot.waitUntil(lambda: window.overview is not None and units.rowCount() == 3,
                     timeout=WAIT_MS)
     return window
 
@@ -116,9 +117,10 @@ def test_signed_unit_shows_signed_then_void_after_its_evidence_is_edited(
     signed = _text(window, SIGNED_UNIT)
     assert signed == f"✔ Signed {day(date.today())}"
     assert _cell(window, SIGNED_UNIT).data(SIGNOFF_KIND_ROLE) == "signed"
-    others = [u.reference for u in window.overview_panel.units_model.units() if u.reference != SIGNED_UNIT]
+    units = window.overview_panel.units_model
+    others = [u.reference for u in units.units() if u.reference != SIGNED_UNIT]
     assert [_text(window, r) for r in others] == ["—", "—"]
-    assert window.overview_panel.units_model.headerData(SIGNOFF_COLUMN, Qt.Orientation.Horizontal) == "Sign-off"
+    assert units.headerData(SIGNOFF_COLUMN, Qt.Orientation.Horizontal) == "Sign-off"
 
     _edit_signed_evidence(spec_store, demo.signoff_id)
     _refresh_until(qtbot, window, SIGNED_UNIT, "Void")
@@ -134,8 +136,9 @@ def test_signed_unit_shows_signed_then_void_after_its_evidence_is_edited(
     # Not colour alone: the symbol and the words say it, and the font is bold.
     assert cell.data(Qt.ItemDataRole.FontRole).bold()
     # The column is wide enough for its longest text (nothing clipped at 1366×768).
-    width = window.overview_panel.units_table.columnWidth(SIGNOFF_COLUMN)
-    assert window.overview_panel.units_table.fontMetrics().horizontalAdvance(cell.data()) < width - 8
+    table = window.overview_panel.units_table
+    width = table.columnWidth(SIGNOFF_COLUMN)
+    assert table.fontMetrics().horizontalAdvance(cell.data()) < width - 8
 
 
 def test_history_lists_void_and_new_signoffs_with_their_ers(
@@ -242,8 +245,9 @@ def test_screenshots_of_status_column_and_history(
     window = _open_learner(qtbot, make_window, spec_store, demo.learner_id)
     window.overview_panel.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
     assert window.grab().toImage().save(str(tmp_path / "learner_page_signoff.png"))
-    dialog = window.open_signoff_history(demo.learner_id, window.overview_panel.units_model.units()[
-        [u.reference for u in window.overview_panel.units_model.units()].index(SIGNED_UNIT)].unit_id)
+    units = window.overview_panel.units_model.units()
+    dialog = window.open_signoff_history(
+        demo.learner_id, units[[u.reference for u in units].index(SIGNED_UNIT)].unit_id)
     dialog.resize(1240, 700)  # the offscreen screen is smaller than the 1366×768 laptop's
     qtbot.waitUntil(lambda: dialog.preview.is_ready() and dialog.preview.page_count() > 1,
                     timeout=PDF_MS)

@@ -120,9 +120,11 @@ def test_a_visit_from_new_learner_to_reopened_app(
     qtbot.waitUntil(lambda: window.overview is not None
                     and window.overview.learner.registration == "R1001"
                     and len(window.overview_panel.units_model.units()) == 2, timeout=WAIT_MS)
-    assert [window.learner_panel.learner_model.data(window.learner_panel.learner_model.index(0))][0].startswith("Priya Shah")
-    before = {u.reference: window.overview_panel.units_model.data(window.overview_panel.units_model.index(i, 1), PROGRESS_ROLE)
-              for i, u in enumerate(window.overview_panel.units_model.units())}
+    learners = window.learner_panel.learner_model
+    assert learners.data(learners.index(0)).startswith("Priya Shah")
+    units = window.overview_panel.units_model
+    before = {u.reference: units.data(units.index(i, 1), PROGRESS_ROLE)
+              for i, u in enumerate(units.units())}
     assert all(p[0] == 0 and p[1] == 0 for p in before.values())
 
     # Start the visit (Ctrl+N) and record an observation.
