@@ -21,11 +21,15 @@ from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_dialog_
 
 #: Reads whose cost grows with the learner's units and evidence.
 GROWING_READS = ("learner_coverage", "list_evidence", "list_units", "list_visits")
+READ_PATHS = ("assessor_app.gui", "assessor_app.evidence.queries",
+              "assessor_app.evidence.visit_data",
+              "assessor_app.signoff.queries", "assessor_app.specs.queries", "assessor_app.ers.queries")
 
 
 @pytest.fixture
 def ui_thread_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every call of a growing read made on the UI thread, by name, from any GUI module."""
+    """Every call of a growing read made on the UI thread, by name, from any GUI module or the
+    core query functions the GUI reads through."""
     calls: list[str] = []
 
     def spy(name: str, fn: Callable) -> Callable:
@@ -36,7 +40,8 @@ def ui_thread_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return wrapper
 
     for module_name, module in list(sys.modules.items()):
-        if module_name.startswith("assessor_app.gui"):
+        # The GUI's modules and the core's query modules it calls (gui/ holds no reads itself).
+        if module_name.startswith(READ_PATHS):
             for name in GROWING_READS:
                 if callable(getattr(module, name, None)):
                     monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
