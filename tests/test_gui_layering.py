@@ -15,12 +15,6 @@ DB_MODULES = {"sqlalchemy", "sqlmodel", "sqlite3"}
 SESSION_METHODS = {"session", "read_session", "execute", "exec_driver_sql", "scalars"}
 SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\b.+\bSET|DELETE\s+FROM|PRAGMA)\b")
 
-# The sign-off workflow still opens sessions in the dialog until it moves into
-# assessor_app/signoff/workflow.py (the core half of issue 8, on its own branch). Each entry must
-# still offend, so this list cannot outlive the move unnoticed.
-PENDING_CORE_MOVE = {"dialogs/signoff_dialog.py"}
-
-
 def database_access(source: str) -> list[str]:
     """What in `source` touches the database directly, as 'line: reason' strings."""
     found = []
@@ -48,16 +42,9 @@ def test_gui_modules_do_not_touch_the_database() -> None:
     for path in sorted(GUI.rglob("*.py")):
         rel = path.relative_to(GUI).as_posix()
         hits = database_access(path.read_text(encoding="utf-8"))
-        if hits and rel not in PENDING_CORE_MOVE:
+        if hits:
             offenders[rel] = hits
     assert offenders == {}
-
-
-def test_pending_entries_still_need_their_exemption() -> None:
-    for rel in PENDING_CORE_MOVE:
-        path = GUI / rel
-        assert path.exists() and database_access(path.read_text(encoding="utf-8")), (
-            f"{rel} no longer touches the database: drop it from PENDING_CORE_MOVE")
 
 
 def test_the_check_sees_each_kind_of_access() -> None:
