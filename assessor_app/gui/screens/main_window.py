@@ -33,9 +33,9 @@ from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
-from assessor_app.store.settings import get_setting
 
 log = logging.getLogger(__name__)
 
@@ -225,8 +225,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.redo()
 
     def assessor_name(self) -> str:
-        """This laptop's setting, else the name recorded with the database (e.g. by the demo)."""
-        return self.settings.assessor_name or get_setting(self.store, "assessor_name")
+        """The assessor set up for this database (first-run set-up or Settings), else the
+        older per-laptop setting."""
+        return load_profile(self.store).assessor_name or self.settings.assessor_name
 
     # -- coverage / sign-off / sync ------------------------------------------------------------
     def show_coverage(self) -> None:
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
             view.judged.connect(lambda lid: (self.refresh_overview(),
                                              self.visit_screen.refresh_coverage()
                                              if self.visit_screen.learner_id == lid else None))
-            self.coverage_dialog = CoverageDialog(view, self)
+            self.coverage_dialog = CoverageDialog(view, self, undo=self.undo, redo=self.redo)
         self.coverage_dialog.view.load(self.learner_id)
         current = self.visit_screen.picker.current_criterion_id()
         if current is not None and self.pages.currentWidget() is self.visit_screen:
@@ -326,10 +327,15 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
+    def open_demo(self) -> None:
+        from assessor_app.gui.dialogs.first_run import open_demo_window
+
+        open_demo_window(self)
+
     def open_settings(self) -> None:
         from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.settings, self).exec()
+        SettingsDialog(self.settings, self, self.store).exec()
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
