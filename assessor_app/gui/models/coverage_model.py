@@ -242,9 +242,7 @@ class CoverageModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            row, part = self._origin[section]
-            if part and role == Qt.ItemDataRole.DisplayRole:
-                return "  … continued"
+            row, _line = self._origin[section]  # every line of a wrapped unit is labelled
             if row.is_requirements:
                 n = len(row.requirements)
                 if role == Qt.ItemDataRole.DisplayRole:

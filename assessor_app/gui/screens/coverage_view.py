@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QHideEvent, QResizeEvent
+from PySide6.QtGui import QAction, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -299,6 +299,7 @@ class CoverageDialog(QDialog):
                 action.setShortcuts(keys)
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 action.triggered.connect(fn)
+                action.setEnabled(False)  # only while the dialog is shown (see showEvent)
                 self.addAction(action)
         fit_to_screen(self, QSize(1000, 560))
 
@@ -306,6 +307,13 @@ class CoverageDialog(QDialog):
         self.view.banner.dismiss()
         super().done(result)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        for action in self.actions():
+            action.setEnabled(True)
+        super().showEvent(event)
+
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         self.view.banner.dismiss()
+        for action in self.actions():  # the main window's own Ctrl+Z is the one then
+            action.setEnabled(False)
         super().hideEvent(event)
