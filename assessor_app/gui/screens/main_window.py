@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -29,6 +29,7 @@ from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
         self.pages.addWidget(self.visit_screen)
-        self.setCentralWidget(self.pages)
+        # Scrolls only on a screen smaller than its panes need (1366×768 at 2× is 683×384).
+        self.setCentralWidget(scrolling(self.pages))
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
 
@@ -340,10 +342,8 @@ class MainWindow(QMainWindow):
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
         s = self.settings
-        if not s.window_geometry.isEmpty():
-            self.restoreGeometry(s.window_geometry)
-        else:
-            self.resize(1280, 760)
+        # saved per screen size and scale factor, and always inside the screen
+        restore_geometry(self, "main_window", s.qsettings, QSize(1280, 760))
         if not s.window_state.isEmpty():
             self.restoreState(s.window_state)
         if not s.main_splitter.isEmpty():
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         s = self.settings
-        s.window_geometry = self.saveGeometry()
+        save_geometry(self, "main_window", s.qsettings)
         s.window_state = self.saveState()
         s.main_splitter = self.main_split.saveState()
         s.visit_splitter = self.visit_screen.splitter.saveState()
