@@ -160,7 +160,7 @@ class SyncSettingsDialog(QDialog):
                 # in plain words (no "keyring backend" jargon), keeping the form its full size.
                 self.banner.show_message(
                     "Your sync settings are saved. This computer has no safe place to keep "
-                    "passwords, so the password was not saved: you will be asked for it each "
+                    "passwords (no keyring), so the password was not saved: you will be asked for it each "
                     "time you press Sync now.", "warning")
                 self.adjustSize()
                 self.resize(max(self.width(), 620), max(self.height(), self.sizeHint().height()))
