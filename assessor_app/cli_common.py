@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from assessor_app.store import Store, open_store
+from assessor_app.store.engine import StoreLocked
 
 if TYPE_CHECKING:
     from assessor_app.signoff.keys import AssessorIdentity
@@ -40,8 +41,18 @@ def common_parser() -> argparse.ArgumentParser:
 
 
 def store_from_args(args: argparse.Namespace) -> Store:
-    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default."""
-    return open_store(getattr(args, "db", None))
+    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default. When the
+    keyring cannot unlock it and no passphrase is set, the passphrase is asked at a terminal."""
+    db = getattr(args, "db", None)
+    try:
+        return open_store(db)
+    except StoreLocked:
+        if not sys.stdin.isatty():
+            raise
+    typed = getpass.getpass("Passphrase for your data and signing key (not stored): ")
+    store = open_store(db, passphrase=typed)
+    store.typed_passphrase = typed  # reused for the signing key in this run; never saved
+    return store
 
 
 @contextmanager
@@ -69,7 +80,7 @@ def cli_identity(store: Store) -> AssessorIdentity:
         load_or_create_identity,
     )
 
-    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    passphrase = os.environ.get(PASSPHRASE_ENV) or getattr(store, "typed_passphrase", None)
     try:
         return load_or_create_identity(store, passphrase=passphrase)
     except PassphraseUnavailable as exc:

@@ -4,7 +4,8 @@ content-addressed folder and record an `ErsDocument`.
     doc = file_ers(store, signoff_id, identity)    # -> ErsDocument (committed)
     # the sync area queues `doc` for the centre here, in the caller: file_ers never uploads.
 
-Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`; `ErsDocument.filename` is the name to
+Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`, encrypted with the data folder's file
+key (read them with `read_ers_document` / `read_ers_bytes`); `ErsDocument.filename` is the name to
 show or upload and holds no learner name or registration number (unit reference, sign-off id and
 a short hash only).
 """
@@ -26,6 +27,7 @@ from assessor_app.store import Store
 from assessor_app.store.files import atomic_write_bytes, sha256_bytes
 from assessor_app.store.models import ErsDocument, SignOff
 from assessor_app.sync.outbox import enqueue
+from assessor_app.vault.errors import FileTampered
 
 ERS_DIR = "ers"
 
@@ -55,11 +57,15 @@ def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity)
                         content_json=content_json)
 
 
-def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_blob(store: Store, sha256: str, data: bytes) -> Path:
+    folder = ers_folder(store)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{sha256}.pdf"
     if not path.exists():  # a crash never leaves a half-written PDF under its hash
-        atomic_write_bytes(path, data)
+        if store.key is not None:
+            store.key.file_cipher().write_file(path, data)
+        else:
+            atomic_write_bytes(path, data, mode=0o600)
     return path
 
 
@@ -92,7 +98,7 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
         _require_signed(session, signoff_id)
     pdf = render_signed_pdf(store, signoff_id, identity)  # slow: outside any transaction
     sha = sha256_bytes(pdf)
-    _write_blob(ers_folder(store), sha, pdf)
+    _write_blob(store, sha, pdf)
     with store.session() as session:
         # Checked again in the writing transaction: while the PDF was rendered another thread
         # may have voided the sign-off (an evidence edit) or filed it already.
@@ -113,8 +119,16 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
     return doc
 
 
-def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
-    data = ers_document_path(store, doc).read_bytes()
-    if sha256_bytes(data) != doc.sha256:
-        raise ValueError("The stored ERS file does not match its recorded hash.")
+def read_ers_bytes(store: Store, sha256: str) -> bytes:
+    """The plaintext PDF filed under `sha256`: decrypted, authenticated and hash-checked
+    (`FileTampered`, a `ValueError`, when it was changed on disk)."""
+    path = ers_folder(store) / f"{sha256}.pdf"
+    data = (store.key.file_cipher().read_file(path, "ERS PDF") if store.key is not None
+            else path.read_bytes())
+    if sha256_bytes(data) != sha256:
+        raise FileTampered("The stored ERS file does not match its recorded hash.")
     return data
+
+
+def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
+    return read_ers_bytes(store, doc.sha256)

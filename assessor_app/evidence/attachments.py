@@ -139,5 +139,10 @@ def list_attachments(db: Db, evidence_id: int) -> list[Attachment]:
 
 
 def attachment_path(store: Store, attachment: Attachment) -> Path:
-    """Where the attachment's bytes are, for opening or showing a thumbnail (read-only)."""
+    """Where the attachment's (encrypted) bytes are kept; read them with `read_attachment`."""
     return blob_store(store).path_for(attachment.sha256)
+
+
+def read_attachment(store: Store, attachment: Attachment) -> bytes:
+    """The attachment's content, decrypted and checked (`FileTampered` if changed on disk)."""
+    return blob_store(store).read_bytes(attachment.sha256)

@@ -46,6 +46,8 @@ from assessor_app.sync.bundle_format import (
 )
 from assessor_app.sync.bundle_signing import BundleSigner, fingerprint
 from assessor_app.sync.outbox import ers_relative_path
+from assessor_app.vault.errors import FileTampered
+from assessor_app.vault.filecrypt import FileCipher
 
 
 class BundleExportError(Exception):
@@ -248,6 +250,7 @@ def export_bundle(
     total = sum(e.size for e in entries)
     out = Path(out)
     done_files = done_bytes = 0
+    cipher = store.key.file_cipher() if store.key is not None else None
     # Written to a temporary name and moved into place: a half bundle never exists under `out`.
     with atomic_writer(out) as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
         for e in entries:
@@ -258,7 +261,7 @@ def export_bundle(
             else:
                 assert e.source is not None
                 e.sha256, e.size = _copy_hashing(zf, e.source, _info(e.path, compress),
-                                                 e.sha256, e.size)
+                                                 e.sha256, e.size, cipher)
             done_files += 1
             done_bytes += e.size
             if progress:
@@ -301,15 +304,22 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
 
 
 def _copy_hashing(
-    zf: zipfile.ZipFile, source: Path, info: zipfile.ZipInfo, expected_sha: str, expected_size: int
+    zf: zipfile.ZipFile, source: Path, info: zipfile.ZipInfo, expected_sha: str,
+    expected_size: int, cipher: FileCipher | None = None
 ) -> tuple[str, int]:
+    """Copy a stored file (decrypted when kept encrypted at rest) into the zip, hashing it."""
     h = hashlib.sha256()
     size = 0
     with source.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-        while chunk := src.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-            dst.write(chunk)
+        chunks = (cipher.decrypt_chunks(src, "stored file") if cipher is not None
+                  else iter(lambda: src.read(CHUNK), b""))
+        try:
+            for chunk in chunks:
+                h.update(chunk)
+                size += len(chunk)
+                dst.write(chunk)
+        except FileTampered:
+            size = -1
     digest = h.hexdigest()
     if (expected_sha and digest != expected_sha) or (expected_size and size != expected_size):
         raise BundleExportError(

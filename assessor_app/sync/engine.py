@@ -27,7 +27,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import httpx
 from sqlalchemy import func
@@ -42,6 +42,7 @@ from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import alternative_name, part_name, remote_path_for
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
+from assessor_app.vault.errors import FileTampered
 
 log = logging.getLogger(__name__)
 
@@ -360,14 +361,25 @@ class _Run:
             self.summary.error_detail = err.detail
         return ItemOutcome(item.id, item.filename, outcome, err.user_message)
 
+    def _plain_bytes(self, src: Path) -> bytes:
+        """The PDF as filed: decrypted (and authenticated) when kept encrypted at rest."""
+        key = self.store.key
+        if key is None or not key.file_cipher().is_encrypted(src):
+            return src.read_bytes()
+        try:
+            return key.file_cipher().read_file(src, "ERS PDF")
+        except FileTampered as exc:
+            raise _LocalFileChanged("the encrypted local file failed authentication") from exc
+
     def _send(self, item: OutboxItem, stale_part: str) -> ItemOutcome:
         assert item.id is not None
         c = self.client
         src = outbox.local_file(self.store.files_dir, item)
         if not src.is_file():
             raise FileNotFoundError(2, "local ERS file missing", str(src))
-        if src.stat().st_size != item.size:
-            raise _LocalFileChanged(f"size {src.stat().st_size} != filed {item.size}")
+        data = self._plain_bytes(src)
+        if len(data) != item.size:
+            raise _LocalFileChanged(f"size {len(data)} != filed {item.size}")
 
         self._emit(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
@@ -397,7 +409,7 @@ class _Run:
 
         part = item.part_path
         put_etag = c.put_file(
-            part, src, item.size, on_chunk=on_chunk, cancel=self.cancel, sha256=item.sha256
+            part, data, item.size, on_chunk=on_chunk, cancel=self.cancel, sha256=item.sha256
         )
         if hasher.hexdigest() != item.sha256:
             c.delete(part)

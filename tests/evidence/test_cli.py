@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy import text
 from assessor_app.cli import main
 from assessor_app.store import open_store
 from tests.evidence.factory import build_unit
+from tests.rawdb import cli_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -173,7 +173,7 @@ def test_env_var_names_the_database(capsys, db: str, monkeypatch) -> None:
 
 def test_console_script_end_to_end(db: str, tmp_path: Path) -> None:
     exe = REPO / ".venv" / "bin" / "assessor-app"
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env = cli_env(db=db, PYTHONIOENCODING="utf-8")
     env.pop("ASSESSOR_APP_DB", None)
 
     def cli(*argv: str) -> subprocess.CompletedProcess[str]:

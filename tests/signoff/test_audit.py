@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from assessor_app.signoff.audit import append_audit, verify_chain
 from assessor_app.store import Store
+from tests.rawdb import raw_connect
 from tests.signoff.cli_helper import run_cli as main
 
 
@@ -18,7 +18,7 @@ def _five(store: Store) -> None:
 
 
 def _raw(db: Path, sql: str) -> None:
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     con.execute(sql)
     con.commit()
     con.close()

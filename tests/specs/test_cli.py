@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.rawdb import cli_env
 from tests.specs.helpers import REPO, row_counts, run_cli, run_json, seed
 
 SHAPE_KEYS = {"title", "reference", "level", "credit_value", "glh", "publications",
@@ -112,7 +112,7 @@ def test_bad_file_error_names_file_and_line(capsys: pytest.CaptureFixture[str], 
 def test_console_script_end_to_end(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("assessor-app")
     db = tmp_path / "e2e.sqlite3"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = cli_env(QT_QPA_PLATFORM="offscreen")
     dry = subprocess.run([str(exe), "specs", "import", str(seed("001")), "--dry-run", "--json",
                           "--db", str(db)], capture_output=True, text=True, env=env, cwd=REPO,
                          check=False)

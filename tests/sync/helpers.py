@@ -71,8 +71,7 @@ def file_ers(
     pdf = make_pdf(title, padding=padding)
     sha = hashlib.sha256(pdf).hexdigest()
     dest = store.files_dir / ers_relative_path(sha)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(pdf)
+    store.key.file_cipher().write_file(dest, pdf)  # filing keeps it encrypted at rest
     with store.session() as s:
         learner_id, version_id = _learner_and_version(s, registration, unit_ref)
         signoff = SignOff(

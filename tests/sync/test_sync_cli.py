@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from keyring.errors import NoKeyringError
 from assessor_app.cli_common import CliError, common_parser
 from assessor_app.sync import cli as sync_cli
 from assessor_app.sync.settings import PASSWORD_ENV
+from tests.rawdb import cli_env
 from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
 from tests.webdav_server import PASSWORD, DavServer
 
@@ -80,17 +80,21 @@ def test_run_exit_codes_and_wrong_password(store, db_path, dav_server, monkeypat
     assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 0
 
 
+def _sync_secrets(memory_keyring) -> list[str]:  # noqa: ANN001
+    return [name for _service, name in memory_keyring.secrets if name.startswith("sync:")]
+
+
 def test_env_password_for_unattended_runs(store, db_path, dav_server, monkeypatch, capsys,  # noqa: ANN001
                                           memory_keyring) -> None:
     file_ers(store, "env")
     assert run(["sync", "configure", "--db", str(db_path), "--url", dav_server.url, "--user",
                 dav_server.user, "--no-password"]) == 0
-    assert memory_keyring.secrets == {}
+    assert _sync_secrets(memory_keyring) == []  # (the data key's own entries are not it)
     assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 2
     assert PASSWORD_ENV in capsys.readouterr().err
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 0
-    assert memory_keyring.secrets == {}  # never written anywhere
+    assert _sync_secrets(memory_keyring) == []  # never written anywhere
     assert PASSWORD.encode() not in db_path.read_bytes()
 
 
@@ -109,6 +113,9 @@ class _BrokenKeyring(keyring.backend.KeyringBackend):
 
 def test_no_keyring_is_said_plainly(db_path, dav_server, monkeypatch, capsys) -> None:  # noqa: ANN001
     keyring.set_keyring(_BrokenKeyring())
+    # the data itself opens with the passphrase from the environment; only the sync password
+    # has nowhere safe to go
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "unattended passphrase")
     assert _configure(db_path, dav_server, monkeypatch) == 2
     err = capsys.readouterr().err
     assert "no secure password store" in err and PASSWORD_ENV in err and "NOT stored" in err
@@ -134,7 +141,7 @@ def test_bundle_commands(store, db_path, tmp_path, capsys) -> None:  # noqa: ANN
 def test_real_console_script_end_to_end(store, db_path, dav_server, tmp_path) -> None:  # noqa: ANN001
     file_ers(store, "console")
     exe = REPO / ".venv" / "bin" / "assessor-app"
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    env = cli_env(store, **{PASSWORD_ENV: PASSWORD})
     # the child process has no test keyring: configure without one, run with the env var
     conf = subprocess.run(
         [str(exe), "sync", "configure", "--db", str(db_path), "--url", dav_server.url,
