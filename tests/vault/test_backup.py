@@ -157,3 +157,19 @@ def test_restore_refuses_a_folder_in_use(backed_up, tmp_path: Path) -> None:  # 
         restore_backup(FolderTarget(folder), store.db_path, PASSPHRASE)
     assert store.db_path.read_bytes() == before
     shutil.rmtree(tmp_path / "n", ignore_errors=True)
+
+
+def test_status_warns_after_a_day_of_changes(store: Store, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from assessor_app.backup.status import backup_status
+    from assessor_app.evidence import add_learner
+
+    add_learner(store, "Status Person", "ST-1")
+    now = datetime.now(UTC)
+    assert not backup_status(store, now).overdue  # changed just now: not yet
+    assert backup_status(store, now + timedelta(days=2)).overdue
+    backup_run(store, FolderTarget(tmp_path / "usb"))
+    status = backup_status(store, now + timedelta(days=2))
+    assert not status.overdue and status.last is not None
+    assert "Last backup" in status.message()
