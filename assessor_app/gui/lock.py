@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -98,9 +98,13 @@ class AppLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
         self.set_idle_ms(idle_ms)
-        self.shortcut = QShortcut(QKeySequence("Ctrl+L"), main_window)
-        self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.shortcut.activated.connect(self.lock)
+        self.action = QAction("Lock", main_window)
+        self.action.setShortcut(QKeySequence("Ctrl+L"))
+        self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action.setToolTip("Hide learners' data until your passphrase is entered (Ctrl+L)")
+        self.action.triggered.connect(self.lock)
+        main_window.addAction(self.action)
+        self._actions: list[QAction] = []
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -133,6 +137,10 @@ class AppLock(QObject):
                 if child.isEnabled() and not isinstance(child, LockOverlay):
                     child.setEnabled(False)  # no shortcut or focus reaches the data below
                     self._disabled.append(child)
+            for action in window.findChildren(QAction):
+                if action.isEnabled() and action is not self.action:
+                    action.setEnabled(False)  # window shortcuts do not reach the data either
+                    self._actions.append(action)
             overlay = LockOverlay(window)
             overlay.unlock_requested.connect(lambda text, o=overlay: self._try(o, text))
             overlay.show()
@@ -160,6 +168,9 @@ class AppLock(QObject):
         for child in self._disabled:
             child.setEnabled(True)
         self._disabled.clear()
+        for action in self._actions:
+            action.setEnabled(True)
+        self._actions.clear()
         if self.idle_ms > 0:
             self.timer.start(self.idle_ms)
         self.unlocked.emit()
