@@ -17,8 +17,8 @@ from assessor_app.evidence.blobstore import blob_store
 from assessor_app.evidence.learners import find_learner
 from assessor_app.privacy.records import gather
 from assessor_app.privacy.retention import Retention, retention_for
-from assessor_app.signoff.audit import append_audit
 from assessor_app.store import Store
+from assessor_app.store.audit import append_audit
 from assessor_app.store.models import Attachment, ErsDocument
 from assessor_app.vault.encrypt_existing import shred
 

@@ -28,10 +28,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assessor_app.store.files import CHUNK, fsync_dir
 from assessor_app.vault.dbfile import connect, is_plaintext_sqlite
 from assessor_app.vault.errors import VaultError
-from assessor_app.vault.filecrypt import FileCipher, private_atomic_writer
+from assessor_app.vault.filecrypt import CHUNK, FileCipher, fsync_dir, private_atomic_writer
 from assessor_app.vault.keys import DataKey
 
 Progress = Callable[[str, int, int], None]

@@ -108,11 +108,21 @@ def _tampered(what: str) -> str:
             "so it was not used. Restore it from a backup.")
 
 
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable where the platform allows it (not on Windows). (The same
+    as `store.files.fsync_dir`; the vault sits below the store and cannot import it.)"""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def private_atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Like `store.files.atomic_writer`, but the folder is 0700 and the file 0600 from birth."""
-    from assessor_app.store.files import fsync_dir
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".tmp")

@@ -17,9 +17,9 @@ from assessor_app.demo.builder import build_demo
 from assessor_app.evidence import search_evidence
 from assessor_app.privacy.erase import erase_learner
 from assessor_app.privacy.retention import RETENTION_SETTING
-from assessor_app.signoff.audit import verify_audit
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
+from assessor_app.store.audit import verify_audit
 from assessor_app.store.models import AuditEntry, Learner
 from assessor_app.store.settings import set_setting
 from assessor_app.vault.filecrypt import FileCipher
