@@ -179,7 +179,7 @@ def build_overview_actions(window: MainWindow) -> None:
                              window._history_selected,
                              "Sign-off history and ERS of the selected unit")
     window.act_history.setEnabled(False)
-    window.act_unit_library = act("Unit &library…", "Ctrl+L", window.open_unit_library,
+    window.act_unit_library = act("Unit &library…", "Ctrl+Shift+U", window.open_unit_library,
                                   "Browse and import unit specifications")
     mb = window.menuBar()
     menus = {a.text().replace("&", ""): a for a in mb.actions()}
