@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,9 +49,9 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 
 def _dav_folder(username: str) -> str:
-    from assessor_app.backup.targets import BACKUP_FOLDER
+    from assessor_app.backup.targets import centre_folder
 
-    return f"{BACKUP_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]+', '_', username)}"
+    return centre_folder(username)
 
 
 @contextmanager

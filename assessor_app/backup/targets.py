@@ -5,6 +5,7 @@ half a file under a real name."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Protocol
@@ -83,3 +84,18 @@ class DavTarget:
     def list(self, folder: str) -> list[str]:
         return sorted(f.path for f in self.client.list_dir(self._path(folder))
                       if not f.is_collection and ".part-" not in f.path)
+
+
+def centre_folder(username: str) -> str:
+    """The assessor's backup folder on the centre's store (one per user name)."""
+    return f"{BACKUP_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]+', '_', username)}"
+
+
+def backup_to_centre(store: object, settings: object, password: str) -> object:
+    """One backup run to the centre's WebDAV store (after a sync, or on demand)."""
+    from assessor_app.backup.run import backup_run
+    from assessor_app.sync.settings import SyncSettings
+
+    assert isinstance(settings, SyncSettings)
+    with WebDavClient(settings, password) as client:
+        return backup_run(store, DavTarget(client, centre_folder(settings.username)))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store, open_store
 from assessor_app.vault.dbfile import connect
 from assessor_app.vault.unlock import change_passphrase
+from tests.sync.helpers import remote_pdfs
 from tests.vault.helpers import NAME, SENTENCE, add_distinctive_learner, all_file_bytes
 from tests.webdav_server import PASSWORD, DavServer
 
@@ -62,6 +63,7 @@ def test_restore_from_webdav_equals_the_original(store: Store, tmp_path: Path,  
     db = str(store.db_path)
     _configure_sync(store.db_path, dav_server, monkeypatch)
     assert main(["sync", "run", "--db", db, "--quiet"]) == 0
+    assert "Backed up to the centre" in capsys.readouterr().err  # every sync backs up too
     assert main(["backup", "run", "--db", db]) == 0
     first = capsys.readouterr().out
     assert main(["backup", "run", "--db", db]) == 0  # incremental: only a new snapshot goes
@@ -70,10 +72,10 @@ def test_restore_from_webdav_equals_the_original(store: Store, tmp_path: Path,  
     assert main(["backup", "run", "--to", str(usb), "--db", db]) == 0
     capsys.readouterr()
     assert main(["backup", "list", "--db", db]) == 0
-    assert capsys.readouterr().out.count(".bin\n") == 2  # two runs on the centre store
+    assert capsys.readouterr().out.count(".bin\n") == 3  # after the sync, and two on demand
     assert main(["backup", "verify", "--db", db]) == 0
     original_rows, original_files = _rows(store.db_path, store), _files(store)
-    sent_before = sorted(p.name for p in dav_server.files())
+    sent_before = remote_pdfs(dav_server.root)
 
     # a new laptop: no keyring entries at all, the passphrase and sync password typed/in env
     memory_keyring.secrets.clear()
@@ -87,7 +89,7 @@ def test_restore_from_webdav_equals_the_original(store: Store, tmp_path: Path,  
     assert _files(restored) == original_files
     assert main(["audit", "verify", "--db", str(new_db)]) == 0
     assert main(["sync", "run", "--db", str(new_db), "--quiet"]) == 0
-    assert sorted(p.name for p in dav_server.files()) == sent_before  # nothing sent twice
+    assert remote_pdfs(dav_server.root) == sent_before  # no ERS sent twice
     restored.close()
 
     # the grep test: no file anywhere holds the learner, the photo or a secret in the clear
