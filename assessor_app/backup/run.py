@@ -26,13 +26,14 @@ from assessor_app.backup.format import (
 )
 from assessor_app.backup.targets import BackupTarget
 from assessor_app.store import Store
-from assessor_app.store.settings import set_setting
+from assessor_app.store.settings import get_setting, set_setting
 from assessor_app.vault.dbfile import connect
 from assessor_app.vault.errors import VaultError
 from assessor_app.vault.keys import DataKey, KeyFile, key_file_path, read_key_file
 
 TREES = ("blobs", "ers", "imported")
 LAST_BACKUP_SETTING = "backup.last"
+PRUNE_SETTING = "backup.prune"  # set by erasing a learner: older backup runs must go
 Progress = Callable[[str, int, int], None]
 
 
@@ -130,14 +131,28 @@ def backup_run(store: Store, target: BackupTarget, *,
                 "database": db_entry, "files": files}
     name = f"{created.replace(':', '').replace('+', 'Z')[:21]}-{secrets.token_hex(4)}.bin"
     target.put(f"{MANIFESTS}/{name}", seal_manifest(key, manifest))
+    if get_setting(store, PRUNE_SETTING):
+        _prune(target, name, manifest)
+        set_setting(store, PRUNE_SETTING, "")
     set_setting(store, LAST_BACKUP_SETTING, json.dumps({"at": created, "manifest": name,
                                                         "files": len(files)}))
     return BackupResult(name, len(files), uploaded, uploaded_bytes, created)
 
 
-def last_backup(store: Store) -> datetime | None:
-    from assessor_app.store.settings import get_setting
+def _prune(target: BackupTarget, keep: str, manifest: dict[str, Any]) -> None:
+    """Drop every other backup run and every object the kept run does not use (after an
+    erasure: an erased learner must not live on in older runs). The new run is complete
+    before anything is deleted."""
+    for other in target.list(MANIFESTS):
+        if other != keep:
+            target.delete(f"{MANIFESTS}/{other}")
+    used = {manifest["database"]["object"], *(f["object"] for f in manifest["files"])}
+    for obj in target.objects():
+        if obj not in used:
+            target.delete(obj)
 
+
+def last_backup(store: Store) -> datetime | None:
     raw = get_setting(store, LAST_BACKUP_SETTING)
     if not raw:
         return None

@@ -23,6 +23,8 @@ class BackupTarget(Protocol):
     def get(self, name: str) -> bytes | None: ...
     def put(self, name: str, data: bytes) -> None: ...
     def list(self, folder: str) -> list[str]: ...
+    def delete(self, name: str) -> None: ...
+    def objects(self) -> list[str]: ...
 
 
 class FolderTarget:
@@ -52,6 +54,14 @@ class FolderTarget:
         if not d.is_dir():
             return []
         return sorted(p.name for p in d.iterdir() if p.is_file() and not p.name.startswith("."))
+
+    def delete(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+    def objects(self) -> list[str]:
+        root = self._path("objects")
+        return sorted(p.relative_to(self.root).as_posix() for p in root.glob("??/*")
+                      if p.is_file() and not p.name.startswith("."))
 
 
 class DavTarget:
@@ -84,6 +94,14 @@ class DavTarget:
     def list(self, folder: str) -> list[str]:
         return sorted(f.path for f in self.client.list_dir(self._path(folder))
                       if not f.is_collection and ".part-" not in f.path)
+
+    def delete(self, name: str) -> None:
+        self.client.delete(self._path(name))
+
+    def objects(self) -> list[str]:
+        fans = [f.path for f in self.client.list_dir(self._path("objects")) if f.is_collection]
+        return sorted(f"objects/{fan}/{name}" for fan in fans
+                      for name in self.list(f"objects/{fan}"))
 
 
 def centre_folder(username: str) -> str:

@@ -1,5 +1,5 @@
 """Erasing one learner for good: rows, search index entries, files no other learner shares and
-filed PDFs; then the database is compacted (VACUUM, WAL truncated) so nothing of them is left in
+filed PDFs, and (at the next backup run) older backup runs; then the database is compacted (VACUUM, WAL truncated) so nothing of them is left in
 free pages or the WAL either. The audit trail records the erasure (counts only, no personal
 data) with the ordinary append, so the hash chain still verifies.
 """
@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import select
 
+from assessor_app.backup.run import PRUNE_SETTING
 from assessor_app.ers.filing import ers_folder
 from assessor_app.evidence.blobstore import blob_store
 from assessor_app.evidence.learners import find_learner
@@ -19,7 +20,7 @@ from assessor_app.privacy.records import gather
 from assessor_app.privacy.retention import Retention, retention_for
 from assessor_app.store import Store
 from assessor_app.store.audit import append_audit
-from assessor_app.store.models import Attachment, ErsDocument
+from assessor_app.store.models import Attachment, ErsDocument, Setting
 from assessor_app.vault.encrypt_existing import shred
 
 
@@ -62,6 +63,8 @@ def erase_learner(store: Store, registration: str, today: date | None = None) ->
                               "documents_removed": len(documents),
                               "retention_years": retention.years,
                               "retention_past": retention.past})
+        # the next backup run replaces every older one, which still hold this learner
+        session.merge(Setting(key=PRUNE_SETTING, value="after erasure"))
     blobs = blob_store(store)
     for sha in orphans:
         blobs.remove(sha)

@@ -109,3 +109,32 @@ def test_erase_cli_shows_retention_and_asks(demo_store, monkeypatch, capsys) -> 
     out = capsys.readouterr().out
     assert "PAST the retention period" in out and "Erased" in out
     assert main(["learner", "export", demo_reg, "-o", "x.zip", *db]) == 2
+
+
+def test_erasure_reaches_the_backups(demo_store, tmp_path: Path) -> None:  # noqa: ANN001
+    from assessor_app.backup.restore import verify_backup
+    from assessor_app.backup.run import backup_run, manifests
+    from assessor_app.backup.targets import FolderTarget
+
+    store, photos = demo_store
+    usb = FolderTarget(tmp_path / "usb")
+    backup_run(store, usb)
+
+    def backed_up_plaintext() -> bytes:
+        cipher = store.key.file_cipher()
+        parts = []
+        for p in sorted((tmp_path / "usb" / "objects").rglob("*")):
+            if p.is_file():
+                parts.append(cipher.read_file(p) if cipher.is_encrypted(p)
+                             else plaintext_of_db(p, store.key.raw))
+        return b"\n".join(parts)
+
+    assert NAME.encode() in backed_up_plaintext()  # the search sees into the backup
+    erase_learner(store, REG)
+    backup_run(store, usb)
+    assert len(manifests(usb, store.key)) == 1  # older runs, which held the learner, are gone
+    after = backed_up_plaintext()
+    for needle in (NAME.encode(), SENTENCE.encode(), photos[0][:200], photos[1][:200]):
+        assert needle not in after
+    assert DEMO_NAME in after
+    assert verify_backup(usb, store.key).files > 0
