@@ -31,7 +31,7 @@ class LockOverlay(QWidget):
 
     unlock_requested = Signal(str)
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, extra_hint: str = "") -> None:
         super().__init__(window)
         self.setObjectName("lockOverlay")
         self.setAutoFillBackground(True)
@@ -42,7 +42,7 @@ class LockOverlay(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setStyleSheet("font-size: 20pt; font-weight: 600;")
         hint = QLabel("Learners' data is hidden. Enter your passphrase to carry on where you "
-                      "left off.")
+                      "left off." + (f" {extra_hint}" if extra_hint else ""))
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase = QLineEdit()
@@ -88,8 +88,9 @@ class AppLock(QObject):
     unlocked = Signal()
 
     def __init__(self, main_window: QWidget, check: Callable[[str], str], *,
-                 idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000) -> None:
+                 idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000, hint: str = "") -> None:
         super().__init__(main_window)
+        self.hint = hint
         self.main_window = main_window
         self.check = check
         self.overlays: list[LockOverlay] = []
@@ -141,7 +142,7 @@ class AppLock(QObject):
                 if action.isEnabled() and action is not self.action:
                     action.setEnabled(False)  # window shortcuts do not reach the data either
                     self._actions.append(action)
-            overlay = LockOverlay(window)
+            overlay = LockOverlay(window, self.hint)
             overlay.unlock_requested.connect(lambda text, o=overlay: self._try(o, text))
             overlay.show()
             self.overlays.append(overlay)
@@ -176,15 +177,19 @@ class AppLock(QObject):
         self.unlocked.emit()
 
 
-def passphrase_checker(db_path: object) -> Callable[[str], str]:
-    """The unlock check against the data folder's key file (scrypt: ~0.1 s)."""
+def passphrase_checker(db_path: object, *, allow_keyring: bool = False) -> Callable[[str], str]:
+    """The unlock check against the data folder's key file (scrypt: ~0.1 s). With
+    `allow_keyring`, an empty field unlocks through this computer's keyring (as unlocking the OS
+    session does) when the keyring holds the data key."""
     from pathlib import Path
 
     from assessor_app.vault.errors import VaultError
-    from assessor_app.vault.unlock import check_passphrase
+    from assessor_app.vault.unlock import check_passphrase, keyring_can_unlock
 
     def check(text: str) -> str:
         if not text:
+            if allow_keyring and keyring_can_unlock(Path(str(db_path))):
+                return ""
             return "Enter your passphrase."
         try:
             check_passphrase(Path(str(db_path)), text)

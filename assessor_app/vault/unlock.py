@@ -138,3 +138,17 @@ def change_passphrase(db_path: Path, key: DataKey, passphrase: str) -> None:
         raise VaultLocked("This data folder's key file is missing or belongs to other data.")
     kf.passphrase = wrap_with_passphrase(key, passphrase)
     write_key_file(path, kf)
+
+
+def keyring_can_unlock(db_path: Path) -> bool:
+    """True when this computer's keyring alone opens the data key (the OS session's unlock)."""
+    kf = read_key_file(key_file_path(db_path))
+    if kf is None or not kf.keyring:
+        return False
+    stored = _keyring_get(kf.keyring_secret_name)
+    if not stored:
+        return False
+    try:
+        return unwrap_with_secret(kf.key_id, kf.keyring, base64.b64decode(stored)) is not None
+    except ValueError:
+        return False

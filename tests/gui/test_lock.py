@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.gui.lock import AppLock, LockOverlay, passphrase_checker
@@ -82,3 +82,18 @@ def test_no_passphrase_is_refused(store: Store, tmp_path: Path) -> None:
     assert check("") == "Enter your passphrase."
     change_passphrase(store.db_path, store.key, PASSPHRASE)
     assert check(PASSPHRASE) == ""
+
+
+def test_the_app_installs_the_lock_with_the_idle_setting(qtbot: QtBot, store: Store,
+                                                         make_window) -> None:  # noqa: ANN001
+    from assessor_app.gui.app import install_lock
+
+    window = make_window(store)
+    window.settings.lock_idle_minutes = 7
+    lock = install_lock(window, store)
+    assert lock.idle_ms == 7 * 60_000 and lock.timer.isActive()
+    press(window, "Ctrl+L")
+    overlay = _overlays()[0]
+    assert "keyring" in overlay.findChildren(QLabel)[1].text()
+    _unlock(qtbot, overlay, "")  # the keyring of this session holds the key
+    assert not lock.is_locked
