@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from assessor_app.gui.first_run import FirstRun
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.settings import APPLICATION, ORGANISATION
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.dialogs.first_run import FirstRun
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
+from assessor_app.gui.support.store_opening import open_store_for_gui
+from assessor_app.gui.support.workers import wait_for_all
+from assessor_app.store import Store
 
 if TYPE_CHECKING:
-    from assessor_app.gui.lock import AppLock
-from assessor_app.gui.store_opening import open_store_for_gui
-from assessor_app.store import Store
+    from assessor_app.gui.support.lock import AppLock
 
 
 def make_app() -> QApplication:
@@ -46,7 +46,7 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
 
 def install_lock(window: MainWindow, store: Store) -> AppLock:
     """Ctrl+L and the idle lock (Settings: minutes, 0 = off) over every window of the app."""
-    from assessor_app.gui.lock import AppLock, passphrase_checker
+    from assessor_app.gui.support.lock import AppLock, passphrase_checker
     from assessor_app.vault.unlock import keyring_can_unlock
 
     minutes = max(0, window.settings.lock_idle_minutes)

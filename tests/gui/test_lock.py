@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.lock import AppLock, LockOverlay, passphrase_checker
-from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+from assessor_app.gui.support.lock import AppLock, LockOverlay, passphrase_checker
 from assessor_app.store import Store
 from assessor_app.vault.unlock import change_passphrase
 from tests.gui.conftest import WAIT_MS, press, settle
@@ -33,6 +35,14 @@ def _signoff(qtbot: QtBot, store: Store) -> SignOffDialog:
     return dlg
 
 
+def _press_in(qtbot: QtBot, top: QWidget, keys: str) -> None:
+    """A real key press in `top` (made the active window), as the user would type it."""
+    top.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is top, timeout=WAIT_MS)
+    combo = QKeySequence(keys)[0]
+    QTest.keyClick(top.focusWidget() or top, combo.key(), combo.keyboardModifiers())
+
+
 def _unlock(qtbot: QtBot, overlay: LockOverlay, text: str) -> None:
     overlay.passphrase.setText(text)
     overlay.button.click()
@@ -42,9 +52,9 @@ def test_ctrl_l_locks_every_window_and_unlock_restores_them(qtbot: QtBot, store:
                                                             make_window) -> None:  # noqa: ANN001
     change_passphrase(store.db_path, store.key, PASSPHRASE)
     window = make_window(store)
-    dlg = _signoff(qtbot, store)
     lock = AppLock(window, passphrase_checker(store.db_path), idle_ms=0)
-    press(window, "Ctrl+L")
+    dlg = _signoff(qtbot, store)
+    _press_in(qtbot, dlg, "Ctrl+L")  # the sign-off dialog is modal: the key goes to it
     assert lock.is_locked
     overlays = _overlays()
     assert {o.parentWidget() for o in overlays} >= {window, dlg}

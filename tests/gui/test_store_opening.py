@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from assessor_app.gui.store_opening import open_store_for_gui
+from assessor_app.gui.support.store_opening import open_store_for_gui
 from assessor_app.vault.dbfile import is_plaintext_sqlite
 from tests.vault.helpers import PASSPHRASE, make_plaintext_folder, row_counts
 

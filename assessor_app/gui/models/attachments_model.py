@@ -26,7 +26,7 @@ from assessor_app.evidence.attachments import (
     read_attachment,
     viewing_copy,
 )
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment
 

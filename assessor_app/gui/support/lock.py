@@ -122,8 +122,14 @@ class AppLock(QObject):
             self.timer.start(idle_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS and not self.is_locked and self.idle_ms > 0:
+        kind = event.type()
+        if kind in _INPUT_EVENTS and not self.is_locked and self.idle_ms > 0:
             self.timer.start(self.idle_ms)  # any input restarts the countdown
+        elif (kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow()
+              and not isinstance(watched, LockOverlay) and self.action not in watched.actions()):
+            # A modal dialog (a sign-off) blocks the main window's shortcuts: Ctrl+L must work
+            # from inside it too.
+            watched.addAction(self.action)
         return False
 
     def lock(self) -> None:

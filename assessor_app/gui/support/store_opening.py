@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QProgressDialog, QWidget
 
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store, StoreError, open_store
 from assessor_app.store.engine import StoreLocked
 from assessor_app.store.paths import resolve_db_path
