@@ -117,3 +117,12 @@ def backup_to_centre(store: object, settings: object, password: str) -> object:
     assert isinstance(settings, SyncSettings)
     with WebDavClient(settings, password) as client:
         return backup_run(store, DavTarget(client, centre_folder(settings.username)))  # type: ignore[arg-type]
+
+
+def backup_to_configured_centre(store: object) -> object:
+    """A backup run to the centre store named in this data folder's sync settings."""
+    from assessor_app.sync.settings import require_settings, resolve_password
+
+    with store.read_session() as session:  # type: ignore[attr-defined]
+        settings = require_settings(session)
+    return backup_to_centre(store, settings, resolve_password(settings))

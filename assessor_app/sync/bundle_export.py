@@ -271,7 +271,6 @@ def export_bundle(
     total = sum(e.size for e in entries)
     out = Path(out)
     done_files = done_bytes = 0
-    cipher = store.key.file_cipher() if store.key is not None else None
     # Written to a temporary name and moved into place: a half bundle never exists under `out`.
     with atomic_writer(out) as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
         for e in entries:
@@ -282,7 +281,7 @@ def export_bundle(
             else:
                 assert e.source is not None
                 e.sha256, e.size = _copy_hashing(zf, e.source, _info(e.path, compress),
-                                                 e.sha256, e.size, cipher)
+                                                 e.sha256, e.size, _cipher(store))
             done_files += 1
             done_bytes += e.size
             if progress:
@@ -322,6 +321,11 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
     info.compress_type = compress
     info.external_attr = 0o100644 << 16  # a regular file, never a link
     return info
+
+
+def _cipher(store: Store) -> FileCipher | None:
+    """Stored files are encrypted at rest with the data folder's key (none: plaintext)."""
+    return store.key.file_cipher() if store.key is not None else None
 
 
 def _copy_hashing(

@@ -361,6 +361,16 @@ class _Run:
             self.summary.error_detail = err.detail
         return ItemOutcome(item.id, item.filename, outcome, err.user_message)
 
+    def _local_pdf(self, item: OutboxItem) -> bytes:
+        """The filed PDF's bytes, or the reason it cannot be sent (missing, changed)."""
+        src = outbox.local_file(self.store.files_dir, item)
+        if not src.is_file():
+            raise FileNotFoundError(2, "local ERS file missing", str(src))
+        data = self._plain_bytes(src)
+        if len(data) != item.size:
+            raise _LocalFileChanged(f"size {len(data)} != filed {item.size}")
+        return data
+
     def _plain_bytes(self, src: Path) -> bytes:
         """The PDF as filed: decrypted (and authenticated) when kept encrypted at rest."""
         key = self.store.key
@@ -374,12 +384,7 @@ class _Run:
     def _send(self, item: OutboxItem, stale_part: str) -> ItemOutcome:
         assert item.id is not None
         c = self.client
-        src = outbox.local_file(self.store.files_dir, item)
-        if not src.is_file():
-            raise FileNotFoundError(2, "local ERS file missing", str(src))
-        data = self._plain_bytes(src)
-        if len(data) != item.size:
-            raise _LocalFileChanged(f"size {len(data)} != filed {item.size}")
+        data = self._local_pdf(item)
 
         self._emit(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
