@@ -29,6 +29,7 @@ from assessor_app.specs.structured import (
     spec_from_dict,
     spec_to_dict,
 )
+from assessor_app.specs.validate import validate_spec
 from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,
@@ -73,12 +74,20 @@ def load_path(path: Path, reference: str | None = None) -> LoadedSpec:
         raise SpecError(str(path), "no such file")
     structured = path.suffix.lower() in STRUCTURED_SUFFIXES
     spec = load_yaml(path) if structured else parse_file(path)
+    return prepare(spec, str(path), reference, structured)
+
+
+def prepare(spec: UnitSpec, source: str, reference: str | None = None,
+            structured: bool = False) -> LoadedSpec:
+    """Fill a missing reference from `reference` and validate: the one gate for dry runs and
+    imports alike."""
     if reference and not spec.reference:
         if not re.fullmatch(REFERENCE_PATTERN, reference.strip().upper()):
-            raise SpecError(str(path), f"--reference {reference!r} is not a unit reference like "
+            raise SpecError(source, f"--reference {reference!r} is not a unit reference like "
                             "K/503/8194")
         spec.reference = normalise_reference(reference)
-    return LoadedSpec(str(path), spec, structured)
+    validate_spec(spec, source)
+    return LoadedSpec(source, spec, structured)
 
 
 def load_paths(paths: list[Path], reference: str | None = None) -> list[LoadedSpec]:
@@ -114,14 +123,8 @@ def version_spec(version: UnitVersion) -> UnitSpec:
 
 def _import_one(session: Session, item: LoadedSpec) -> ImportResult:
     spec = item.spec
-    if not spec.reference:
-        raise SpecError(item.source, "the text has no unit reference number; give it with "
-                        "--reference (e.g. --reference K/503/8194)")
-    for pub in spec.publications:
-        if not pub.awarding_body:
-            raise SpecError(item.source, "cannot tell the awarding body (OCR or City & Guilds)")
-    if not spec.publications:
-        raise SpecError(item.source, "no awarding-body publication recorded")
+    validate_spec(spec, item.source)
+    assert spec.reference is not None
     bodies = [p.awarding_body or "" for p in spec.publications]
     unit = session.exec(select(Unit).where(Unit.reference == spec.reference)).first()
     if unit is None:

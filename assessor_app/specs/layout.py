@@ -22,6 +22,24 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assessor_app.specs.errors import SpecError
+from assessor_app.specs.layout_patterns import (
+    ALWAYS_SIDE_HEADING_RE,
+    CRIT_LEAD_RE,
+    FOOTER_RE,
+    LONE_INT_RE,
+    LOOKAHEAD_LINES,
+    MARKER_RE,
+    NOTE_HEADING_RE,
+    OUTCOME_PREFIX_RE,
+    OUTCOME_RE,
+    SIDE_HEADING_PREFIX_RE,
+    SIDE_HEADING_RE,
+    SINGLE_LEVEL_CRIT_RE,
+    TABLE_HEADER_RE,
+    note_kind_from_heading,
+    side_kind_from_header,
+    trailing_criterion,
+)
 from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
 from assessor_app.specs.text_cleanup import (
     SourceLine,
@@ -29,59 +47,6 @@ from assessor_app.specs.text_cleanup import (
     looks_unfinished,
     starts_capitalised_word,
 )
-
-TABLE_HEADER_RE = re.compile(r"^learning outcomes?\b.*\bassessment criteria\b(.*)$", re.I)
-MARKER_RE = re.compile(
-    r"^(?:the\s+)?learners?\s+(?:will|can)(?:\s+be\s+able\s+to)?\s*:?$"
-    r"|^(?:assessment\s+criteria|learning\s+outcomes?)\s*:?$",
-    re.I,
-)
-NOTE_HEADING_RE = re.compile(
-    r"^(range|teaching\s+content|additional\s+guidance|guidance|amplification|unit\s+amplification"
-    r"|exemplification|indicative\s+content|range\s+statements?)\s*:?$",
-    re.I,
-)
-OUTCOME_RE = re.compile(
-    r"^(?i:(?:learning\s+)?outcome\s+)?(\d{1,2})(?:[.):])?\s+([A-Z\"“‘(].*)$"
-)
-OUTCOME_PREFIX_RE = re.compile(r"^(?:learning\s+)?outcome\s+\d", re.I)
-LONE_INT_RE = re.compile(r"^(\d{1,2})\.?$")
-CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d|\.\d)\.?\s*(.*)$")
-CRIT_TRAIL_RE = re.compile(r"^(.*[A-Za-z\"”’)].*?)\s+(\d{1,2})\.(\d{1,2})\.?$")
-SINGLE_LEVEL_CRIT_RE = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
-# Headings of the side column when the table header was split over several lines (one per cell).
-SIDE_HEADING_RE = re.compile(
-    r"^(?:knowledge,?\s+understanding(?:,?\s+and\s+skills)?|teaching\s+content|additional\s+guidance"
-    r"|exemplification|indicative\s+content|(?:unit\s+)?amplification|range|guidance)\s*:?$",
-    re.I,
-)
-# A heading that is only ever a column heading, never the heading of one note.
-ALWAYS_SIDE_HEADING_RE = re.compile(r"^knowledge,?\s+understanding\b", re.I)
-# That heading with the first words of its column run onto its last line by a wider wrap.
-SIDE_HEADING_PREFIX_RE = re.compile(r"^knowledge,?\s+understanding,?\s+and\s+skills\s+(\S.*)$", re.I)
-# Page furniture repeated on every page of a handbook.
-FOOTER_RE = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.I)
-LOOKAHEAD_LINES = 12
-
-
-def side_kind_from_header(rest: str) -> str | None:
-    rest = rest.lower()
-    if "teaching" in rest or "content" in rest:
-        return "teaching_content"
-    if "range" in rest:
-        return "range"
-    if rest.strip():
-        return "additional_guidance"
-    return None
-
-
-def note_kind_from_heading(heading: str) -> str:
-    h = heading.lower()
-    if h.startswith("range"):
-        return "range"
-    if "content" in h:
-        return "teaching_content"
-    return "additional_guidance"
 
 
 @dataclass
@@ -95,6 +60,12 @@ class _Crit:
     @property
     def text(self) -> str:
         return join_lines(self.parts)
+
+    @property
+    def tail(self) -> str:
+        """The end of the text (enough for `looks_unfinished` / a trailing colon) without joining
+        every part: the per-line checks must not grow with the criterion's length."""
+        return join_lines(self.parts[-3:])
 
 
 @dataclass
@@ -246,7 +217,7 @@ class OutcomeTableParser:
             self.skip_to = end
             self.in_table_header = True
             if ((self.target == "crit" and self.crit is not None
-                 and not looks_unfinished(self.crit.text))
+                 and not looks_unfinished(self.crit.tail))
                     or (self.target == "outcome" and self.outcome is not None
                         and self.outcome.parts)):
                 self.target = None  # that cell is over; the side column follows
@@ -271,10 +242,10 @@ class OutcomeTableParser:
         if m and self._accept_criterion(int(m.group(1)), int(m.group(2)), line):
             self._start_crit(int(m.group(1)), int(m.group(2)), m.group(3), line)
             return True
-        m = CRIT_TRAIL_RE.match(text)
-        if (m and m.group(1)[:1].isupper() and self._next_minor(int(m.group(2))) == int(m.group(3))
-                and self._accept_criterion(int(m.group(2)), int(m.group(3)), line)):
-            self._start_crit(int(m.group(2)), int(m.group(3)), m.group(1), line)
+        t = trailing_criterion(text)
+        if (t and t[0][:1].isupper() and self._next_minor(t[1]) == t[2]
+                and self._accept_criterion(t[1], t[2], line)):
+            self._start_crit(t[1], t[2], t[0], line)
             return True
         if out is not None and out.single_level and not OUTCOME_PREFIX_RE.match(text):
             m = SINGLE_LEVEL_CRIT_RE.match(text)
@@ -326,7 +297,7 @@ class OutcomeTableParser:
         """Without a page-start signal: a side-column line ending in a dangling hyphen followed by
         lower-case text is where the page broke, and the rest continues the cut criterion."""
         crit, note = self.interrupted, self.note
-        if self.target != "note" or crit is None or note is None or not looks_unfinished(crit.text):
+        if self.target != "note" or crit is None or note is None or not looks_unfinished(crit.tail):
             return
         parts = note.last_parts()
         for j in range(len(parts) - 1, 0, -1):
@@ -414,15 +385,15 @@ class OutcomeTableParser:
         if self.target == "note":
             return True
         return (self.target == "crit" and self.side_kind is not None and self.crit is not None
-                and not looks_unfinished(self.crit.text))
+                and not looks_unfinished(self.crit.tail))
 
     def _bullet(self, text: str) -> None:
         crit = self.crit
         # In a table with a side column, a criterion that already runs over a sentence end has
         # swallowed side-column text: its colon introduces the side column's list, not its own.
-        own_list = self.side_kind is None or ". " not in crit.text if crit is not None else False
         if (self.target == "crit" and crit is not None
-                and (crit.listed or (crit.text.endswith(":") and own_list))):
+                and (crit.listed or (crit.tail.endswith(":")
+                                     and (self.side_kind is None or ". " not in crit.text)))):
             # "Explain the responsibilities of:" followed by its list: the list is the criterion's.
             if crit.listed and crit.parts and not crit.parts[-1].rstrip().endswith((";", ".", ":")):
                 crit.parts[-1] = crit.parts[-1].rstrip() + ";"
@@ -438,7 +409,8 @@ class OutcomeTableParser:
     def _colon_heading_ahead(self) -> bool:
         """Does a paragraph starting here end in ':' before any bullet or number (a list heading)?"""
         seen = 0
-        for line in self.lines[self.index:]:
+        for k in range(self.index, len(self.lines)):
+            line = self.lines[k]
             if line.blank:
                 continue
             if line.bullet or seen >= LOOKAHEAD_LINES:
@@ -446,7 +418,7 @@ class OutcomeTableParser:
             if FOOTER_RE.match(line.text) or SIDE_HEADING_RE.match(line.text) or MARKER_RE.match(
                     line.text) or ALWAYS_SIDE_HEADING_RE.match(line.text):
                 return False  # the paragraph ended at a cell boundary
-            if seen and (CRIT_LEAD_RE.match(line.text) or CRIT_TRAIL_RE.match(line.text)):
+            if seen and (CRIT_LEAD_RE.match(line.text) or trailing_criterion(line.text)):
                 return False
             if line.text.endswith(":"):
                 return True
@@ -460,7 +432,7 @@ class OutcomeTableParser:
             return
         if self.target == "crit" and self.crit is not None:
             # A page starts with the criteria column: resume is implicit, we are already here.
-            finished = not looks_unfinished(self.crit.text)
+            finished = not looks_unfinished(self.crit.tail)
             capital = starts_capitalised_word(text) or text[:1].isupper()
             heading = capital and self._colon_heading_ahead()
             out = self.outcome
@@ -500,7 +472,7 @@ class OutcomeTableParser:
         text = line.text
         # Top of a new page while a criterion was cut mid-sentence: the criteria column continues.
         if (self.glyph_bullets and line.indent > 0 and self.interrupted is not None
-                and looks_unfinished(self.interrupted.text)):
+                and looks_unfinished(self.interrupted.tail)):
             self.crit = self.interrupted
             self.interrupted = None
             self.dangling = note
@@ -515,7 +487,7 @@ class OutcomeTableParser:
             note.heading.append(text)
             return
         last = note.last_parts()
-        new_paragraph = (text[:1].isupper() and not looks_unfinished(join_lines(last))
+        new_paragraph = (text[:1].isupper() and not looks_unfinished(join_lines(last[-3:]))
                          and (bool(note.items) or bool(note.body)))
         if new_paragraph:
             kind = note.kind

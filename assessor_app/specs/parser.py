@@ -12,6 +12,7 @@ from pathlib import Path
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.header import parse_header
 from assessor_app.specs.layout import OutcomeTableParser
+from assessor_app.specs.limits import MAX_TEXT_BYTES, check_line_lengths, read_bounded
 from assessor_app.specs.model import CITY_AND_GUILDS, OutcomeSpec, PublicationSpec, UnitSpec
 from assessor_app.specs.requirements import parse_requirements
 from assessor_app.specs.sections import (
@@ -35,7 +36,7 @@ def sha256_text(text: str) -> str:
 
 
 def parse_file(path: Path) -> UnitSpec:
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_TEXT_BYTES, "the text")
     text = decode_source(data, str(path))
     return parse_text(text, str(path), source_sha256=hashlib.sha256(data).hexdigest())
 
@@ -44,6 +45,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     """Parse one unit text. Raises `SpecError` naming `source` and the line when it cannot."""
     if not text.strip():
         raise SpecError(source, "file is empty", 1)
+    check_line_lengths(text, source)
     lines = split_lines(text)
     glyph_bullets = any(line.bullet for line in lines)
     sections = split_sections(lines)
