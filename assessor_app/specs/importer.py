@@ -94,9 +94,31 @@ def load_paths(paths: list[Path], reference: str | None = None) -> list[LoadedSp
     return [load_path(p, reference) for p in paths]
 
 
-def import_paths(store: Store, paths: list[Path], reference: str | None = None) -> list[ImportResult]:
-    """Parse every path, then import them all in one transaction (all or nothing)."""
+class FindingsNeedReview(SpecError):
+    """The parser inferred parts of a text; importing it needs an explicit accept."""
+
+    def __init__(self, item: LoadedSpec) -> None:
+        first = item.spec.findings[0]
+        count = len(item.spec.findings)
+        super().__init__(item.source, f"{first.message} ({count} finding{'s' if count > 1 else ''}"
+                         "; check them and import with --accept-findings)", first.line)
+        self.item = item
+
+
+def check_findings(loaded: list[LoadedSpec], accept_findings: bool) -> None:
+    if accept_findings:
+        return
+    for item in loaded:
+        if item.spec.findings:
+            raise FindingsNeedReview(item)
+
+
+def import_paths(store: Store, paths: list[Path], reference: str | None = None,
+                 accept_findings: bool = False) -> list[ImportResult]:
+    """Parse every path, then import them all in one transaction (all or nothing). A text the
+    parser had to infer parts of is refused unless `accept_findings`."""
     loaded = load_paths(paths, reference)
+    check_findings(loaded, accept_findings)
     with store.session() as session:
         return import_loaded(session, loaded)
 

@@ -18,6 +18,22 @@ NOTE_KINDS = ("range", "teaching_content", "additional_guidance")
 
 
 @dataclass
+class Finding:
+    """Something the parser inferred rather than read: where, and what it did."""
+
+    line: int | None
+    message: str
+    kind: str = "inferred"  # "missing criterion number" | "unnumbered criteria" | …
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "kind": self.kind, "message": self.message}
+
+    def describe(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line is not None else source
+        return f"{where}: {self.message}"
+
+
+@dataclass
 class CriterionSpec:
     number: str  # "2.3"
     text: str
@@ -87,6 +103,8 @@ class UnitSpec:
     outcomes: list[OutcomeSpec] = field(default_factory=list)
     requirements: list[RequirementSpec] = field(default_factory=list)
     publications: list[PublicationSpec] = field(default_factory=list)
+    # What the parser inferred (not part of the content: a reviewed import stores the result).
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def criteria(self) -> list[CriterionSpec]:

@@ -60,11 +60,16 @@ _BoundedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping_with_
 
 def load_bounded_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
     """Parse one YAML document; returns the value and id(mapping) → line. Raises `SpecError`."""
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)
         value = loader.get_single_data()
     except _Refused as exc:
         raise SpecError(source, exc.message, exc.line) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise SpecError(source, f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                        line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -73,5 +78,6 @@ def load_bounded_yaml(text: str, source: str) -> tuple[Any, dict[int, int]]:
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise SpecError(source, f"invalid YAML: {type(exc).__name__}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return value, loader.lines
