@@ -117,7 +117,12 @@ def import_paths(store: Store, paths: list[Path], reference: str | None = None,
                  accept_findings: bool = False) -> list[ImportResult]:
     """Parse every path, then import them all in one transaction (all or nothing). A text the
     parser had to infer parts of is refused unless `accept_findings`."""
-    loaded = load_paths(paths, reference)
+    return import_all(store, load_paths(paths, reference), accept_findings)
+
+
+def import_all(store: Store, loaded: list[LoadedSpec],
+               accept_findings: bool = False) -> list[ImportResult]:
+    """Import already-loaded specs in one transaction, refusing unaccepted findings first."""
     check_findings(loaded, accept_findings)
     with store.session() as session:
         return import_loaded(session, loaded)
