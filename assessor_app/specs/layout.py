@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assessor_app.specs.errors import SpecError
+from assessor_app.specs.errors import MissingCriterion, SpecError
 from assessor_app.specs.layout_patterns import (
     ALWAYS_SIDE_HEADING_RE,
     CRIT_LEAD_RE,
@@ -516,8 +516,7 @@ class OutcomeTableParser:
             crits = sorted(out.criteria, key=lambda c: c.minor)
             for k, c in enumerate(crits, start=1):
                 if c.minor != k:
-                    raise SpecError(self.source, f"criterion {out.number}.{k} is missing "
-                                    f"(found {out.number}.{c.minor})", c.line)
+                    raise MissingCriterion(self.source, out.number, k, c.minor, c.line)
                 if not c.text:
                     raise SpecError(self.source, f"criterion {out.number}.{c.minor} has no text",
                                     c.line)

@@ -49,9 +49,13 @@ def validate_spec(spec: UnitSpec, source: str) -> None:
     check_text(spec.title, "the title", source, limit=MAX_TITLE_CHARS)
     if not spec.publications:
         raise SpecError(source, "no awarding-body publication recorded")
+    bodies: set[str] = set()
     for pub in spec.publications:
         if not pub.awarding_body:
             raise SpecError(source, "cannot tell the awarding body (OCR or City & Guilds)")
+        if pub.awarding_body in bodies:
+            raise SpecError(source, f"publication by {pub.awarding_body[:40]!r} is listed twice")
+        bodies.add(pub.awarding_body)
         for value in (pub.awarding_body, pub.unit_number, pub.sector_unit_number, pub.source):
             check_text(value, "a publication field", source, limit=300)
     for name in ("aim", "assessment", "guidance_on_assessment", "evidence_requirements_text",
