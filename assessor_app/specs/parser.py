@@ -54,15 +54,18 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
         raise SpecError(source, "file is empty", 1)
     check_line_lengths(text, source)
     digest = source_sha256 or sha256_text(text)
+    lines = Lines.of(text)
+    if unflatten(lines):  # table cells run together on one line: split them first
+        return _parse_repaired(lines, source, digest, None)
     try:
         return _parse_strict(text, source, digest)
     except (MissingCriterion, NothingFound) as first:
-        return _parse_repaired(text, source, digest, first)
+        return _parse_repaired(lines, source, digest, first)
 
 
-def _parse_repaired(text: str, source: str, digest: str, first: SpecError) -> UnitSpec:
-    lines = Lines.of(text)
-    tried_flat = tried_unnumbered = False
+def _parse_repaired(lines: Lines, source: str, digest: str, first: SpecError | None) -> UnitSpec:
+    tried_flat = True
+    tried_unnumbered = False
     for _ in range(MAX_REPAIRS):
         try:
             spec = _parse_strict(lines.joined(), source, digest)
@@ -79,12 +82,14 @@ def _parse_repaired(text: str, source: str, digest: str, first: SpecError) -> Un
                 tried_unnumbered = True
                 if number_unnumbered(lines):
                     continue
-            raise (first if isinstance(exc, NothingFound) else _at_source(exc, lines)) from None
+            if first is not None and isinstance(exc, NothingFound):
+                raise first from None
+            raise _at_source(exc, lines) from None
         for crit in spec.criteria:
             crit.line = lines.source_line(crit.line)
         spec.findings = lines.findings
         return spec
-    raise first
+    raise SpecError(source, "too many repairs needed; is this a unit text?")
 
 
 def _at_source(exc: SpecError, lines: Lines) -> SpecError:

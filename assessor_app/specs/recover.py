@@ -33,7 +33,7 @@ _TRAIL_NUMBER_RE = re.compile(r"\s(\d{1,2})\.(\d{1,2})\.?\s*$")
 _OUTCOME_LINE_RE = re.compile(r"^\s*(?:(?:learning\s+)?outcome\s+)?(\d{1,2})(?:[.):]|\s|$)", re.I)
 # A criterion number inside a line, after a space or a bullet: where flattened cells meet.
 _INLINE_CRIT_RE = re.compile(r"(?:(?<=\s)|^)(?:[" + BULLET_CHARS + r"]\s*)?(\d{1,2})\.(\d{1,2})\.?"
-                             r"(?=\s+\S)")
+                             r"(?=\s+[A-Z\"“‘(])")
 _INLINE_MARKER_RE = re.compile(r"\s(assessment\s+criteria|the\s+learners?\s+(?:will|can)"
                                r"(?:\s+be\s+able\s+to)?\s*:?)(?=\s|$)", re.I)
 
@@ -95,9 +95,10 @@ def _candidates(lines: Lines, start: int, end: int) -> list[tuple[int, int]]:
         prev_body = _body(prev)
         after_break = (_BULLET_ONLY_RE.match(prev) is not None or not prev_body
                        or not looks_unfinished(prev_body))
-        if (word[:1].isupper() and after_break and not prev_number_only and not _is_heading(text)
-                and not _LEAD_NUMBER_RE.match(raw)):
-            score = (2 if word.lower() in CRITERION_VERBS else 0) + (
+        verb = word.lower() in CRITERION_VERBS
+        if ((word[:1].isupper() or verb) and after_break and not prev_number_only
+                and not _is_heading(text) and not _LEAD_NUMBER_RE.match(raw)):
+            score = (2 if verb else 0) + (
                 1 if _BULLET_ONLY_RE.match(prev) else 0) + (1 if raw[:1] in BULLET_CHARS else 0)
             if score:
                 found.append((score, i))
