@@ -40,7 +40,7 @@ from assessor_app.specs.layout_patterns import (
     side_kind_from_header,
     trailing_criterion,
 )
-from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
+from assessor_app.specs.model import CriterionSpec, Finding, NoteSpec, OutcomeSpec
 from assessor_app.specs.text_cleanup import (
     SourceLine,
     join_lines,
@@ -127,6 +127,7 @@ class OutcomeTableParser:
         self.in_table_header = False  # just after the column headings of the outcomes table
         self.side_pending = False  # a side-column heading came after the criteria: a note follows
         self.skip_to = -1  # index of the last line already consumed by a lookahead
+        self.findings: list[Finding] = []  # what was inferred rather than read
         self.lines: list[SourceLine] = []
         self.index = 0
 
@@ -333,10 +334,13 @@ class OutcomeTableParser:
         self._recover_cut_criterion()
         if self.outcome is None or self.outcome.number != major:
             paragraph = self._trailing_paragraph()
+            last = self.crit
             self._start_outcome(major, "", line)
             assert self.outcome is not None
             if not self.outcome.parts:
                 self.outcome.implicit = True
+                if paragraph is None and last is not None:
+                    paragraph = self._outcome_text_from(last, major)
                 if paragraph is not None:
                     # The outcome's number was lost: its cell is the paragraph just before.
                     self.outcome.parts = paragraph
@@ -349,6 +353,27 @@ class OutcomeTableParser:
         self.interrupted = None
         self.boundary_seen = False
         self.side_pending = False
+
+    def _outcome_text_from(self, crit: _Crit, major: int) -> list[str] | None:
+        """Best effort: an outcome whose number was lost had its text run onto the end of the
+        previous criterion ("… manual handling." + "Be able to move …"). Split it off at the
+        last sentence end before a capitalised line, and record the finding."""
+        for j in range(len(crit.parts) - 1, 0, -1):
+            head, tail = join_lines(crit.parts[:j]), crit.parts[j]
+            if tail[:1].isupper() and head.endswith((".", "?", "!")) or (
+                    tail[:1].isupper() and not looks_unfinished(head) and len(crit.parts) - j <= 3
+                    and not head.endswith(":")):
+                taken = crit.parts[j:]
+                del crit.parts[j:]
+                self.findings.append(Finding(
+                    self._line_of(taken[0], crit.line), f"learning outcome {major} had lost its "
+                    f"number; implied by its criteria ({major}.1 …), its text taken from the "
+                    f"lines after {crit.major}.{crit.minor}", "missing outcome number"))
+                return taken
+        return None
+
+    def _line_of(self, text: str, after: int) -> int:
+        return next((ln.no for ln in self.lines if ln.no > after and ln.text == text), after)
 
     def _trailing_paragraph(self) -> list[str] | None:
         """A plain capitalised paragraph that ended the side column just before a new outcome's

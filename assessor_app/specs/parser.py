@@ -87,7 +87,9 @@ def _parse_repaired(lines: Lines, source: str, digest: str, first: SpecError | N
             raise _at_source(exc, lines) from None
         for crit in spec.criteria:
             crit.line = lines.source_line(crit.line)
-        spec.findings = lines.findings
+        for finding in spec.findings:
+            finding.line = lines.source_line(finding.line)
+        spec.findings = lines.findings + spec.findings
         return spec
     raise SpecError(source, "too many repairs needed; is this a unit text?")
 
@@ -125,6 +127,7 @@ def _parse_strict(text: str, source: str, digest: str) -> UnitSpec:
     if header.awarding_body == CITY_AND_GUILDS:
         assessment = _CG_ASSESSMENT_LABEL.sub("", assessment)
     return UnitSpec(
+        findings=table.findings,
         reference=header.reference,
         title=header.title,
         level=header.level,
