@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ssub = specs.add_subparsers(dest="specs_command", metavar="ACTION", required=True)
 
     imp = ssub.add_parser("import", parents=[common],
-                          help="import unit texts (.txt) or structured files (.yaml)")
+                          help="import unit texts (.txt), unit PDFs or handbooks (.pdf) or "
+                               "structured files (.yaml)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--dry-run", action="store_true",
                      help="parse and show the result; do not touch the database")

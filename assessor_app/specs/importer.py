@@ -23,6 +23,8 @@ from assessor_app.specs.header import REFERENCE_PATTERN, normalise_reference
 from assessor_app.specs.merge import merge_spec
 from assessor_app.specs.model import UnitSpec
 from assessor_app.specs.parser import parse_file
+from assessor_app.specs.pdf_units import Progress as PdfProgress
+from assessor_app.specs.pdf_units import read_pdf_units
 from assessor_app.specs.structured import (
     STRUCTURED_SUFFIXES,
     load_yaml,
@@ -90,8 +92,30 @@ def prepare(spec: UnitSpec, source: str, reference: str | None = None,
     return LoadedSpec(source, spec, structured)
 
 
+def load_pdf(path: Path, reference: str | None = None,
+             progress: PdfProgress | None = None) -> list[LoadedSpec]:
+    """Every unit of a unit PDF or handbook, validated; the first unit that cannot be read
+    stops the load with its error (naming the file, the unit and its pages)."""
+    units = read_pdf_units(path, progress)
+    loaded = []
+    for unit in units:
+        if unit.error is not None:
+            raise unit.error
+        assert unit.spec is not None
+        loaded.append(prepare(unit.spec, unit.source, reference if len(units) == 1 else None))
+    return loaded
+
+
 def load_paths(paths: list[Path], reference: str | None = None) -> list[LoadedSpec]:
-    return [load_path(p, reference) for p in paths]
+    loaded: list[LoadedSpec] = []
+    for path in paths:
+        if path.suffix.lower() == ".pdf":
+            if not path.is_file():
+                raise SpecError(str(path), "no such file")
+            loaded.extend(load_pdf(path, reference))
+        else:
+            loaded.append(load_path(path, reference))
+    return loaded
 
 
 class FindingsNeedReview(SpecError):
