@@ -33,7 +33,8 @@ _TRAIL_NUMBER_RE = re.compile(r"\s(\d{1,2})\.(\d{1,2})\.?\s*$")
 _OUTCOME_LINE_RE = re.compile(r"^\s*(?:(?:learning\s+)?outcome\s+)?(\d{1,2})(?:[.):]|\s|$)", re.I)
 # A criterion number inside a line, after a space or a bullet: where flattened cells meet.
 _INLINE_CRIT_RE = re.compile(r"(?:(?<=\s)|^)(?:[" + BULLET_CHARS + r"]\s*)?(\d{1,2})\.(\d{1,2})\.?"
-                             r"(?=\s+[A-Z\"“‘(])")
+                             r"(?=\s+[A-Z\"“‘(]|\s*$)")
+_INLINE_BULLET_RE = re.compile("\\s[\u2022\u25cf\u25aa\uf0b7\uf0a7](?=\\s)")
 _INLINE_MARKER_RE = re.compile(r"\s(assessment\s+criteria|the\s+learners?\s+(?:will|can)"
                                r"(?:\s+be\s+able\s+to)?\s*:?)(?=\s|$)", re.I)
 
@@ -201,6 +202,8 @@ def _split_flat(raw: str) -> list[str]:
         return [raw]
     majors = {int(m.group(1)) for m in _INLINE_CRIT_RE.finditer(raw)}
     extra = [m.start() + 1 for m in _INLINE_MARKER_RE.finditer(raw)]
+    # Bullet glyphs inside the run-together line start list items ("… of: • self • the …").
+    extra += [m.start() + 1 for m in _INLINE_BULLET_RE.finditer(raw)]
     for major in majors:
         # "… previous criterion text. 2. Be able to …" or "… text 2 Understand …"
         for m in re.finditer(rf"\s({major})[.)]?\s+(?=[A-Z])", raw):
