@@ -24,11 +24,17 @@ class Finding:
     line: int | None
     message: str
     kind: str = "inferred"  # "missing criterion number" | "unnumbered criteria" | …
+    page: int | None = None  # for a unit read from a PDF: the page of that line
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "kind": self.kind, "message": self.message}
+        d: dict[str, Any] = {"line": self.line, "kind": self.kind, "message": self.message}
+        if self.page is not None:
+            d["page"] = self.page
+        return d
 
     def describe(self, source: str) -> str:
+        if self.page is not None:
+            return f"{source}, page {self.page}: {self.message}"
         where = f"{source}:{self.line}" if self.line is not None else source
         return f"{where}: {self.message}"
 

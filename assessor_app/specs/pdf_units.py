@@ -39,6 +39,12 @@ class PdfUnit:
     spec: UnitSpec | None = None
     error: SpecError | None = None
 
+    def page_of(self, line: int | None) -> int | None:
+        """The PDF page a line of `text` came from."""
+        if line is None or not 1 <= line <= len(self.line_pages):
+            return None
+        return self.line_pages[line - 1]
+
     @property
     def source(self) -> str:
         pages = (f"page {self.first_page}" if self.first_page == self.last_page
@@ -167,8 +173,12 @@ def read_pdf_units(path: Path, progress: Progress | None = None) -> list[PdfUnit
                                    hashlib.sha256(text.encode("utf-8")).hexdigest())
             for pub in unit.spec.publications:
                 pub.source = path.name
+            for finding in unit.spec.findings:
+                finding.page = unit.page_of(finding.line)
         except SpecError as exc:
-            unit.error = exc
+            page = unit.page_of(exc.line)
+            unit.error = SpecError(f"{path} ({label}, page {page})" if page else unit.source,
+                                   exc.message)
         units.append(unit)
         if progress is not None:
             progress("units", n, len(chunks))

@@ -151,3 +151,15 @@ def test_damaged_pdf_is_a_clear_error(store: Store, tmp_path: Path, damage: str)
         load_paths([pdf])
     assert str(pdf) in str(err.value) and "\n" not in str(err.value)
     assert row_counts(store) == before
+
+
+def test_pdf_finding_names_its_page(tmp_path: Path) -> None:
+    spec = parse_file(seed("000"))
+    lost = copy.deepcopy(spec)
+    lost.outcomes[1].criteria[5].number = ""  # 2.6's cell lost its number
+    pdf = build_ocr_pdf(lost, tmp_path / "lost.pdf")
+    (unit,) = read_pdf_units(pdf)
+    assert unit.spec is not None and _tree(unit.spec) == _tree(spec)
+    (finding,) = unit.spec.findings
+    assert finding.kind == "missing criterion number" and finding.page == 1
+    assert finding.describe(unit.source).startswith(f"{pdf} (unit 1, pages 1-2), page 1: ")
