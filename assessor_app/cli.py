@@ -54,6 +54,9 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from assessor_app.workflow.wiring import install
+
+    install()
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", _run_gui)

@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from assessor_app.specs.errors import SpecError
-from assessor_app.specs.layout_patterns import (
+from assessor_app.specs.layout_cells import (
     ALWAYS_SIDE_HEADING_RE,
     CRIT_LEAD_RE,
     FOOTER_RE,
@@ -36,11 +36,13 @@ from assessor_app.specs.layout_patterns import (
     SIDE_HEADING_RE,
     SINGLE_LEVEL_CRIT_RE,
     TABLE_HEADER_RE,
+    CritCell,
+    NoteCell,
+    OutcomeCell,
     note_kind_from_heading,
     side_kind_from_header,
     trailing_criterion,
 )
-from assessor_app.specs.layout_result import _Crit, _Note, _Outcome
 from assessor_app.specs.model import Finding, OutcomeSpec
 from assessor_app.specs.text_cleanup import (
     SourceLine,
@@ -62,14 +64,14 @@ class OutcomeTableParser:
                                if unit_number else None)
         self.title = " ".join((title or "").lower().split())
         self.in_running_header = False
-        self.outcomes: list[_Outcome] = []
-        self.current: _Outcome | None = None
+        self.outcomes: list[OutcomeCell] = []
+        self.current: OutcomeCell | None = None
         self.target: str | None = None  # "outcome" | "crit" | "note" | None
-        self.crit: _Crit | None = None
-        self.note: _Note | None = None
+        self.crit: CritCell | None = None
+        self.note: NoteCell | None = None
         self.side_kind: str | None = None
-        self.interrupted: _Crit | None = None  # criterion a side-column note cut into
-        self.dangling: _Note | None = None  # note cut by a page break, resumed at a boundary
+        self.interrupted: CritCell | None = None  # criterion a side-column note cut into
+        self.dangling: NoteCell | None = None  # note cut by a page break, resumed at a boundary
         self.boundary_seen = False
         self.in_table_header = False  # just after the column headings of the outcomes table
         self.side_pending = False  # a side-column heading came after the criteria: a note follows
@@ -88,7 +90,7 @@ class OutcomeTableParser:
             self._line(self.lines[i])
 
     @property
-    def outcome(self) -> _Outcome | None:
+    def outcome(self) -> OutcomeCell | None:
         return self.current
 
     def _expected_outcome(self) -> int:
@@ -267,7 +269,7 @@ class OutcomeTableParser:
                 existing.parts.append(text)
             out = existing
         else:
-            out = _Outcome(number, line.no, [text] if text else [], single_level=single_level)
+            out = OutcomeCell(number, line.no, [text] if text else [], single_level=single_level)
             self.outcomes.append(out)
         self.current = out
         self.target = "outcome"
@@ -292,7 +294,7 @@ class OutcomeTableParser:
                     # The outcome's number was lost: its cell is the paragraph just before.
                     self.outcome.parts = paragraph
         assert self.outcome is not None
-        crit = _Crit(major, minor, line.no, [text] if text else [])
+        crit = CritCell(major, minor, line.no, [text] if text else [])
         self.outcome.criteria.append(crit)
         self.crit = crit
         self.target = "crit"
@@ -301,7 +303,7 @@ class OutcomeTableParser:
         self.boundary_seen = False
         self.side_pending = False
 
-    def _outcome_text_from(self, crit: _Crit, major: int) -> list[str] | None:
+    def _outcome_text_from(self, crit: CritCell, major: int) -> list[str] | None:
         """Best effort: an outcome whose number was lost had its text run onto the end of the
         previous criterion ("… manual handling." + "Be able to move …"). Split it off at the
         last sentence end before a capitalised line, and record the finding."""
@@ -336,13 +338,13 @@ class OutcomeTableParser:
         self.note = None
         return list(note.body)
 
-    def _start_note(self, kind: str | None = None) -> _Note:
+    def _start_note(self, kind: str | None = None) -> NoteCell:
         if self.target == "crit":
             self.interrupted = self.crit
         if self.outcome is None:
             raise SpecError(self.source, "guidance text before the first learning outcome",
                             self.lines[self.index].no)
-        note = _Note(kind or self.side_kind or "additional_guidance")
+        note = NoteCell(kind or self.side_kind or "additional_guidance")
         self.outcome.notes.append(note)
         self.note = note
         self.target = "note"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor_app.specs.errors import SpecError
-from assessor_app.specs.layout_patterns import TABLE_HEADER_RE
+from assessor_app.specs.layout_cells import TABLE_HEADER_RE
 
 Progress = Callable[[int, int], None]  # (done, total) pages or units
 BAND = 0.085  # top and bottom share of the page where running headers and footers sit

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assessor_app.specs.layout_patterns import MARKER_RE, NOTE_HEADING_RE, SIDE_HEADING_RE
+from assessor_app.specs.layout_cells import MARKER_RE, NOTE_HEADING_RE, SIDE_HEADING_RE
 from assessor_app.specs.model import Finding
 from assessor_app.specs.text_cleanup import BULLET_CHARS, looks_unfinished
 

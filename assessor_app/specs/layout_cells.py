@@ -1,13 +1,17 @@
-"""Patterns of the learning-outcomes table (headings, numbers, markers) and small helpers.
+"""The pieces the learning-outcomes table parser (`layout.py`) works with: the patterns that
+recognise table lines, the note kinds, and the cells being collected (criterion, note, outcome).
 
-Every pattern here runs in time linear in the line: none has two unbounded quantifiers that can
-match the same characters (a trailing criterion number is found with `trailing_criterion`, not
-with a regex that backtracks over the whole line).
+Every pattern runs in time linear in the line: none has two unbounded quantifiers that can match
+the same characters (a trailing criterion number is found by `trailing_criterion`, not by a regex
+that backtracks over the whole line).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from assessor_app.specs.text_cleanup import join_lines
 
 TABLE_HEADER_RE = re.compile(r"^learning outcomes?\b.*\bassessment criteria\b(.*)$", re.I)
 MARKER_RE = re.compile(
@@ -62,6 +66,7 @@ def note_kind_from_heading(heading: str) -> str:
     return "additional_guidance"
 
 
+
 _TRAIL_NUMBER_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.?")
 _TEXT_CHAR_RE = re.compile(r"[A-Za-z\"”’)]")
 
@@ -78,3 +83,56 @@ def trailing_criterion(text: str) -> tuple[str, int, int] | None:
         return None
     return head, int(m.group(1)), int(m.group(2))
 
+
+@dataclass
+class CritCell:
+    major: int
+    minor: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+    listed: bool = False  # the criterion ended in ":" and took the bullet list after it
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.parts)
+
+    @property
+    def tail(self) -> str:
+        """The end of the text (enough for `looks_unfinished` / a trailing colon) without joining
+        every part: the per-line checks must not grow with the criterion's length."""
+        return join_lines(self.parts[-3:])
+
+
+@dataclass
+class NoteCell:
+    kind: str
+    heading: list[str] = field(default_factory=list)
+    heading_open: bool = False
+    body: list[str] = field(default_factory=list)
+    items: list[list[str]] = field(default_factory=list)
+    paragraph: bool = False  # started by a capitalised paragraph after a finished one
+
+    def empty(self) -> bool:
+        return not (self.heading or self.body or self.items)
+
+    def last_parts(self) -> list[str]:
+        if self.items:
+            return self.items[-1]
+        return self.body if self.body else self.heading
+
+    def add_text(self, text: str) -> None:
+        if self.items:
+            self.items[-1].append(text)
+        else:
+            self.body.append(text)
+
+
+@dataclass
+class OutcomeCell:
+    number: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+    criteria: list[CritCell] = field(default_factory=list)
+    notes: list[NoteCell] = field(default_factory=list)
+    single_level: bool = False  # "Outcome 1 …" layout whose criteria read "1.", "2.", …
+    implicit: bool = False  # created by its first criterion: its own number never appeared
