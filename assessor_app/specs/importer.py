@@ -197,6 +197,7 @@ def _import_one(session: Session, item: LoadedSpec) -> ImportResult:
         existing.reference = spec.reference
     sources = ", ".join(p.source_name or p.awarding_body for p in pubs.values()) or "the database"
     merged = merge_spec(existing, spec, sources, item.source)
+    merged.edits = list(spec.edits)  # this import's review edits, not an earlier version's
     pubs_changed = False
     for pub in spec.publications:
         row = pubs.get(pub.awarding_body)

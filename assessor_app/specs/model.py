@@ -111,6 +111,8 @@ class UnitSpec:
     publications: list[PublicationSpec] = field(default_factory=list)
     # What the parser inferred (not part of the content: a reviewed import stores the result).
     findings: list[Finding] = field(default_factory=list)
+    # The assessor's corrections in the review screen (`review.Edit`), kept with the version.
+    edits: list[Any] = field(default_factory=list)
 
     @property
     def criteria(self) -> list[CriterionSpec]:

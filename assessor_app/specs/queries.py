@@ -88,7 +88,9 @@ def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
     notes = session.exec(select(GuidanceNote).where(GuidanceNote.version_id == version.id)
                          .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
     crit_numbers = {c.id: c.number for c in criteria}
+    edits = json.loads(version.structured_json or "{}").get("review_edits") or []
     return {
+        **({"review_edits": edits} if edits else {}),
         "title": version.title,
         "reference": unit.reference,
         "level": version.level,
@@ -144,6 +146,9 @@ def render_tree(tree: dict[str, Any]) -> str:
             body = f"{n['heading']}: " if n["heading"] else ""
             lines.append(f"      [{label}, {n['awarding_body']}{where}] {body}{n['body']}".rstrip())
             lines.extend(f"        - {item}" for item in n["items"])
+    for e in tree.get("review_edits", []):
+        lines.append(f"  edited in review by {e['who']} at {e['when']}: {e['what']}: "
+                     f"{e['before']!r} -> {e['after']!r}")
     if tree.get("evidence_requirements"):
         lines.append("  evidence requirements:")
         reqs = tree["evidence_requirements"]

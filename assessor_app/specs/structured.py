@@ -24,6 +24,7 @@ from assessor_app.specs.model import (
     note_dict,
 )
 from assessor_app.specs.requirements import group_keys
+from assessor_app.specs.review import Edit
 from assessor_app.specs.safe_yaml import load_bounded_yaml
 
 FORMAT = "assessor-app/unit-spec/1"
@@ -50,6 +51,7 @@ def spec_to_dict(spec: UnitSpec) -> dict[str, Any]:
             for p in spec.publications
         ],
         **content,
+        **({"review_edits": [e.as_dict() for e in spec.edits]} if spec.edits else {}),
     }
 
 
@@ -167,7 +169,10 @@ def spec_from_dict(data: Any, source: str, lines: dict[int, int] | None = None) 
         for p in (ck.mapping(x, "publication")
                   for x in ck.items(d.get("publications"), "publications"))
     ]
+    edits = [Edit.from_dict(ck.mapping(e, "review edit"), source)
+             for e in ck.items(d.get("review_edits"), "review_edits")]
     return UnitSpec(
+        edits=edits,
         reference=ck.optional(d, "reference", "reference"),
         title=ck.optional(d, "title", "title"),
         level=ck.integer(d, "level"),
