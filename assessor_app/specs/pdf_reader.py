@@ -9,6 +9,7 @@ or bottom band that repeats on other pages), page numbers and the repeated table
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from assessor_app.specs.errors import SpecError
 from assessor_app.specs.layout_cells import TABLE_HEADER_RE
 
 Progress = Callable[[int, int], None]  # (done, total) pages or units
+# pdfminer warns about every damaged object it skips; the import reports what matters itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 BAND = 0.085  # top and bottom share of the page where running headers and footers sit
 _PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$",
                              re.I)
