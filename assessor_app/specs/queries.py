@@ -88,9 +88,14 @@ def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
     notes = session.exec(select(GuidanceNote).where(GuidanceNote.version_id == version.id)
                          .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
     crit_numbers = {c.id: c.number for c in criteria}
-    edits = json.loads(version.structured_json or "{}").get("review_edits") or []
+    stored = json.loads(version.structured_json or "{}")
+    edits = stored.get("review_edits") or []
     return {
         **({"review_edits": edits} if edits else {}),
+        # What the spec says beyond its criteria, for the unit library and the visit screen.
+        "aim": version.aim,
+        "assessment": version.assessment,
+        "guidance_on_assessment": stored.get("guidance_on_assessment") or "",
         "title": version.title,
         "reference": unit.reference,
         "level": version.level,
@@ -136,6 +141,10 @@ def render_tree(tree: dict[str, Any]) -> str:
         f"GLH {show(tree['glh'])}" + (f", version {tree['version']}" if "version" in tree else ""),
         f"  published by: {pubs}",
     ]
+    for key, label in (("aim", "aim"), ("assessment", "assessment"),
+                       ("guidance_on_assessment", "guidance on assessment")):
+        if tree.get(key):
+            lines.append(f"  {label}: {tree[key]}")
     for o in tree["learning_outcomes"]:
         lines.append(f"  {o['number']}  {o['text']}")
         for c in o["criteria"]:

@@ -63,3 +63,14 @@ def test_renumbering_keeps_order_and_notes() -> None:
 
 def test_unedited_units_have_no_review_section() -> None:
     assert "review_edits" not in dump_yaml(parse_file(seed("000")))
+
+
+def test_show_gives_aim_and_assessment_guidance(capsys, store: Store, db_path) -> None:
+    from assessor_app.specs.importer import import_paths
+
+    import_paths(store, [seed("004")])
+    spec = parse_file(seed("004"))
+    tree = run_json(capsys, "specs", "show", spec.reference, "--json", "--db", str(db_path))
+    assert tree["aim"] == spec.aim and tree["aim"].startswith("To improve relationships")
+    assert "line manager" in tree["assessment"]
+    assert tree["guidance_on_assessment"] == spec.guidance_on_assessment
