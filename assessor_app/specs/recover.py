@@ -24,6 +24,9 @@ evaluate explain follow gain give handle identify implement inform interpret inv
 keep list maintain make manage meet monitor negotiate obtain operate outline perform place plan
 position prepare present produce promote provide recognise recognize record reflect report
 respond review seek select set show state summarise summarize support take undertake use work
+do act help assist arrange access build collect deliver dispose locate lift store test wear clean
+contact greet ask answer treat welcome measure calculate protect respect encourage enable receive
+process update resolve refer escalate offer detail compile conduct carry
 """
 CRITERION_VERBS = frozenset(_VERB_WORDS.split())
 _BULLET_ONLY_RE = re.compile(f"^\\s*[{BULLET_CHARS}]+\\s*$")
