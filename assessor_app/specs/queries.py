@@ -173,3 +173,20 @@ def library_trees(store: Store) -> list[dict[str, Any]]:
     with store.read_session() as session:
         trees = [unit_tree(session, u["reference"]) for u in list_units(session)]
     return [t for t in trees if t is not None]
+
+
+def criterion_guidance(store: Store, criterion_id: int) -> list[dict[str, Any]]:
+    """The range, teaching content and guidance that go with one criterion: notes attached to it
+    and its outcome's notes attached to no single criterion (shown beside the criterion being
+    ticked)."""
+    with store.read_session() as session:
+        crit = session.get(Criterion, criterion_id)
+        if crit is None:
+            return []
+        notes = session.exec(
+            select(GuidanceNote).where(GuidanceNote.outcome_id == crit.outcome_id)
+            .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
+        return [{"kind": n.kind, "awarding_body": n.awarding_body, "heading": n.heading,
+                 "body": n.body, "items": json.loads(n.items_json),
+                 "for_criterion": n.criterion_id == criterion_id}
+                for n in notes if n.criterion_id in (None, criterion_id)]
