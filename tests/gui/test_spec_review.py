@@ -119,3 +119,21 @@ def test_units_menu_import_then_the_library_shows_the_edit(
     assert unit.tree["learning_outcomes"][1]["criteria"][5]["text"] == (
         "Explain why a consistent level of service matters")
     assert unit.tree["review_edits"][0]["who"] == "Test Assessor"
+
+
+def test_review_a_text_highlights_the_finding_line(qtbot: QtBot, store: Store,
+                                                   tmp_path: Path) -> None:
+    lines = seed("000").read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("2.6 "))
+    lines[i] = lines[i][4:]
+    path = tmp_path / "gap.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    dialog = SpecReviewDialog(store, path, "Test Assessor")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, dialog)
+    assert not dialog.unit_box.isVisible()  # one unit: nothing to choose
+    assert dialog.findings.item(0).text().startswith(f"line {i + 1}: criterion 2.6")
+    dialog.findings.setCurrentRow(0)
+    assert dialog.highlighted_line() == i + 1
+    assert dialog.page_label.text() == f"Line {i + 1}"
