@@ -31,7 +31,7 @@ from assessor_app.vault.dbfile import connect
 from assessor_app.vault.errors import VaultError
 from assessor_app.vault.keys import DataKey, KeyFile, key_file_path, read_key_file
 
-TREES = ("blobs", "ers", "imported")
+TREES = ("blobs", "ers", "imported", "void-notices")
 LAST_BACKUP_SETTING = "backup.last"
 PRUNE_SETTING = "backup.prune"  # set by erasing a learner: older backup runs must go
 Progress = Callable[[str, int, int], None]

@@ -33,6 +33,7 @@ from assessor_app.evidence.errors import (
     NotEnrolled,
     NotFound,
     NotTickable,
+    RecordLocked,
     TooLong,
     VisitStateError,
 )
@@ -96,7 +97,7 @@ from assessor_app.evidence.visits import (
 )
 
 __all__ = [
-    "QA", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
+    "QA", "RecordLocked", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
     "CriterionCoverage", "CriterionRef", "DeletionChange", "Edit", "EnrolmentInfo",
     "EvidenceCreated", "EvidenceDetail", "EvidenceError", "EvidenceSummary", "FieldChange",
     "InvalidInput", "JudgementChange", "JudgementRefused", "LearnerCoverage",

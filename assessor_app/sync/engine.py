@@ -27,22 +27,27 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync import outbox
+from assessor_app.sync import outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import alternative_name, part_name, remote_path_for
+from assessor_app.sync.local_files import LocalFileChanged as _LocalFileChanged
+from assessor_app.sync.local_files import read_local
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
-from assessor_app.vault.errors import FileTampered
+
+if TYPE_CHECKING:
+    from assessor_app.sync.bundle_signing import BundleSigner
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ class SyncProgress:
 class ItemOutcome:
     item_id: int
     filename: str
-    outcome: str  # "sent" | "already_there" | "retry_later" | "failed"
+    outcome: str  # "sent" | "already_there" | "retry_later" | "failed" | "withheld"
     message: str = ""
 
 
@@ -101,10 +106,6 @@ class SyncHooks:
 ProgressCallback = Callable[[SyncProgress], None]
 
 
-class _LocalFileChanged(Exception):
-    pass
-
-
 def sync_outbox(
     store: Store,
     settings: SyncSettings | None = None,
@@ -117,10 +118,13 @@ def sync_outbox(
     hooks: SyncHooks | None = None,
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
+    signer: BundleSigner | None = None,
 ) -> SyncSummary:
     """Send what is due and report. "Sync now" = defaults; a background timer should pass
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
-    on permanent failures. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
+    on permanent failures. With `signer` (the assessor's key), void notices are signed and
+    queued first; without it, an unsent ERS of a void sign-off is still withheld, and its
+    notice waits for a run that has the key. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
     before any network traffic if settings or password are missing."""
     if settings is None:
         with store.session() as s:
@@ -133,6 +137,8 @@ def sync_outbox(
     try:
         with WebDavClient(settings, password, transport=transport) as client:
             run = _Run(store, settings, client, progress, cancel, hooks or SyncHooks(), rng)
+            if signer is not None:
+                void_notices.queue_void_notices(store, signer)
             return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
     finally:
         lock.release()
@@ -148,11 +154,13 @@ class SyncRunner:
         password: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
+        signer: BundleSigner | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.password = password
         self.transport = transport
+        self.signer = signer  # signs void notices; without it they wait (see sync_outbox)
         self.cancel_event = threading.Event()
 
     def cancel(self) -> None:
@@ -175,6 +183,7 @@ class SyncRunner:
             include_failed=include_failed,
             respect_backoff=respect_backoff,
             transport=self.transport,
+            signer=self.signer,
         )
 
 
@@ -226,6 +235,8 @@ class _Run:
         with self.store.session() as s:
             if outbox.enqueue_unqueued(s):
                 log.warning("queued filed ERS documents that were missing from the outbox")
+            if void_notices.withhold_void_ers(s):
+                log.info("withheld unsent ERS documents of void sign-offs")
         with self.store.session() as s:
             ids = outbox.due_item_ids(
                 s, include_failed=include_failed, respect_backoff=respect_backoff
@@ -264,7 +275,8 @@ class _Run:
         with self.store.session() as s:
             self.summary.remaining = int(
                 s.exec(
-                    select(func.count()).where(OutboxItem.state != OutboxState.SENT.value)
+                    select(func.count()).where(col(OutboxItem.state).not_in(
+                        (OutboxState.SENT.value, OutboxState.WITHHELD.value)))
                 ).one()
             )
         self._emit(None, "done")
@@ -277,7 +289,13 @@ class _Run:
         Returns the item and the temp name an interrupted attempt left behind ("" if none)."""
         with self.store.session() as s:
             item = s.get(OutboxItem, item_id)
-            if item is None or item.state == OutboxState.SENT.value:
+            if item is None or item.state in (OutboxState.SENT.value,
+                                              OutboxState.WITHHELD.value):
+                return None
+            if void_notices.is_void_ers(s, item):  # voided since the run started
+                item.state = OutboxState.WITHHELD.value
+                item.failure_reason = void_notices.WITHHELD_REASON
+                s.add(item)
                 return None
             if not item.remote_path:
                 item.remote_path = remote_path_for(
@@ -308,6 +326,10 @@ class _Run:
     def _one(self, item_id: int) -> ItemOutcome | None:
         claimed = self._claim(item_id)
         if claimed is None:
+            with self.store.read_session() as s:
+                row = s.get(OutboxItem, item_id)
+            if row is not None and row.state == OutboxState.WITHHELD.value:
+                return ItemOutcome(item_id, row.filename, "withheld", row.failure_reason)
             return ItemOutcome(item_id, "", "already_there", "already confirmed")
         item, stale_part = claimed
         self.summary.attempted += 1
@@ -361,30 +383,10 @@ class _Run:
             self.summary.error_detail = err.detail
         return ItemOutcome(item.id, item.filename, outcome, err.user_message)
 
-    def _local_pdf(self, item: OutboxItem) -> bytes:
-        """The filed PDF's bytes, or the reason it cannot be sent (missing, changed)."""
-        src = outbox.local_file(self.store.files_dir, item)
-        if not src.is_file():
-            raise FileNotFoundError(2, "local ERS file missing", str(src))
-        data = self._plain_bytes(src)
-        if len(data) != item.size:
-            raise _LocalFileChanged(f"size {len(data)} != filed {item.size}")
-        return data
-
-    def _plain_bytes(self, src: Path) -> bytes:
-        """The PDF as filed: decrypted (and authenticated) when kept encrypted at rest."""
-        key = self.store.key
-        if key is None or not key.file_cipher().is_encrypted(src):
-            return src.read_bytes()
-        try:
-            return key.file_cipher().read_file(src, "ERS PDF")
-        except FileTampered as exc:
-            raise _LocalFileChanged("the encrypted local file failed authentication") from exc
-
     def _send(self, item: OutboxItem, stale_part: str) -> ItemOutcome:
         assert item.id is not None
         c = self.client
-        data = self._local_pdf(item)
+        data = read_local(self.store, item)
 
         self._emit(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name

@@ -34,7 +34,7 @@ from assessor_app.vault.filecrypt import CHUNK, FileCipher, fsync_dir, private_a
 from assessor_app.vault.keys import DataKey
 
 Progress = Callable[[str, int, int], None]
-TREES = ("blobs", "ers", "imported")
+TREES = ("blobs", "ers", "imported", "void-notices")
 
 
 @dataclass

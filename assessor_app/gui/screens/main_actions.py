@@ -32,6 +32,7 @@ class MainCommands(Protocol):
     def signoff_selected(self) -> None: ...
     def history_selected(self) -> None: ...
     def open_unit_library(self) -> object: ...
+    def import_unit_spec(self) -> object: ...
     def close_current_visit(self) -> None: ...
     def show_learner_page(self) -> None: ...
     def export_learner_data(self) -> None: ...
@@ -105,6 +106,8 @@ class MainActions(QObject):
                                      "Erase this learner's data from this computer for good")
         self.act_unit_library = act("Unit &library…", "Ctrl+Shift+U", c.open_unit_library,
                                     "Browse and import unit specifications")
+        self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
+                                   "Review a unit PDF, handbook or text, then import it")
         self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
 
     def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
@@ -175,6 +178,7 @@ class MainActions(QObject):
             m.addActions(list(group))
         self.units_menu = QMenu("&Units", self._window)
         self.units_menu.addAction(self.act_unit_library)
+        self.units_menu.addAction(self.act_import_spec)
         mb.addMenu(self.units_menu)
         mb.addMenu("&Help").addAction(self.act_shortcuts)
 

@@ -22,6 +22,7 @@ from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
 from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
 from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog, choose_and_review
 from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
@@ -323,6 +324,13 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())
         dialog.open()
+        return dialog
+
+    def import_unit_spec(self) -> SpecReviewDialog | None:
+        """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        dialog = choose_and_review(self, self.store, self.assessor_name())
+        if dialog is not None:
+            dialog.imported.connect(lambda _refs: self.refresh_overview())
         return dialog
 
     # -- help --------------------------------------------------------------------------------

@@ -40,12 +40,14 @@ from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
 from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
+from assessor_app.gui.screens.visit_locks import VisitLocks
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
 from assessor_app.store import Store
 
@@ -55,7 +57,7 @@ log = logging.getLogger(__name__)
 LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
 
 
-class VisitScreen(VisitCommands, QWidget):
+class VisitScreen(VisitCommands, VisitLocks, QWidget):
     back_requested = Signal()
     coverage_changed = Signal(int)  # learner id
     close_requested = Signal(int)  # visit id
@@ -135,6 +137,7 @@ class VisitScreen(VisitCommands, QWidget):
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.empty_hint)
+        ml.addWidget(self._build_lock_badge())
         ml.addWidget(self.editor, 1)
         self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
         ml.addWidget(self.chips_label)
@@ -162,6 +165,11 @@ class VisitScreen(VisitCommands, QWidget):
         """Right: the criteria picker and, on a second tab, the units' evidence requirements."""
         self.picker = CriteriaPicker()
         self.picker.toggle_requested.connect(self.set_mapped)
+        # Range and teaching content beside the criterion being ticked (issue 13).
+        self.criterion_guidance = CriterionGuidance(self.store)
+        self.picker.layout().addWidget(self.criterion_guidance)
+        self.picker.tree.selectionModel().currentChanged.connect(
+            lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
         self.requirements = RequirementsPanel()
         self.requirements.toggle_requested.connect(self.set_requirement)
         self.side_tabs = QTabWidget()
@@ -366,6 +374,7 @@ class VisitScreen(VisitCommands, QWidget):
         self._show_mapping()
         self.attachments_model.load(detail.item.id if detail else None)
         self.picker.set_enabled_for_mapping(detail is not None)
+        self._apply_lock()
 
     def _set_attachments_prominent(self, prominent: bool) -> None:
         """Product evidence is mostly its photos/files: give them room and say so."""
@@ -418,6 +427,7 @@ class VisitScreen(VisitCommands, QWidget):
         self.editor.reload_fields(self.detail)
         self._show_mapping()
         self.attachments_model.reload()
+        self._apply_lock()
 
     # -- edits and undo ----------------------------------------------------------------------
     def _push(self, edit: Edit) -> None:
