@@ -34,6 +34,7 @@ from assessor_app.signoff.keys import load_or_create_identity  # noqa: E402
 from assessor_app.store import Store, open_store  # noqa: E402
 from assessor_app.store.models import EvidenceItem  # noqa: E402
 from assessor_app.vault.dbfile import connect  # noqa: E402
+from assessor_app.workflow.wiring import install  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 
@@ -87,6 +88,7 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=30)
     args = ap.parse_args()
+    install()  # the core's listeners (sign-off voiding, sync queueing), as at start-up
     os.environ.setdefault("ASSESSOR_APP_KEY_PASSPHRASE", PASSPHRASE)
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     with tempfile.TemporaryDirectory() as tmp_name:
