@@ -88,12 +88,16 @@ def test_missing_reference(capsys: pytest.CaptureFixture[str], db_path: Path, tm
     partial.write_text(seed("003").read_text(encoding="utf-8").replace(
         "Unit reference number: J/506/2910", "").replace("Guided learning hours:  35", ""),
         encoding="utf-8")
-    tree = run_json(capsys, "specs", "import", str(partial), "--dry-run", "--json")
-    assert tree["reference"] is None and tree["glh"] is None
+    # The dry run refuses exactly as the import does (issue 9): one shared validation.
+    code, _, dry_err = run_cli(capsys, "specs", "import", str(partial), "--dry-run", "--json")
+    assert code == 2 and str(partial) in dry_err and "--reference" in dry_err
+    code, _, err = run_cli(capsys, "specs", "import", str(partial), "--db", str(db_path))
+    assert code == 2 and err == dry_err
+    tree = run_json(capsys, "specs", "import", str(partial), "--dry-run", "--json",
+                    "--reference", "J/506/2910")
+    assert tree["reference"] == "J/506/2910" and tree["glh"] is None
     assert tree["title"] == "Understand customers and customer retention" and tree["level"] == 3
     assert [len(o["criteria"]) for o in tree["learning_outcomes"]] == [5, 6, 3]
-    code, _, err = run_cli(capsys, "specs", "import", str(partial), "--db", str(db_path))
-    assert code == 2 and str(partial) in err and "--reference" in err
     assert row_counts(store)["unit"] == 0
     code, out, err = run_cli(capsys, "specs", "import", str(partial), "--reference", "J/506/2910",
                              "--db", str(db_path))

@@ -1,5 +1,6 @@
 """Settings: who you are and your centre (they go on every ERS; kept with the database), the
-autosave pause (this laptop), and a way back into the set-up for the signing key and sync."""
+autosave pause and idle lock (this laptop), a way back into the set-up for the signing key and
+sync, and (with a store) the Backup page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +22,15 @@ from assessor_app.gui.support.fit import fit_to_screen, scrolling
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.setup.profile import AssessorProfile, ProfileError, load_profile, save_profile
 from assessor_app.store import Store
+
+
+def _spin(low: int, high: int, value: int, suffix: str, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSuffix(suffix)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box
 
 
 class SettingsDialog(QDialog):
@@ -41,13 +52,14 @@ class SettingsDialog(QDialog):
         self.centre_name.setObjectName("centreName")
         self.centre_number = QLineEdit(profile.centre_number)
         self.centre_number.setObjectName("centreNumber")
-        self.delay = QSpinBox()
-        self.delay.setRange(100, 5000)
+        self.delay = _spin(100, 5000, settings.autosave_delay_ms, " ms",
+                           "How long after you stop typing the text is saved (it is always "
+                           "saved when you leave a field).")
         self.delay.setSingleStep(100)
-        self.delay.setSuffix(" ms")
-        self.delay.setValue(settings.autosave_delay_ms)
-        self.delay.setToolTip("How long after you stop typing the text is saved "
-                              "(it is always saved when you leave a field).")
+        self.lock_minutes = _spin(0, 120, settings.lock_idle_minutes, " min",
+                                  "Hide learners' data behind your passphrase after this long "
+                                  "without use (Ctrl+L locks at once).")
+        self.lock_minutes.setSpecialValueText("Never")
         self.setup_button = QPushButton("Signing key and sync set-up…")
         self.setup_button.setObjectName("openSetup")
         self.setup_button.setEnabled(store is not None)
@@ -56,20 +68,29 @@ class SettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setObjectName("settingsError")
         self.error.hide()
-        body = QWidget()
-        form = QFormLayout(body)
+        general = QWidget()
+        form = QFormLayout(general)
         form.addRow("Your &name", self.name)
         form.addRow("Assessor registration/&ID", self.assessor_id)
         form.addRow("&Centre name", self.centre_name)
         form.addRow("Centre n&umber", self.centre_number)
         form.addRow("&Autosave after a pause of", self.delay)
+        form.addRow("&Lock when idle for", self.lock_minutes)
         form.addRow(self.setup_button)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scrolling(general), "General")
+        self.backup_page = None
+        if store is not None:
+            from assessor_app.gui.widgets.backup_page import BackupPage
+
+            self.backup_page = BackupPage(store)
+            self.tabs.addTab(scrolling(self.backup_page), "Backup")
         self.buttons = dialog_buttons(self)
         lay = QVBoxLayout(self)
-        lay.addWidget(scrolling(body), 1)
+        lay.addWidget(self.tabs, 1)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
-        fit_to_screen(self, QSize(520, 360))
+        fit_to_screen(self, QSize(560, 420))
 
     def _open_setup(self) -> None:
         from assessor_app.gui.dialogs.setup_wizard import SetupWizard
@@ -98,5 +119,6 @@ class SettingsDialog(QDialog):
                 return
         self.settings.assessor_name = self.name.text().strip()
         self.settings.autosave_delay_ms = self.delay.value()
+        self.settings.lock_idle_minutes = self.lock_minutes.value()
         self.settings.sync()
         super().accept()

@@ -22,6 +22,7 @@ from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
 from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
 from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog, choose_and_review
 from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
@@ -34,6 +35,7 @@ from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
@@ -72,6 +74,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(scrolling(self.pages))
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
+        self.backup_warning = BackupWarning(self.store, self)
+        self.statusBar().addPermanentWidget(self.backup_warning)
 
         self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
         p = self.overview_panel
@@ -325,6 +329,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def import_unit_spec(self) -> SpecReviewDialog | None:
+        """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        dialog = choose_and_review(self, self.store, self.assessor_name())
+        if dialog is not None:
+            dialog.imported.connect(lambda _refs: self.refresh_overview())
+        return dialog
+
     # -- help --------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
@@ -334,10 +345,35 @@ class MainWindow(QMainWindow):
 
         open_demo_window(self)
 
+    def export_learner_data(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import export_learner_data
+
+        if self.overview is not None:
+            export_learner_data(self, self.store, self.overview.learner.registration,
+                                self.show_status)
+
+    def erase_learner(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import EraseLearnerDialog
+
+        if self.overview is None:
+            return
+        learner = self.overview.learner
+        dialog = EraseLearnerDialog(self.store, learner.registration, learner.name, self)
+        if dialog.exec() and dialog.erased:
+            self.learner_id = None
+            self.settings.last_learner_id = 0
+            self.refresh_learners()
+            self._update_actions()
+            self.show_status("The learner was erased.")
+
     def open_settings(self) -> None:
         from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self, self.store).exec()
+        lock = getattr(self, "app_lock", None)
+        if lock is not None:
+            lock.set_idle_ms(max(0, self.settings.lock_idle_minutes) * 60_000)
+        self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -47,6 +47,7 @@ from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
 from assessor_app.store import Store
 
@@ -164,6 +165,11 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         """Right: the criteria picker and, on a second tab, the units' evidence requirements."""
         self.picker = CriteriaPicker()
         self.picker.toggle_requested.connect(self.set_mapped)
+        # Range and teaching content beside the criterion being ticked (issue 13).
+        self.criterion_guidance = CriterionGuidance(self.store)
+        self.picker.layout().addWidget(self.criterion_guidance)
+        self.picker.tree.selectionModel().currentChanged.connect(
+            lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
         self.requirements = RequirementsPanel()
         self.requirements.toggle_requested.connect(self.set_requirement)
         self.side_tabs = QTabWidget()
