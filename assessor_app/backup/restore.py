@@ -51,7 +51,8 @@ def open_backup(target: BackupTarget, passphrase: str) -> tuple[DataKey, KeyFile
         return unwrap_with_passphrase(kf.key_id, kf.passphrase, passphrase), kf
     except WrongPassphrase as exc:
         raise BackupError(f"The passphrase does not open the backup at {target.label}: it is "
-                          "wrong, or this is another assessor's backup. Nothing was changed.") \
+                          "wrong (backups made after a passphrase change open only with the new "
+                          "one), or this is another assessor's backup. Nothing was changed.") \
             from exc
 
 
@@ -162,7 +163,7 @@ def restore_backup(target: BackupTarget, db_path: Path, passphrase: str,
     os.replace(staging / "db", db_path)
     os.chmod(db_path, 0o600)
     fsync_dir(db_path.parent)
-    write_key_file(key_file_path(db_path), KeyFile(kf.key_id, kf.passphrase, None))
+    write_key_file(key_file_path(db_path), KeyFile(kf.key_id, kf.passphrase, None, True))
     shutil.rmtree(staging, ignore_errors=True)
     try:  # add this computer's keyring copy of the key, when it has a keyring
         from assessor_app.vault.unlock import unlock

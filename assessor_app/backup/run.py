@@ -51,18 +51,18 @@ class BackupResult:
 
 
 def _claim(target: BackupTarget, db_path: Path, key: DataKey) -> None:
-    """Put our passphrase-wrapped key in the backup, or refuse someone else's backup."""
+    """Put our passphrase-wrapped key in the backup, or refuse someone else's backup. After a
+    passphrase change the backup's copy is replaced, so only the current passphrase opens it."""
     theirs = target.get(KEYS)
-    if theirs is not None:
-        kf = KeyFile.from_bytes(theirs)
-        if kf.key_id != key.key_id:
-            raise BackupError(f"{target.label} holds another assessor's backup (or one of other "
-                              "data); choose another folder. Nothing was written.")
-        return
+    if theirs is not None and KeyFile.from_bytes(theirs).key_id != key.key_id:
+        raise BackupError(f"{target.label} holds another assessor's backup (or one of other "
+                          "data); choose another folder. Nothing was written.")
     local = read_key_file(key_file_path(db_path))
     if local is None:
         raise BackupError("This data folder has no key file to back up.")
-    target.put(KEYS, KeyFile(local.key_id, local.passphrase, None).to_bytes())
+    ours = KeyFile(local.key_id, local.passphrase, None, local.chosen).to_bytes()
+    if theirs != ours:
+        target.put(KEYS, ours)
 
 
 def manifests(target: BackupTarget, key: DataKey) -> list[tuple[str, dict[str, Any]]]:

@@ -5,7 +5,8 @@
     assessor-app setup            (no options: show what is set)
 
 Only the options given change; the key's passphrase comes from the keyring, else
-$ASSESSOR_APP_KEY_PASSPHRASE, else is asked for at a terminal. A .p12's own password comes from
+$ASSESSOR_APP_KEY_PASSPHRASE, else is asked for at a terminal. Until the assessor has chosen a
+passphrase, setup asks for one (twice) or takes $ASSESSOR_APP_NEW_PASSPHRASE. A .p12's own password comes from
 $ASSESSOR_APP_P12_PASSWORD or is asked for.
 """
 
@@ -73,6 +74,7 @@ def _setup(args: argparse.Namespace) -> int:
                 current = save_profile(store, dataclasses.replace(current, **given))
             except ProfileError as exc:
                 raise CliError(str(exc)) from None
+        passphrase_note = _choose_passphrase(store)
         key_note = ""
         if args.import_p12:
             key_note = f"Signing key imported (certificate for {_import_p12(store, args.import_p12)})."
@@ -81,9 +83,27 @@ def _setup(args: argparse.Namespace) -> int:
         _print_profile(current)
         if key_note:
             print(key_note)
+        if passphrase_note:
+            print(passphrase_note)
         if current.missing:
             print("Still to set: " + ", ".join(current.missing) + ".")
     return 0
+
+
+def _choose_passphrase(store: Store) -> str:
+    """At first set-up the assessor chooses the passphrase (typed twice, or from
+    $ASSESSOR_APP_NEW_PASSPHRASE); it opens the data, the signing key and every backup."""
+    from assessor_app.signoff.passphrase import passphrase_chosen
+    from assessor_app.signoff.passphrase_cli import apply_new_passphrase, new_passphrase
+
+    if passphrase_chosen(store):
+        return ""
+    new = new_passphrase(required=False)
+    if new is None:
+        return ("Passphrase: not chosen yet. Choose it with `assessor-app passphrase change` "
+                "(backups open only with it).")
+    apply_new_passphrase(store, new)
+    return "Passphrase chosen: it opens your data, your signing key and your backups."
 
 
 def _print_profile(profile: AssessorProfile) -> None:

@@ -26,6 +26,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls.add_argument("unit", metavar="UNIT_REF", nargs="?")
     ls.set_defaults(func=_signoff_list)
 
+    from assessor_app.signoff.passphrase_cli import register as register_passphrase
+
+    register_passphrase(sub, common)
+
 
 def _audit_verify(args: argparse.Namespace) -> int:
     with cli_store(args) as store, store.read_session() as session:

@@ -239,6 +239,10 @@ def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "",
     """Load the assessor's keys, creating them on first use. The name (else the `assessor_name`
     setting, else "Assessor") becomes the certificate's CN only when the key is created."""
     folder = keys_dir(store_or_dir)
+    if not isinstance(store_or_dir, Path):  # complete or discard an interrupted change
+        from assessor_app.signoff.passphrase import finish_pending
+
+        finish_pending(store_or_dir)
     exists = (folder / P12_NAME).exists()
     secret = _passphrase(passphrase, create=not exists)
     if exists:

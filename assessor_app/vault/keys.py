@@ -113,6 +113,7 @@ class KeyFile:
     key_id: str
     passphrase: dict[str, Any]
     keyring: dict[str, Any] | None
+    chosen: bool = False  # the assessor chose the passphrase (not a random one from the keyring)
 
     @property
     def keyring_secret_name(self) -> str:
@@ -121,6 +122,8 @@ class KeyFile:
     def to_bytes(self) -> bytes:
         data = {"format": FORMAT, "version": 1, "key_id": self.key_id,
                 "passphrase": self.passphrase, "keyring": self.keyring}
+        if self.chosen:
+            data["chosen"] = True
         return json.dumps(data, indent=1, sort_keys=True).encode()
 
     @classmethod
@@ -129,7 +132,8 @@ class KeyFile:
             obj = json.loads(data)
             if obj.get("format") != FORMAT or obj.get("version") != 1:
                 raise ValueError("not a key file of this app")
-            return cls(str(obj["key_id"]), dict(obj["passphrase"]), obj.get("keyring"))
+            return cls(str(obj["key_id"]), dict(obj["passphrase"]), obj.get("keyring"),
+                       bool(obj.get("chosen", False)))
         except (ValueError, KeyError, TypeError) as exc:
             raise VaultError("The key file beside the database is damaged or not from this app "
                              f"({exc.__class__.__name__}).") from exc

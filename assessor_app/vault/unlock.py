@@ -77,6 +77,7 @@ def create_key(db_path: Path, passphrase: str | None = None) -> DataKey:
     """A new data key for `db_path`, wrapped by the passphrase and (if there is one) the keyring,
     and saved in the key file. `VaultLocked` when no passphrase is known and none can be kept."""
     pw = known_passphrase(passphrase)
+    chosen = pw is not None  # typed or from the environment, not a random one of ours
     if pw is None:
         made = pysecrets.token_urlsafe(32)
         if not _keyring_put(PASSPHRASE_SECRET, made):
@@ -86,7 +87,7 @@ def create_key(db_path: Path, passphrase: str | None = None) -> DataKey:
                 f"set {PASSPHRASE_ENV}. It is never written to disk.")
         pw = made
     key = new_data_key()
-    kf = KeyFile(key.key_id, wrap_with_passphrase(key, pw), _keyring_wrap(key))
+    kf = KeyFile(key.key_id, wrap_with_passphrase(key, pw), _keyring_wrap(key), chosen)
     write_key_file(key_file_path(db_path), kf)
     return key
 
