@@ -51,8 +51,9 @@ def open_backup(target: BackupTarget, passphrase: str) -> tuple[DataKey, KeyFile
         return unwrap_with_passphrase(kf.key_id, kf.passphrase, passphrase), kf
     except WrongPassphrase as exc:
         raise BackupError(f"The passphrase does not open the backup at {target.label}: it is "
-                          "wrong (backups made after a passphrase change open only with the new "
-                          "one), or this is another assessor's backup. Nothing was changed.") \
+                          "wrong, or this is another assessor's backup (a backup made after a "
+                          "passphrase change opens only with the new passphrase). Nothing was "
+                          "changed.") \
             from exc
 
 

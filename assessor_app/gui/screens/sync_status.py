@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QStatusBar,
     QToolButton,
     QWidget,
 )
@@ -35,6 +36,7 @@ from assessor_app.gui.support.workers import Job, run_in_background
 from assessor_app.gui.support.workers_sync import (
     ProbeOutcome,
     SyncOutcome,
+    backup_after_sync,
     probe_centre,
     run_sync,
 )
@@ -118,6 +120,7 @@ class SyncController(QObject):
 
     state_changed = Signal(str, str)  # state, the text shown
     settings_requested = Signal()  # the user asked to fix the settings (not set up, login refused)
+    backup_reported = Signal(str)  # after a sync's background backup: what happened
 
     def __init__(self, store: Store, parent: QObject | None = None, *,
                  probe_interval_ms: int = PROBE_INTERVAL_MS, watch_network: bool = True) -> None:
@@ -134,6 +137,9 @@ class SyncController(QObject):
         self._sync_job: Job | None = None
         self._probe_job: Job | None = None
         self._read_job: Job | None = None
+        self._backup_job: Job | None = None
+        self.backup_message = ""  # the last background backup's sentence (also in the bar)
+        self._status_bar: QStatusBar | None = None
         self._sync_after_read = False
         self._read_again = False
         self._automatic = False  # whether the running sync was started by a timer/reconnect
@@ -168,6 +174,7 @@ class SyncController(QObject):
         settings (status clicked while not set up, or from the error details) open the settings
         dialog over `main_window`."""
         main_window.statusBar().addPermanentWidget(self.widget)
+        self._status_bar = main_window.statusBar()
         if menu is not None:
             menu.addAction(self.action)
             menu.addAction(self.settings_action)
@@ -387,7 +394,30 @@ class SyncController(QObject):
             return
         if outcome.kind == "done":
             self.last_sync = outcome.finished_at
+            self._start_backup()
         self.refresh()
+
+    def _start_backup(self) -> None:
+        """Every successful sync also backs up, in the background, as `sync run` does."""
+        if self._backup_job is not None:
+            return
+        self._report_backup("Backing up to the centre…")
+        self._backup_job = run_in_background(backup_after_sync, self.store,
+                                             on_done=self._backed_up, on_error=self._backed_up,
+                                             writes=True, owner=self)
+
+    def is_backing_up(self) -> bool:
+        return self._backup_job is not None
+
+    def _backed_up(self, message: str) -> None:
+        self._backup_job = None
+        self._report_backup(message)
+        self.backup_reported.emit(message)
+
+    def _report_backup(self, message: str) -> None:
+        self.backup_message = message
+        if self._status_bar is not None:
+            self._status_bar.showMessage(message, 15_000)
 
     def _sync_failed(self, message: str) -> None:
         self._sync_job = None

@@ -121,6 +121,21 @@ def run_sync(store: Store, *, automatic: bool = False, respect_backoff: bool | N
     return SyncOutcome("done", "", "", sent, summary.remaining)
 
 
+def backup_after_sync(store: Store) -> str:
+    """After a successful sync, back the whole record up (encrypted) to the centre's store, as
+    `sync run` does; the sentence for the status bar. Expected problems do not raise."""
+    from assessor_app.backup.targets import backup_to_centre
+    from assessor_app.sync.errors import SyncError
+    from assessor_app.vault.errors import VaultError
+
+    try:
+        settings, password = _settings_and_password(store)
+        result = backup_to_centre(store, settings, password)
+    except (NotConfigured, PasswordMissing, SecretStoreUnavailable, VaultError, SyncError) as exc:
+        return f"Backup not made: {friendly_error(exc)}"
+    return f"Backed up to the centre ({result.uploaded} new objects)."  # type: ignore[attr-defined]
+
+
 def _notice_signer(store: Store):  # noqa: ANN202 - a BundleSigner or None
     """The assessor's key for signing void notices, when notices wait and the key opens
     without asking (keyring); otherwise they wait and the void ERSs stay withheld."""
