@@ -64,6 +64,13 @@ class SettingsDialog(QDialog):
         self.setup_button.setObjectName("openSetup")
         self.setup_button.setEnabled(store is not None)
         self.setup_button.clicked.connect(self._open_setup)
+        self.passphrase_button = QPushButton("Change &passphrase…")
+        self.passphrase_button.setObjectName("changePassphrase")
+        self.passphrase_button.setToolTip("The passphrase that opens your data, your signing "
+                                          "key and your backups")
+        self.passphrase_button.setEnabled(store is not None and store.encrypted)
+        self.passphrase_button.clicked.connect(self.open_passphrase)
+        self.passphrase_dialog: QDialog | None = None
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setObjectName("settingsError")
@@ -77,6 +84,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Autosave after a pause of", self.delay)
         form.addRow("&Lock when idle for", self.lock_minutes)
         form.addRow(self.setup_button)
+        form.addRow(self.passphrase_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(scrolling(general), "General")
         self.backup_page = None
@@ -104,6 +112,16 @@ class SettingsDialog(QDialog):
                                  (self.centre_name, saved.centre_name),
                                  (self.centre_number, saved.centre_number)):
                 field.setText(value)
+
+    def open_passphrase(self) -> QDialog:
+        """Settings ▸ "Change passphrase…" (window-modal)."""
+        from assessor_app.gui.dialogs.passphrase_dialog import PassphraseDialog
+
+        assert self.store is not None
+        dialog = PassphraseDialog(self.store, self)
+        self.passphrase_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _profile(self) -> AssessorProfile:
         return AssessorProfile(self.name.text(), self.assessor_id.text(),
