@@ -16,8 +16,11 @@ from assessor_app.gui.dialogs.setup_wizard import SetupWizard
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.setup.profile import AssessorProfile, load_profile
+from assessor_app.signoff.keys import load_or_create_identity
+from assessor_app.signoff.passphrase import passphrase_chosen
 from assessor_app.store import Store
 from assessor_app.sync.queries import read_sync_settings
+from assessor_app.vault.unlock import check_passphrase
 from tests.gui.conftest import WAIT_MS
 from tests.webdav_server import PASSWORD, DavServer, dav_server  # noqa: F401 - fixture
 
@@ -59,8 +62,17 @@ def test_wizard_sets_up_the_real_assessor(qtbot: QtBot, spec_store: Store,
     _type(qtbot, wizard, "centreNumber", ANSWERS["centreNumber"])
     _next(qtbot, wizard)
     _type(qtbot, wizard, "keyPassphrase", "correct horse battery staple")
+    _type(qtbot, wizard, "keyPassphraseAgain", "correct horse battery stapel")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.key and "differ" in wizard.key.error.text()
+    _type(qtbot, wizard, "keyPassphraseAgain", "correct horse battery staple")
     _next(qtbot, wizard)
     assert "Jo Carter" in wizard.key.note.text()
+    # the chosen passphrase opens the data key and the signing key; the keyring keeps it
+    assert passphrase_chosen(spec_store)
+    check_passphrase(spec_store.db_path, "correct horse battery staple")
+    assert load_or_create_identity(spec_store, passphrase="correct horse battery staple").name
+    assert load_or_create_identity(spec_store).name == "Jo Carter"
     _type(qtbot, wizard, "syncUrl", dav_server.url)
     _type(qtbot, wizard, "syncUser", dav_server.user)
     _type(qtbot, wizard, "syncPassword", PASSWORD)

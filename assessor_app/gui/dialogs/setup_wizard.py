@@ -32,6 +32,13 @@ from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
 from assessor_app.setup.profile import AssessorProfile, ProfileError, check_profile, save_profile
 from assessor_app.signoff.keys import KeyStoreError, import_p12, load_or_create_identity
+from assessor_app.signoff.passphrase import (
+    MIN_LENGTH,
+    change_passphrase,
+    current_passphrase,
+    passphrase_chosen,
+    passphrase_problem,
+)
 from assessor_app.store import Store
 from assessor_app.sync.queries import write_sync_settings
 from assessor_app.sync.settings import SyncSettings, store_password
@@ -126,12 +133,20 @@ class KeyPage(_Page):
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("keyPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText("Leave empty to keep a random one in the keyring")
+        self.passphrase.setPlaceholderText(f"At least {MIN_LENGTH} characters; it also opens "
+                                           "your backups")
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("keyPassphraseAgain")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setPlaceholderText("Type it again")
+        if passphrase_chosen(store):
+            self.passphrase.setPlaceholderText("Leave empty to keep your passphrase")
         self.form.addRow(self.create)
         self.form.addRow(self.import_)
         self.form.addRow(".p12 &file", row)
         self.form.addRow("Password of the .p12", self.p12_password)
-        self.form.addRow("Key &passphrase", self.passphrase)
+        self.form.addRow("Your &passphrase", self.passphrase)
+        self.form.addRow("Type it a&gain", self.confirm)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.form.addRow(self.note)
@@ -144,8 +159,21 @@ class KeyPage(_Page):
             self.p12_path.setText(path)
             self.import_.setChecked(True)
 
+    def _chosen_passphrase(self) -> tuple[str | None, str | None]:
+        """(the new passphrase or None, the problem with it or None)."""
+        typed = self.passphrase.text()
+        if not typed and passphrase_chosen(self.store):
+            return None, None
+        return typed, passphrase_problem(typed, self.confirm.text())
+
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
-        passphrase = self.passphrase.text() or None
+        chosen, problem = self._chosen_passphrase()
+        if problem:
+            return self.fail(problem)
+        # the keys are made or imported with the passphrase this computer knows, then the
+        # passphrase is changed to the chosen one (data key, signing keys and keyring together)
+        known = current_passphrase()
+        passphrase = known or chosen
         name = self.wizard().field("assessorName") or ""
         try:
             if self.import_.isChecked():
@@ -156,6 +184,8 @@ class KeyPage(_Page):
                                       self.p12_password.text() or None, passphrase=passphrase)
             else:
                 identity = load_or_create_identity(self.store, str(name), passphrase=passphrase)
+            if chosen and known and chosen != known:
+                change_passphrase(self.store, known, chosen)
         except KeyStoreError as exc:
             return self.fail(f"{exc} Enter a passphrase above to continue.")
         except OSError as exc:
