@@ -93,8 +93,8 @@ def _setup(args: argparse.Namespace) -> int:
 def _choose_passphrase(store: Store) -> str:
     """At first set-up the assessor chooses the passphrase (typed twice, or from
     $ASSESSOR_APP_NEW_PASSPHRASE); it opens the data, the signing key and every backup."""
+    from assessor_app.signoff.cli import apply_new_passphrase, new_passphrase
     from assessor_app.signoff.passphrase import passphrase_chosen
-    from assessor_app.signoff.passphrase_cli import apply_new_passphrase, new_passphrase
 
     if passphrase_chosen(store):
         return ""
