@@ -8,8 +8,9 @@ Storage (all under `store.files_dir / "keys"`, nothing in plaintext):
   re-encrypted here), encrypted with the key passphrase.
 - `sync-ed25519.pem`  PKCS#8 PEM of the Ed25519 private key, encrypted with the same passphrase.
 
-The passphrase is random (32 bytes, URL-safe) and kept in the OS keyring under
-`assessor-app / assessor-key-passphrase` via `assessor_app.secrets`. With no keyring
+The passphrase is the assessor's own, chosen at set-up and changed with
+`signoff.passphrase.change_passphrase` (until then a random one, 32 bytes URL-safe); it is kept in
+the OS keyring under `assessor-app / assessor-key-passphrase` via `assessor_app.secrets`. With no keyring
 (`SecretStoreUnavailable`, or the keyring backend simply being absent) the caller must pass an
 explicit `passphrase=`; we never write it to a file.
 

@@ -3,7 +3,8 @@
 The passphrase is the one that protects the signing key (`assessor-key-passphrase` in the
 keyring, `ASSESSOR_APP_KEY_PASSPHRASE` for scripts and CI, or typed by the assessor). A new data
 folder gets a new random data key; when the computer has no passphrase yet but does have a
-keyring, a random one is made and kept there (as the signing key does), so both share it.
+keyring, a random one is made and kept there (as the signing key does), so both share it, until
+the assessor chooses their own at set-up (`signoff.passphrase`), which backups then need.
 """
 
 from __future__ import annotations
