@@ -4,6 +4,11 @@ Backed by the FTS5 table `evidence_fts` (migration 0002), ranked with bm25 (a ma
 weighs most) and returned with a snippet around the matched words. The user's words are quoted
 before they reach FTS5, so punctuation or words like NOT/OR never cause a syntax error, and the
 last word matches as a prefix so results appear while typing.
+
+Speed at a centre's scale (a million items): one learner's search is an FTS5 AND with that
+learner's token (migration 0003), and ranking is limited to the newest `CANDIDATES` hits, found by
+walking the match list backwards by rowid; evidence references come from the stored
+`ref_number`, so nothing numbers rows at query time.
 """
 
 from __future__ import annotations
@@ -46,21 +51,42 @@ def fts_query(words: str, *, prefix_last: bool = True) -> str:
     return " ".join(parts)
 
 
-_SEARCH_SQL = text(f"""
-SELECT evidence_fts.rowid AS id, e.learner_id, e.kind, e.date, e.title, numbered.ordinal,
-       bm25(evidence_fts, {", ".join(map(str, WEIGHTS))}) AS score,
-       snippet(evidence_fts, -1, :open, :close, '…', :tokens) AS snippet
-FROM evidence_fts
-JOIN evidence_item AS e ON e.id = evidence_fts.rowid
-JOIN (SELECT id, row_number() OVER (PARTITION BY learner_id, kind ORDER BY id) AS ordinal
-      FROM evidence_item
-      WHERE :learner_id IS NULL OR learner_id = :learner_id) AS numbered ON numbered.id = e.id
-WHERE evidence_fts MATCH :query
-  AND e.deleted = 0
-  AND (:learner_id IS NULL OR e.learner_id = :learner_id)
-ORDER BY score, e.id
-LIMIT :limit
+#: Ranking looks at no more than this many hits: the newest ones. A rare word has fewer hits and
+#: is ranked exactly; a common word's hits all score alike, so the newest of them are as good a
+#: candidate set as any, and a search never sorts hundreds of thousands of rows (see the module
+#: docstring of `benchmarks/bench_search.py` for the measurements behind the number).
+CANDIDATES = 2000
+
+_TEXT_COLUMNS = "{title body qa witness}"
+_RANK = f"bm25({', '.join(map(str, WEIGHTS))}, 0.0)"  # the learner column weighs nothing
+
+_FLOOR_SQL = text("""
+SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :query
+ORDER BY rowid DESC LIMIT 1 OFFSET :offset
 """)
+
+# `ORDER BY rank` lets FTS5 sort the candidates' scores itself and build snippets only for the
+# rows it returns; `rowid >= :floor` keeps the candidates to the newest ones.
+_SEARCH_SQL = text(f"""
+SELECT hit.id, e.learner_id, e.kind, e.date, e.title, e.ref_number, hit.score, hit.snippet
+FROM (SELECT rowid AS id, rank AS score,
+             snippet(evidence_fts, -1, :open, :close, '…', :tokens) AS snippet
+      FROM evidence_fts
+      WHERE evidence_fts MATCH :query AND rank MATCH '{_RANK}' AND rowid >= :floor
+      ORDER BY rank
+      LIMIT :limit) AS hit
+JOIN evidence_item AS e ON e.id = hit.id
+ORDER BY hit.score, hit.id
+""")
+
+
+def _match(words_query: str, learner_id: int | None) -> str:
+    """The FTS5 expression: the words in the text columns, and the learner's token when given
+    (FTS5 answers that AND by seeking through the longer list, not by filtering every hit)."""
+    words = f"{_TEXT_COLUMNS} : ({words_query})"
+    if learner_id is None:
+        return words
+    return f'learner : "l{int(learner_id)}" AND {words}'
 
 
 def search_evidence(db: Db, learner_id: int | None, words: str, *, limit: int = 50,
@@ -71,11 +97,13 @@ def search_evidence(db: Db, learner_id: int | None, words: str, *, limit: int = 
     query = fts_query(words)
     if not query:
         return []
+    match = _match(query, learner_id)
     with reading(db) as session:
+        floor = session.execute(_FLOOR_SQL, {"query": match, "offset": CANDIDATES - 1}).scalar()
         rows = session.execute(_SEARCH_SQL, {
-            "query": query, "learner_id": learner_id, "limit": limit,
+            "query": match, "floor": floor or 0, "limit": limit,
             "open": highlight[0], "close": highlight[1], "tokens": snippet_tokens,
         }).all()
-    return [SearchHit(r.id, r.learner_id, evidence_ref(r.kind, r.ordinal), r.kind,
+    return [SearchHit(r.id, r.learner_id, evidence_ref(r.kind, r.ref_number), r.kind,
                       date.fromisoformat(r.date), r.title, r.snippet or "", float(r.score))
             for r in rows]

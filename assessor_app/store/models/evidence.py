@@ -22,6 +22,8 @@ class EvidenceKind(StrEnum):
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_item"
+    # The next reference number of a learner and kind is one probe of this index (migration 0003).
+    __table_args__ = (Index("ix_evidence_item_ref", "learner_id", "kind", "ref_number"),)
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
@@ -36,6 +38,12 @@ class EvidenceItem(SQLModel, table=True):
     witness_relationship: str = ""
     witness_contact: str = ""
     revision: int = 1  # bumped when edited after a sign-off covered it
+    #: the "3" of OBS-3: its number among the learner's items of its kind, in creation order;
+    #: filled in by a trigger when left None (migration 0003 keeps it right on a change of kind)
+    ref_number: int | None = None
+    #: True while a live sign-off covers this revision; kept by triggers (migration 0003), so an
+    #: edit knows from the row itself whether anything needs voiding
+    signoff_live: bool = False
     deleted: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,156 @@
+"""Migration 0003: stored reference numbers, the sign-off flag and the learner column of the search
+index, on a database made by the previous schema and on new items."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from alembic import command
+from sqlmodel import select
+
+from assessor_app.evidence import (
+    create_evidence,
+    get_evidence,
+    list_evidence,
+    search_evidence,
+    set_evidence_field,
+    update_evidence_text,
+)
+from assessor_app.signoff.content import evidence_references
+from assessor_app.store import open_store
+from assessor_app.store.engine import alembic_config, make_engine
+from assessor_app.store.models import EvidenceItem, SignOff, SignOffEvidence
+
+KINDS = ["observation", "questioning", "observation", "witness", "observation", "questioning"]
+
+
+def _old_schema_db(path: Path) -> None:
+    """A file at revision 0002 holding two learners' items, one covered by a signed sign-off."""
+    engine = make_engine(path)
+    command.upgrade(alembic_config(engine), "0002")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        for lid, reg in ((1, "R1"), (2, "R2")):
+            con.execute("INSERT INTO learner (id, name, registration, employer, line_manager, "
+                        "line_manager_email, created_at) VALUES "
+                        "(?, 'x', ?, '', '', '', '2025-01-01')", (lid, reg))
+        for i, kind in enumerate(KINDS * 2):
+            con.execute(
+                "INSERT INTO evidence_item (learner_id, kind, date, title, text, witness_name, "
+                "witness_role, witness_relationship, witness_contact, revision, deleted, "
+                "created_at, updated_at) VALUES (?, ?, '2025-01-02', ?, ?, '', '', '', '', 1, ?, "
+                "'2025-01-02', '2025-01-02')",
+                (1 + i // len(KINDS), kind, f"item {i}", f"stock rotation note {i}", int(i == 4)))
+        con.execute("INSERT INTO unit (id, reference, created_at) "
+                    "VALUES (1, 'K/503/8194', '2025-01-01')")
+        con.execute("INSERT INTO unit_version (id, unit_id, number, content_hash, title, aim, "
+                    "assessment, evidence_requirements_text, structured_json, created_at) "
+                    "VALUES (1, 1, 1, 'h', 'U', '', '', '', '{}', '2025-01-01')")
+        con.execute("INSERT INTO signoff (id, learner_id, unit_version_id, content_hash, "
+                    "content_json, partial, partial_reason, status, void_reason, created_at) "
+                    "VALUES (1, 1, 1, 'c', '{}', 0, '', 'signed', '', '2025-01-03')")
+        con.execute("INSERT INTO signoff_evidence VALUES (1, 1, 1)")
+    con.close()
+
+
+def test_upgrade_from_0002_numbers_flags_and_indexes_existing_items(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _old_schema_db(path)
+    store = open_store(path)  # migrates to head
+    try:
+        with store.read_session() as s:
+            items = s.exec(select(EvidenceItem).order_by(EvidenceItem.id)).all()
+            # The rule the app applied at query time before: creation order per learner and kind.
+            for learner_id in (1, 2):
+                expected = evidence_references(s, learner_id)
+                got = {i.id: f"{i.kind[:1]}{i.ref_number}" for i in items
+                       if i.learner_id == learner_id}
+                assert {k: v.split("-")[1] for k, v in expected.items()} == {
+                    k: v[1:] for k, v in got.items()}
+            assert [i.id for i in items if i.signoff_live] == [1]
+        # Item 5 (OBS-3) is deleted: it keeps its number, the others keep theirs.
+        assert [r.ref for r in list_evidence(store, 1)] == ["OBS-1", "QA-1", "OBS-2", "WT-1",
+                                                            "QA-2"]
+        # Search for one learner only returns that learner's items; deleted item 5 stays out.
+        hits = search_evidence(store, 1, "rotation")
+        assert sorted(h.evidence_id for h in hits) == [1, 2, 3, 4, 6]
+        assert {h.learner_id for h in search_evidence(store, None, "rotation")} == {1, 2}
+        assert len(search_evidence(store, None, "rotation")) == 11
+        assert (path.parent / "old.sqlite3.before-0003.bak").exists()
+    finally:
+        store.close()
+
+
+def test_downgrade_to_0002_and_back(tmp_path: Path) -> None:
+    path = tmp_path / "round.sqlite3"
+    _old_schema_db(path)
+    store = open_store(path)
+    cfg = alembic_config(store.engine)
+    command.downgrade(cfg, "0002")
+    with store.engine.connect() as conn:
+        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(evidence_item)")]
+    assert "ref_number" not in cols and "signoff_live" not in cols
+    command.upgrade(cfg, "head")
+    assert [h.evidence_id for h in search_evidence(store, 2, "rotation note 11")] == [12]
+    store.close()
+
+
+def test_new_items_are_numbered_and_a_kind_change_renumbers_like_the_old_rule(store,
+                                                                             world) -> None:
+    lid = world.learner.id
+    ids = [create_evidence(store, lid, k, title=f"t{i}").evidence_id for i, k in enumerate(KINDS)]
+    assert get_evidence(store, ids[4]).ref == "OBS-3"
+    set_evidence_field(store, ids[2], "kind", "questioning")  # OBS-2 becomes a questioning item
+    with store.read_session() as s:
+        expected = evidence_references(s, lid)
+    assert {r.id: r.ref for r in list_evidence(store, lid)} == expected
+    assert get_evidence(store, ids[2]).ref == "QA-2"
+    assert get_evidence(store, ids[4]).ref == "OBS-2"
+    assert get_evidence(store, ids[5]).ref == "QA-3"
+
+
+def test_signoff_flag_follows_live_signoffs_and_keystroke_edits_still_void(store,
+                                                                          world) -> None:
+    lid = world.learner.id
+    item = create_evidence(store, lid, "observation", text="Greeted the customer").evidence_id
+    with store.session() as s:
+        so = SignOff(learner_id=lid, unit_version_id=world.k.version_id, content_hash="c" * 64,
+                     content_json="{}", status="signed")
+        s.add(so)
+        s.flush()
+        s.add(SignOffEvidence(signoff_id=so.id, evidence_id=item, evidence_revision=1))
+        so_id = so.id
+    assert get_evidence(store, item).item.signoff_live is True
+    update_evidence_text(store, item, "Greeted the customer warmly")
+    detail = get_evidence(store, item)
+    assert detail.item.revision == 2 and detail.item.signoff_live is False
+    with store.read_session() as s:
+        assert s.get(SignOff, so_id).status == "void"
+    # Not covered any more: the next keystroke takes the quick path and is searchable at once.
+    edit = update_evidence_text(store, item, "Explained the refund policy")
+    assert edit.old == "Greeted the customer warmly"
+    assert [h.evidence_id for h in search_evidence(store, lid, "refund")] == [item]
+    assert search_evidence(store, lid, "warmly") == []
+    assert get_evidence(store, item).item.updated_at > detail.item.updated_at
+    # A no-op edit writes nothing.
+    assert update_evidence_text(store, item, "Explained the refund policy").is_noop
+
+
+def test_flag_clears_when_the_signoff_is_voided_elsewhere(store, world) -> None:
+    lid = world.learner.id
+    item = create_evidence(store, lid, "product", on=date(2025, 1, 1)).evidence_id
+    with store.session() as s:
+        so = SignOff(learner_id=lid, unit_version_id=world.k.version_id, content_hash="c" * 64,
+                     content_json="{}", status="in_progress")
+        s.add(so)
+        s.flush()
+        s.add(SignOffEvidence(signoff_id=so.id, evidence_id=item, evidence_revision=1))
+    assert get_evidence(store, item).item.signoff_live is True
+    with store.session() as s:
+        row = s.exec(select(SignOff)).one()
+        row.status = "void"
+        s.add(row)
+    assert get_evidence(store, item).item.signoff_live is False
