@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from alembic import command
+from sqlalchemy import text
 from sqlmodel import select
 
 from assessor_app.evidence import (
@@ -53,6 +54,9 @@ def _old_schema_db(path: Path) -> None:
                     "content_json, partial, partial_reason, status, void_reason, created_at) "
                     "VALUES (1, 1, 1, 'c', '{}', 0, '', 'signed', '', '2025-01-03')")
         con.execute("INSERT INTO signoff_evidence VALUES (1, 1, 1)")
+        con.execute("INSERT INTO learning_outcome VALUES (1, 1, '1', 'o', 0)")
+        con.execute("INSERT INTO criterion VALUES (1, 1, 1, '1.1', 'c', 0)")
+        con.executemany("INSERT INTO evidence_criterion VALUES (?, 1)", [(1,), (5,), (8,)])
     con.close()
 
 
@@ -71,6 +75,9 @@ def test_upgrade_from_0002_numbers_flags_and_indexes_existing_items(tmp_path: Pa
                 assert {k: v.split("-")[1] for k, v in expected.items()} == {
                     k: v[1:] for k, v in got.items()}
             assert [i.id for i in items if i.signoff_live] == [1]
+            maps = s.exec(text("SELECT evidence_id, learner_id, live FROM evidence_criterion "
+                               "ORDER BY evidence_id")).all()
+            assert [tuple(m) for m in maps] == [(1, 1, 1), (5, 1, 0), (8, 2, 1)]
         # Item 5 (OBS-3) is deleted: it keeps its number, the others keep theirs.
         assert [r.ref for r in list_evidence(store, 1)] == ["OBS-1", "QA-1", "OBS-2", "WT-1",
                                                             "QA-2"]
@@ -154,3 +161,24 @@ def test_flag_clears_when_the_signoff_is_voided_elsewhere(store, world) -> None:
         row.status = "void"
         s.add(row)
     assert get_evidence(store, item).item.signoff_live is False
+
+
+def test_mappings_carry_learner_and_liveness_for_coverage(store, world) -> None:
+    from assessor_app.evidence import delete_evidence, learner_coverage, restore_evidence
+    from assessor_app.store.models import EvidenceCriterion
+
+    lid = world.learner.id
+    item = create_evidence(store, lid, "observation", criteria=["K/503/8194:1.1",
+                                                                "K/503/8194:1.2"]).evidence_id
+
+    def mapped() -> set[tuple[int, bool]]:
+        with store.read_session() as s:
+            return {(m.learner_id, m.live) for m in s.exec(select(EvidenceCriterion))}
+
+    assert mapped() == {(lid, True)}
+    assert learner_coverage(store, lid).unit("K/503/8194").criteria[0].evidence_ids == (item,)
+    delete_evidence(store, item)
+    assert mapped() == {(lid, False)}
+    assert learner_coverage(store, lid).unit("K/503/8194").criteria[0].evidence_ids == ()
+    restore_evidence(store, item)
+    assert mapped() == {(lid, True)}

@@ -61,8 +61,14 @@ class QuestionAnswer(SQLModel, table=True):
 
 class EvidenceCriterion(SQLModel, table=True):
     __tablename__ = "evidence_criterion"
+    # Coverage reads a learner's live mappings as one range of this index (migration 0003).
+    __table_args__ = (Index("ix_evidence_criterion_learner_live", "learner_id", "live",
+                            "criterion_id", "evidence_id"),)
     evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True)
     criterion_id: int = Field(foreign_key="criterion.id", primary_key=True, index=True)
+    #: copies of the item's learner and "not deleted", kept by triggers whatever writes the row
+    learner_id: int | None = None
+    live: bool = True
 
 
 class Attachment(SQLModel, table=True):

@@ -13,7 +13,10 @@ Three things the hot paths used to compute on every call are now kept on the row
   current revision. Triggers on `signoff_evidence`, `signoff.status` and `evidence_item.revision`
   keep it true whichever code path writes those tables, so an autosave can see with one primary-key
   read that no sign-off needs voiding.
-- The full-text index gains a `learner` column holding one token per item ("l<learner id>"), so a
+- `evidence_criterion.learner_id` and `.live` (the item's learner, and not deleted), kept by
+  triggers, with the covering index ix_evidence_criterion_learner_live: a learner's live evidence
+  per criterion is one ordered index range, no join and no sort.
+- The full-text index gains a `learner` column holding one token per item ("learner<id>x"), so a
   search for one learner is an FTS5 AND of that token's short list with the words' lists, which
   FTS5 evaluates by seeking, instead of ranking every hit of a common word and filtering after.
 
@@ -56,6 +59,27 @@ BEGIN
         SELECT count(*) FROM evidence_item
         WHERE learner_id = new.learner_id AND kind = new.kind AND id < new.id)
     WHERE id = new.id;
+END""",
+}
+
+# --- live mappings per learner --------------------------------------------------------------------
+
+MAP_TRIGGERS = {
+    # However a mapping is written (the ORM leaves learner_id empty), it carries its item's
+    # learner and liveness.
+    "evidence_map_ai": """
+CREATE TRIGGER evidence_map_ai AFTER INSERT ON evidence_criterion WHEN new.learner_id IS NULL
+BEGIN
+    UPDATE evidence_criterion SET
+        learner_id = (SELECT learner_id FROM evidence_item WHERE id = new.evidence_id),
+        live = (SELECT deleted = 0 FROM evidence_item WHERE id = new.evidence_id)
+    WHERE evidence_id = new.evidence_id AND criterion_id = new.criterion_id;
+END""",
+    "evidence_map_item_au": """
+CREATE TRIGGER evidence_map_item_au AFTER UPDATE OF deleted, learner_id ON evidence_item
+BEGIN
+    UPDATE evidence_criterion SET learner_id = new.learner_id, live = (new.deleted = 0)
+    WHERE evidence_id = new.id;
 END""",
 }
 
@@ -104,8 +128,13 @@ _WITNESS = """trim(e.witness_name || ' ' || e.witness_role || ' ' || e.witness_r
          || e.witness_contact) AS witness"""
 
 
+#: One token per item that no one types: "learner<id>x" (kept in step with
+#: `assessor_app.evidence.search.learner_token`).
+LEARNER_TOKEN_SQL = "'learner' || e.learner_id || 'x'"
+
+
 def _view(with_learner: bool) -> str:
-    learner = ",\n    'l' || e.learner_id AS learner" if with_learner else ""
+    learner = f",\n    {LEARNER_TOKEN_SQL} AS learner" if with_learner else ""
     return f"""
 CREATE VIEW evidence_fts_source AS
 SELECT e.id AS id, e.title AS title, e.text AS body,
@@ -183,9 +212,16 @@ FROM (SELECT id, row_number() OVER (PARTITION BY learner_id, kind ORDER BY id) A
       FROM evidence_item) AS numbered
 WHERE numbered.id = evidence_item.id""")
     op.execute(f"UPDATE evidence_item SET signoff_live = {_LIVE_EXPR}")
+    op.execute("ALTER TABLE evidence_criterion ADD COLUMN learner_id INTEGER")
+    op.execute("ALTER TABLE evidence_criterion ADD COLUMN live BOOLEAN NOT NULL DEFAULT 1")
+    op.execute("""
+UPDATE evidence_criterion SET learner_id = ei.learner_id, live = (ei.deleted = 0)
+FROM evidence_item AS ei WHERE ei.id = evidence_criterion.evidence_id""")
+    op.create_index("ix_evidence_criterion_learner_live", "evidence_criterion",
+                    ["learner_id", "live", "criterion_id", "evidence_id"])
     op.create_index("ix_evidence_item_ref", "evidence_item",
                     ["learner_id", "kind", "ref_number"])
-    for sql in REF_TRIGGERS.values():
+    for sql in [*REF_TRIGGERS.values(), *MAP_TRIGGERS.values()]:
         op.execute(sql)
     for name, when in LIVE_TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {when} BEGIN {_LIVE_BODIES[name]} END")
@@ -194,8 +230,11 @@ WHERE numbered.id = evidence_item.id""")
 
 def downgrade() -> None:
     _replace_fts(with_learner=False)
-    for name in [*REF_TRIGGERS, *LIVE_TRIGGERS]:
+    for name in [*REF_TRIGGERS, *LIVE_TRIGGERS, *MAP_TRIGGERS]:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_evidence_criterion_learner_live", table_name="evidence_criterion")
+    op.execute("ALTER TABLE evidence_criterion DROP COLUMN live")
+    op.execute("ALTER TABLE evidence_criterion DROP COLUMN learner_id")
     op.drop_index("ix_evidence_item_ref", table_name="evidence_item")
     # Native DROP COLUMN (SQLite 3.35+): no table copy, so the FTS triggers on the table stay.
     op.execute("ALTER TABLE evidence_item DROP COLUMN signoff_live")
