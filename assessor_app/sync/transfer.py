@@ -1,0 +1,152 @@
+"""One file's way to the centre's server, run by one of the sync run's worker threads.
+
+It talks to the server only (its own keep-alive connection); what the database must record about
+the outcome is returned to the run, which writes the outcomes of several files in one transaction.
+The one exception is a retry that finds a stale temporary file: its fresh temp name is recorded
+before anything is uploaded, so a crash can never orphan a temp file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from assessor_app.store.models import OutboxItem
+from assessor_app.sync import outbox
+from assessor_app.sync.errors import SyncError
+from assessor_app.sync.layout import alternative_name, part_name
+from assessor_app.sync.settings import SyncSettings
+from assessor_app.sync.webdav import RemoteFile, WebDavClient
+
+
+class LocalFileChanged(Exception):
+    """The filed PDF on this computer is not the one that was queued."""
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The file is on the server, complete: where, its ETag, and how we know."""
+
+    target: str
+    etag: str
+    how: str
+    already_there: bool = False
+
+
+@dataclass
+class Transfer:
+    """What a worker needs to send files: `record` writes one item's fields at once (its own
+    transaction), `on_bytes` and `on_phase` report progress (thread-safe callables)."""
+
+    settings: SyncSettings
+    files_dir: object  # Path; kept loose so this module needs no store import
+    record: Callable[..., None]
+    on_bytes: Callable[[int], None]
+    on_phase: Callable[[int, str], None]
+    cancel: threading.Event | None
+    after_put: Callable[[int], None] | None = None
+    after_move: Callable[[int], None] | None = None
+
+    def send(self, c: WebDavClient, item: OutboxItem, stale_part: str) -> Confirmed:
+        assert item.id is not None
+        src = outbox.local_file(self.files_dir, item)  # type: ignore[arg-type]
+        if not src.is_file():
+            raise FileNotFoundError(2, "local ERS file missing", str(src))
+        if src.stat().st_size != item.size:
+            raise LocalFileChanged(f"size {src.stat().st_size} != filed {item.size}")
+
+        self.on_phase(item.id, "checking")
+        if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
+            c.delete(stale_part)
+            item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
+            self.record(item.id, part_path=item.part_path)
+        folder = str(PurePosixPath(item.remote_path).parent)
+        if folder not in ("", "."):
+            c.ensure_folder(folder)
+
+        if item.attempts > 1:
+            # Tried before: a crash after MOVE may have left it in place already.
+            for candidate in (item.remote_path, alternative_name(item.remote_path, item.sha256)):
+                remote = c.stat(candidate)
+                if remote is not None and not remote.is_collection:
+                    how = self.same_bytes(c, remote, item)
+                    if how:
+                        return Confirmed(candidate, remote.etag, how, already_there=True)
+
+        self.on_phase(item.id, "uploading")
+        hasher = hashlib.sha256()
+
+        def on_chunk(chunk: bytes) -> None:
+            hasher.update(chunk)
+            self.on_bytes(len(chunk))
+
+        part = item.part_path
+        put_etag = c.put_file(part, src, item.size, on_chunk=on_chunk, cancel=self.cancel,
+                              sha256=item.sha256)
+        if hasher.hexdigest() != item.sha256:
+            c.delete(part)
+            raise LocalFileChanged("local SHA-256 differs from the filed one")
+        if self.after_put:
+            self.after_put(item.id)
+        return self._move_into_place(c, item, part, put_etag)
+
+    def _move_into_place(self, c: WebDavClient, item: OutboxItem, part: str,
+                         put_etag: str) -> Confirmed:
+        assert item.id is not None
+        target = item.remote_path
+        moved_where_asked = c.move(part, target, overwrite=False)
+        if not moved_where_asked:
+            # The name is taken. By our own bytes (sent from elsewhere / an earlier run)?
+            remote = c.stat(target)
+            how = self.same_bytes(c, remote, item) if remote and not remote.is_collection else ""
+            if how:
+                c.delete(part)
+                return Confirmed(target, remote.etag if remote else "", how, already_there=True)
+            # By different bytes: never destroy them. The second name is derived from our
+            # hash, so whatever holds it can only be an earlier copy of this very file.
+            target = alternative_name(item.remote_path, item.sha256)
+            c.move(part, target, overwrite=True)
+        if self.after_move:
+            self.after_move(item.id)
+        if moved_where_asked and self.settings.confirm == "size":
+            # The server answered the PUT only after reading every byte we declared (and we
+            # hashed what we sent), then answered 201/204 to a MOVE that refuses to overwrite:
+            # the file at `target` is ours, whole. Asking again (PROPFIND) would prove nothing
+            # more, so no extra round trip.
+            return Confirmed(target, put_etag, "put+move")
+        return self._confirm(c, item, target, put_etag)
+
+    def _confirm(self, c: WebDavClient, item: OutboxItem, target: str,
+                 put_etag: str) -> Confirmed:
+        assert item.id is not None
+        self.on_phase(item.id, "confirming")
+        remote = c.stat(target)
+        if remote is None or remote.size != item.size:
+            raise SyncError(
+                "The centre's server did not keep the whole file; it will be sent again.",
+                f"after MOVE: remote size {remote.size if remote else None} != {item.size}",
+                permanent=False,
+            )
+        how = "size+etag" if remote.etag else "size"
+        if remote.sha256 or self.settings.confirm == "sha256":
+            how = self.same_bytes(c, remote, item)
+            if not how:
+                raise SyncError(
+                    "The copy on the centre's server does not match; it will be sent again.",
+                    "after MOVE: remote SHA-256 differs",
+                    permanent=False,
+                )
+        return Confirmed(target, remote.etag or put_etag, how)
+
+    def same_bytes(self, c: WebDavClient, remote: RemoteFile, item: OutboxItem) -> str:
+        """How we know `remote` holds exactly this item's bytes ("" if it does not)."""
+        if remote.size is not None and remote.size != item.size:
+            return ""
+        if remote.sha256:
+            return "checksum" if remote.sha256 == item.sha256 else ""
+        digest = c.sha256_of(remote.path, self.cancel)
+        return "sha256" if digest == item.sha256 else ""
