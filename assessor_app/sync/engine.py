@@ -139,8 +139,11 @@ def sync_outbox(
     if not lock.acquire(blocking=False):
         return SyncSummary(error="A sync is already running.")
     try:
+        known_dirs: set[str] = set()
+
         def connect() -> WebDavClient:
-            return WebDavClient(settings, password, transport=transport)  # type: ignore[arg-type]
+            return WebDavClient(settings, password, transport=transport,  # type: ignore[arg-type]
+                                known_dirs=known_dirs)
 
         run = _Run(store, settings, connect, progress, cancel, hooks or SyncHooks(), rng)
         return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
