@@ -312,33 +312,25 @@ def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
     return LearnerCoverage(learner_id, learner.registration, total, units)
 
 
+#: Per learner, per enrolled criterion: two index probes (the latest judgement; any live mapping
+#: in ix_evidence_criterion_learner_live), then one count per learner. Nothing scans the evidence.
 PROGRESS_SQL = text("""
 WITH crit AS (
-    SELECT en.learner_id, c.id AS criterion_id
+    SELECT en.learner_id,
+           (SELECT j.state FROM judgement AS j
+            WHERE j.learner_id = en.learner_id AND j.criterion_id = c.id
+            ORDER BY j.id DESC LIMIT 1) AS judgement,
+           EXISTS (SELECT 1 FROM evidence_criterion AS ec
+                   WHERE ec.learner_id = en.learner_id AND ec.live = 1
+                     AND ec.criterion_id = c.id) AS has_evidence
     FROM enrolment AS en JOIN criterion AS c ON c.version_id = en.unit_version_id
-),
-evidenced AS (
-    SELECT DISTINCT ei.learner_id, ec.criterion_id
-    FROM evidence_item AS ei JOIN evidence_criterion AS ec ON ec.evidence_id = ei.id
-    WHERE ei.deleted = 0
-),
-latest AS (
-    SELECT learner_id, criterion_id, state FROM (
-        SELECT learner_id, criterion_id, state,
-               row_number() OVER (PARTITION BY learner_id, criterion_id ORDER BY id DESC) AS rn
-        FROM judgement
-    ) WHERE rn = 1
 )
 SELECT l.id AS learner_id,
-       count(crit.criterion_id) AS total,
-       count(*) FILTER (WHERE latest.state = 'met') AS met,
-       count(*) FILTER (WHERE latest.state IS NOT 'met'
-                        AND evidenced.criterion_id IS NOT NULL) AS evidenced
+       count(crit.learner_id) AS total,
+       count(*) FILTER (WHERE crit.judgement = 'met') AS met,
+       count(*) FILTER (WHERE crit.judgement IS NOT 'met' AND crit.has_evidence) AS evidenced
 FROM learner AS l
 LEFT JOIN crit ON crit.learner_id = l.id
-LEFT JOIN evidenced
-       ON evidenced.learner_id = l.id AND evidenced.criterion_id = crit.criterion_id
-LEFT JOIN latest ON latest.learner_id = l.id AND latest.criterion_id = crit.criterion_id
 GROUP BY l.id
 """)
 
