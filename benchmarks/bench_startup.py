@@ -13,18 +13,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import CACHE, CODE, HERE, ms, row, save
+from common import CACHE, CODE, HERE, REPO, ms, row, save
 from generate import evidence_db
+
+TAG = "current" if CODE == REPO else CODE.name
 
 
 def demo_db() -> Path:
-    path = CACHE / "demo.sqlite3"
+    """The demo database, made by the code under test (an older revision makes its own)."""
+    path = CACHE / f"demo-{TAG}.sqlite3"
     if not path.exists():
         env = {**os.environ, "ASSESSOR_APP_KEY_PASSPHRASE": "bench passphrase",
                "PYTHONPATH": str(CODE)}
@@ -36,6 +41,23 @@ def demo_db() -> Path:
         subprocess.run([sys.executable, "-c", script], check=True, env=env,
                        stdout=subprocess.DEVNULL)
     return path
+
+
+def centre_db() -> Path:
+    """The 200-learner database. For an older revision of the app, the same file stamped at that
+    revision's schema head, so it opens it as it is (the added columns do not get in its way)."""
+    path = evidence_db(10_000)
+    if CODE == REPO:
+        return path
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(CODE / "assessor_app" / "store" / "migrations")).get_current_head()
+    stamped = CACHE / f"centre-10000-{TAG}.sqlite3"
+    if not stamped.exists():
+        shutil.copy(path, stamped)
+        with sqlite3.connect(stamped) as con:
+            con.execute("UPDATE alembic_version SET version_num = ?", (head,))
+    return stamped
 
 
 def start(mode: str, db: Path | None = None) -> tuple[float, dict]:
@@ -52,7 +74,7 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=7)
     args = p.parse_args()
-    demo, centre = demo_db(), evidence_db(10_000)
+    demo, centre = demo_db(), centre_db()
     start("app", demo)  # warm the file cache for both sides
     start("bare")
     bare_t, app_t, bare_rss, app_rss, big_rss, heavy = [], [], [], [], [], set()

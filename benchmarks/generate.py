@@ -17,15 +17,11 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from common import CACHE  # noqa: E402 - also puts the code under test on sys.path
 
-CACHE = Path(__file__).resolve().parent / ".cache"
 STAMP = "2025-03-04 09:00:00.000000"
 KINDS = ["observation", "questioning", "witness", "product", "discussion", "statement"]
 KIND_WEIGHTS = [40, 15, 10, 15, 10, 10]
