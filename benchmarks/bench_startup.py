@@ -38,7 +38,8 @@ def demo_db() -> Path:
                   "from assessor_app.cli import main;"
                   f"s = open_store({str(path)!r}); ensure_bundled_specs(s); s.close();"
                   f"sys.exit(main(['demo', '--db', {str(path)!r}]))")
-        subprocess.run([sys.executable, "-c", script], check=True, env=env,
+        # cwd: not the checkout, whose package would shadow the code under test on sys.path
+        subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=CACHE,
                        stdout=subprocess.DEVNULL)
     return path
 
