@@ -231,36 +231,36 @@ def _positional(sql: Any) -> str:
     return sql.text.replace(":learner_id", "?")
 
 
-def _state(judgement: str | None, evidence: tuple[int, ...]) -> CoverageState:
-    if judgement == "met":
-        return CoverageState.MET
-    return CoverageState.EVIDENCED if evidence else CoverageState.UNEVIDENCED
-
-
-def _counts(criteria: list[CriterionCoverage]) -> Counts:
-    n = {state: 0 for state in CoverageState}
-    for c in criteria:
-        n[c.state] += 1
-    return Counts(len(criteria), n[CoverageState.UNEVIDENCED], n[CoverageState.EVIDENCED],
-                  n[CoverageState.MET])
+_MET, _EVIDENCED, _UNEVIDENCED = CoverageState.MET, CoverageState.EVIDENCED, \
+    CoverageState.UNEVIDENCED
 
 
 def _outcomes(rows: list[tuple], evidence: dict[int, str]) -> dict[int, list[OutcomeCoverage]]:
-    """The flat, ordered criterion rows (CRITERIA_SQL's columns) as outcomes per unit, counted."""
-    grouped: dict[int, list[tuple[tuple, list[CriterionCoverage]]]] = {}
+    """The flat, ordered criterion rows (CRITERIA_SQL's columns) as outcomes per unit, counted
+    on the way (one pass)."""
+    grouped: dict[int, list[OutcomeCoverage]] = {}
     current: list[CriterionCoverage] = []
-    last_outcome = None
+    counts = [0, 0, 0]  # unevidenced, evidenced, met of the current outcome
+    head: tuple | None = None
+
+    def close() -> None:
+        if head is not None:
+            unit_id, outcome = head
+            grouped.setdefault(unit_id, []).append(OutcomeCoverage(
+                *outcome, Counts(len(current), *counts), current))
+
     for unit_id, cid, number, text_, outcome_id, onum, otext, judgement, by, at in rows:
-        if outcome_id != last_outcome:
-            current = []
-            grouped.setdefault(unit_id, []).append(((outcome_id, onum, otext), current))
-            last_outcome = outcome_id
-        ids = _ids(evidence.get(cid))
-        current.append(CriterionCoverage(cid, number, text_, _state(judgement, ids), ids,
-                                         judgement, by, _when(at)))
-    return {unit_id: [OutcomeCoverage(*outcome, _counts(criteria), criteria)
-                      for outcome, criteria in outcomes]
-            for unit_id, outcomes in grouped.items()}
+        if head is None or outcome_id != head[1][0]:
+            close()
+            head, current, counts = (unit_id, (outcome_id, onum, otext)), [], [0, 0, 0]
+        csv = evidence.get(cid)
+        ids = tuple(sorted(map(int, csv.split(",")))) if csv else ()
+        state = _MET if judgement == "met" else _EVIDENCED if ids else _UNEVIDENCED
+        counts[2 if state is _MET else 1 if ids else 0] += 1
+        current.append(CriterionCoverage(cid, number, text_, state, ids, judgement, by,
+                                         _when(at) if at else None))
+    close()
+    return grouped
 
 
 def _requirements(req_rows: list[Any]) -> tuple[dict[int, list[RequirementCoverage]],
