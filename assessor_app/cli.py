@@ -64,6 +64,9 @@ def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from assessor_app.workflow.wiring import install
+
+    install()
     argv = sys.argv[1:] if argv is None else argv
     args = _gui_args(argv) or build_parser().parse_args(argv)
     func = getattr(args, "func", _run_gui)

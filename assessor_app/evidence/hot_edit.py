@@ -5,8 +5,10 @@ Autosave runs after every pause in typing, so its cost is felt; the general path
 (`locking.change_evidence`) loads the item through the ORM and asks the sign-off tables whether
 anything needs voiding. Here the row itself says so: `evidence_item.signoff_live` is kept by
 triggers (migration 0003). When it is set, or the item is missing, or anything goes wrong, this
-path changes nothing and says so, and the caller takes the general path, which voids, raises the
-usual errors and audits as before.
+path changes nothing and says so, and the caller takes the general path, which announces the change
+(`EvidenceChanging`), raises the usual errors and so on as before. Skipping the announcement is
+only right while every listener of `EvidenceChanging` has declared that it acts only on items a
+live sign-off covers (`only_for_signed_items`); otherwise this path steps aside.
 
 The transaction is the same as the general path's: BEGIN IMMEDIATE, read, write, COMMIT, so a
 crash loses at most the keystrokes not yet handed to this call.
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from assessor_app.evidence.events import EvidenceChanging
 from assessor_app.store import Store
+from assessor_app.store.events import listeners_of
 from assessor_app.store.models._common import utcnow
 
 #: Fields a keystroke edits: plain text columns with no rule beyond their length or format.
@@ -38,9 +42,14 @@ def _stamp() -> str:
     return utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def _listeners_skip_unsigned() -> bool:
+    listeners = listeners_of(EvidenceChanging)
+    return bool(listeners) and all(getattr(f, "only_for_signed_items", False) for f in listeners)
+
+
 def set_hot_field(store: Store, evidence_id: int, field_name: str, value: Any) -> Any:
     """Write an already validated `value`; return the old value, `SAME`, or `NOT_HANDLED`."""
-    if field_name not in HOT_FIELDS:
+    if field_name not in HOT_FIELDS or not _listeners_skip_unsigned():
         return NOT_HANDLED
     dbapi_error = store.engine.dialect.loaded_dbapi.Error
     conn = store.engine.raw_connection()

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from assessor_app.cli_common import CliError, cli_store, print_json
-from assessor_app.signoff.audit import verify_audit
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.service import list_signoffs
+from assessor_app.store.audit import verify_audit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -182,3 +182,22 @@ def test_mappings_carry_learner_and_liveness_for_coverage(store, world) -> None:
     assert learner_coverage(store, lid).unit("K/503/8194").criteria[0].evidence_ids == ()
     restore_evidence(store, item)
     assert mapped() == {(lid, True)}
+
+
+def test_quick_path_steps_aside_for_a_listener_that_wants_every_change(store, world) -> None:
+    from assessor_app.evidence.events import EvidenceChanging
+    from assessor_app.store import events
+
+    item = create_evidence(store, world.learner.id, "observation", text="first").evidence_id
+    heard: list[int] = []
+
+    def every_change(_session, event) -> None:  # noqa: ANN001
+        heard.append(event.evidence_id)
+
+    events.listen(EvidenceChanging, every_change)
+    try:
+        update_evidence_text(store, item, "second")
+    finally:
+        events._listeners[EvidenceChanging].remove(every_change)
+    assert heard == [item]
+    assert get_evidence(store, item).item.text == "second"
