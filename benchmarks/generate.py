@@ -81,8 +81,11 @@ def _fts_insert_trigger(con: sqlite3.Connection) -> str:
 
 
 def _insert_items(con: sqlite3.Connection, rng: random.Random, learner_ids: list[int],
-                  criteria_of: dict[int, list[int]], items: int) -> None:
-    """`criteria_of[learner]`: the criteria the learner may be mapped to."""
+                  criteria_of: dict[int, list[int]], items: int,
+                  visit_of: dict[int, int] | None = None) -> None:
+    """`criteria_of[learner]`: the criteria the learner may be mapped to; `visit_of[learner]`:
+    the visit the learner's items belong to (none by default)."""
+    visit_of = visit_of or {}
     text = _Text(rng)
     trigger = _fts_insert_trigger(con)
     con.execute("DROP TRIGGER evidence_fts_item_ai")
@@ -96,7 +99,7 @@ def _insert_items(con: sqlite3.Connection, rng: random.Random, learner_ids: list
         ref = next_ref[learner, kind] = next_ref.get((learner, kind), 0) + 1
         day = f"20{22 + n * 4 // max(items, 1)}-{1 + n % 12:02d}-{1 + n % 28:02d}"
         batch.append((first_id + n, learner, kind, day, text.title(), text.body(), ref,
-                      int(rng.random() < 0.03), STAMP, STAMP))
+                      int(rng.random() < 0.03), STAMP, STAMP, visit_of.get(learner)))
         live = int(batch[-1][7] == 0)
         for cid in set(rng.choices(criteria_of[learner], k=rng.randint(1, 3))):
             mapping.append((first_id + n, cid, learner, live))
@@ -110,9 +113,9 @@ def _insert_items(con: sqlite3.Connection, rng: random.Random, learner_ids: list
 def _flush(con: sqlite3.Connection, batch: list, mapping: list) -> None:
     con.executemany(
         "INSERT INTO evidence_item (id, learner_id, kind, date, title, text, ref_number, deleted, "
-        "created_at, updated_at, witness_name, witness_role, witness_relationship, "
+        "created_at, updated_at, visit_id, witness_name, witness_role, witness_relationship, "
         "witness_contact, revision, signoff_live) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', 1, 0)", batch)
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', 1, 0)", batch)
     con.executemany("INSERT INTO evidence_criterion (evidence_id, criterion_id, learner_id, live) "
                     "VALUES (?, ?, ?, ?)", mapping)
     batch.clear()
@@ -152,23 +155,51 @@ def evidence_db(items: int, learners: int = 200, seed: int = 1) -> Path:
 
     def fill(con: sqlite3.Connection) -> None:
         rng = random.Random(seed)
-        con.executemany(
-            "INSERT INTO learner (id, name, registration, employer, line_manager, "
-            "line_manager_email, created_at) VALUES (?, ?, ?, 'Bench Shop', '', '', ?)",
-            [(i, f"Learner {i}", f"BENCH{i:05d}", STAMP) for i in range(1, learners + 1)])
-        versions = con.execute(
-            "SELECT unit_id, max(id) FROM unit_version GROUP BY unit_id").fetchall()
-        con.executemany("INSERT INTO enrolment (learner_id, unit_id, unit_version_id, "
-                        "enrolled_at) VALUES (?, ?, ?, ?)",
-                        [(lid, u, v, STAMP) for lid in range(1, learners + 1) for u, v in versions])
-        wanted = {v for _, v in versions}
-        all_criteria = [cid for cid, vid in con.execute("SELECT id, version_id FROM criterion")
-                        if vid in wanted]
-        criteria_of = {lid: all_criteria for lid in range(1, learners + 1)}
-        _insert_items(con, rng, list(range(1, learners + 1)), criteria_of, items)
-        _judge(con, rng, criteria_of)
+        _learners_on_bundled(con, learners)
+        criteria = _bundled_criteria(con)
+        ids = list(range(1, learners + 1))
+        _insert_items(con, rng, ids, dict.fromkeys(ids, criteria), items)
+        _judge(con, rng, dict.fromkeys(ids, criteria))
 
     return _build(path, fill)
+
+
+def ui_db(big: int = 20_000, learners: int = 200, each: int = 50, seed: int = 1) -> Path:
+    """200 learners on the bundled units; learner 1 has `big` items, all in one visit in
+    progress (id 1); the others `each` items."""
+    path = CACHE / f"ui-{big}-l{learners}-e{each}-s{seed}.sqlite3"
+
+    def fill(con: sqlite3.Connection) -> None:
+        rng = random.Random(seed)
+        _learners_on_bundled(con, learners)
+        con.execute("INSERT INTO visit (id, learner_id, date, place, notes, status, feedback, "
+                    "action_plan, created_at, updated_at, started_at) VALUES (1, 1, "
+                    "'2025-03-04', 'Shop floor', '', 'in_progress', '', '', ?, ?, ?)",
+                    (STAMP, STAMP, STAMP))
+        criteria = _bundled_criteria(con)
+        _insert_items(con, rng, [1], {1: criteria}, big, {1: 1})
+        others = list(range(2, learners + 1))
+        _insert_items(con, rng, others, dict.fromkeys(others, criteria), each * len(others))
+        _judge(con, rng, dict.fromkeys(range(1, learners + 1), criteria))
+
+    return _build(path, fill)
+
+
+def _learners_on_bundled(con: sqlite3.Connection, learners: int) -> None:
+    con.executemany(
+        "INSERT INTO learner (id, name, registration, employer, line_manager, "
+        "line_manager_email, created_at) VALUES (?, ?, ?, 'Bench Shop', '', '', ?)",
+        [(i, f"Learner {i}", f"BENCH{i:05d}", STAMP) for i in range(1, learners + 1)])
+    versions = con.execute("SELECT unit_id, max(id) FROM unit_version GROUP BY unit_id").fetchall()
+    con.executemany("INSERT INTO enrolment (learner_id, unit_id, unit_version_id, enrolled_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(lid, u, v, STAMP) for lid in range(1, learners + 1) for u, v in versions])
+
+
+def _bundled_criteria(con: sqlite3.Connection) -> list[int]:
+    wanted = {v for (v,) in con.execute("SELECT max(id) FROM unit_version GROUP BY unit_id")}
+    return [cid for cid, vid in con.execute("SELECT id, version_id FROM criterion")
+            if vid in wanted]
 
 
 def coverage_db(units: int = 10, criteria: int = 300, items: int = 20_000, seed: int = 1) -> Path:
@@ -213,12 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--learners", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--coverage", action="store_true", help="the coverage database instead")
+    p.add_argument("--ui", action="store_true", help="the UI database (one learner's big visit)")
     p.add_argument("--units", type=int, default=10)
     p.add_argument("--criteria", type=int, default=300)
     args = p.parse_args(argv)
     t0 = time.perf_counter()
-    path = (coverage_db(args.units, args.criteria, args.items, args.seed) if args.coverage
-            else evidence_db(args.items, args.learners, args.seed))
+    if args.ui:
+        path = ui_db(args.items, args.learners, seed=args.seed)
+    elif args.coverage:
+        path = coverage_db(args.units, args.criteria, args.items, args.seed)
+    else:
+        path = evidence_db(args.items, args.learners, args.seed)
     print(f"{path} ({path.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s)")
     return 0
 
