@@ -13,7 +13,6 @@ import os
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.learners import list_learners
 from assessor_app.gui.workers import run_in_background
 from assessor_app.specs.bootstrap import ensure_bundled_specs
@@ -79,6 +78,10 @@ class FirstRun(QObject):
 
     def _answered(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
+            # Imported when wanted: building the demo signs and files an ERS (pyHanko,
+            # ReportLab), which the first window must not wait for.
+            from assessor_app.demo.builder import demo_learner_id
+
             run_in_background(demo_learner_id, self.store, on_done=self._created,
                               on_error=self._failed, writes=True)
 
