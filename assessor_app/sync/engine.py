@@ -303,8 +303,9 @@ class _Run:
                 while True:
                     if not self._stopping():
                         width = self.workers if self.items_done >= WARMUP else 1
-                        if not ready and len(in_flight) < width:
-                            batch = width if width == 1 else CLAIM_BATCH
+                        batch = width if width == 1 else CLAIM_BATCH
+                        while not ready and pending and len(in_flight) < width:
+                            # (a batch may come back empty: all of it confirmed meanwhile)
                             ready.extend(self._claim(
                                 [pending.popleft() for _ in range(min(len(pending), batch))]))
                         while ready and len(in_flight) < width:
