@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.specs.importer import latest_version
 from assessor_app.specs.requirements import group_keys
+from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,
     EvidenceRequirement,
@@ -151,3 +152,10 @@ def render_tree(tree: dict[str, Any]) -> str:
         lines.extend(f"    {'  ' if parent else ''}{r['key']:>3}  {r['text']}"
                      for r, parent in zip(reqs, parents, strict=True))
     return "\n".join(lines)
+
+
+def library_trees(store: Store) -> list[dict[str, Any]]:
+    """Every unit's latest version as a tree, in one read-only snapshot (the unit library)."""
+    with store.read_session() as session:
+        trees = [unit_tree(session, u["reference"]) for u in list_units(session)]
+    return [t for t in trees if t is not None]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QSpinBox, QWidget
 
-from assessor_app.gui.dialog_parts import dialog_buttons
-from assessor_app.gui.settings import AppSettings
+from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
+from assessor_app.gui.support.settings import AppSettings
 
 
 class SettingsDialog(QDialog):

@@ -29,9 +29,9 @@ from assessor_app.evidence.items import QA, create_evidence, delete_evidence
 from assessor_app.evidence.mapping import map_criterion, unmap_criterion
 from assessor_app.evidence.questioning import add_question, remove_question
 from assessor_app.evidence.requirements import tick_requirement, untick_requirement
-from assessor_app.gui.icons import KIND_CODES, KIND_NAMES, kind_icon
-from assessor_app.gui.messages import friendly_error
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.icons import KIND_CODES, KIND_NAMES, kind_icon
+from assessor_app.gui.support.messages import friendly_error
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store
 
 #: The six kinds in the order the "New evidence" menu lists them.

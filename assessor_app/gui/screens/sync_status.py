@@ -31,16 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.workers import Job, run_in_background
-from assessor_app.gui.workers_sync import (
-    OutboxSnapshot,
+from assessor_app.gui.support.workers import Job, run_in_background
+from assessor_app.gui.support.workers_sync import (
     ProbeOutcome,
     SyncOutcome,
     probe_centre,
-    read_outbox,
     run_sync,
 )
 from assessor_app.store import Store
+from assessor_app.sync.queries import OutboxSnapshot, read_outbox
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +180,7 @@ class SyncController(QObject):
 
     def open_settings(self) -> QDialog:
         """The sync settings dialog (window-modal); the status is re-read when it is saved."""
-        from assessor_app.gui.sync_settings_dialog import SyncSettingsDialog
+        from assessor_app.gui.dialogs.sync_settings_dialog import SyncSettingsDialog
 
         dialog = SyncSettingsDialog(self.store, self._dialog_parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -190,7 +189,7 @@ class SyncController(QObject):
         return dialog
 
     def open_bundle_export(self, learner_id: int | None = None) -> QDialog:
-        from assessor_app.gui.bundle_dialog import BundleExportDialog
+        from assessor_app.gui.dialogs.bundle_dialog import BundleExportDialog
 
         dialog = BundleExportDialog(self.store, self._dialog_parent, learner_id=learner_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -37,19 +37,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.ers.filing import existing_document, read_ers_document
+from assessor_app.ers.filing import read_ers_document
 from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
-from assessor_app.ers.view import view_for_signoff
-from assessor_app.gui import theme
-from assessor_app.gui.dialog_parts import record_table
-from assessor_app.gui.messages import Banner, show_error
+from assessor_app.ers.queries import ers_view, signoff_history
+from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.overview_models import day, signed_date, signoff_status
-from assessor_app.gui.pdf_preview import PdfPreview
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support import theme
+from assessor_app.gui.support.messages import Banner, show_error
+from assessor_app.gui.support.workers import run_in_background
+from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.rules import ROLE_LABEL
-from assessor_app.signoff.service import SignOffSummary, list_signoffs
+from assessor_app.signoff.service import SignOffSummary
 from assessor_app.store import Store
 from assessor_app.store.models import ErsDocument
 
@@ -78,9 +78,7 @@ class ErsPdf:
 
 def load_history(store: Store, learner_id: int, unit_id: int) -> list[HistoryRow]:
     """Pool thread: the unit's sign-offs for the learner, newest first, with filed documents."""
-    with store.session() as session:
-        summaries = list_signoffs(session, learner_id, unit_id)
-    return [HistoryRow(s, existing_document(store, s.id)) for s in summaries]
+    return [HistoryRow(s, doc) for s, doc in signoff_history(store, learner_id, unit_id)]
 
 
 def _slug(text: str) -> str:
@@ -98,9 +96,7 @@ def load_ers_pdf(store: Store, row: HistoryRow) -> ErsPdf:
     s = row.summary
     if row.document is not None:
         return ErsPdf(s.id, read_ers_document(store, row.document), True, row.document.filename)
-    with store.session() as session:
-        view = view_for_signoff(session, s.id)
-    return ErsPdf(s.id, render_ers(view), False, copy_filename(s))
+    return ErsPdf(s.id, render_ers(ers_view(store, s.id)), False, copy_filename(s))
 
 
 def signer_names(s: SignOffSummary) -> str:
@@ -192,59 +188,9 @@ class SignOffHistoryDialog(QDialog):
                          "Void and superseded ones are kept, with their ERS, for audit.")
         heading.setWordWrap(True)
         self.banner = Banner()
-        self.model = SignOffHistoryModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("signoffHistoryTable")
-        self.table.setAccessibleName("Sign-offs of this unit")
-        self.table.setModel(self.model)
-        record_table(self.table, self.fontMetrics().height() + 12)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        h = self.table.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        fm = self.fontMetrics()
-        for col, sample in ((0, "✖ Not completed"), (1, "28 Nov 2026"), (3, "28 Nov 2026"),
-                            (4, "28 Nov 2026: evidence OBS-1 edited"), (5, "0123456789ab"),
-                            (6, "Filed (signed PDF)")):
-            h.resizeSection(col, fm.horizontalAdvance(sample) + 28)
-        self.table.activated.connect(lambda _i: self.open_ers())
-        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
-
-        self.open_button = QPushButton("Open ERS")
-        self.open_button.setToolTip("Show this sign-off's Evidence Record Sheet below (Enter)")
-        self.open_button.clicked.connect(self.open_ers)
-        self.save_button = QPushButton("Save PDF as…")
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_button.setToolTip("Save this sign-off's ERS as a PDF file (Ctrl+S)")
-        self.save_button.clicked.connect(self.save_pdf)
-        self.verify_button = QPushButton("Verify")
-        self.verify_button.setToolTip("Check the filed PDF's digital signature and content hash")
-        self.verify_button.clicked.connect(self.verify)
-        close = QPushButton("Close")
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        for b in (self.open_button, self.save_button, self.verify_button):
-            b.setMinimumHeight(32)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-
-        self.shown_label = QLabel("")
-        self.shown_label.setObjectName("ersShownLabel")
-        self.shown_label.setWordWrap(True)
-        self.shown_label.setAutoFillBackground(True)
-        self.shown_label.setMargin(6)
-        self.shown_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.verify_label = QLabel("")
-        self.verify_label.setObjectName("ersVerifyLabel")
-        self.verify_label.setWordWrap(True)
-        self.verify_label.setAutoFillBackground(True)
-        self.verify_label.setMargin(6)
-        self.verify_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.verify_label.hide()
-        self.preview = PdfPreview()
-        self.preview.failed.connect(self.banner.show_error)
+        self._build_table()
+        buttons = self._build_buttons()
+        self._build_preview_labels()
 
         top = QWidget()
         top_lay = QVBoxLayout(top)
@@ -270,6 +216,67 @@ class SignOffHistoryDialog(QDialog):
         self._fit_to_screen()
         self._update_buttons()
         self.reload()
+
+    def _build_table(self) -> None:
+        """The sign-offs of the unit, one a row; Enter opens the ERS of the row."""
+        self.model = SignOffHistoryModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("signoffHistoryTable")
+        self.table.setAccessibleName("Sign-offs of this unit")
+        self.table.setModel(self.model)
+        record_table(self.table, self.fontMetrics().height() + 12)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        h = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fm = self.fontMetrics()
+        for col, sample in ((0, "✖ Not completed"), (1, "28 Nov 2026"), (3, "28 Nov 2026"),
+                            (4, "28 Nov 2026: evidence OBS-1 edited"), (5, "0123456789ab"),
+                            (6, "Filed (signed PDF)")):
+            h.resizeSection(col, fm.horizontalAdvance(sample) + 28)
+        self.table.activated.connect(lambda _i: self.open_ers())
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """Open, Save PDF as…, Verify and Close, in a row."""
+        self.open_button = QPushButton("Open ERS")
+        self.open_button.setToolTip("Show this sign-off's Evidence Record Sheet below (Enter)")
+        self.open_button.clicked.connect(self.open_ers)
+        self.save_button = QPushButton("Save PDF as…")
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.setToolTip("Save this sign-off's ERS as a PDF file (Ctrl+S)")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.verify_button = QPushButton("Verify")
+        self.verify_button.setToolTip("Check the filed PDF's digital signature and content hash")
+        self.verify_button.clicked.connect(self.verify)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for b in (self.open_button, self.save_button, self.verify_button):
+            b.setMinimumHeight(32)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        return buttons
+
+    def _build_preview_labels(self) -> None:
+        """What the preview shows and the verification result above it, then the preview."""
+        self.shown_label = QLabel("")
+        self.shown_label.setObjectName("ersShownLabel")
+        self.shown_label.setWordWrap(True)
+        self.shown_label.setAutoFillBackground(True)
+        self.shown_label.setMargin(6)
+        self.shown_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verify_label = QLabel("")
+        self.verify_label.setObjectName("ersVerifyLabel")
+        self.verify_label.setWordWrap(True)
+        self.verify_label.setAutoFillBackground(True)
+        self.verify_label.setMargin(6)
+        self.verify_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verify_label.hide()
+        self.preview = PdfPreview()
+        self.preview.failed.connect(self.banner.show_error)
 
     def _fit_to_screen(self) -> None:
         screen = self.screen().availableGeometry() if self.screen() else None

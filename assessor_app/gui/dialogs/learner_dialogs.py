@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.learners import add_learner, enrol, list_enrolments
-from assessor_app.gui.dialog_parts import dialog_buttons
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Loader
-from assessor_app.specs.queries import list_units
+from assessor_app.evidence.learners import add_learner, enrol
+from assessor_app.evidence.queries import enrol_choices
+from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Loader
 from assessor_app.store import Store
 
 
@@ -62,13 +62,6 @@ class NewLearnerDialog(QDialog):
         super().accept()
 
 
-def _units_and_enrolments(store: Store, learner_id: int) -> tuple[list[dict], set[str]]:
-    """Runs on a pool thread: every unit in the library and those the learner is on."""
-    with store.read_session() as session:
-        return (list_units(session),
-                {e.unit_reference for e in list_enrolments(session, learner_id)})
-
-
 class EnrolDialog(QDialog):
     """Tick the units to enrol on; units already enrolled are shown ticked and greyed out."""
 
@@ -93,7 +86,7 @@ class EnrolDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, 360)
         self._loader = Loader(self)
-        self._loader.run(_units_and_enrolments, store, learner_id, on_done=self._loaded,
+        self._loader.run(enrol_choices, store, learner_id, on_done=self._loaded,
                          on_error=self.banner.show_error)
 
     @property

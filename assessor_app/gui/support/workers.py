@@ -36,7 +36,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from shiboken6 import isValid
 
-from assessor_app.gui.messages import friendly_error
+from assessor_app.gui.support.messages import friendly_error
 
 log = logging.getLogger(__name__)
 

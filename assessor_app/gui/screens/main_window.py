@@ -1,59 +1,39 @@
-"""Main window: learner list with search (left), the learner's units, progress and visits
-(right), the visit screen (a second page), menus with every shortcut, and the status bar with
-the sync indicator. Sign-off opens the sign-off dialog for the selected unit.
+"""Main window: the learner list with search (`LearnerPanel`, left), the learner's units,
+progress and visits (`OverviewPanel`, right), the visit screen (a second page), the menus with
+every shortcut (`MainActions`) and the status bar with the sync indicator (`SyncController`).
 
-The learner page's right-hand side is built and filled in `learner_overview`; the actions, menus
-and F1 shortcuts table in `main_actions`. This module holds the window and what its commands do.
+The parts talk to the window by signals and it answers through their public methods; this
+module holds what the window's commands do: choose a learner, open a visit, open the dialogs,
+and refresh the parts from what the core reports changed.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.close_visit_dialog import CloseVisitDialog
-from assessor_app.gui.coverage_view import CoverageDialog, CoverageView
-from assessor_app.gui.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.learner_overview import (
-    Overview,
-    build_overview_panel,
-    load_overview,
-    show_overview,
-)
-from assessor_app.gui.main_actions import (
-    build_actions,
-    build_overview_actions,
-    show_shortcuts_table,
-    update_actions,
-)
-from assessor_app.gui.messages import show_error
-from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
-from assessor_app.gui.models.overview_models import SIGNOFF_COLUMN, UNIT_ID_ROLE, VISIT_ID_ROLE
-from assessor_app.gui.settings import AppSettings
-from assessor_app.gui.signoff_dialog import SignOffDialog
-from assessor_app.gui.signoff_history_dialog import SignOffHistoryDialog
-from assessor_app.gui.sync_status import SyncController
-from assessor_app.gui.undo import push_edit
-from assessor_app.gui.unit_library import UnitLibraryDialog
-from assessor_app.gui.visit_screen import VisitScreen
-from assessor_app.gui.workers import Loader, cancel_all
+from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
+from assessor_app.gui.screens.learner_overview import OverviewPanel
+from assessor_app.gui.screens.learner_panel import LearnerPanel
+from assessor_app.gui.screens.main_actions import MainActions
+from assessor_app.gui.screens.sync_status import SyncController
+from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.messages import show_error
+from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting
 
@@ -70,19 +50,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Assessor companion")
         self.setObjectName("mainWindow")
         self.learner_id: int | None = None
-        self.overview: Overview | None = None
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
         self._overview_loader = Loader(self)
 
-        self._build_learner_list()
-        build_overview_panel(self)
+        self.learner_panel = LearnerPanel(store, self.settings.last_learner_id)
+        self.overview_panel = OverviewPanel()
         self.visit_screen = VisitScreen(store, self.undo_stack,
                                         autosave_ms=self.settings.autosave_delay_ms)
-        self.visit_screen.back_requested.connect(self.show_learner_page)
-        self.visit_screen.coverage_changed.connect(self._coverage_changed)
-        self.visit_screen.close_requested.connect(self.close_visit)
-
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setChildrenCollapsible(False)
         self.main_split.addWidget(self.learner_panel)
@@ -92,82 +67,62 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
         self.pages.addWidget(self.visit_screen)
-        self.pages.currentChanged.connect(self._update_actions)
         self.setCentralWidget(self.pages)
-
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
-        build_actions(self)
-        build_overview_actions(self)
-        self.sync = SyncController(self.store, self)
-        self.sync.install(self, menu=self.file_menu)
-        self._restore_state()
-        self.learner_model.refresh()
 
-    # -- building ----------------------------------------------------------------------------
-    def _build_learner_list(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("learnerSearch")
-        self.search.setPlaceholderText("Search learners (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search learners")
-        self._search_timer = QTimer(self, singleShot=True, interval=150)
-        self._search_timer.timeout.connect(lambda: self.learner_model.set_search(
-            self.search.text()))
-        self.search.textChanged.connect(self._search_timer.start)
-        self.learner_model = LearnerListModel(self.store, self)
-        self.learner_model.loaded.connect(self._learners_loaded)
-        self.learner_model.failed.connect(lambda m: self.banner.show_error(m))
-        self.learner_list = QListView()
-        self.learner_list.setObjectName("learnerList")
-        self.learner_list.setAccessibleName("Learners")
-        self.learner_list.setModel(self.learner_model)
-        self.learner_list.setUniformItemSizes(True)
-        self.learner_list.setSpacing(2)
-        self.learner_list.selectionModel().currentChanged.connect(self._on_learner)
-        self.search.returnPressed.connect(lambda: self.learner_list.setFocus())
-        self.learner_count = QLabel()
-        self.new_learner_button = QPushButton("New learner…")
-        self.learner_panel = QWidget()
-        lay = QVBoxLayout(self.learner_panel)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.search)
-        lay.addWidget(self.learner_list, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.learner_count, 1)
-        row.addWidget(self.new_learner_button)
-        lay.addLayout(row)
-        self.learner_panel.setMinimumWidth(220)
+        self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
+        p = self.overview_panel
+        self.main_actions.bind_overview_buttons(
+            p.start_button, p.coverage_button, p.signoff_button, p.history_button,
+            p.enrol_button, self.learner_panel.new_learner_button)
+        self._connect_parts()
+        self.sync = SyncController(self.store, self)
+        self.sync.install(self, menu=self.main_actions.file_menu)
+        self._restore_state()
+        self.learner_panel.refresh()
+
+    def _connect_parts(self) -> None:
+        self.learner_panel.learner_chosen.connect(self.select_learner)
+        self.learner_panel.failed.connect(self.show_error)
+        self.overview_panel.visit_activated.connect(self.open_visit)
+        self.overview_panel.signoff_cell_activated.connect(self._signoff_cell_activated)
+        self.overview_panel.has_units_changed.connect(self.main_actions.act_history.setEnabled)
+        self.visit_screen.back_requested.connect(self.show_learner_page)
+        self.visit_screen.coverage_changed.connect(self._coverage_changed)
+        self.visit_screen.close_requested.connect(self.close_visit)
+        self.pages.currentChanged.connect(self._update_actions)
 
     def _update_actions(self, *_: object) -> None:
         """Enable the actions that fit the page shown and whether a learner is chosen."""
-        update_actions(self)
+        self.main_actions.update(in_visit=self.pages.currentWidget() is self.visit_screen,
+                                 has_learner=self.learner_id is not None)
+
+    # -- what the other parts use ------------------------------------------------------------
+    @property
+    def overview(self) -> Overview | None:
+        """The learner page as last read (None until the first read finishes)."""
+        return self.overview_panel.overview
+
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def show_error(self, message: str) -> None:
+        self.overview_panel.banner.show_error(message)
+
+    def refresh_learners(self) -> None:
+        self.learner_panel.refresh()
 
     # -- learners ----------------------------------------------------------------------------
     def focus_search(self) -> None:
         self.show_learner_page()
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
-    def _learners_loaded(self) -> None:
-        n = self.learner_model.total()
-        self.learner_count.setText(f"{n} learner{'s' if n != 1 else ''}")
-        wanted = self.learner_id or self.settings.last_learner_id
-        row = self.learner_model.row_of(wanted) if wanted else -1
-        if row < 0 and self.learner_model.rowCount() and self.learner_id is None:
-            row = 0
-        if row >= 0:
-            self.learner_list.selectionModel().setCurrentIndex(
-                self.learner_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-
-    def _on_learner(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        if current.isValid():
-            self.select_learner(int(current.data(LEARNER_ID_ROLE)))
+        self.learner_panel.focus_search()
 
     def select_learner(self, learner_id: int) -> None:
         if learner_id != self.learner_id:
             self.undo_stack.clear()  # undo history belongs to one learner's session
         self.learner_id = learner_id
+        self.learner_panel.mark_chosen(learner_id)
         self.settings.last_learner_id = learner_id
         self._update_actions()
         self.refresh_overview()
@@ -176,28 +131,34 @@ class MainWindow(QMainWindow):
         if self.learner_id is None:
             return
         learner_id = self.learner_id
-        self._overview_loader.run(load_overview, self.store, learner_id,
-                                  on_done=lambda o: show_overview(self, learner_id, o),
-                                  on_error=self.banner.show_error)
+        self._overview_loader.run(learner_overview, self.store, learner_id,
+                                  on_done=lambda o: self._show_overview(learner_id, o),
+                                  on_error=self.show_error)
+
+    def _show_overview(self, learner_id: int, overview: Overview) -> None:
+        if learner_id != self.learner_id:
+            return  # the user moved on while it loaded
+        self.overview_panel.show_overview(overview)
+        self.overview_loaded.emit(learner_id)
 
     @property
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
-        return (self.learner_model.loading or self._overview_loader.busy or self.visit_screen.busy
+        return (self.learner_panel.busy or self._overview_loader.busy or self.visit_screen.busy
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
     def _coverage_changed(self, learner_id: int) -> None:
         self.refresh_overview()
-        self.learner_model.refresh()
+        self.learner_panel.refresh()
         if self.coverage_dialog is not None and self.coverage_dialog.isVisible():
             self.coverage_dialog.view.load(learner_id)
 
     def new_learner(self) -> None:
         dialog = NewLearnerDialog(self.store, self)
         if dialog.exec() and dialog.learner_id is not None:
-            self.search.clear()
+            self.learner_panel.clear_search()
             self.select_learner(dialog.learner_id)
-            self.learner_model.refresh()
+            self.learner_panel.refresh()
             self.enrol()
 
     def enrol(self) -> None:
@@ -206,7 +167,7 @@ class MainWindow(QMainWindow):
         dialog = EnrolDialog(self.store, self.learner_id, self)
         if dialog.exec():
             self.refresh_overview()
-            self.learner_model.refresh()
+            self.learner_panel.refresh()
 
     # -- visits ------------------------------------------------------------------------------
     def start_visit(self) -> None:
@@ -225,10 +186,6 @@ class MainWindow(QMainWindow):
         self.open_visit(visit.id)
         self.refresh_overview()
 
-    def _open_visit_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_visit(int(index.data(VISIT_ID_ROLE)))
-
     def open_visit(self, visit_id: int) -> None:
         assert self.learner_id is not None
         self.visit_screen.open_visit(self.learner_id, visit_id)
@@ -241,19 +198,22 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.main_split)
             self.refresh_overview()
 
+    def close_current_visit(self) -> None:
+        if self.visit_screen.visit_id:
+            self.close_visit(self.visit_screen.visit_id)
+
     def close_visit(self, visit_id: int) -> None:
         self.visit_screen.flush()
         dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
                                   autosave_ms=self.settings.autosave_delay_ms)
-        self._close_dialog = dialog  # reachable from tests while it is open
         if dialog.exec():
-            self.status_label.setText("Visit closed. Its criteria for next time are planned.")
+            self.show_status("Visit closed. Its criteria for next time are planned.")
             self.show_learner_page()
             self.refresh_overview()
 
     def _push(self, edit: Edit) -> None:
         push_edit(self.undo_stack, self.store, edit,
-                  lambda _e: self.refresh_overview(), self.banner.show_error)
+                  lambda _e: self.refresh_overview(), self.show_error)
 
     def undo(self) -> None:
         # Typing not yet saved becomes an undo step first, so Ctrl+Z takes back what was typed.
@@ -295,27 +255,26 @@ class MainWindow(QMainWindow):
             if self.visit_screen.learner_id is not None:
                 self.visit_screen.refresh_coverage()
 
-        push_edit(self.undo_stack, self.store, edit, refresh, self.banner.show_error)
+        push_edit(self.undo_stack, self.store, edit, refresh, self.show_error)
 
-    def _signoff_selected(self) -> None:
+    def _selected_unit_id(self, purpose: str, hint: str) -> int | None:
+        unit_id = self.overview_panel.selected_unit_id()
+        if unit_id is None:
+            show_error(self, purpose, hint)
+        return unit_id
+
+    def signoff_selected(self) -> None:
         if self.learner_id is None:
             return
-        index = self.units_table.currentIndex()
-        units = self.units_model.units()
-        if index.isValid():
-            unit_id = int(index.data(UNIT_ID_ROLE))
-        elif len(units) == 1:
-            unit_id = units[0].unit_id
-        else:
-            show_error(self, "Sign off unit", "Select the unit to sign off in the Units list "
-                       "first.")
-            return
-        self.open_signoff(self.learner_id, unit_id)
+        unit_id = self._selected_unit_id(
+            "Sign off unit", "Select the unit to sign off in the Units list first.")
+        if unit_id is not None:
+            self.open_signoff(self.learner_id, unit_id)
 
     def open_signoff(self, learner_id: int, unit_id: int) -> SignOffDialog | None:
         """The sign-off dialog for the learner's enrolled version of the unit."""
         self.visit_screen.flush()  # sign what was typed, not what was saved a moment ago
-        unit = next((u for u in self.units_model.units() if u.unit_id == unit_id), None)
+        unit = self.overview_panel.unit(unit_id)
         if unit is None:
             show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
             return None
@@ -330,38 +289,28 @@ class MainWindow(QMainWindow):
         self.sync.refresh(sync_if_online=True)
         self.refresh_overview()
 
-    def _selected_unit_id(self, purpose: str) -> int | None:
-        index = self.units_table.currentIndex()
-        units = self.units_model.units()
-        if index.isValid():
-            return int(index.data(UNIT_ID_ROLE))
-        if len(units) == 1:
-            return units[0].unit_id
-        show_error(self, purpose, "Select a unit in the Units list first.")
-        return None
+    def _signoff_cell_activated(self, unit_id: int) -> None:
+        if self.learner_id is not None:
+            self.open_signoff_history(self.learner_id, unit_id)
 
-    def _unit_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid() and index.column() == SIGNOFF_COLUMN and self.learner_id is not None:
-            self.open_signoff_history(self.learner_id, int(index.data(UNIT_ID_ROLE)))
-
-    def _history_selected(self) -> None:
+    def history_selected(self) -> None:
         if self.learner_id is None:
             return
-        unit_id = self._selected_unit_id("Sign-offs and ERS")
+        unit_id = self._selected_unit_id("Sign-offs and ERS",
+                                         "Select a unit in the Units list first.")
         if unit_id is not None:
             self.open_signoff_history(self.learner_id, unit_id)
 
     def open_signoff_history(self, learner_id: int, unit_id: int) -> SignOffHistoryDialog | None:
         """Every sign-off of the learner's unit (void and superseded too), with its ERS."""
         self.visit_screen.flush()
-        unit = next((u for u in self.units_model.units() if u.unit_id == unit_id), None)
+        unit = self.overview_panel.unit(unit_id)
         if unit is None:
             show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
             return None
         dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
                                       f"{unit.reference} {unit.title}", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history_dialog = dialog  # reachable from tests while it is open
         dialog.open()
         return dialog
 
@@ -370,16 +319,15 @@ class MainWindow(QMainWindow):
         dialog = UnitLibraryDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())
-        self.unit_library = dialog  # reachable from tests while it is open
         dialog.open()
         return dialog
 
     # -- help --------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        show_shortcuts_table(self)
+        self.main_actions.show_shortcuts()
 
     def open_settings(self) -> None:
-        from assessor_app.gui.settings_dialog import SettingsDialog
+        from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self).exec()
 

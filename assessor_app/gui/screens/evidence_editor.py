@@ -31,10 +31,10 @@ from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail, set_evidence_field
 from assessor_app.evidence.limits import typed_time
-from assessor_app.gui.autosave import AutosaveField
-from assessor_app.gui.icons import KIND_NAMES
 from assessor_app.gui.models.qa_model import QAModel
-from assessor_app.gui.undo import route_undo_keys
+from assessor_app.gui.support.autosave import AutosaveField
+from assessor_app.gui.support.icons import KIND_NAMES
+from assessor_app.gui.support.undo import route_undo_keys
 from assessor_app.gui.widgets.qa_table import QATable
 from assessor_app.store import Store
 
@@ -77,32 +77,7 @@ class EvidenceEditor(QWidget):
         self.heading.setObjectName("editorHeading")
         self.title = QLineEdit(placeholderText="Short title (optional)")
         self.title.setAccessibleName("Title")
-        time_re = QRegularExpressionValidator(QRegularExpression(r"^$|^([01]?\d|2[0-3]):?[0-5]?\d?$"))
-        self.start_time = QLineEdit(placeholderText="HH:MM", maxLength=5)
-        self.end_time = QLineEdit(placeholderText="HH:MM", maxLength=5)
-        for w, name in ((self.start_time, "Start time"), (self.end_time, "End time")):
-            w.setValidator(time_re)
-            w.setAccessibleName(name)
-            w.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00") * 3)
-        self.now_start = QPushButton("Now")
-        self.now_start.setToolTip("Set the start time to now")
-        self.now_end = QPushButton("Now")
-        self.now_end.setToolTip("Set the end time to now")
-        for b in (self.now_start, self.now_end):
-            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.now_start.clicked.connect(lambda: self._set_now(self.start_time))
-        self.now_end.clicked.connect(lambda: self._set_now(self.end_time))
-        times = QWidget()
-        tl = QHBoxLayout(times)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.start_time)
-        tl.addWidget(self.now_start)
-        tl.addSpacing(12)
-        tl.addWidget(QLabel("to"))
-        tl.addWidget(self.end_time)
-        tl.addWidget(self.now_end)
-        tl.addStretch(1)
-        self.times = times
+        self._build_times()
 
         self.witness_name = QLineEdit(placeholderText="Full name")
         self.witness_role = QLineEdit(placeholderText="Job title, e.g. Store manager")
@@ -114,21 +89,7 @@ class EvidenceEditor(QWidget):
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("Type as it happens — it is saved as you type.")
 
-        self.qa_model = QAModel(store, push_edit, on_error, self)
-        self.qa_table = QATable()
-        self.qa_table.text_delegate.delay_ms = delay_ms
-        self.qa_table.setModel(self.qa_model)
-        self.add_question_button = QPushButton("Add question")
-        self.remove_question_button = QPushButton("Remove question")
-        qa_buttons = QHBoxLayout()
-        qa_buttons.addWidget(self.add_question_button)
-        qa_buttons.addWidget(self.remove_question_button)
-        qa_buttons.addStretch(1)
-        self.qa_box = QWidget()
-        qbl = QVBoxLayout(self.qa_box)
-        qbl.setContentsMargins(0, 0, 0, 0)
-        qbl.addWidget(self.qa_table, 1)
-        qbl.addLayout(qa_buttons)
+        self._build_qa(store, push_edit, on_error, delay_ms)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -150,24 +111,7 @@ class EvidenceEditor(QWidget):
         layout.addWidget(self.text_label)
         layout.addWidget(self.text, 2)
 
-        route_undo_keys(self.title, self.start_time, self.end_time, self.witness_name,
-                        self.witness_role, self.witness_relationship, self.witness_contact,
-                        self.text)
-        self.fields: dict[str, AutosaveField] = {}
-        for name, widget in (("title", self.title), ("start_time", self.start_time),
-                             ("end_time", self.end_time), ("witness_name", self.witness_name),
-                             ("witness_role", self.witness_role),
-                             ("witness_relationship", self.witness_relationship),
-                             ("witness_contact", self.witness_contact), ("text", self.text)):
-            self.fields[name] = AutosaveField(widget, self._saver(name), delay_ms=delay_ms)
-        self.setTabOrder(self.title, self.start_time)
-        self.setTabOrder(self.start_time, self.end_time)
-        self.setTabOrder(self.end_time, self.witness_name)
-        self.setTabOrder(self.witness_name, self.witness_role)
-        self.setTabOrder(self.witness_role, self.witness_relationship)
-        self.setTabOrder(self.witness_relationship, self.witness_contact)
-        self.setTabOrder(self.witness_contact, self.qa_table)
-        self.setTabOrder(self.qa_table, self.text)
+        self._wire_fields(delay_ms)
         self.show_item(None)
 
     # -- saving ------------------------------------------------------------------------------
@@ -252,3 +196,73 @@ class EvidenceEditor(QWidget):
             self.witness_name.setFocus()
         else:
             self.text.setFocus()
+
+    # -- building ----------------------------------------------------------------------------
+    def _build_times(self) -> None:
+        """Start and end time boxes (HH:MM), each with a Now button, as `self.times`."""
+        time_re = QRegularExpressionValidator(QRegularExpression(r"^$|^([01]?\d|2[0-3]):?[0-5]?\d?$"))
+        self.start_time = QLineEdit(placeholderText="HH:MM", maxLength=5)
+        self.end_time = QLineEdit(placeholderText="HH:MM", maxLength=5)
+        for w, name in ((self.start_time, "Start time"), (self.end_time, "End time")):
+            w.setValidator(time_re)
+            w.setAccessibleName(name)
+            w.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00") * 3)
+        self.now_start = QPushButton("Now")
+        self.now_start.setToolTip("Set the start time to now")
+        self.now_end = QPushButton("Now")
+        self.now_end.setToolTip("Set the end time to now")
+        for b in (self.now_start, self.now_end):
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.now_start.clicked.connect(lambda: self._set_now(self.start_time))
+        self.now_end.clicked.connect(lambda: self._set_now(self.end_time))
+        times = QWidget()
+        tl = QHBoxLayout(times)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.start_time)
+        tl.addWidget(self.now_start)
+        tl.addSpacing(12)
+        tl.addWidget(QLabel("to"))
+        tl.addWidget(self.end_time)
+        tl.addWidget(self.now_end)
+        tl.addStretch(1)
+        self.times = times
+
+    def _build_qa(self, store: Store, push_edit: Callable[[Edit], None],
+                  on_error: Callable[[BaseException], None], delay_ms: int) -> None:
+        """The questions-and-answers table with its buttons, as `self.qa_box`."""
+        self.qa_model = QAModel(store, push_edit, on_error, self)
+        self.qa_table = QATable()
+        self.qa_table.text_delegate.delay_ms = delay_ms
+        self.qa_table.setModel(self.qa_model)
+        self.add_question_button = QPushButton("Add question")
+        self.remove_question_button = QPushButton("Remove question")
+        qa_buttons = QHBoxLayout()
+        qa_buttons.addWidget(self.add_question_button)
+        qa_buttons.addWidget(self.remove_question_button)
+        qa_buttons.addStretch(1)
+        self.qa_box = QWidget()
+        qbl = QVBoxLayout(self.qa_box)
+        qbl.setContentsMargins(0, 0, 0, 0)
+        qbl.addWidget(self.qa_table, 1)
+        qbl.addLayout(qa_buttons)
+
+    def _wire_fields(self, delay_ms: int) -> None:
+        """Every field saves itself as the user types (undoable) and tabs in reading order."""
+        route_undo_keys(self.title, self.start_time, self.end_time, self.witness_name,
+                        self.witness_role, self.witness_relationship, self.witness_contact,
+                        self.text)
+        self.fields: dict[str, AutosaveField] = {}
+        for name, widget in (("title", self.title), ("start_time", self.start_time),
+                             ("end_time", self.end_time), ("witness_name", self.witness_name),
+                             ("witness_role", self.witness_role),
+                             ("witness_relationship", self.witness_relationship),
+                             ("witness_contact", self.witness_contact), ("text", self.text)):
+            self.fields[name] = AutosaveField(widget, self._saver(name), delay_ms=delay_ms)
+        self.setTabOrder(self.title, self.start_time)
+        self.setTabOrder(self.start_time, self.end_time)
+        self.setTabOrder(self.end_time, self.witness_name)
+        self.setTabOrder(self.witness_name, self.witness_role)
+        self.setTabOrder(self.witness_role, self.witness_relationship)
+        self.setTabOrder(self.witness_relationship, self.witness_contact)
+        self.setTabOrder(self.witness_contact, self.qa_table)
+        self.setTabOrder(self.qa_table, self.text)

@@ -21,12 +21,12 @@ from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import close_visit, set_visit_field, visit_summary
-from assessor_app.gui.autosave import AutosaveField
-from assessor_app.gui.dialog_parts import dialog_buttons
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.undo import route_undo_keys
+from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
+from assessor_app.gui.support.autosave import AutosaveField
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.undo import route_undo_keys
+from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
-from assessor_app.gui.workers import Loader
 from assessor_app.store import Store
 
 

@@ -13,38 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import select
-
-from assessor_app.gui.messages import SYNC_NOT_SET_UP, friendly_error
+from assessor_app.gui.support.messages import SYNC_NOT_SET_UP, friendly_error
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import Store
-from assessor_app.store.models import OutboxItem
 from assessor_app.sync.errors import UNREACHABLE_MESSAGE, NotConfigured, PasswordMissing
-from assessor_app.sync.outbox import OutboxStatus, outbox_status
-from assessor_app.sync.settings import SyncSettings, load_settings, resolve_password
+from assessor_app.sync.queries import read_outbox, read_sync_settings
+from assessor_app.sync.settings import SyncSettings, resolve_password
 
 Progress = Callable[[int, str], None]
 Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class OutboxSnapshot:
-    """What the status bar shows when nothing is running."""
-
-    status: OutboxStatus
-    configured: bool
-    last_sent_at: datetime | None
-
-
-def read_outbox(store: Store) -> OutboxSnapshot:
-    with store.session() as s:
-        status = outbox_status(s)
-        configured = load_settings(s) is not None
-        last = s.exec(select(func.max(OutboxItem.sent_at))).one()
-    if isinstance(last, datetime) and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
-    return OutboxSnapshot(status, configured, last if isinstance(last, datetime) else None)
 
 
 @dataclass(frozen=True)
@@ -57,8 +34,7 @@ class ProbeOutcome:
 
 
 def _settings_and_password(store: Store) -> tuple[SyncSettings, str]:
-    with store.session() as s:
-        settings = load_settings(s)
+    settings = read_sync_settings(store)
     if settings is None:
         raise NotConfigured(SYNC_NOT_SET_UP)
     return settings, resolve_password(settings)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 from assessor_app.gui.widgets.signature_pad import SignatureField
 from assessor_app.signoff.content import Gaps
 from assessor_app.signoff.rules import UNIT_INCOMPLETE, describe_gaps

@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.dialog_parts import record_table
-from assessor_app.gui.messages import Banner
+from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.unit_tree_model import (
     SEARCH_ROLE,
     SORT_ROLE,
@@ -47,7 +46,8 @@ from assessor_app.gui.models.unit_tree_model import (
     UnitTreeModel,
     library_unit,
 )
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.importer import (
     CREATED,
@@ -56,7 +56,7 @@ from assessor_app.specs.importer import (
     ImportResult,
     import_paths,
 )
-from assessor_app.specs.queries import list_units, unit_tree
+from assessor_app.specs.queries import library_trees
 from assessor_app.store import Store
 
 SPEC_FILES = "Unit specifications (*.txt *.yaml *.yml);;All files (*)"
@@ -90,9 +90,7 @@ class SpecImportError(Exception):
 
 def load_library(store: Store) -> list[LibraryUnit]:
     """Pool thread: every unit's latest version, with its tree."""
-    with store.session() as session:
-        trees = [unit_tree(session, u["reference"]) for u in list_units(session)]
-    return [library_unit(t) for t in trees if t is not None]
+    return [library_unit(t) for t in library_trees(store)]
 
 
 def import_specs(store: Store, paths: list[Path]) -> list[ImportResult]:
@@ -141,46 +139,8 @@ class UnitLibraryDialog(QDialog):
                                       "specification texts (.txt) or unit .yaml files")
         self.import_button.clicked.connect(self.choose_and_import)
 
-        self.units_model = UnitListModel(self)
-        self.units_proxy = QSortFilterProxyModel(self)
-        self.units_proxy.setSourceModel(self.units_model)
-        self.units_proxy.setFilterRole(SEARCH_ROLE)
-        self.units_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.units_proxy.setSortRole(SORT_ROLE)
-        self.units_table = QTableView()
-        self.units_table.setObjectName("unitLibraryTable")
-        self.units_table.setAccessibleName("Units")
-        self.units_table.setModel(self.units_proxy)
-        self.units_table.setSortingEnabled(True)
-        self.units_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        record_table(self.units_table, self.fontMetrics().height() + 10)
-        h = self.units_table.horizontalHeader()
-        fm = self.fontMetrics()
-        for col, sample in ((0, "K/503/8194"), (2, "Level"), (3, "Credit"), (4, "GLH"),
-                            (5, "OCR unit 52 · City & Guilds unit 238"), (6, "Version")):
-            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(col, fm.horizontalAdvance(sample) + 30)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.units_table.selectionModel().currentRowChanged.connect(self._unit_changed)
-
-        self.unit_heading = QLabel("")
-        self.unit_heading.setObjectName("unitHeading")
-        self.unit_heading.setWordWrap(True)
-        self.unit_heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tree_model = UnitTreeModel(self)
-        self.tree_proxy = SpecFilterProxy(self)
-        self.tree_proxy.setSourceModel(self.tree_model)
-        self.tree = QTreeView()
-        self.tree.setObjectName("unitSpecTree")
-        self.tree.setAccessibleName("Unit specification")
-        self.tree.setModel(self.tree_proxy)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setWordWrap(True)
-        self.tree.setItemDelegate(_RoomyDelegate(self.tree))
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build_units_table()
+        self._build_tree()
 
         top_row = QHBoxLayout()
         top_row.addWidget(self.filter, 1)
@@ -216,6 +176,51 @@ class UnitLibraryDialog(QDialog):
         self.split.setSizes([190, height - 190])
         self.filter.setFocus()
         self.reload()
+
+    def _build_units_table(self) -> None:
+        """The units, one a row, sortable, filtered by the box above."""
+        self.units_model = UnitListModel(self)
+        self.units_proxy = QSortFilterProxyModel(self)
+        self.units_proxy.setSourceModel(self.units_model)
+        self.units_proxy.setFilterRole(SEARCH_ROLE)
+        self.units_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.units_proxy.setSortRole(SORT_ROLE)
+        self.units_table = QTableView()
+        self.units_table.setObjectName("unitLibraryTable")
+        self.units_table.setAccessibleName("Units")
+        self.units_table.setModel(self.units_proxy)
+        self.units_table.setSortingEnabled(True)
+        self.units_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        record_table(self.units_table, self.fontMetrics().height() + 10)
+        h = self.units_table.horizontalHeader()
+        fm = self.fontMetrics()
+        for col, sample in ((0, "K/503/8194"), (2, "Level"), (3, "Credit"), (4, "GLH"),
+                            (5, "OCR unit 52 · City & Guilds unit 238"), (6, "Version")):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(col, fm.horizontalAdvance(sample) + 30)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.units_table.selectionModel().currentRowChanged.connect(self._unit_changed)
+
+    def _build_tree(self) -> None:
+        """The chosen unit's specification as a tree, under its heading."""
+        self.unit_heading = QLabel("")
+        self.unit_heading.setObjectName("unitHeading")
+        self.unit_heading.setWordWrap(True)
+        self.unit_heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tree_model = UnitTreeModel(self)
+        self.tree_proxy = SpecFilterProxy(self)
+        self.tree_proxy.setSourceModel(self.tree_model)
+        self.tree = QTreeView()
+        self.tree.setObjectName("unitSpecTree")
+        self.tree.setAccessibleName("Unit specification")
+        self.tree.setModel(self.tree_proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        self.tree.setItemDelegate(_RoomyDelegate(self.tree))
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:

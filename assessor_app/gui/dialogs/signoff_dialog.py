@@ -34,9 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.messages import Banner, friendly_error
-from assessor_app.gui.pdf_preview import PdfPreview
-from assessor_app.gui.signoff_pages import (
+from assessor_app.gui.dialogs.signoff_pages import (
     AssessorPage,
     BusyPage,
     DonePage,
@@ -47,7 +45,9 @@ from assessor_app.gui.signoff_pages import (
     ReviewPage,
     SignerPage,
 )
-from assessor_app.gui.workers import Job, Loader, run_in_background
+from assessor_app.gui.support.messages import Banner, friendly_error
+from assessor_app.gui.support.workers import Job, Loader, run_in_background
+from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.content import Gaps
 from assessor_app.signoff.errors import SignOffError
 from assessor_app.store import Store
@@ -83,7 +83,7 @@ class SignOffDialog(QDialog):
         self.store = store
         self.today = today or date.today()
         if not assessor_name:
-            from assessor_app.gui.settings import AppSettings
+            from assessor_app.gui.support.settings import AppSettings
 
             assessor_name = AppSettings().assessor_name
         self.assessor_name = assessor_name

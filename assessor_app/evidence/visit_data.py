@@ -1,4 +1,4 @@
-"""What the visit screen reads, as plain functions for `workers.run_in_background`.
+"""What the visit screen reads: plain functions the GUI runs on a pool thread.
 
 Each runs on a pool thread in one short read and returns plain objects; none touches a widget.
 Their cost grows with the learner's units and evidence, which is why they are not run inline.

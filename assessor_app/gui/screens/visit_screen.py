@@ -35,18 +35,18 @@ from assessor_app.evidence.items import (
     get_evidence,
     list_evidence,
 )
-from assessor_app.gui.evidence_editor import EvidenceEditor
-from assessor_app.gui.messages import Banner
+from assessor_app.evidence.visit_data import CoverageData, VisitData, load_coverage, load_visit
 from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
-from assessor_app.gui.undo import push_edit
-from assessor_app.gui.visit_commands import VisitCommands
-from assessor_app.gui.visit_data import CoverageData, VisitData, load_coverage, load_visit
+from assessor_app.gui.screens.evidence_editor import EvidenceEditor
+from assessor_app.gui.screens.visit_commands import VisitCommands
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
-from assessor_app.gui.workers import Loader
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,17 @@ class VisitScreen(VisitCommands, QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.banner = Banner()
 
-        # Left: the evidence recorded on this visit.
+        left = self._build_left()
+        middle = self._build_middle(store, autosave_ms)
+        self._build_right()
+        self._build_splitter(left, middle)
+        self._build_top()
+        self._wire_commands()
+        self._set_tab_order()
+        self._show_detail(None)
+
+    def _build_left(self) -> QWidget:
+        """Left: the evidence recorded on this visit and the New buttons."""
         self.evidence_model = EvidenceListModel(self)
         self.evidence_list = QListView()
         self.evidence_list.setObjectName("evidenceList")
@@ -101,7 +111,10 @@ class VisitScreen(VisitCommands, QWidget):
         ll.addWidget(self.new_button)
         ll.addLayout(self.new_buttons_row)
 
-        # Middle: the editor, the chips of mapped criteria and the attachments.
+        return left
+
+    def _build_middle(self, store: Store, autosave_ms: int) -> QWidget:
+        """Middle: the editor, the chips of mapped criteria and the attachments."""
         self.editor = EvidenceEditor(store, self._push, self.show_error, autosave_ms)
         self.editor.saved.connect(self._refresh_list)
         self.chips = ChipsView()
@@ -143,7 +156,10 @@ class VisitScreen(VisitCommands, QWidget):
         self._one_row = self.attachments.gridSize().height() + 12
         self._set_attachments_prominent(False)
 
-        # Right: the criteria picker and, on a second tab, the units' evidence requirements.
+        return middle
+
+    def _build_right(self) -> None:
+        """Right: the criteria picker and, on a second tab, the units' evidence requirements."""
         self.picker = CriteriaPicker()
         self.picker.toggle_requested.connect(self.set_mapped)
         self.requirements = RequirementsPanel()
@@ -156,6 +172,9 @@ class VisitScreen(VisitCommands, QWidget):
         self.side_tabs.setTabToolTip(0, "Assessment criteria (Ctrl+3)")
         self.side_tabs.setTabToolTip(1, "Evidence requirements of the units (Ctrl+4)")
 
+
+    def _build_splitter(self, left: QWidget, middle: QWidget) -> None:
+        """The three columns side by side."""
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
@@ -171,6 +190,9 @@ class VisitScreen(VisitCommands, QWidget):
         middle.setMinimumWidth(380)
         self.side_tabs.setMinimumWidth(280)
 
+
+    def _build_top(self) -> None:
+        """Back and Close buttons around the title, the banner, then the columns."""
         self.back_button = QPushButton("← Learner")
         self.back_button.setToolTip("Back to the learner (Alt+Left)")
         self.back_button.clicked.connect(self.back_requested)
@@ -188,7 +210,9 @@ class VisitScreen(VisitCommands, QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
 
-        self._wire_commands()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes list → editor → chips → attachments → picker → requirements."""
         self.setTabOrder(self.evidence_list, self.editor.title)
         self.setTabOrder(self.editor.text, self.chips)
         self.setTabOrder(self.chips, self.attachments)
@@ -197,7 +221,6 @@ class VisitScreen(VisitCommands, QWidget):
         self.setTabOrder(self.side_tabs, self.picker.filter)
         self.setTabOrder(self.picker.filter, self.picker.tree)
         self.setTabOrder(self.picker.tree, self.requirements.tree)
-        self._show_detail(None)
 
     # -- opening -----------------------------------------------------------------------------
     @property

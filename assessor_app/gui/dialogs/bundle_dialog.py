@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Job, Loader, run_in_background
-from assessor_app.gui.workers_sync import BundleOutcome, export_bundle_job
+from assessor_app.evidence.queries import learner_choices
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Job, Loader, run_in_background
+from assessor_app.gui.support.workers_sync import BundleOutcome, export_bundle_job
 from assessor_app.store import Store
-from assessor_app.store.models import Learner
 
 
 def default_bundle_path(today: date | None = None) -> Path:
@@ -40,13 +39,6 @@ def default_bundle_path(today: date | None = None) -> Path:
     folder = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     return Path(folder) / f"assessor-bundle-{(today or date.today()).isoformat()}.zip"
-
-
-def _learners(store: Store) -> list[tuple[int, str, str]]:
-    """Runs on a pool thread: (id, name, registration) of every learner, by name."""
-    with store.read_session() as s:
-        return [(lr.id, lr.name, lr.registration)
-                for lr in s.exec(select(Learner).order_by(col(Learner.name))).all()]
 
 
 class BundleExportDialog(QDialog):
@@ -64,7 +56,7 @@ class BundleExportDialog(QDialog):
         self.learner = QComboBox()
         self.learner.addItem("All learners", None)
         self._loader = Loader(self)  # the learner list grows with the caseload: read it off-thread
-        self._loader.run(_learners, store, on_done=lambda rows: self._learners_loaded(
+        self._loader.run(learner_choices, store, on_done=lambda rows: self._learners_loaded(
             rows, learner_id))
         self.use_since = QCheckBox("Only records changed since")
         today = date.today()

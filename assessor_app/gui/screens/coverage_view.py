@@ -7,7 +7,6 @@ requirement shows the evidence that ticks it (requirements are ticked, not judge
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,37 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.items import EvidenceSummary, list_evidence
+from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.evidence.judgements import record_judgement
-from assessor_app.evidence.refs import get_learner
-from assessor_app.gui import theme
-from assessor_app.gui.messages import Banner
+from assessor_app.evidence.queries import Matrix, coverage_matrix
 from assessor_app.gui.models.coverage_model import (
     REQUIREMENT_SYMBOLS,
     CoverageModel,
     rows_from_coverage,
 )
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
-from assessor_app.gui.workers import Loader
+from assessor_app.gui.support import theme
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Loader
 from assessor_app.store import Store
-from assessor_app.store.models import Learner
-
-
-@dataclass(frozen=True)
-class Matrix:
-    learner: Learner
-    coverage: LearnerCoverage
-    evidence: list[EvidenceSummary]
-
-
-def load_matrix(store: Store, learner_id: int) -> Matrix:
-    """Runs on a pool thread: the learner, the coverage and every evidence item, in one read."""
-    with store.read_session() as session:
-        return Matrix(get_learner(session, learner_id), learner_coverage(session, learner_id),
-                      list_evidence(session, learner_id))
 
 
 def legend() -> str:
@@ -156,7 +139,7 @@ class CoverageView(QWidget):
             self.evidence_model.set_summaries([])
             self.heading.setText("Loading…")
         self.learner_id = learner_id
-        self._loader.run(load_matrix, self.store, learner_id,
+        self._loader.run(coverage_matrix, self.store, learner_id,
                          on_done=lambda m: self._loaded(learner_id, m),
                          on_error=self.banner.show_error)
 

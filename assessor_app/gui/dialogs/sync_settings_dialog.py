@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app import secrets
-from assessor_app.gui.messages import Banner
-from assessor_app.gui.workers import Job, run_in_background
-from assessor_app.gui.workers_sync import ProbeOutcome, probe_settings
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.workers import Job, run_in_background
+from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
 from assessor_app.store import Store
+from assessor_app.sync.queries import read_sync_settings, write_sync_settings
 from assessor_app.sync.settings import (
     SyncSettings,
-    load_settings,
-    save_settings,
     store_password,
 )
 
@@ -40,8 +39,7 @@ class SyncSettingsDialog(QDialog):
         self.store = store
         self.setWindowTitle("Sync settings")
         self._job: Job | None = None
-        with store.session() as s:
-            self.current = load_settings(s)
+        self.current = read_sync_settings(store)
 
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://files.example-centre.ac.uk/remote.php/dav/files/you/")
@@ -149,8 +147,7 @@ class SyncSettingsDialog(QDialog):
         except ValueError as exc:
             self.banner.show_message(_sentence(exc), "error")
             return
-        with self.store.session() as s:
-            save_settings(s, settings)
+        write_sync_settings(self.store, settings)
         self.current = settings
         if self.password.text():
             try:

@@ -6,13 +6,12 @@ Nothing here shows a traceback to the user; the traceback goes to the log instea
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
-from sqlalchemy.exc import IntegrityError, OperationalError
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
+from assessor_app.store.errors import is_constraint_clash, is_database_busy
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +36,9 @@ def friendly_error(exc: BaseException) -> str:
         return f"The app is not allowed to open {exc.filename or 'that file'}. Check its permissions."
     if isinstance(exc, IsADirectoryError):
         return "That is a folder, not a file. Choose a file instead."
-    if isinstance(exc, (OperationalError, sqlite3.OperationalError)) and "locked" in str(exc):
+    if is_database_busy(exc):
         return "The database is busy with another task. Wait a moment and try again."
-    if isinstance(exc, IntegrityError):
+    if is_constraint_clash(exc):
         return "That change clashes with something already recorded (for example a duplicate)."
     # Core modules raise ValueError/LookupError subclasses with messages written for people.
     if isinstance(exc, (ValueError, LookupError, PermissionError)) and str(exc):

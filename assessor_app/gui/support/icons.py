@@ -8,7 +8,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 from assessor_app.store.models import EvidenceKind
 
 # Codes and names are the kinds' own (one definition, on `EvidenceKind`); hues are the GUI's.

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from assessor_app.evidence.learners import list_learners
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
 
@@ -45,17 +45,17 @@ class FirstRun(QObject):
         self.prompt: QMessageBox | None = None
 
     def start(self) -> None:
-        self.window.status_label.setText("Preparing the unit library…")
+        self.window.show_status("Preparing the unit library…")
         run_in_background(_prepare, self.store, on_done=self._prepared, on_error=self._failed,
                           writes=True)
 
     def _failed(self, message: str) -> None:
-        self.window.banner.show_error(message)
+        self.window.show_error(message)
         self.failed.emit(message)
 
     def _prepared(self, learners: int) -> None:
-        self.window.status_label.setText("Ready")
-        self.window.learner_model.refresh()
+        self.window.show_status("Ready")
+        self.window.refresh_learners()
         self.specs_ready.emit(learners)
         if learners == 0 and self.offer_demo and not self.window.settings.demo_offered:
             self.ask()
@@ -87,9 +87,9 @@ class FirstRun(QObject):
 
     def _created(self, learner_id: int | None) -> None:
         if learner_id is None:
-            self.window.banner.show_error("There are no units in the library to enrol the demo "
+            self.window.show_error("There are no units in the library to enrol the demo "
                                           "learner on.")
             return
         self.window.select_learner(learner_id)
-        self.window.learner_model.refresh()
+        self.window.refresh_learners()
         self.demo_created.emit(learner_id)
