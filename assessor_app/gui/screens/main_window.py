@@ -10,6 +10,7 @@ and refresh the parts from what the core reports changed.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
@@ -18,11 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
-from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
-from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
@@ -36,6 +33,13 @@ from assessor_app.gui.support.workers import Loader, cancel_all
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting
+
+if TYPE_CHECKING:
+    # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
+    # ReportLab), which the first window must not wait for.
+    from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+    from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+    from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +208,8 @@ class MainWindow(QMainWindow):
 
     def close_visit(self, visit_id: int) -> None:
         self.visit_screen.flush()
+        from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+
         dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
                                   autosave_ms=self.settings.autosave_delay_ms)
         if dialog.exec():
@@ -278,6 +284,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+
         dialog = SignOffDialog(self.store, learner_id, unit.version_id,
                                assessor_name=self.assessor_name(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -308,6 +316,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+
         dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
                                       f"{unit.reference} {unit.title}", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -316,6 +326,8 @@ class MainWindow(QMainWindow):
 
     def open_unit_library(self) -> UnitLibraryDialog:
         """Browse every unit in the database and import new specifications."""
+        from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+
         dialog = UnitLibraryDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())

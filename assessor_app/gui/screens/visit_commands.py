@@ -142,7 +142,7 @@ class VisitCommands:
             self.show_error(exc)
             return None
         self._push(edit)
-        self._load_item(edit.evidence_id)
+        self._load_item(edit.evidence_id, now=True)
         self._refresh_list()
         self.editor.focus_main_field()
         return edit.evidence_id

@@ -73,6 +73,7 @@ class VisitScreen(VisitCommands, QWidget):
         self._visit_loader = Loader(self)
         self._list_loader = Loader(self)
         self._coverage_loader = Loader(self)
+        self._item_loader = Loader(self)
 
         self.title = QLabel()
         self.title.setObjectName("visitTitle")
@@ -225,9 +226,9 @@ class VisitScreen(VisitCommands, QWidget):
     # -- opening -----------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        """A load is under way (the visit, its evidence list or the coverage)."""
+        """A load is under way (the visit, its evidence list, the coverage or an item)."""
         return any(loader.busy for loader in (self._visit_loader, self._list_loader,
-                                              self._coverage_loader))
+                                              self._coverage_loader, self._item_loader))
 
     def open_visit(self, learner_id: int, visit_id: int) -> None:
         """Show the visit: the screen clears at once and fills when its data has been read."""
@@ -342,9 +343,16 @@ class VisitScreen(VisitCommands, QWidget):
             return
         self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
 
-    def _load_item(self, evidence_id: int, *, quiet: bool = False) -> bool:
-        """Show one item in the editor (a single-row read, done at once so typing can start)."""
+    def _load_item(self, evidence_id: int, *, quiet: bool = False, now: bool = False) -> bool:
+        """Show one item in the editor. Picked in the list (or on opening a visit): read in the
+        background, so the window never waits for the database. `now`: read at once, for an
+        item this screen has just written (a new item, an undo), so typing can start."""
         self.editor.flush()  # saves belong to the item they were typed into
+        if not now:
+            self._item_loader.run(get_evidence, self.store, evidence_id,
+                                  on_done=self._item_loaded,
+                                  on_error=None if quiet else self.show_error)
+            return True
         try:
             detail = get_evidence(self.store, evidence_id)
         except EvidenceError as exc:
@@ -353,6 +361,10 @@ class VisitScreen(VisitCommands, QWidget):
             return False
         self._show_detail(detail)
         return True
+
+    def _item_loaded(self, detail: EvidenceDetail) -> None:
+        self.editor.flush()  # anything typed meanwhile belongs to the item it was typed into
+        self._show_detail(detail)
 
     def _show_detail(self, detail: EvidenceDetail | None) -> None:
         self.detail = detail
@@ -364,7 +376,8 @@ class VisitScreen(VisitCommands, QWidget):
         self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
         self.requirements.set_current(detail.item.id if detail else None)
         self._show_mapping()
-        self.attachments_model.load(detail.item.id if detail else None)
+        self.attachments_model.show(detail.item.id if detail else None,
+                                    detail.attachments if detail else [])
         self.picker.set_enabled_for_mapping(detail is not None)
 
     def _set_attachments_prominent(self, prominent: bool) -> None:
@@ -433,7 +446,7 @@ class VisitScreen(VisitCommands, QWidget):
         if isinstance(edit, CompoundEdit) and edit.edits:
             target = getattr(edit.edits[0], "evidence_id", None)
         if target is not None and (self.detail is None or self.detail.item.id != target) \
-                and self._load_item(target, quiet=True):
+                and self._load_item(target, quiet=True, now=True):
             pass  # the item the edit touched is in the editor now
         elif self.detail is not None:
             self._reload_detail()  # clears the editor if the edit removed the item
