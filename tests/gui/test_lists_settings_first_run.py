@@ -65,7 +65,9 @@ def test_evidence_list_reveals_rows_in_pages(spec_store: Store, qtbot: QtBot) ->
     model.fetchMore()
     model.fetchMore()
     assert model.rowCount() == 25 and not model.canFetchMore()
-    assert model.data(model.index(24)).endswith("Item 24")
+    # Newest first: the item a visit opens on is always in the first page.
+    assert model.data(model.index(0)).endswith("Item 24")
+    assert model.data(model.index(24)).endswith("Item 0")
 
 
 def test_geometry_and_last_learner_are_remembered(

@@ -60,7 +60,8 @@ def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
     settle(qtbot, window, vs)
     assert vs.detail is not None
     first = vs.detail.item.id
-    click_index(vs.evidence_list, vs.evidence_model.index(0))  # another item, by the mouse
+    last_row = vs.evidence_model.index(vs.evidence_model.rowCount() - 1)
+    click_index(vs.evidence_list, last_row)  # another (the oldest) item, by the mouse
     settle(qtbot, vs)
     assert vs.detail is not None and vs.detail.item.id != first
     qtbot.keyClicks(vs.editor.text, " Checked the safe.")

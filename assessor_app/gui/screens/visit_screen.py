@@ -306,7 +306,7 @@ class VisitScreen(VisitCommands, QWidget):
         if current is not None:
             self._mark_current(current)  # the editor keeps what is being typed
         elif self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.last_id())
+            self.select_evidence(self.evidence_model.last_id(), now=False)
         else:
             self._show_detail(None)
 
@@ -322,7 +322,9 @@ class VisitScreen(VisitCommands, QWidget):
         finally:
             self._loading = False
 
-    def select_evidence(self, evidence_id: int, reload: bool = True) -> None:
+    def select_evidence(self, evidence_id: int, reload: bool = True, *, now: bool = True) -> None:
+        """Select an item in the list and show it (`now`: read at once, for callers that act on
+        it straight away; the screen's own selections read in the background)."""
         row = self.evidence_model.row_of(evidence_id)
         if row < 0:
             return
@@ -336,7 +338,7 @@ class VisitScreen(VisitCommands, QWidget):
         finally:
             self._loading = False
         self.evidence_list.scrollTo(index)
-        self._load_item(evidence_id)
+        self._load_item(evidence_id, now=now)
 
     def _on_current_evidence(self, current: QModelIndex, _prev: QModelIndex) -> None:
         if self._loading or not current.isValid():
