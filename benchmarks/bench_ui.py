@@ -95,7 +95,7 @@ def main() -> int:
     shutil.copy(ui_db(), db)
     with contextlib.suppress(ModuleNotFoundError):  # older revisions had no core events
         _first("assessor_app.workflow.wiring").install()
-    settings_mod = _first("assessor_app.gui.settings")
+    settings_mod = _first("assessor_app.gui.support.settings", "assessor_app.gui.settings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qs"))
     settings = settings_mod.AppSettings(QSettings(QSettings.Format.IniFormat,
                                                   QSettings.Scope.UserScope, "bench", "bench"))

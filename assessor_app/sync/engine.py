@@ -1,20 +1,9 @@
 """The sync run: send every due outbox item to the centre once, intact, and confirm it.
 
 Safe to call from a worker thread: it opens its own short transactions on the store and never
-touches Qt. Per item:
-
-1. claim it (state "uploading", attempts+1) and fix its remote path;
-2. delete the temporary file a previous, interrupted attempt may have left;
-3. on a retry, if the final name already holds these exact bytes (a crash after MOVE), just
-   mark it sent without uploading again;
-4. PUT to a hidden temporary name in the same folder, hashing the local bytes on the way;
-5. MOVE it into place with Overwrite: F. If the name is taken: by these same bytes → done; by
-   different bytes (someone else's sheet) → never destroy them, use a second deterministic name
-   (`<stem>-<sha256 prefix>.pdf`);
-6. confirm, and only then mark it sent: a MOVE into the asked-for name answered 201/204 after a
-   PUT answered 2xx already proves the file is there, whole (`confirm="size"`); otherwise (the
-   second name, or `confirm="sha256"`) PROPFIND the final file and compare size (+ server
-   checksum, or GET-and-hash).
+touches Qt. Per item: claim it (state "uploading", attempts+1, its remote path and temporary
+name recorded), send it (see `transfer.py`: temp name, PUT, MOVE into place, confirmation), and
+only then mark it sent.
 
 Up to WORKERS files are in flight at once, each worker on its own keep-alive connection (see
 `transfer.py`); the run's thread claims items and records finished ones several per transaction.
@@ -32,6 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import func, update
@@ -40,13 +30,22 @@ from sqlmodel import Session, col, select
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync import outbox
+from assessor_app.sync import outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import part_name, remote_path_for
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
-from assessor_app.sync.transfer import Confirmed, LocalFileChanged, Transfer
+from assessor_app.sync.transfer import (
+    Confirmed,
+    LocalFileChanged,
+    Transfer,
+    as_sync_error,
+    sent_values,
+)
 from assessor_app.sync.webdav import WebDavClient
+
+if TYPE_CHECKING:
+    from assessor_app.sync.bundle_signing import BundleSigner
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ class SyncProgress:
 class ItemOutcome:
     item_id: int
     filename: str
-    outcome: str  # "sent" | "already_there" | "retry_later" | "failed"
+    outcome: str  # "sent" | "already_there" | "retry_later" | "failed" | "withheld"
     message: str = ""
 
 
@@ -125,10 +124,13 @@ def sync_outbox(
     hooks: SyncHooks | None = None,
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
+    signer: BundleSigner | None = None,
 ) -> SyncSummary:
     """Send what is due and report. "Sync now" = defaults; a background timer should pass
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
-    on permanent failures. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
+    on permanent failures. With `signer` (the assessor's key), void notices are signed and
+    queued first; without it, an unsent ERS of a void sign-off is still withheld, and its
+    notice waits for a run that has the key. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
     before any network traffic if settings or password are missing."""
     if settings is None:
         with store.session() as s:
@@ -146,6 +148,8 @@ def sync_outbox(
                                 known_dirs=known_dirs)
 
         run = _Run(store, settings, connect, progress, cancel, hooks or SyncHooks(), rng)
+        if signer is not None:
+            void_notices.queue_void_notices(store, signer)
         return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
     finally:
         lock.release()
@@ -161,11 +165,13 @@ class SyncRunner:
         password: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
+        signer: BundleSigner | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.password = password
         self.transport = transport
+        self.signer = signer  # signs void notices; without it they wait (see sync_outbox)
         self.cancel_event = threading.Event()
 
     def cancel(self) -> None:
@@ -188,6 +194,7 @@ class SyncRunner:
             include_failed=include_failed,
             respect_backoff=respect_backoff,
             transport=self.transport,
+            signer=self.signer,
         )
 
 
@@ -263,6 +270,8 @@ class _Run:
         with self.store.session() as s:
             if outbox.enqueue_unqueued(s):
                 log.warning("queued filed ERS documents that were missing from the outbox")
+            if void_notices.withhold_void_ers(s):
+                log.info("withheld unsent ERS documents of void sign-offs")
         with self.store.session() as s:
             ids = outbox.due_item_ids(
                 s, include_failed=include_failed, respect_backoff=respect_backoff
@@ -285,7 +294,8 @@ class _Run:
         with self.store.session() as s:
             self.summary.remaining = int(
                 s.exec(
-                    select(func.count()).where(OutboxItem.state != OutboxState.SENT.value)
+                    select(func.count()).where(col(OutboxItem.state).not_in(
+                        (OutboxState.SENT.value, OutboxState.WITHHELD.value)))
                 ).one()
             )
         self._emit(None, "done")
@@ -353,9 +363,17 @@ class _Run:
                 select(OutboxItem).where(col(OutboxItem.id).in_(item_ids)))}
             for item_id in item_ids:
                 item = rows.get(item_id)
-                if item is None or item.state == OutboxState.SENT.value:
+                if item is not None and item.state != OutboxState.WITHHELD.value \
+                        and void_notices.is_void_ers(s, item):  # voided since the run started
+                    item.state = OutboxState.WITHHELD.value
+                    item.failure_reason = void_notices.WITHHELD_REASON
+                    s.add(item)
+                if item is None or item.state in (OutboxState.SENT.value,
+                                                  OutboxState.WITHHELD.value):
                     self.summary.outcomes.append(
-                        ItemOutcome(item_id, "", "already_there", "already confirmed"))
+                        ItemOutcome(item_id, item.filename, "withheld", item.failure_reason)
+                        if item is not None and item.state == OutboxState.WITHHELD.value
+                        else ItemOutcome(item_id, "", "already_there", "already confirmed"))
                     self.items_done += 1
                     continue
                 if not item.remote_path:
@@ -422,7 +440,7 @@ class _Run:
             assert item.id is not None
             if status == "ok":
                 assert isinstance(value, Confirmed)
-                changes.append((item.id, _sent_values(value)))
+                changes.append((item.id, sent_values(value)))
                 outcome = self._count_confirmed(item, value, counted)
             elif isinstance(value, SyncCancelled):
                 with self._lock:
@@ -434,7 +452,7 @@ class _Run:
             else:
                 with self._lock:  # counted as handled for the progress bar
                     self.bytes_done += item.size - counted
-                values, outcome = self._failure(item, _as_sync_error(value))
+                values, outcome = self._failure(item, as_sync_error(value))
                 changes.append((item.id, values))
             outcomes.append(outcome)
         self._unrecorded.extend(changes)
@@ -478,28 +496,3 @@ class _Run:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
         return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)
-
-
-def _sent_values(done: Confirmed) -> dict[str, object]:
-    return {"state": OutboxState.SENT.value, "remote_path": done.target,
-            "remote_etag": done.etag, "confirmed_by": done.how, "sent_at": utcnow(),
-            "part_path": "", "failure_reason": "", "last_error": "", "next_attempt_at": None}
-
-
-def _as_sync_error(err: object) -> SyncError:
-    """The user's words for a file that could not be sent."""
-    if isinstance(err, SyncError):
-        return err
-    if isinstance(err, LocalFileChanged):
-        return SyncError(
-            "This ERS file has changed on this computer since it was filed, so it was not "
-            "sent. Re-file the ERS, then press Sync now.",
-            str(err),
-            permanent=True,
-        )
-    assert isinstance(err, OSError)  # the local copy could not be read
-    return SyncError(
-        "This ERS file could not be read on this computer. Re-file the ERS, then press Sync now.",
-        f"{err.__class__.__name__}: {err.strerror or err}",
-        permanent=True,
-    )

@@ -3,7 +3,21 @@
 It talks to the server only (its own keep-alive connection); what the database must record about
 the outcome is returned to the run, which writes the outcomes of several files in one transaction.
 The one exception is a retry that finds a stale temporary file: its fresh temp name is recorded
-before anything is uploaded, so a crash can never orphan a temp file.
+before anything is uploaded, so a crash can never orphan a temp file. The steps (after
+the run has claimed the item: state "uploading", attempts+1, remote path fixed):
+
+1. (claimed by the run)
+2. delete the temporary file a previous, interrupted attempt may have left;
+3. on a retry, if the final name already holds these exact bytes (a crash after MOVE), just
+   mark it sent without uploading again;
+4. PUT to a hidden temporary name in the same folder, hashing the local bytes on the way;
+5. MOVE it into place with Overwrite: F. If the name is taken: by these same bytes → done; by
+   different bytes (someone else's sheet) → never destroy them, use a second deterministic name
+   (`<stem>-<sha256 prefix>.pdf`);
+6. confirm, and only then mark it sent: a MOVE into the asked-for name answered 201/204 after a
+   PUT answered 2xx already proves the file is there, whole (`confirm="size"`); otherwise (the
+   second name, or `confirm="sha256"`) PROPFIND the final file and compare size (+ server
+   checksum, or GET-and-hash).
 """
 
 from __future__ import annotations
@@ -15,7 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from assessor_app.store.models import OutboxItem
+from assessor_app.store.models import OutboxItem, OutboxState
+from assessor_app.store.models._common import utcnow
 from assessor_app.sync import outbox
 from assessor_app.sync.errors import SyncError
 from assessor_app.sync.layout import alternative_name, part_name
@@ -150,3 +165,29 @@ class Transfer:
             return "checksum" if remote.sha256 == item.sha256 else ""
         digest = c.sha256_of(remote.path, self.cancel)
         return "sha256" if digest == item.sha256 else ""
+
+
+def sent_values(done: Confirmed) -> dict[str, object]:
+    """The outbox row's fields once `done` is known."""
+    return {"state": OutboxState.SENT.value, "remote_path": done.target,
+            "remote_etag": done.etag, "confirmed_by": done.how, "sent_at": utcnow(),
+            "part_path": "", "failure_reason": "", "last_error": "", "next_attempt_at": None}
+
+
+def as_sync_error(err: object) -> SyncError:
+    """The user's words for a file that could not be sent."""
+    if isinstance(err, SyncError):
+        return err
+    if isinstance(err, LocalFileChanged):
+        return SyncError(
+            "This ERS file has changed on this computer since it was filed, so it was not "
+            "sent. Re-file the ERS, then press Sync now.",
+            str(err),
+            permanent=True,
+        )
+    assert isinstance(err, OSError)  # the local copy could not be read
+    return SyncError(
+        "This ERS file could not be read on this computer. Re-file the ERS, then press Sync now.",
+        f"{err.__class__.__name__}: {err.strerror or err}",
+        permanent=True,
+    )

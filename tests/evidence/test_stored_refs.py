@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
@@ -19,6 +20,8 @@ from assessor_app.evidence import (
     set_evidence_field,
     update_evidence_text,
 )
+from assessor_app.evidence.errors import RecordLocked
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.signoff.content import evidence_references
 from assessor_app.store import open_store
 from assessor_app.store.engine import alembic_config, make_engine
@@ -27,10 +30,20 @@ from assessor_app.store.models import EvidenceItem, SignOff, SignOffEvidence
 KINDS = ["observation", "questioning", "observation", "witness", "observation", "questioning"]
 
 
+def _previous(engine) -> str:  # noqa: ANN001
+    """The revision before 0003 (wherever 0003 sits in the chain)."""
+    from alembic.script import ScriptDirectory
+
+    down = ScriptDirectory.from_config(alembic_config(engine)).get_revision("0003").down_revision
+    assert isinstance(down, str)
+    return down
+
+
 def _old_schema_db(path: Path) -> None:
-    """A file at revision 0002 holding two learners' items, one covered by a signed sign-off."""
+    """A file at the revision before 0003 holding two learners' items, one covered by a signed
+    sign-off."""
     engine = make_engine(path)
-    command.upgrade(alembic_config(engine), "0002")
+    command.upgrade(alembic_config(engine), _previous(engine))
     engine.dispose()
     con = sqlite3.connect(path)
     with con:
@@ -60,7 +73,7 @@ def _old_schema_db(path: Path) -> None:
     con.close()
 
 
-def test_upgrade_from_0002_numbers_flags_and_indexes_existing_items(tmp_path: Path) -> None:
+def test_upgrade_from_the_previous_schema_numbers_flags_and_indexes_existing_items(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _old_schema_db(path)
     store = open_store(path)  # migrates to head
@@ -91,12 +104,12 @@ def test_upgrade_from_0002_numbers_flags_and_indexes_existing_items(tmp_path: Pa
         store.close()
 
 
-def test_downgrade_to_0002_and_back(tmp_path: Path) -> None:
+def test_downgrade_to_the_previous_schema_and_back(tmp_path: Path) -> None:
     path = tmp_path / "round.sqlite3"
     _old_schema_db(path)
     store = open_store(path)
     cfg = alembic_config(store.engine)
-    command.downgrade(cfg, "0002")
+    command.downgrade(cfg, _previous(store.engine))
     with store.engine.connect() as conn:
         cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(evidence_item)")]
     assert "ref_number" not in cols and "signoff_live" not in cols
@@ -131,7 +144,11 @@ def test_signoff_flag_follows_live_signoffs_and_keystroke_edits_still_void(store
         s.add(SignOffEvidence(signoff_id=so.id, evidence_id=item, evidence_revision=1))
         so_id = so.id
     assert get_evidence(store, item).item.signoff_live is True
-    update_evidence_text(store, item, "Greeted the customer warmly")
+    with pytest.raises(RecordLocked):  # signed: a keystroke cannot slip past the lock
+        update_evidence_text(store, item, "Greeted the customer warmly")
+    assert get_evidence(store, item).item.text == "Greeted the customer"
+    with unlocking("learner asked for a correction"):
+        update_evidence_text(store, item, "Greeted the customer warmly")
     detail = get_evidence(store, item)
     assert detail.item.revision == 2 and detail.item.signoff_live is False
     with store.read_session() as s:

@@ -9,6 +9,7 @@ BEGIN DEFERRED); an autosave is a short write transaction (BEGIN IMMEDIATE) and 
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -32,7 +33,9 @@ def ui_thread_reads() -> Iterator[list[str]]:
     def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
         if (threading.current_thread() is threading.main_thread()
                 and conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE"):
-            reads.append(statement.split("\n")[0][:80])
+            where = [f"{f.filename.rsplit('assessor_app/', 1)[-1]}:{f.lineno}"
+                     for f in traceback.extract_stack() if "assessor_app/gui" in f.filename]
+            reads.append(f"{statement.split(chr(10))[0][:60]} <- {' < '.join(where[-2:])}")
 
     event.listen(Engine, "before_cursor_execute", watch)
     try:

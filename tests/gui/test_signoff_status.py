@@ -71,14 +71,18 @@ def _text(window, reference: str) -> str:  # noqa: ANN001
 
 
 def _edit_signed_evidence(store: Store, signoff_id: int) -> int:
-    """Change the narrative of an observation the sign-off covered (as the editor's autosave)."""
+    """Change the narrative of an observation the sign-off covered, unlocked on purpose (as the
+    editor's autosave does after "Unlock…")."""
+    from assessor_app.evidence.unlock import unlocking
+
     with store.session() as s:
         covered = s.exec(select(SignOffEvidence.evidence_id)
                          .where(SignOffEvidence.signoff_id == signoff_id)).all()
         obs = next(i for i in (s.get(EvidenceItem, e) for e in covered)
                    if i.kind == "observation")
         evidence_id, text = obs.id, obs.text
-    update_evidence_text(store, evidence_id, text + "\nShe also logged the return.")
+    with unlocking("she also logged the return"):
+        update_evidence_text(store, evidence_id, text + "\nShe also logged the return.")
     return evidence_id
 
 

@@ -125,6 +125,26 @@ class SignOffDialog(QDialog):
             self._add_page(page)
 
         self.banner = Banner(self)
+        footer = self._build_footer()
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.steps)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.banner)
+        lay.addLayout(footer)
+
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.preview.failed.connect(self.show_problem)
+        self.resize(1040, 720)
+        self.setMinimumSize(760, 560)
+        self._show(self.loading)
+        self._loader.run(load_content, store, learner_id, unit_version_id,
+                         on_done=self._content_loaded, on_error=self._content_failed)
+
+    def _build_footer(self) -> QHBoxLayout:
+        """Cancel, Back and a big Next, with a small sign that Next was heard."""
         self.cancel_button = QPushButton("Cancel")
         self.back_button = QPushButton("Back")
         self.next_button = QPushButton("Next")
@@ -149,22 +169,7 @@ class SignOffDialog(QDialog):
         footer.addWidget(self.checking)
         footer.addWidget(self.back_button)
         footer.addWidget(self.next_button)
-
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.steps)
-        lay.addWidget(self.stack, 1)
-        lay.addWidget(self.banner)
-        lay.addLayout(footer)
-
-        self.cancel_button.clicked.connect(self.reject)
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        self.preview.failed.connect(self.show_problem)
-        self.resize(1040, 720)
-        self.setMinimumSize(760, 560)
-        self._show(self.loading)
-        self._loader.run(load_content, store, learner_id, unit_version_id,
-                         on_done=self._content_loaded, on_error=self._content_failed)
+        return footer
 
     @property
     def busy(self) -> bool:

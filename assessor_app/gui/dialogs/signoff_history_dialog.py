@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.ers.filing import read_ers_document
+from assessor_app.ers.filing import attachment_images, read_ers_document
 from assessor_app.ers.layout import UNFINISHED_MARK, VOID_MARK, render_ers
 from assessor_app.ers.pdf_signing import VerifyResult, verify_pdf
 from assessor_app.ers.queries import ers_view, signoff_history
@@ -96,7 +96,8 @@ def load_ers_pdf(store: Store, row: HistoryRow) -> ErsPdf:
     s = row.summary
     if row.document is not None:
         return ErsPdf(s.id, read_ers_document(store, row.document), True, row.document.filename)
-    return ErsPdf(s.id, render_ers(ers_view(store, s.id)), False, copy_filename(s))
+    return ErsPdf(s.id, render_ers(ers_view(store, s.id), attachment_images(store)), False,
+                  copy_filename(s))
 
 
 def signer_names(s: SignOffSummary) -> str:

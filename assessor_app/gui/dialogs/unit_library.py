@@ -48,6 +48,7 @@ from assessor_app.gui.models.unit_tree_model import (
 )
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.workers import run_in_background
+from assessor_app.gui.widgets.spec_guidance import SpecGuidancePanel
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.importer import (
     CREATED,
@@ -151,6 +152,8 @@ class UnitLibraryDialog(QDialog):
         lower_lay = QVBoxLayout(lower)
         lower_lay.setContentsMargins(0, 4, 0, 0)
         lower_lay.addWidget(self.unit_heading)
+        self.guidance = SpecGuidancePanel()  # aim, assessment, guidance on assessment
+        lower_lay.addWidget(self.guidance)
         lower_lay.addWidget(self.tree, 1)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
@@ -268,6 +271,7 @@ class UnitLibraryDialog(QDialog):
 
     def _show_unit(self, unit: LibraryUnit | None) -> None:
         self.tree_model.set_tree(unit.tree if unit else None)
+        self.guidance.set_tree(unit.tree if unit else None)
         if unit is None:
             if self.units_model.rowCount():
                 self.unit_heading.setText("No unit matches the filter.")

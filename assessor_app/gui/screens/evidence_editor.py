@@ -187,6 +187,20 @@ class EvidenceEditor(QWidget):
     def _set_row_visible(self, widget: QWidget, visible: bool) -> None:
         self.form.setRowVisible(widget, visible)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Locked records: every field shows its text but takes no typing, greyed (the lock
+        badge above says why). Pending typing is saved first, before the lock applies."""
+        for w in (self.title, self.start_time, self.end_time, self.witness_name,
+                  self.witness_role, self.witness_relationship, self.witness_contact):
+            w.setReadOnly(read_only)
+        self.text.setReadOnly(read_only)
+        for w in (self.now_start, self.now_end, self.add_question_button,
+                  self.remove_question_button, self.qa_table):
+            w.setEnabled(not read_only)
+        self.setProperty("locked", read_only)
+        self.setStyleSheet("QLineEdit, QPlainTextEdit { background: palette(window); "
+                           "color: palette(mid); }" if read_only else "")
+
     def focus_main_field(self) -> None:
         if self.kind == "questioning":
             row = max(self.qa_model.rowCount() - 1, 0)

@@ -32,6 +32,7 @@ class MainCommands(Protocol):
     def signoff_selected(self) -> None: ...
     def history_selected(self) -> None: ...
     def open_unit_library(self) -> object: ...
+    def import_unit_spec(self) -> object: ...
     def close_current_visit(self) -> None: ...
     def show_learner_page(self) -> None: ...
 
@@ -99,6 +100,8 @@ class MainActions(QObject):
                                "Sign-off history and ERS of the selected unit")
         self.act_unit_library = act("Unit &library…", "Ctrl+L", c.open_unit_library,
                                     "Browse and import unit specifications")
+        self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
+                                   "Review a unit PDF, handbook or text, then import it")
         self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
 
     def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
@@ -166,6 +169,7 @@ class MainActions(QObject):
             m.addActions(list(group))
         self.units_menu = QMenu("&Units", self._window)
         self.units_menu.addAction(self.act_unit_library)
+        self.units_menu.addAction(self.act_import_spec)
         mb.addMenu(self.units_menu)
         mb.addMenu("&Help").addAction(self.act_shortcuts)
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     # ReportLab), which the first window must not wait for.
     from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
     from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+    from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
     from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 
 log = logging.getLogger(__name__)
@@ -332,6 +333,15 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())
         dialog.open()
+        return dialog
+
+    def import_unit_spec(self) -> SpecReviewDialog | None:
+        """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        from assessor_app.gui.dialogs.spec_review_dialog import choose_and_review
+
+        dialog = choose_and_review(self, self.store, self.assessor_name())
+        if dialog is not None:
+            dialog.imported.connect(lambda _refs: self.refresh_overview())
         return dialog
 
     # -- help --------------------------------------------------------------------------------

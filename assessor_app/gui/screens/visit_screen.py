@@ -40,13 +40,16 @@ from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
 from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
+from assessor_app.gui.screens.visit_locks import VisitLocks
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.attachments_view import AttachmentsView
 from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
+from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +58,16 @@ log = logging.getLogger(__name__)
 LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
 
 
-class VisitScreen(VisitCommands, QWidget):
+def _item_and_lock(store: Store, evidence_id: int) -> tuple[EvidenceDetail, EvidenceLock]:
+    """Worker thread: everything the editor shows for one item, and whether it is locked."""
+    try:
+        lock = read_evidence_lock(store, evidence_id)
+    except EvidenceError:
+        lock = EvidenceLock()
+    return get_evidence(store, evidence_id), lock
+
+
+class VisitScreen(VisitCommands, VisitLocks, QWidget):
     back_requested = Signal()
     coverage_changed = Signal(int)  # learner id
     close_requested = Signal(int)  # visit id
@@ -136,6 +148,7 @@ class VisitScreen(VisitCommands, QWidget):
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.empty_hint)
+        ml.addWidget(self._build_lock_badge())
         ml.addWidget(self.editor, 1)
         self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
         ml.addWidget(self.chips_label)
@@ -163,6 +176,11 @@ class VisitScreen(VisitCommands, QWidget):
         """Right: the criteria picker and, on a second tab, the units' evidence requirements."""
         self.picker = CriteriaPicker()
         self.picker.toggle_requested.connect(self.set_mapped)
+        # Range and teaching content beside the criterion being ticked (issue 13).
+        self.criterion_guidance = CriterionGuidance(self.store)
+        self.picker.layout().addWidget(self.criterion_guidance)
+        self.picker.tree.selectionModel().currentChanged.connect(
+            lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
         self.requirements = RequirementsPanel()
         self.requirements.toggle_requested.connect(self.set_requirement)
         self.side_tabs = QTabWidget()
@@ -351,7 +369,7 @@ class VisitScreen(VisitCommands, QWidget):
         item this screen has just written (a new item, an undo), so typing can start."""
         self.editor.flush()  # saves belong to the item they were typed into
         if not now:
-            self._item_loader.run(get_evidence, self.store, evidence_id,
+            self._item_loader.run(_item_and_lock, self.store, evidence_id,
                                   on_done=self._item_loaded,
                                   on_error=None if quiet else self.show_error)
             return True
@@ -364,8 +382,10 @@ class VisitScreen(VisitCommands, QWidget):
         self._show_detail(detail)
         return True
 
-    def _item_loaded(self, detail: EvidenceDetail) -> None:
+    def _item_loaded(self, loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
         self.editor.flush()  # anything typed meanwhile belongs to the item it was typed into
+        detail, lock = loaded
+        self._preloaded_lock = (detail.item.id, lock)
         self._show_detail(detail)
 
     def _show_detail(self, detail: EvidenceDetail | None) -> None:
@@ -381,6 +401,7 @@ class VisitScreen(VisitCommands, QWidget):
         self.attachments_model.show(detail.item.id if detail else None,
                                     detail.attachments if detail else [])
         self.picker.set_enabled_for_mapping(detail is not None)
+        self._apply_lock()
 
     def _set_attachments_prominent(self, prominent: bool) -> None:
         """Product evidence is mostly its photos/files: give them room and say so."""
@@ -433,6 +454,7 @@ class VisitScreen(VisitCommands, QWidget):
         self.editor.reload_fields(self.detail)
         self._show_mapping()
         self.attachments_model.reload()
+        self._apply_lock()
 
     # -- edits and undo ----------------------------------------------------------------------
     def _push(self, edit: Edit) -> None:

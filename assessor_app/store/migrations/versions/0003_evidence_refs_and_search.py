@@ -1,7 +1,7 @@
 """stored evidence reference numbers, a sign-off flag on each item, learner-seekable search
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0007
 
 Three things the hot paths used to compute on every call are now kept on the row:
 
@@ -26,7 +26,7 @@ All objects keep the `evidence_` prefixes the autogenerate filter skips (trigger
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
