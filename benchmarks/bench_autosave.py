@@ -11,6 +11,8 @@ Reports p50 and p99 of each, same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import shutil
 import sqlite3
 import tempfile
@@ -50,6 +52,8 @@ def bare(folder: Path, edits: int) -> list[float]:
 
 
 def app(folder: Path, items: int, edits: int) -> list[float]:
+    with contextlib.suppress(ModuleNotFoundError):  # the core's listeners (newer revisions)
+        importlib.import_module("assessor_app.workflow.wiring").install()
     path = folder / "app.sqlite3"
     shutil.copy(evidence_db(items), path)
     store = open_store(path, migrate_schema=False)
