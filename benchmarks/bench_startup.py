@@ -2,7 +2,7 @@
 same run (offscreen). Each start is a fresh process (benchmarks/startup_probe.py), timed from
 spawn to exit, alternating bare and app.
 
-    .venv/bin/python benchmarks/bench_startup.py [--runs 7]
+    .venv/bin/python benchmarks/bench_startup.py [--runs 5]
 
 Databases: the demo database (one demo learner, built once), and a centre's database with 200
 learners (generate.py, 10,000 items) for the memory with many learners loaded.
@@ -73,7 +73,7 @@ def start(mode: str, db: Path | None = None) -> tuple[float, dict]:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--runs", type=int, default=5)
     args = p.parse_args()
     demo, centre = demo_db(), centre_db()
     start("app", demo)  # warm the file cache for both sides

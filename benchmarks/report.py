@@ -124,6 +124,9 @@ def write(after_dir: Path, before_dir: Path | None, note: str) -> None:
         f"Heavy libraries imported by the GUI's start-up: {', '.join(heavy) if heavy else 'none'}.",
         "",
     ]
+    notes = HERE / "notes.md"
+    if notes.exists():
+        text += [notes.read_text().rstrip(), ""]
     (HERE / "RESULTS.md").write_text("\n".join(text))
     print(f"wrote {HERE / 'RESULTS.md'}")
 
@@ -138,8 +141,10 @@ def main() -> int:
     names = args.only.split(",") if args.only else SCRIPTS
     extra = ["--with-1m"] if args.with_1m else []
     after_dir, before_dir = CACHE / "results" / "after", None
-    note = "Sizes: 1k, 10k, 100k" + (" and 1M" if args.with_1m or (
-        CACHE / "evidence-1000000-l200-s1.sqlite3").exists() else "") + " items."
+    with_1m = args.with_1m or (CACHE / "evidence-1000000-l200-s1.sqlite3").exists()
+    note = "Sizes: 1k, 10k, 100k" + (
+        " and 1M items (the 1M file is generated once by `generate.py --items 1000000`, about "
+        "6 minutes here, then cached)." if with_1m else " items (add --with-1m for 1M).")
     if args.before:
         before_dir = CACHE / "results" / "before"
         note += f" \"Before\" is revision {args.before}, measured in the same session."
