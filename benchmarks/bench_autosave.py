@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ms, p99_ms, row, save
+from common import ms, open_bench_store, p99_ms, row, save
 from generate import evidence_db
 
 from assessor_app.evidence import update_evidence_text
-from assessor_app.store import open_store
 
 SENTENCE = ("Greeted the customer, listened to the complaint, explained the refund policy and "
             "checked the receipt before processing the return. ")
@@ -56,7 +55,7 @@ def app(folder: Path, items: int, edits: int) -> list[float]:
         importlib.import_module("assessor_app.workflow.wiring").install()
     path = folder / "app.sqlite3"
     shutil.copy(evidence_db(items), path)
-    store = open_store(path, migrate_schema=False)
+    store = open_bench_store(path)
     raw = sqlite3.connect(path)
     item_id = raw.execute("SELECT id FROM evidence_item WHERE learner_id = 7 AND deleted = 0 "
                           "ORDER BY id DESC LIMIT 1").fetchone()[0]

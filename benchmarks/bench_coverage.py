@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import sqlite3
 
-from common import CACHE, median_ms, row, save, timings
+from common import CACHE, median_ms, open_bench_store, row, save, timings
 from generate import coverage_db, evidence_db
 
 from assessor_app.evidence import learner_coverage
-from assessor_app.store import open_store
 
 BARE_SQL = """
 SELECT ec.criterion_id, count(*)
@@ -27,7 +26,7 @@ GROUP BY ec.criterion_id
 
 
 def measure(path, learner_id: int, repeat: int) -> tuple[float, float]:  # noqa: ANN001
-    store = open_store(path, migrate_schema=False)
+    store = open_bench_store(path)
     raw = sqlite3.connect(path)
     try:
         bare = timings(lambda: raw.execute(BARE_SQL, (learner_id,)).fetchall(), repeat=repeat)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import sqlite3
 
-from common import median_ms, row, save, timings
+from common import median_ms, open_bench_store, row, save, timings
 from generate import evidence_db
 
 from assessor_app.evidence import search_evidence
-from assessor_app.store import open_store
 
 WORD = "customer"
 LEARNER = 7
@@ -26,7 +25,7 @@ BARE_SQL = ("SELECT rowid, bm25(evidence_fts) FROM evidence_fts WHERE evidence_f
 
 def measure(items: int, repeat: int) -> dict[str, float]:
     path = evidence_db(items)
-    store = open_store(path, migrate_schema=False)
+    store = open_bench_store(path)
     raw = sqlite3.connect(path)
     try:
         bare = timings(lambda: raw.execute(BARE_SQL, (WORD,)).fetchall(), repeat=repeat)

@@ -25,13 +25,14 @@ from common import CACHE, CODE, HERE, REPO, ms, row, save
 from generate import evidence_db
 
 TAG = "current" if CODE == REPO else CODE.name
+PASSPHRASE = "bench passphrase"  # unlocks the (encrypted) databases of the app under test
 
 
 def demo_db() -> Path:
     """The demo database, made by the code under test (an older revision makes its own)."""
     path = CACHE / f"demo-{TAG}.sqlite3"
     if not path.exists():
-        env = {**os.environ, "ASSESSOR_APP_KEY_PASSPHRASE": "bench passphrase",
+        env = {**os.environ, "ASSESSOR_APP_KEY_PASSPHRASE": PASSPHRASE,
                "PYTHONPATH": str(CODE)}
         script = ("import sys; from assessor_app.store import open_store;"
                   "from assessor_app.specs.bootstrap import ensure_bundled_specs;"
@@ -49,7 +50,14 @@ def centre_db() -> Path:
     revision's schema head, so it opens it as it is (the added columns do not get in its way)."""
     path = evidence_db(10_000)
     if CODE == REPO:
-        return path
+        # The app encrypts a plaintext database when it first opens it: do that once, on a copy.
+        copy = CACHE / "centre-10000-current.sqlite3"
+        if not copy.exists():
+            shutil.copy(path, copy)
+            from assessor_app.store import open_store
+
+            open_store(copy, passphrase=PASSPHRASE).close()
+        return copy
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(CODE / "assessor_app" / "store" / "migrations")).get_current_head()
@@ -63,7 +71,8 @@ def centre_db() -> Path:
 
 def start(mode: str, db: Path | None = None) -> tuple[float, dict]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BENCH_CODE": str(CODE),
-           "PYTHONPATH": str(CODE)}
+           "PYTHONPATH": str(CODE), "ASSESSOR_APP_KEY_PASSPHRASE": PASSPHRASE,
+           "ASSESSOR_APP_NO_DEMO_PROMPT": "1"}
     args = [sys.executable, str(HERE / "startup_probe.py"), mode] + ([str(db)] if db else [])
     t0 = time.perf_counter()
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=env)

@@ -23,9 +23,8 @@ import time
 from pathlib import Path
 
 import httpx
-from common import HERE, row, save
+from common import HERE, open_fresh_store, row, save
 
-from assessor_app.store import open_store
 from assessor_app.store.models import ErsDocument, Learner, SignOff, Unit, UnitVersion
 from assessor_app.sync.engine import sync_outbox
 from assessor_app.sync.outbox import enqueue, ers_relative_path
@@ -92,7 +91,7 @@ def bare(folder: Path, pdfs: list[bytes]) -> float:
 
 
 def app(folder: Path, pdfs: list[bytes]) -> float:
-    store = open_store(folder / "bench.sqlite3")
+    store = open_fresh_store(folder / "bench.sqlite3")
     _outbox(store, pdfs)
     server = Server(folder / "dav")
     try:

@@ -22,13 +22,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ASSESSOR_APP_NO_DEMO_PROMPT", "1")
 
-from common import ms, row, save  # noqa: E402
+from common import ms, open_bench_store, row, save  # noqa: E402
 from generate import ui_db  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from assessor_app.store import open_store  # noqa: E402
 
 
 def _first(*names: str):  # noqa: ANN202 - a module
@@ -101,7 +99,7 @@ def main() -> int:
                                                   QSettings.Scope.UserScope, "bench", "bench"))
     settings.assessor_name = "Bench Assessor"
     window_mod = _first("assessor_app.gui.screens.main_window", "assessor_app.gui.main_window")
-    store = open_store(db, migrate_schema=False)
+    store = open_bench_store(db)
     window = window_mod.MainWindow(store, settings)
     window.resize(1366, 768)
     window.show()

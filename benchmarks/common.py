@@ -63,3 +63,25 @@ def row(what: str, bare: float, app: float, unit: str, goal: str, **extra: Any) 
     """One line of the results table: the app's figure and the bare library's, same run."""
     return {"what": what, "bare": bare, "app": app, "unit": unit, "goal": goal,
             "ratio": round(app / bare, 2) if bare else None, **extra}
+
+
+def open_fresh_store(path: Path):  # noqa: ANN201
+    """A new plaintext store (the generator writes it with plain sqlite3 afterwards)."""
+    from assessor_app.store import open_store
+
+    try:
+        return open_store(path, encrypt=False)
+    except TypeError:  # a revision from before encryption at rest
+        return open_store(path)
+
+
+def open_bench_store(path: Path):  # noqa: ANN201 - the Store of the code under test
+    """The store on a generated (plaintext) file, as it is: no migration, and not encrypted in
+    place (revisions with encryption at rest would encrypt it on open). Encryption's own cost is
+    measured by bench_encryption.py."""
+    from assessor_app.store import open_store
+
+    try:
+        return open_store(path, migrate_schema=False, encrypt=False)
+    except TypeError:  # a revision from before encryption at rest
+        return open_store(path, migrate_schema=False)

@@ -67,10 +67,11 @@ class _Text:
 
 
 def _fresh_store(path: Path) -> None:
-    from assessor_app.specs.bootstrap import ensure_bundled_specs
-    from assessor_app.store import open_store
+    from common import open_fresh_store
 
-    store = open_store(path)
+    from assessor_app.specs.bootstrap import ensure_bundled_specs
+
+    store = open_fresh_store(path)
     ensure_bundled_specs(store)
     store.close()
 

@@ -236,7 +236,7 @@ class _Run:
         self._local = threading.local()
         self._clients: list[WebDavClient] = []
         self._unrecorded: list[tuple[int, dict[str, object]]] = []
-        self.transfer = Transfer(settings, store.files_dir, self._record, self._add_bytes,
+        self.transfer = Transfer(settings, store, self._record, self._add_bytes,
                                  self._emit, cancel, hooks.after_put, hooks.after_move)
 
     # -- bookkeeping ---------------------------------------------------------------------------

@@ -29,17 +29,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync import outbox
 from assessor_app.sync.errors import SyncError
 from assessor_app.sync.layout import alternative_name, part_name
+from assessor_app.sync.local_files import LocalFileChanged, read_local
 from assessor_app.sync.settings import SyncSettings
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
-
-
-class LocalFileChanged(Exception):
-    """The filed PDF on this computer is not the one that was queued."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +51,11 @@ class Confirmed:
 
 @dataclass
 class Transfer:
-    """What a worker needs to send files: `record` writes one item's fields at once (its own
+    """What a worker needs to send files (`store`: where the filed PDFs are read from): `record` writes one item's fields at once (its own
     transaction), `on_bytes` and `on_phase` report progress (thread-safe callables)."""
 
     settings: SyncSettings
-    files_dir: object  # Path; kept loose so this module needs no store import
+    store: Store
     record: Callable[..., None]
     on_bytes: Callable[[int], None]
     on_phase: Callable[[int, str], None]
@@ -68,11 +65,7 @@ class Transfer:
 
     def send(self, c: WebDavClient, item: OutboxItem, stale_part: str) -> Confirmed:
         assert item.id is not None
-        src = outbox.local_file(self.files_dir, item)  # type: ignore[arg-type]
-        if not src.is_file():
-            raise FileNotFoundError(2, "local ERS file missing", str(src))
-        if src.stat().st_size != item.size:
-            raise LocalFileChanged(f"size {src.stat().st_size} != filed {item.size}")
+        data = read_local(self.store, item)  # decrypted and checked when kept encrypted
 
         self.on_phase(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
@@ -100,7 +93,7 @@ class Transfer:
             self.on_bytes(len(chunk))
 
         part = item.part_path
-        put_etag = c.put_file(part, src, item.size, on_chunk=on_chunk, cancel=self.cancel,
+        put_etag = c.put_file(part, data, item.size, on_chunk=on_chunk, cancel=self.cancel,
                               sha256=item.sha256)
         if hasher.hexdigest() != item.sha256:
             c.delete(part)

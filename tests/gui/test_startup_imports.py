@@ -13,6 +13,7 @@ from pathlib import Path
 from assessor_app.store import open_store
 
 HEAVY = ("pyhanko", "reportlab", "alembic")
+PASSPHRASE = "start-up test passphrase"  # the child process unlocks the database with it
 
 START_AND_QUIT = """
 import json, sys
@@ -27,7 +28,8 @@ print(json.dumps({"status": status, "loaded": sorted(sys.modules)}))
 
 
 def _start(db: Path) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ASSESSOR_APP_NO_DEMO_PROMPT": "1"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ASSESSOR_APP_NO_DEMO_PROMPT": "1",
+           "ASSESSOR_APP_KEY_PASSPHRASE": PASSPHRASE}
     out = subprocess.run([sys.executable, "-c", START_AND_QUIT, str(db)], env=env,
                          capture_output=True, text=True, timeout=120, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -35,7 +37,7 @@ def _start(db: Path) -> dict:
 
 def test_start_up_imports_no_pdf_signing_rendering_or_migrations(tmp_path: Path) -> None:
     db = tmp_path / "current.sqlite3"
-    open_store(db).close()  # an existing, current database
+    open_store(db, passphrase=PASSPHRASE).close()  # an existing, current database
     result = _start(db)
     assert result["status"] == 0
     loaded = set(result["loaded"])

@@ -3,6 +3,7 @@ and the app must not build every area's command-line parser just to open the des
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +15,13 @@ from assessor_app.store import open_store
 from assessor_app.store.engine import alembic_config, head_revision, stored_revision
 
 REPO = Path(__file__).resolve().parents[2]
+PASSPHRASE = "start-up test passphrase"  # the child process unlocks the database with it
 
 
 def _modules_after(code: str) -> set[str]:
+    env = {**os.environ, "ASSESSOR_APP_KEY_PASSPHRASE": PASSPHRASE}
     out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(*sorted(sys.modules))"],
-                         capture_output=True, text=True, check=True, cwd=REPO)
+                         capture_output=True, text=True, check=True, cwd=REPO, env=env)
     return set(out.stdout.split())
 
 
@@ -30,7 +33,7 @@ def test_head_read_from_the_files_is_alembics_head(store) -> None:
 
 def test_opening_a_current_file_does_not_import_alembic(tmp_path: Path) -> None:
     db = tmp_path / "current.sqlite3"
-    open_store(db).close()  # created and migrated here
+    open_store(db, passphrase=PASSPHRASE).close()  # created and migrated here
     loaded = _modules_after(f"from assessor_app.store import open_store\n"
                             f"open_store({str(db)!r}).close()")
     assert "assessor_app.store.engine" in loaded
