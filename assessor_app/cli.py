@@ -20,7 +20,7 @@ from assessor_app.cli_common import CliError, common_parser
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import StoreError
 
-AREAS = ("setup", "specs", "evidence", "signoff", "ers", "sync", "demo")
+AREAS = ("setup", "specs", "evidence", "signoff", "ers", "sync", "demo", "backup")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,12 +1,14 @@
-"""The database: one SQLite file in WAL mode, foreign keys on, migrated to head when opened."""
+"""The database: one SQLCipher-encrypted SQLite file in WAL mode, foreign keys on, migrated to
+head when opened. The data key comes from `assessor_app.vault` (keyring or passphrase); a
+plaintext database from an older version is encrypted the first time it is opened."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -16,6 +18,9 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from assessor_app.store.paths import files_dir_for, resolve_db_path
+from assessor_app.vault.dbfile import connect, secure_data_folder
+from assessor_app.vault.errors import VaultError, VaultLocked
+from assessor_app.vault.keys import DataKey
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
@@ -33,6 +38,8 @@ def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connectio
     # last commits, which is the trade-off SQLite documents for WAL.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
+    # Deleted rows are overwritten, not left readable in free pages (learner erasure).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -41,11 +48,14 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(db_path: Path) -> Engine:
+def make_engine(db_path: Path, key: DataKey | None = None) -> Engine:
+    """An engine on `db_path`, keyed with `key` (SQLCipher); `key=None` is a plaintext file
+    (older databases before they are encrypted, and the benchmarks' baseline)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
-        connect_args={"check_same_thread": False},
+        creator=lambda: connect(db_path, key),
+        module=sqlcipher,  # so SQLAlchemy maps SQLCipher's own DB-API exceptions
         # Error messages and logs would otherwise quote the bound values: learners' names.
         hide_parameters=True,
     )
@@ -68,7 +78,7 @@ def _current_and_head(engine: Engine, cfg: Config) -> tuple[str | None, str | No
     return current, head
 
 
-def migrate(engine: Engine, db_path: Path) -> None:
+def migrate(engine: Engine, db_path: Path, key: DataKey | None = None) -> None:
     """Bring the schema to head, keeping a copy of the file first if it already held data."""
     cfg = alembic_config(engine)
     current, head = _current_and_head(engine, cfg)
@@ -76,14 +86,17 @@ def migrate(engine: Engine, db_path: Path) -> None:
         return
     if current is not None and db_path.exists():
         engine.dispose()
-        _backup(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"))
+        _backup(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"), key)
     command.upgrade(cfg, "head")
 
 
-def _backup(source: Path, target: Path) -> None:
+def _backup(source: Path, target: Path, key: DataKey | None) -> None:
     """A consistent copy through SQLite's backup API: copying the file alone would miss commits
-    still in the -wal file while another window has the database open."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    still in the -wal file while another window has the database open. Encrypted like the
+    original (same key), and private."""
+    target.unlink(missing_ok=True)
+    target.touch(mode=0o600)
+    with closing(connect(source, key)) as src, closing(connect(target, key)) as dst:
         src.backup(dst)
 
 
@@ -91,18 +104,28 @@ class StoreError(RuntimeError):
     """The database file cannot be opened or used; the message says which file and why."""
 
 
+class StoreLocked(StoreError):
+    """The data key is not available without the assessor's passphrase (ask, then retry)."""
+
+
 class Store:
     """Owns the engine for one database file and hands out transactional sessions."""
 
-    def __init__(self, db_path: Path, engine: Engine) -> None:
+    def __init__(self, db_path: Path, engine: Engine, key: DataKey | None = None) -> None:
         self.db_path = db_path
         self.engine = engine
+        self.key = key  # None: a plaintext database (benchmarks' baseline only)
+        self.typed_passphrase: str | None = None  # typed this run (CLI prompt); never saved
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
         self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
     @property
     def files_dir(self) -> Path:
         return files_dir_for(self.db_path)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -141,19 +164,49 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(db: str | Path | None = None, *, migrate_schema: bool = True) -> Store:
+Progress = Callable[[str, int, int], None]
+
+
+def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
+               passphrase: str | None = None, encrypt: bool = True,
+               progress: Progress | None = None) -> Store:
     """Open (creating and migrating as needed) the database: `db`, else $ASSESSOR_APP_DB, else
-    the per-user data dir. Raises `StoreError` when the file cannot be created or is not a
-    database of this app."""
+    the per-user data dir. Unlocked by the keyring or the passphrase (`passphrase`, else
+    $ASSESSOR_APP_KEY_PASSPHRASE); a plaintext database of an older version is encrypted first
+    (`progress(stage, done, total)` follows that). Raises `StoreLocked` when the passphrase is
+    needed, `StoreError` when the file cannot be created or is not a database of this app."""
     path = resolve_db_path(db)
     try:
-        engine = make_engine(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = _unlock_and_encrypt(path, passphrase, progress) if encrypt else None
+        secure_data_folder(path)
+        engine = make_engine(path, key)
         if migrate_schema:
-            migrate(engine, path)
+            migrate(engine, path, key)
+    except VaultLocked as exc:
+        raise StoreLocked(str(exc)) from exc
+    except VaultError as exc:
+        raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
     except DatabaseError as exc:
         reason = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
         raise StoreError(f"Cannot open the database {path}: {reason}. Check the path given with "
                          "--db or ASSESSOR_APP_DB.") from exc
-    return Store(path, engine)
+    return Store(path, engine, key)
+
+
+def _unlock_and_encrypt(path: Path, passphrase: str | None,
+                        progress: Progress | None) -> DataKey:
+    from assessor_app.vault.dbfile import is_plaintext_sqlite
+    from assessor_app.vault.encrypt_existing import encrypt_existing, needs_encryption
+    from assessor_app.vault.keys import key_file_path
+    from assessor_app.vault.unlock import unlock
+
+    if (path.exists() and path.stat().st_size > 0 and not key_file_path(path).exists()
+            and not is_plaintext_sqlite(path)):
+        raise VaultError("it is not a database of this app (or its key file is missing)")
+    key = unlock(path, passphrase)
+    if needs_encryption(path):
+        encrypt_existing(path, key, progress=progress)
+    return key

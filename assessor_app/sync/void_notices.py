@@ -172,9 +172,12 @@ def queue_void_notices(store: Store, signer: BundleSigner) -> list[QueuedNotice]
             sha = sha256_bytes(data)
             relative = f"{NOTICE_DIR}/{sha}.json"
             path = store.files_dir / relative
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(path, data)
+            if not path.exists():  # kept encrypted at rest like every stored file
+                if store.key is not None:
+                    store.key.file_cipher().write_file(path, data)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(path, data, mode=0o600)
             name = notice_filename(ers_item.filename)
             beside = (str(PurePosixPath(ers_item.remote_path).with_name(
                 f"{PurePosixPath(ers_item.remote_path).stem}{SUFFIX}"))

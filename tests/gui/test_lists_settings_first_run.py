@@ -4,7 +4,6 @@ last learner; first start imports the units and offers a demo learner; `assessor
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,9 @@ from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
+from assessor_app.vault.errors import VaultError
 from tests.gui.conftest import WAIT_MS, click, has_focus, press, settle
+from tests.rawdb import CLI_PASSPHRASE, cli_env, raw_connect
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -129,8 +130,8 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
     """The real console script with no command starts the GUI on the database: the first-run
     import fills the unit library and the app keeps running (until we stop it)."""
     db = tmp_path / "cli.sqlite3"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ASSESSOR_APP_NO_DEMO_PROMPT="1",
-               ASSESSOR_APP_DB=str(db))
+    env = cli_env(QT_QPA_PLATFORM="offscreen", ASSESSOR_APP_NO_DEMO_PROMPT="1",
+                  ASSESSOR_APP_DB=str(db))
     script = Path(sys.executable).with_name("assessor-app")
     proc = subprocess.Popen([str(script)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -141,8 +142,8 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.2)  # returns at once if the app died
             if db.exists():
-                with contextlib.suppress(sqlite3.OperationalError):
-                    con = sqlite3.connect(db)
+                with contextlib.suppress(sqlite3.OperationalError, VaultError):
+                    con = raw_connect(db, CLI_PASSPHRASE)
                     try:
                         units = con.execute("SELECT count(*) FROM unit").fetchone()[0]
                     finally:

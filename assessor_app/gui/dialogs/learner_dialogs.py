@@ -109,7 +109,7 @@ class EnrolDialog(QDialog):
             self.model.appendRow(item)
         self.hint.setText("Tick the units to enrol the learner on (Space ticks the selected one)."
                           if units else "No units in the library yet. Import a unit "
-                          "specification first (Units ▸ Unit library…, Ctrl+L).")
+                          "specification first (Units ▸ Unit library…, Ctrl+Shift+U).")
         if units:
             self.units.setCurrentIndex(self.model.index(0, 0))
 

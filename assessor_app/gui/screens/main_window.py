@@ -34,6 +34,7 @@ from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
+        self.backup_warning = BackupWarning(self.store, self)
+        self.statusBar().addPermanentWidget(self.backup_warning)
 
         self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
         p = self.overview_panel
@@ -334,10 +337,35 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
+    def export_learner_data(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import export_learner_data
+
+        if self.overview is not None:
+            export_learner_data(self, self.store, self.overview.learner.registration,
+                                self.show_status)
+
+    def erase_learner(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import EraseLearnerDialog
+
+        if self.overview is None:
+            return
+        learner = self.overview.learner
+        dialog = EraseLearnerDialog(self.store, learner.registration, learner.name, self)
+        if dialog.exec() and dialog.erased:
+            self.learner_id = None
+            self.settings.last_learner_id = 0
+            self.refresh_learners()
+            self._update_actions()
+            self.show_status("The learner was erased.")
+
     def open_settings(self) -> None:
         from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.settings, self).exec()
+        SettingsDialog(self.settings, self, self.store).exec()
+        lock = getattr(self, "app_lock", None)
+        if lock is not None:
+            lock.set_idle_ms(max(0, self.settings.lock_idle_minutes) * 60_000)
+        self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
