@@ -55,17 +55,20 @@ def _words(text_page: pypdfium2.PdfTextPage, text: str, height: float) -> list[W
         if char.isspace() or char == "\ufffe":
             current = None
             continue
-        left, bottom, right, top = text_page.get_charbox(index, loose=True)
-        top_down, bottom_down = height - top, height - bottom
-        if (current is None or left - current["x1"] > _GAP or left < current["x0"]
-                or abs(top_down - current["top"]) > _LINE):
-            current = {"text": char, "x0": left, "x1": right, "top": top_down,
-                       "bottom": bottom_down,
-                       "size": round(pdfium_c.FPDFText_GetFontSize(text_page, index), 2)}
+        left, bottom, right, _top = text_page.get_charbox(index, loose=True)
+        # The loose box's bottom is the font's descent below the baseline, as pdfminer's; its
+        # top is the font's ascent, where pdfminer puts the top one font size above the bottom.
+        # Measured as pdfminer does, line gaps come out the same across type sizes.
+        bottom_down = height - bottom
+        if current is not None and (left - current["x1"] > _GAP or left < current["x0"]
+                                    or abs(bottom_down - current["bottom"]) > _LINE):
+            current = None
+        if current is None:
+            size = round(pdfium_c.FPDFText_GetFontSize(text_page, index), 2)
+            current = {"text": char, "x0": left, "x1": right, "top": bottom_down - size,
+                       "bottom": bottom_down, "size": size}
             words.append(current)
             continue
         current["text"] += char
         current["x1"] = max(current["x1"], right)
-        current["top"] = min(current["top"], top_down)
-        current["bottom"] = max(current["bottom"], bottom_down)
     return words

@@ -153,3 +153,32 @@ def test_pdf_finding_names_its_page(tmp_path: Path) -> None:
     (finding,) = unit.spec.findings
     assert finding.kind == "missing criterion number" and finding.page == 1
     assert finding.describe(unit.source).startswith(f"{pdf} (unit 1, pages 1-2), page 1: ")
+
+
+def test_pdfium_and_pdfplumber_read_plain_pages_alike(tmp_path: Path) -> None:
+    """The fast path (PDFium, pages without ruling lines) gives the same lines as pdfplumber
+    would: same words, same line breaks, same band and size marks; ruled pages go to
+    pdfplumber."""
+    import pdfplumber
+    import pypdfium2
+
+    from assessor_app.specs.pdf_reader import PdfLine, _page_items
+    from assessor_app.specs.pdf_words import has_rules, page_words
+
+    pdf = build_handbook(handbook_units(3), tmp_path / "handbook.pdf")
+    table = build_ocr_pdf(parse_file(seed("000")), tmp_path / "table.pdf")
+    doc = pypdfium2.PdfDocument(str(pdf))
+    with pdfplumber.open(str(pdf)) as plumber:
+        assert len(doc) == len(plumber.pages)
+        for number, (page, other) in enumerate(zip(doc, plumber.pages, strict=True), start=1):
+            assert not has_rules(page)
+            fast = _page_items(page_words(page), [], number, page.get_height())
+            slow = _page_items(other.extract_words(extra_attrs=["size"]), [], number,
+                               float(other.height))
+            assert all(isinstance(i, PdfLine) for i in fast + slow)
+            assert [(i.text, i.band, round(i.size), i.gap_before) for i in fast] == [
+                (i.text, i.band, round(i.size), i.gap_before) for i in slow], number
+    doc.close()
+    ruled = pypdfium2.PdfDocument(str(table))
+    assert has_rules(ruled[0])
+    ruled.close()
