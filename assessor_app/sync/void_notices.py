@@ -96,6 +96,12 @@ def pending_notice_documents(session: Session) -> list[OutboxItem]:
             if r.ers_document_id not in set(session.exec(noticed).all())]
 
 
+def notices_waiting(store: Store) -> int:
+    """How many voided ERSs still need their notice signed and queued."""
+    with store.read_session() as session:
+        return len(pending_notice_documents(session))
+
+
 def _voided_by(session: Session, signoff_id: int) -> str:
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "signoff.void",
                                                   AuditEntry.subject == f"signoff:{signoff_id}")

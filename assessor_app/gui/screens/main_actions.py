@@ -24,6 +24,7 @@ class MainCommands(Protocol):
     def new_learner(self) -> None: ...
     def enrol(self) -> None: ...
     def open_settings(self) -> None: ...
+    def open_demo(self) -> None: ...
     def undo(self) -> None: ...
     def redo(self) -> None: ...
     def focus_search(self) -> None: ...
@@ -109,6 +110,8 @@ class MainActions(QObject):
         self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
                                    "Review a unit PDF, handbook or text, then import it")
         self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.act_demo = act("Open the &demo (separate practice database)", None, c.open_demo,
+                            "A demo learner in a window and database of its own")
 
     def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
         act = self._act
@@ -180,7 +183,9 @@ class MainActions(QObject):
         self.units_menu.addAction(self.act_unit_library)
         self.units_menu.addAction(self.act_import_spec)
         mb.addMenu(self.units_menu)
-        mb.addMenu("&Help").addAction(self.act_shortcuts)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_demo)
 
     def bind_overview_buttons(self, start: QAbstractButton, coverage: QAbstractButton,
                               signoff: QAbstractButton, history: QAbstractButton,
