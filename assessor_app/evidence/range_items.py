@@ -204,3 +204,13 @@ def resolve_range_items(session: Session, evidence_id: int, criterion: str,
                                f"{number} ({choices[:300]}).")
         out.extend(r for r in found if r not in out)
     return out
+
+
+def criterion_range_state(store: Store, criterion_id: int, evidence_id: int | None
+                          ) -> tuple[list[RangeItem], set[tuple[int, int]]]:
+    """A criterion's range items and which of them the evidence item covers (none without an
+    item), in one read: what the visit screen's range checkboxes show."""
+    with store.read_session() as session:
+        items = range_items_for_criterion(session, criterion_id)
+        covered = covered_keys(session, evidence_id) if evidence_id is not None else set()
+    return items, covered

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from assessor_app.evidence.range_items import RangeItem, covered_keys, range_items_for_criterion
+from assessor_app.evidence.range_items import RangeItem, criterion_range_state
 from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.spec_guidance import SpecGuidancePanel
 from assessor_app.specs.queries import criterion_guidance, unit_guidance_for_criterion
@@ -47,9 +47,7 @@ class Loaded:
 def load_guidance(store: Store, criterion_id: int, evidence_id: int | None) -> Loaded:
     """The criterion's notes, its unit's aim and assessment sections, its range items and which
     of them the evidence item covers."""
-    with store.read_session() as session:
-        items = range_items_for_criterion(session, criterion_id)
-        covered = covered_keys(session, evidence_id) if evidence_id is not None else set()
+    items, covered = criterion_range_state(store, criterion_id, evidence_id)
     return Loaded(criterion_guidance(store, criterion_id),
                   unit_guidance_for_criterion(store, criterion_id), items, covered)
 
