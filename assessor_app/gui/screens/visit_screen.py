@@ -179,6 +179,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         # Range and teaching content beside the criterion being ticked (issue 13).
         self.criterion_guidance = CriterionGuidance(self.store)
         self.picker.layout().addWidget(self.criterion_guidance)
+        self.criterion_guidance.range_toggled.connect(self.set_range_item)
         self.picker.tree.selectionModel().currentChanged.connect(
             lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
         self.requirements = RequirementsPanel()
@@ -397,6 +398,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             w.setEnabled(detail is not None)
         self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
         self.requirements.set_current(detail.item.id if detail else None)
+        self.criterion_guidance.set_evidence(detail.item.id if detail else None)
         self._show_mapping()
         self.attachments_model.show(detail.item.id if detail else None,
                                     detail.attachments if detail else [])
@@ -453,6 +455,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             return
         self.editor.reload_fields(self.detail)
         self._show_mapping()
+        self.criterion_guidance.reload()  # the range boxes follow an undo or a refusal
         self.attachments_model.reload()
         self._apply_lock()
 

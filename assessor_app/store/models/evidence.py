@@ -110,6 +110,18 @@ class EvidenceCriterion(SQLModel, table=True):
     live: bool = True
 
 
+class EvidenceRangeItem(SQLModel, table=True):
+    """An optional record that an evidence item covers one item of a unit's range ("religion"
+    under 1.2's Segmentation range): the range note and the item's place in its list, with the
+    item's wording kept for the ERS."""
+
+    __tablename__ = "evidence_range_item"
+    evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True)
+    note_id: int = Field(foreign_key="guidance_note.id", primary_key=True, index=True)
+    item_index: int = Field(primary_key=True)  # 0-based place in the note's items
+    item_text: str
+
+
 class Attachment(SQLModel, table=True):
     """A file attached to evidence; the bytes live in the content-addressed store under `sha256`."""
 
