@@ -5,7 +5,6 @@ demo writes no settings and its people stay out of real learners' sheets."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from assessor_app.setup.profile import load_profile
 from assessor_app.store import open_store
 from assessor_app.store.models import Setting
 from tests.conftest import REPO
+from tests.rawdb import cli_env
 
 DETAILS = ["--assessor-name", "Jo Carter", "--assessor-id", "ASR 7731", "--centre-name",
            "Riverside Skills College", "--centre-number", "58213"]
@@ -116,7 +116,7 @@ def test_a_new_database_from_any_command_has_the_bundled_units(
     fresh = tmp_path / "script.sqlite3"
     done = subprocess.run([str(exe), "specs", "list", "--db", str(fresh)], capture_output=True,
                           text=True, cwd=REPO, check=False,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                          env=cli_env(QT_QPA_PLATFORM="offscreen"))
     assert done.returncode == 0 and "H/601/1232" in done.stdout, done.stderr
 
 
