@@ -10,11 +10,13 @@ and refresh the parts from what the core reports changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
+from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
@@ -32,15 +34,16 @@ from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
-from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.support.workers import Loader, cancel_all, run_in_background
 from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
-from assessor_app.store import Store
+from assessor_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
+DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 class MainWindow(QMainWindow):
@@ -340,10 +343,30 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
-    def open_demo(self) -> None:
-        from assessor_app.gui.dialogs.first_run import open_demo_window
+    def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
+        """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
+        background, then shown in a second window titled DEMO; this store is left alone."""
+        path = demo_db_path(self.store.db_path)
+        if is_demo_db(self.store.db_path):
+            return
 
-        open_demo_window(self)
+        def opened(_result: object) -> None:
+            demo_store = open_store(path)
+            qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
+                           f"{APPLICATION} demo")
+            demo = MainWindow(demo_store, AppSettings(qs))
+            demo.setWindowTitle(DEMO_TITLE)
+            demo.setObjectName("demoWindow")
+            demo.destroyed.connect(lambda *_: demo_store.close())
+            self._demo_window = demo  # kept alive with this window
+            demo.show()
+            demo.refresh_learners()
+            if on_open is not None:
+                on_open(demo)
+
+        self.show_status("Preparing the demo in its own database…")
+        run_in_background(prepare_demo_store, path, on_done=opened, on_error=self.show_error,
+                          writes=True)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data
