@@ -14,7 +14,7 @@ from assessor_app.store.engine import alembic_config, make_engine
 from assessor_app.store.models import EvidenceItem, EvidenceRangeItem
 from tests.store.test_migration_0007 import _insert_row
 
-PREVIOUS = "0007"  # the head before 0006 was added
+PREVIOUS = "0003"  # the head before 0006 was added
 
 
 def _tables(path: Path) -> set[str]:

@@ -10,9 +10,10 @@ and refresh the parts from what the core reports changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -28,13 +29,13 @@ from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
-from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.support.workers import Loader, cancel_all, run_in_background
 from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
-from assessor_app.store import Store
+from assessor_app.store import Store, open_store
 
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 
 log = logging.getLogger(__name__)
+DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 class MainWindow(QMainWindow):
@@ -354,10 +356,34 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
-    def open_demo(self) -> None:
-        from assessor_app.gui.dialogs.first_run import open_demo_window
+    def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
+        """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
+        background, then shown in a second window titled DEMO; this store is left alone."""
+        # Imported when wanted: building the demo signs and files an ERS (pyHanko, ReportLab),
+        # which the first window must not wait for.
+        from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 
-        open_demo_window(self)
+        path = demo_db_path(self.store.db_path)
+        if is_demo_db(self.store.db_path):
+            return
+
+        def opened(_result: object) -> None:
+            demo_store = open_store(path)
+            qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
+                           f"{APPLICATION} demo")
+            demo = MainWindow(demo_store, AppSettings(qs))
+            demo.setWindowTitle(DEMO_TITLE)
+            demo.setObjectName("demoWindow")
+            demo.destroyed.connect(lambda *_: demo_store.close())
+            self._demo_window = demo  # kept alive with this window
+            demo.show()
+            demo.refresh_learners()
+            if on_open is not None:
+                on_open(demo)
+
+        self.show_status("Preparing the demo in its own database…")
+        run_in_background(prepare_demo_store, path, on_done=opened, on_error=self.show_error,
+                          writes=True)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data

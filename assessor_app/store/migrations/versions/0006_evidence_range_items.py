@@ -1,7 +1,7 @@
 """Range items an evidence item covers
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0003
 
 - evidence_range_item: the optional record of which range items (one bullet of a unit's range
   note) an evidence item covers, keyed to the item, the note and the bullet's place; the bullet's
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0007"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
