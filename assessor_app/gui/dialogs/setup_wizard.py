@@ -143,7 +143,7 @@ class KeyPage(_Page):
             self.passphrase.setPlaceholderText("Leave empty to keep your passphrase")
         self.form.addRow(self.create)
         self.form.addRow(self.import_)
-        self.form.addRow(".p12 &file", row)
+        self.form.addRow(".p12 file", row)
         self.form.addRow("Password of the .p12", self.p12_password)
         self.form.addRow("Your &passphrase", self.passphrase)
         self.form.addRow("Type it a&gain", self.confirm)
