@@ -82,6 +82,7 @@ def _signoff_list(args: argparse.Namespace) -> int:
                                  "date": s.signed_on} for s in r.signatures]} for r in rows])
     return 0
 
+
 _NO_TERMINAL = (f"No terminal to type the passphrases: set {PASSPHRASE_ENV} (current) and "
                 f"{NEW_PASSPHRASE_ENV} (new).")
 
@@ -111,8 +112,8 @@ def new_passphrase(*, required: bool) -> str | None:
 
 
 def _old_passphrase(store: Store) -> str:
-    if env := os.environ.get(PASSPHRASE_ENV) or getattr(store, "typed_passphrase", None):
-        return env
+    if given := os.environ.get(PASSPHRASE_ENV) or getattr(store, "typed_passphrase", None):
+        return given
     if not passphrase_chosen(store) and (known := current_passphrase()):
         return known  # the random one the keyring made before the assessor chose one
     if not sys.stdin.isatty():
