@@ -145,3 +145,24 @@ def test_a_crash_after_the_commit_finishes_with_the_new_passphrase(
     identity = load_or_create_identity(store, passphrase=SECOND)  # rolls the keys forward
     assert identity.name
     assert not (store.files_dir / "keys" / pp.PENDING).exists()
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_change_typed_at_a_terminal(db_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _set_up(db_path, capsys, monkeypatch)
+    answers: list[str] = []
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": answers.pop(0))
+    answers[:] = [FIRST, SECOND, SECOND + "x"]  # current, new, a different confirmation
+    code, _, err = _cli(capsys, "passphrase", "change", "--db", str(db_path))
+    assert code != 0 and "differ" in err
+    check_passphrase(db_path, FIRST)
+    answers[:] = [FIRST, SECOND, SECOND]
+    code, out, err = _cli(capsys, "passphrase", "change", "--db", str(db_path))
+    assert code == 0 and "Passphrase changed" in out, err
+    check_passphrase(db_path, SECOND)
