@@ -41,7 +41,15 @@ def common_parser() -> argparse.ArgumentParser:
 
 def store_from_args(args: argparse.Namespace) -> Store:
     """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default."""
-    return open_store(getattr(args, "db", None))
+    store = open_store(getattr(args, "db", None))
+    store.wait_hooks.on_wait = _say_waiting
+    return store
+
+
+def _say_waiting(message: str) -> None:
+    """Writers wait for another program's write lock; say so on the terminal once."""
+    if message:
+        print(f"assessor-app: {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -74,7 +82,10 @@ def cli_identity(store: Store) -> AssessorIdentity:
         return load_or_create_identity(store, passphrase=passphrase)
     except PassphraseUnavailable as exc:
         if passphrase is None and sys.stdin.isatty():
-            typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            try:
+                typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            except EOFError as eof:
+                raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from eof
             try:
                 return load_or_create_identity(store, passphrase=typed)
             except KeyStoreError as again:

@@ -46,6 +46,7 @@ from cryptography.x509.oid import NameOID
 
 from assessor_app.secrets import SecretStoreUnavailable, get_secret, set_secret
 from assessor_app.store.files import atomic_write_bytes
+from assessor_app.store.locks import process_lock
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -239,6 +240,15 @@ def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "",
     """Load the assessor's keys, creating them on first use. The name (else the `assessor_name`
     setting, else "Assessor") becomes the certificate's CN only when the key is created."""
     folder = keys_dir(store_or_dir)
+    if (folder / P12_NAME).exists() and (folder / ED25519_NAME).exists():
+        return _load_or_create(folder, store_or_dir, assessor_name, passphrase)
+    # First use: two processes at once must not each make (and half-overwrite) a key pair.
+    with process_lock(folder.parent / "locks" / "keys.lock"):
+        return _load_or_create(folder, store_or_dir, assessor_name, passphrase)
+
+
+def _load_or_create(folder: Path, store_or_dir: Store | Path, assessor_name: str,
+                    passphrase: str | None) -> AssessorIdentity:
     exists = (folder / P12_NAME).exists()
     secret = _passphrase(passphrase, create=not exists)
     if exists:

@@ -18,6 +18,7 @@ from assessor_app.signoff.errors import (
     IncompleteUnitError,
     SignatureDateError,
     SignatureOrderError,
+    SignOffRuleError,
     TrivialSignatureError,
 )
 from assessor_app.signoff.strokes import SignatureStrokes, parse_strokes
@@ -91,10 +92,30 @@ def check_completion(gaps: Gaps, partial_reason: str) -> None:
         "first.", list(gaps.unmet_criteria), list(gaps.unticked_requirements))
 
 
+MAX_NAME_CHARS = 80  # fits the ERS signature box on one or two lines
+MAX_JOB_TITLE_CHARS = 80
+
+
 def check_printed_name(printed_name: str, role: str) -> None:
     if not printed_name.strip():
         raise SignatureOrderError(f"Enter the {ROLE_LABEL[role].lower()}'s name in capitals "
                                   "before signing.")
+    _check_short_text(printed_name, f"the {ROLE_LABEL[role].lower()}'s name", MAX_NAME_CHARS)
+
+
+def check_job_title(job_title: str, role: str) -> None:
+    """Only the line manager gives one, and it must fit the ERS like a name does."""
+    if role == "line_manager" and not job_title.strip():
+        raise SignOffRuleError("Enter the line manager's job title before they sign.")
+    _check_short_text(job_title, "the job title", MAX_JOB_TITLE_CHARS)
+
+
+def _check_short_text(text: str, what: str, limit: int) -> None:
+    if len(text.strip()) > limit:
+        raise SignOffRuleError(f"Shorten {what} to at most {limit} characters (it has "
+                               f"{len(text.strip())}); it must fit on the ERS.")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text.strip()):
+        raise SignOffRuleError(f"Remove the control characters (line breaks, tabs) from {what}.")
 
 
 def check_strokes(strokes_json: str) -> SignatureStrokes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -15,10 +16,15 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
+from assessor_app.store.errors import DamagedDatabase, StoreError
+from assessor_app.store.guard import check_database_file, safe_reason
+from assessor_app.store.locks import process_lock
 from assessor_app.store.paths import files_dir_for, resolve_db_path
+from assessor_app.store.waiting import BUSY_TIMEOUT_MS, WaitHooks, begin_waiting
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
+WAIT_OPTION = "assessor_wait_hooks"
 
 
 def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -32,13 +38,13 @@ def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connectio
     # NORMAL is durable across application crashes in WAL mode; only power loss can drop the
     # last commits, which is the trade-off SQLite documents for WAL.
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
 def _on_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    begin_waiting(conn, options.get(BEGIN_OPTION, "DEFERRED"), options.get(WAIT_OPTION))
 
 
 def make_engine(db_path: Path) -> Engine:
@@ -68,6 +74,17 @@ def _current_and_head(engine: Engine, cfg: Config) -> tuple[str | None, str | No
     return current, head
 
 
+@functools.cache
+def _revisions() -> frozenset[str]:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app can open."""
+    return set(_revisions())
+
+
 def migrate(engine: Engine, db_path: Path) -> None:
     """Bring the schema to head, keeping a copy of the file first if it already held data."""
     cfg = alembic_config(engine)
@@ -87,18 +104,16 @@ def _backup(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-class StoreError(RuntimeError):
-    """The database file cannot be opened or used; the message says which file and why."""
-
-
 class Store:
     """Owns the engine for one database file and hands out transactional sessions."""
 
     def __init__(self, db_path: Path, engine: Engine) -> None:
         self.db_path = db_path
         self.engine = engine
+        self.wait_hooks = WaitHooks()  # writers report "waiting…" here (see store.waiting)
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
-        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
+                                                   WAIT_OPTION: self.wait_hooks})
 
     @property
     def files_dir(self) -> Path:
@@ -137,13 +152,17 @@ def open_store(db: str | Path | None = None, *, migrate_schema: bool = True) -> 
     database of this app."""
     path = resolve_db_path(db)
     try:
+        check_database_file(path, known_revisions())  # read-only: refusals write nothing
         engine = make_engine(path)
         if migrate_schema:
-            migrate(engine, path)
+            # Two first starts at once: one migrates, the other waits and finds it done.
+            with process_lock(files_dir_for(path) / "locks" / "migrate.lock"):
+                check_database_file(path, known_revisions())
+                migrate(engine, path)
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
     except DatabaseError as exc:
-        reason = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
-        raise StoreError(f"Cannot open the database {path}: {reason}. Check the path given with "
-                         "--db or ASSESSOR_APP_DB.") from exc
+        reason = safe_reason(exc.orig if exc.orig is not None else exc)
+        raise DamagedDatabase(f"Cannot open the database {path}: {reason}. Check the path given "
+                              "with --db or ASSESSOR_APP_DB.") from exc
     return Store(path, engine)

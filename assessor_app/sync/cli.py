@@ -117,7 +117,7 @@ def _configure(args: argparse.Namespace) -> int:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
-            password = getpass.getpass(f"Password or app token for {settings.username}: ")
+            password = _prompt_password(settings.username)
         if not password:
             raise CliError("no password given; settings saved, password not stored")
         try:
@@ -130,6 +130,19 @@ def _configure(args: argparse.Namespace) -> int:
             ) from exc
         print("Settings saved; password stored in the system keyring.", file=sys.stderr)
         return 0
+
+
+def _prompt_password(username: str) -> str:
+    """Ask at the terminal; with no terminal (a script, a pipe) say how to give it instead."""
+    no_terminal = CliError(
+        "Settings saved, but there is no terminal to type the password at, so it was NOT "
+        f"stored. Pipe it in with --password-stdin, or use --no-password and set {PASSWORD_ENV}.")
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise no_terminal
+    try:
+        return getpass.getpass(f"Password or app token for {username}: ")
+    except EOFError as exc:
+        raise no_terminal from exc
 
 
 def _settings_and_password(store: Store) -> tuple[SyncSettings, str]:
