@@ -21,6 +21,7 @@ from assessor_app.signoff.errors import (
     SignOffRuleError,
     TrivialSignatureError,
 )
+from assessor_app.signoff.signature_quality import quality_problem, same_hand
 from assessor_app.signoff.strokes import SignatureStrokes, parse_strokes
 
 ROLES: tuple[str, ...] = ("learner", "line_manager", "assessor")
@@ -124,7 +125,27 @@ def check_strokes(strokes_json: str) -> SignatureStrokes:
         strokes = parse_strokes(strokes_json)
     except ValueError as exc:
         raise TrivialSignatureError(f"The signature could not be read: {exc}") from exc
-    if strokes.is_trivial():
-        raise TrivialSignatureError("The signature is empty or too short. Please sign with "
-                                    "your usual signature across the box.")
+    problem = quality_problem(strokes)
+    if problem:
+        raise TrivialSignatureError(f"{problem} Please sign with your usual signature across "
+                                    "the box.")
     return strokes
+
+
+def check_own_signature(strokes: SignatureStrokes, others: Sequence[tuple[str, str]],
+                        role: str) -> None:
+    """Refuse a signature that copies another signer's on the same sign-off. `others` holds
+    (role, stroke JSON) of those who signed already."""
+    for other_role, other_json in others:
+        if same_hand(strokes, parse_strokes(other_json)):
+            raise TrivialSignatureError(
+                f"This signature is the same as the {ROLE_LABEL[other_role].lower()}'s. The "
+                f"{ROLE_LABEL[role].lower()} must sign with their own signature.")
+
+
+def check_not_before_enrolment(signed_on: date, enrolled_on: date | None, role: str) -> None:
+    if enrolled_on is not None and signed_on < enrolled_on:
+        raise SignatureDateError(
+            f"The {ROLE_LABEL[role].lower()}'s date ({human_date(signed_on)}) is before the "
+            f"learner was enrolled on this unit ({human_date(enrolled_on)}). Use a date on or "
+            "after the enrolment.")
