@@ -9,6 +9,7 @@ from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.signoff.audit import verify_audit
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.service import list_signoffs
+from assessor_app.signoff.trust_cli import register_keys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ls.add_argument("learner", metavar="LEARNER_REG")
     ls.add_argument("unit", metavar="UNIT_REF", nargs="?")
     ls.set_defaults(func=_signoff_list)
+    register_keys(sub, common)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
