@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlmodel import func, select
+
 from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.signoff.audit import verify_audit
+from assessor_app.signoff.audit_seal import recorded_heads
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
+from assessor_app.signoff.keys import keys_dir
 from assessor_app.signoff.service import list_signoffs
 from assessor_app.signoff.trust_cli import register_keys
+from assessor_app.store.models import AuditEntry
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,9 +36,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _audit_verify(args: argparse.Namespace) -> int:
     with cli_store(args) as store, store.read_session() as session:
-        report = verify_audit(session)
+        heads = recorded_heads(store.files_dir)
+        report = verify_audit(session, heads=heads, keys_folder=keys_dir(store))
+        sealed = session.exec(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.signature != "")).one()
     if report.ok:
-        print(f"Audit trail OK: {report.entries} entries, chain intact.")
+        print(f"Audit trail OK: {report.entries} entries, chain intact, {sealed} signed by the "
+              f"assessor's key, {len(heads)} recorded heads match; every sign-off, judgement "
+              "and filed ERS agrees with it.")
         return 0
     print(f"Audit trail BROKEN: {report.problem} ({report.entries} entries read).",
           file=sys.stderr)
@@ -47,8 +57,6 @@ def _signoff_list(args: argparse.Namespace) -> int:
                 learner, uv = find_learner_unit(session, args.learner, args.unit)
                 rows = list_signoffs(session, learner.id, uv.unit_id)
             else:
-                from sqlmodel import select
-
                 from assessor_app.store.models import Learner
 
                 learner = session.exec(select(Learner).where(

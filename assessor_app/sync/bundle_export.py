@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from assessor_app import __version__
 from assessor_app.evidence.blobstore import blob_store
+from assessor_app.signoff.audit_seal import record_head, seal_with
 from assessor_app.store import Store
 from assessor_app.store.files import CHUNK, atomic_writer, sha256_bytes
 from assessor_app.store.models import (
@@ -44,7 +45,7 @@ from assessor_app.sync.bundle_format import (
     PUBLIC_KEY,
     SIGNATURE,
 )
-from assessor_app.sync.bundle_signing import BundleSigner, fingerprint
+from assessor_app.sync.bundle_signing import BundleSigner, IdentitySigner, fingerprint
 from assessor_app.sync.outbox import ers_relative_path
 
 
@@ -235,6 +236,9 @@ def export_bundle(
                 entries.extend(found)
                 learner_meta.append({"id": learner.id, "registration": learner.registration,
                                      "units": sorted(units)})
+        # The assessor's own key seals the audit trail; its head travels in the manifest.
+        head = seal_with(s, signer.public_key, signer.sign) \
+            if isinstance(signer, IdentitySigner) else None
     entries = _dedupe(entries)
     for e in entries:
         if e.data is not None:
@@ -280,6 +284,7 @@ def export_bundle(
             "learners": learner_meta,
             "files": [{"path": e.path, "kind": e.kind, "size": e.size, "sha256": e.sha256,
                        **e.meta} for e in entries],
+            "audit_head": head.to_dict() if head else None,
         }
         manifest_bytes = _json_bytes(manifest)
         zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
@@ -287,6 +292,8 @@ def export_bundle(
                     base64.b64encode(signer.sign(manifest_bytes)) + b"\n")
         zf.writestr(_info(PUBLIC_KEY, zipfile.ZIP_STORED),
                     b"ed25519 " + base64.b64encode(signer.public_key) + b"\n")
+    if head is not None:
+        record_head(store.files_dir, head, f"bundle {sha256_bytes(manifest_bytes)[:16]}")
     if progress:
         progress(BundleProgress(done_files, len(entries), done_bytes, total, "done"))
     return ExportResult(out, sha256_bytes(manifest_bytes), len(entries), total,
