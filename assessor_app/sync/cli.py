@@ -203,7 +203,8 @@ def _run(args: argparse.Namespace) -> int:
     with cli_store(args) as store:
         settings, password = _settings_and_password(store)
         summary = sync_outbox(
-            store, settings, password, progress=None if args.quiet else _ProgressBar()
+            store, settings, password, progress=None if args.quiet else _ProgressBar(),
+            wait_for_other_run=True,  # a scheduled run queues behind the GUI's, never skips
         )
         print(
             f"Sent {summary.sent}, already on the server {summary.already_there}, "

@@ -38,8 +38,10 @@ from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
 from assessor_app.sync import outbox
 from assessor_app.sync.backoff import next_attempt_at
+from assessor_app.sync.cleanup import remove_stale_parts
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import alternative_name, part_name, remote_path_for
+from assessor_app.sync.run_lock import ANOTHER_RUN, sync_run_lock
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
 
@@ -116,8 +118,10 @@ def sync_outbox(
     hooks: SyncHooks | None = None,
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
+    wait_for_other_run: bool = False,
 ) -> SyncSummary:
-    """Send what is due and report. "Sync now" = defaults; a background timer should pass
+    """Send what is due and report. Only one run per database at a time across processes
+    (`run_lock`): another run makes this one wait (`wait_for_other_run`) or return at once. "Sync now" = defaults; a background timer should pass
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
     on permanent failures. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
     before any network traffic if settings or password are missing."""
@@ -130,9 +134,15 @@ def sync_outbox(
     if not lock.acquire(blocking=False):
         return SyncSummary(error="A sync is already running.")
     try:
-        with WebDavClient(settings, password, transport=transport) as client:
-            run = _Run(store, settings, client, progress, cancel, hooks or SyncHooks(), rng)
-            return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
+        with sync_run_lock(store, wait=wait_for_other_run, on_wait=store.wait_hooks.notify) \
+                as held:
+            if not held:
+                return SyncSummary(error=ANOTHER_RUN)
+            with WebDavClient(settings, password, transport=transport) as client:
+                remove_stale_parts(store, client)
+                run = _Run(store, settings, client, progress, cancel, hooks or SyncHooks(), rng)
+                return run.execute(include_failed=include_failed,
+                                   respect_backoff=respect_backoff)
     finally:
         lock.release()
 
