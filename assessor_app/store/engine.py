@@ -111,6 +111,7 @@ class Store:
         self.db_path = db_path
         self.engine = engine
         self.wait_hooks = WaitHooks()  # writers report "waiting…" here (see store.waiting)
+        self._presence_fd: int | None = None  # "this database is open here" (store.recovery)
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
         self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
                                                    WAIT_OPTION: self.wait_hooks})
@@ -143,6 +144,9 @@ class Store:
             yield session
 
     def close(self) -> None:
+        from assessor_app.store.recovery import close_presence
+
+        close_presence(self)
         self.engine.dispose()
 
 
@@ -165,4 +169,9 @@ def open_store(db: str | Path | None = None, *, migrate_schema: bool = True) -> 
         reason = safe_reason(exc.orig if exc.orig is not None else exc)
         raise DamagedDatabase(f"Cannot open the database {path}: {reason}. Check the path given "
                               "with --db or ASSESSOR_APP_DB.") from exc
-    return Store(path, engine)
+    store = Store(path, engine)
+    if migrate_schema:
+        from assessor_app.store.recovery import open_with_recovery  # leftovers of a killed run
+
+        open_with_recovery(store)
+    return store
