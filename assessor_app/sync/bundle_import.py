@@ -25,9 +25,11 @@ from assessor_app.store import Store
 from assessor_app.store.files import CHUNK, fsync_dir
 from assessor_app.store.models import ImportedBundle
 from assessor_app.sync.bundle_format import RESERVED, as_relative
-from assessor_app.sync.bundle_verify import VerifyReport, verify_bundle
+from assessor_app.sync.bundle_verify import ZIP_READ_ERRORS, VerifyReport, verify_bundle
 
 IMPORTED_DIR = "imported"
+# Reading the zip again can fail like verification did; writing (OSError) is reported as is.
+_ZIP_DATA_ERRORS = tuple(e for e in ZIP_READ_ERRORS if e is not OSError)
 
 
 class BundleRejected(Exception):
@@ -81,7 +83,11 @@ def import_bundle(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".tmp-{uuid.uuid4().hex}"
     try:
-        count, total = _extract(path, report, tmp)
+        try:
+            count, total = _extract(path, report, tmp)
+        except _ZIP_DATA_ERRORS as exc:  # the file changed or broke since it was verified
+            raise BundleRejected([f"the bundle could not be read while importing: "
+                                  f"{exc.__class__.__name__}"]) from exc
         if dest.exists():  # left by a crash between rename and the DB row: same verified bytes
             shutil.rmtree(dest)
         tmp.rename(dest)
