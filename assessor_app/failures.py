@@ -17,6 +17,7 @@ import os
 import platform
 import sqlite3
 import traceback
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def write_crash_report(exc: BaseException, *, context: str = "") -> Path | None:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path = folder / f"crash-{stamp}-{os.getpid()}.txt"
+        path = folder / f"crash-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt"
         path.write_text("\n".join(lines), encoding="utf-8")
     except OSError:
         return None

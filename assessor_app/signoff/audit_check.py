@@ -100,7 +100,7 @@ def _check_heads(entries: list[AuditEntry], heads: list[tuple[str, AuditHead]]) 
 def _details(e: AuditEntry) -> dict:
     try:
         data = json.loads(e.details_json)
-    except ValueError:
+    except (ValueError, TypeError):  # damaged: not JSON, or not even text
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -161,7 +161,7 @@ def _check_judgements(session: Session, entries: list[AuditEntry]) -> None:
                           "trail was cut short)")
         try:
             evidence = json.loads(j.evidence_ids_json)
-        except ValueError:
+        except (ValueError, TypeError):
             evidence = None
         if (d.get("state"), d.get("evidence_ids"), d.get("subject")) != (
                 j.state, evidence, f"learner:{j.learner_id}/criterion:{j.criterion_id}"):

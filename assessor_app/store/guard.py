@@ -80,7 +80,7 @@ def _read_schema(path: Path) -> tuple[set[str], str | None]:
                 row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
                 revision = str(row[0]) if row and row[0] is not None else None
             return tables, revision
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:  # text that is not text
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(f"The database {path} is locked by another program; try again "
                              "in a moment.") from exc

@@ -28,7 +28,7 @@ class FuzzTally:
 
     def traceback(self, exc: BaseException) -> None:
         self.counts["tracebacks"] += 1
-        self.tracebacks.append(f"{exc.__class__.__name__}: {str(exc)[:200]}")
+        self.tracebacks.append(f"{exc.__class__.__name__}: {str(exc)[:800]}")
 
     def summary(self) -> str:
         tried = sum(self.counts.values())

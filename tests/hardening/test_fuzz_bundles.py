@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import struct
 import zipfile
 from pathlib import Path
@@ -27,7 +28,7 @@ from assessor_app.sync.bundle_verify import verify_bundle
 from tests.hardening.fuzz_counts import FuzzTally
 from tests.sync.helpers import file_ers
 
-EXAMPLES = 250
+EXAMPLES = int(os.environ.get("ASSESSOR_FUZZ_EXAMPLES", "250"))
 
 
 def _base_bundle(store: Store, tmp_path: Path) -> bytes:
