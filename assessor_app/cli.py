@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from assessor_app import __version__
 from assessor_app.cli_common import CliError, common_parser
-from assessor_app.failures import crash_message, describe_failure, write_crash_report
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import StoreError
+from assessor_app.store.failures import crash_message, describe_failure, write_crash_report
 
 AREAS = ("specs", "evidence", "signoff", "ers", "sync", "demo")
 
@@ -53,6 +53,9 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from assessor_app.workflow.wiring import install
+
+    install()
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", _run_gui)

@@ -77,3 +77,11 @@ def store(db_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def core_wiring() -> None:
+    """The listeners every entry point installs at start-up (sign-off voiding, outbox queueing)."""
+    from assessor_app.workflow.wiring import install
+
+    install()

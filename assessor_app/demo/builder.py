@@ -2,8 +2,9 @@
 
 Everything goes through the evidence and sign-off services (no SQL here), so the demo obeys every
 rule real data does: the three signatures are replayed from recorded stroke data through
-`add_signature`, and the signed ERS is filed (rendered, PAdES-signed and queued in the outbox)
-by `file_ers`. Registration numbers start with "DEMO-" so nobody mistakes it for real data.
+the sign-off workflow's `file_plan`, the same function the sign-off dialog's "File" calls, which
+signs, files the PAdES-signed ERS and queues it in the outbox in one transaction. Registration
+numbers start with "DEMO-" so nobody mistakes it for real data.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from importlib import resources
 
 from sqlmodel import select
 
-from assessor_app.ers.filing import file_ers
 from assessor_app.evidence.errors import NotFound
 from assessor_app.evidence.items import QA, Witness, create_evidence
 from assessor_app.evidence.judgements import record_judgement
@@ -24,7 +24,7 @@ from assessor_app.evidence.learners import add_learner, enrol, find_learner
 from assessor_app.evidence.refs import CriterionRef
 from assessor_app.evidence.visits import close_visit, plan_visit, start_visit
 from assessor_app.signoff.keys import AssessorIdentity
-from assessor_app.signoff.service import add_signature, latest_signed, start_signoff
+from assessor_app.signoff.service import latest_signed
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.specs.queries import latest_unit_version, list_units
 from assessor_app.store import Store
@@ -32,6 +32,7 @@ from assessor_app.store.locks import process_lock
 from assessor_app.store.models import Unit
 from assessor_app.store.settings import get_setting, set_setting
 from assessor_app.store.waiting import WAITING_MESSAGE
+from assessor_app.workflow.signoff import SignerInput, SignOffPlan, file_plan
 
 DEMO_REGISTRATION = "DEMO-0001"
 DEMO_NAME = "Priya Shah (demo)"
@@ -180,23 +181,18 @@ def sign_off_demo_unit(store: Store, learner_id: int, identity: AssessorIdentity
     today = today or date.today()
     signed_on = today
     assessor = _setting(store, "assessor_name", DEFAULT_ASSESSOR)
-    with store.session() as session:
+    with store.read_session() as session:
         version = latest_unit_version(session, SIGNED_UNIT)
         assert version is not None and version.id is not None
-        so = start_signoff(session, learner_id, version.id)
-        assert so.id is not None
-        add_signature(session, so.id, "learner", printed_name=DEMO_NAME, signed_on=signed_on,
-                      strokes_json=recorded_signature("learner"), declaration_accepted=True,
-                      today=today)
-        add_signature(session, so.id, "line_manager", printed_name=LINE_MANAGER,
-                      job_title="Store supervisor", signed_on=signed_on,
-                      strokes_json=recorded_signature("line_manager"), today=today)
-        add_signature(session, so.id, "assessor", printed_name=assessor, signed_on=signed_on,
-                      strokes_json=recorded_signature("assessor"), today=today)
-        signoff_id = so.id
-    doc = file_ers(store, signoff_id, identity)
-    assert doc.id is not None
-    return signoff_id, doc.id
+    plan = SignOffPlan(learner_id, version.id, signers=[
+        SignerInput("learner", DEMO_NAME, signed_on, recorded_signature("learner"),
+                    declaration_accepted=True),
+        SignerInput("line_manager", LINE_MANAGER, signed_on, recorded_signature("line_manager"),
+                    job_title="Store supervisor"),
+        SignerInput("assessor", assessor, signed_on, recorded_signature("assessor")),
+    ])
+    filed = file_plan(store, plan, today, identity)  # the dialog's "File", without the dialog
+    return filed.signoff_id, filed.ers_document_id
 
 
 def build_demo(store: Store, identity_factory: Callable[[Store], AssessorIdentity], *,

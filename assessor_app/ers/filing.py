@@ -1,8 +1,12 @@
 """File a signed ERS: render it from the sign-off's snapshot, PAdES-sign it, keep the bytes in a
 content-addressed folder and record an `ErsDocument`.
 
-    doc = file_ers(store, signoff_id, identity)    # -> ErsDocument (committed)
-    # the sync area queues `doc` for the centre here, in the caller: file_ers never uploads.
+    doc = file_ers(store, signoff_id, identity)    # -> ErsDocument (committed, queued)
+    doc = file_ers_in(session, store, signoff_id, identity)  # in the caller's transaction
+
+Filing publishes `ErsFiled` in its transaction; sync listens (installed at start-up) and puts the
+document in the outbox in that same transaction, so a filed ERS is never without its outbox entry
+and nothing queues it twice. Filing never uploads.
 
 Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`; `ErsDocument.filename` is the name to
 show or upload and holds no learner name or registration number (unit reference, sign-off id and
@@ -16,16 +20,17 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from assessor_app.ers.events import ErsFiled
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
 from assessor_app.ers.view import view_for_signoff
-from assessor_app.signoff.audit import append_audit
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.store import Store
+from assessor_app.store.audit import append_audit
+from assessor_app.store.events import publish
 from assessor_app.store.files import atomic_write_bytes, sha256_bytes
 from assessor_app.store.models import ErsDocument, SignOff
-from assessor_app.sync.outbox import enqueue
 
 ERS_DIR = "ers"
 
@@ -46,13 +51,17 @@ def public_filename(unit_reference: str, signoff_id: int, sha256: str) -> str:
 def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity) -> bytes:
     """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
     with store.session() as session:
-        so = session.get(SignOff, signoff_id)
-        if so is None:
-            raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
-        view = view_for_signoff(session, signoff_id)
-        content_json = so.content_json
+        return render_signed_pdf_in(session, signoff_id, identity)
+
+
+def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity) -> bytes:
+    """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed)."""
+    so = session.get(SignOff, signoff_id)
+    if so is None:
+        raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
+    view = view_for_signoff(session, signoff_id)
     return sign_ers_pdf(render_ers(view), identity, content_hash=view.content_hash,
-                        content_json=content_json)
+                        content_json=so.content_json)
 
 
 def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
@@ -83,33 +92,49 @@ def _require_signed(session: Session, signoff_id: int) -> None:
 
 def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
              refile: bool = False) -> ErsDocument:
-    """Render, sign and store the ERS of a signed sign-off and queue it in the outbox for the
-    centre; returns its `ErsDocument`. Filing twice returns the first document unless `refile`
-    is set."""
+    """Render, sign and store the ERS of a signed, committed sign-off and queue it in the outbox
+    for the centre; returns its `ErsDocument`. Filing twice returns the first document unless
+    `refile` is set."""
     if not refile and (doc := existing_document(store, signoff_id)) is not None:
         return doc
     with store.read_session() as session:
         _require_signed(session, signoff_id)
     pdf = render_signed_pdf(store, signoff_id, identity)  # slow: outside any transaction
-    sha = sha256_bytes(pdf)
-    _write_blob(ers_folder(store), sha, pdf)
     with store.session() as session:
         # Checked again in the writing transaction: while the PDF was rendered another thread
         # may have voided the sign-off (an evidence edit) or filed it already.
         _require_signed(session, signoff_id)
         if not refile and (doc := _latest_document(session, signoff_id)) is not None:
             return doc
-        view_ref = view_for_signoff(session, signoff_id).unit_reference
-        doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
-                          filename=public_filename(view_ref, signoff_id, sha))
-        session.add(doc)
-        session.flush()
-        append_audit(session, actor="assessor", action="ers.file",
-                     subject=f"signoff:{signoff_id}", content_hash=sha,
-                     details={"ers_document_id": doc.id, "size": len(pdf),
-                              "certificate_sha256": identity.certificate_sha256})
-        # Same transaction: a filed ERS is never without its outbox entry.
-        enqueue(session, doc.id)
+        return _record(session, store, signoff_id, pdf, identity)
+
+
+def file_ers_in(session: Session, store: Store, signoff_id: int,
+                identity: AssessorIdentity) -> ErsDocument:
+    """File the ERS of a sign-off signed in `session`'s (uncommitted) transaction: rendered and
+    PAdES-signed from what the session sees, recorded, audited and queued, all committed or
+    rolled back with the sign-off itself."""
+    _require_signed(session, signoff_id)
+    pdf = render_signed_pdf_in(session, signoff_id, identity)
+    return _record(session, store, signoff_id, pdf, identity)
+
+
+def _record(session: Session, store: Store, signoff_id: int, pdf: bytes,
+            identity: AssessorIdentity) -> ErsDocument:
+    """Keep the bytes, add the `ErsDocument`, its audit entry, and announce it (sync queues it)."""
+    sha = sha256_bytes(pdf)
+    _write_blob(ers_folder(store), sha, pdf)  # content-addressed: harmless if we roll back
+    view_ref = view_for_signoff(session, signoff_id).unit_reference
+    doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
+                      filename=public_filename(view_ref, signoff_id, sha))
+    session.add(doc)
+    session.flush()
+    assert doc.id is not None
+    append_audit(session, actor="assessor", action="ers.file",
+                 subject=f"signoff:{signoff_id}", content_hash=sha,
+                 details={"ers_document_id": doc.id, "size": len(pdf),
+                          "certificate_sha256": identity.certificate_sha256})
+    publish(session, ErsFiled(doc.id))
     return doc
 
 

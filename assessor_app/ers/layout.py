@@ -36,10 +36,10 @@ from reportlab.platypus import (
 
 from assessor_app.ers.fonts import FontSet, ers_fonts
 from assessor_app.ers.view import DRAFT, ErsView, SignatureView
-from assessor_app.signoff.content import KIND_LABEL
 from assessor_app.signoff.rules import ROLE_LABEL, ROLES
 from assessor_app.signoff.strokes import parse_strokes
 from assessor_app.specs.requirements import group_keys
+from assessor_app.store.models import EvidenceKind
 
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
@@ -248,7 +248,7 @@ class _Builder:
                                   ("Ref", "Type", "Date", "Title", "Rev.")]]
         for e in evs:
             rows.append([self.p(e["ref"], self.s.cell_bold),
-                         self.p(KIND_LABEL.get(e["kind"], e["kind"]), self.s.cell),
+                         self.p(EvidenceKind.label_of(e["kind"]), self.s.cell),
                          self.p(_d(e["date"]), self.s.cell),
                          self.p(e["title"] or _first_line(e["text"]), self.s.cell),
                          self.p(str(e["revision"]), self.s.cell)])
@@ -267,7 +267,7 @@ class _Builder:
                 when += f", {e['start_time']}" + (f"–{e['end_time']}" if e.get("end_time") else "")
             title = f" — {e['title']}" if e["title"] else ""
             block: list[Flowable] = [self.p(
-                f"{e['ref']} · {KIND_LABEL.get(e['kind'], e['kind'])} · {when}{title}", self.s.h3)]
+                f"{e['ref']} · {EvidenceKind.label_of(e['kind'])} · {when}{title}", self.s.h3)]
             if e["text"].strip():
                 block.append(self.p(e["text"]))
             for i, qa in enumerate(e["qa"], start=1):

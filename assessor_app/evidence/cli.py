@@ -248,6 +248,13 @@ def _json_flag(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    _register_learners(sub, common)
+    _register_evidence(sub, common)
+    _register_judging(sub, common)
+    _register_visits(sub, common)
+
+
+def _register_learners(sub: Any, common: argparse.ArgumentParser) -> None:
     learner = sub.add_parser("learner", parents=[common], help="add or list learners")
     lsub = learner.add_subparsers(dest="learner_command", metavar="ACTION", required=True)
     p = lsub.add_parser("add", parents=[common], help="add a learner; prints the new id")
@@ -267,6 +274,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("unit", metavar="UNIT_REF")
     p.set_defaults(func=_run(_enrol))
 
+
+def _register_evidence(sub: Any, common: argparse.ArgumentParser) -> None:
     evidence = sub.add_parser("evidence", parents=[common], help="record, list or search evidence")
     esub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION", required=True)
     p = esub.add_parser("add", parents=[common], help="record an evidence item; prints its id")
@@ -306,6 +315,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("key", metavar="KEY", help="the requirement's key, e.g. 4a")
     p.set_defaults(func=_run(_evidence_tick))
 
+
+def _register_judging(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("judge", parents=[common], help="judge a criterion met or not yet")
     p.add_argument("reg", metavar="REG")
     p.add_argument("unit", metavar="UNIT_REF")
@@ -320,6 +331,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _json_flag(p)
     p.set_defaults(func=_run(_coverage))
 
+
+def _register_visits(sub: Any, common: argparse.ArgumentParser) -> None:
     visit = sub.add_parser("visit", parents=[common], help="start, close or list visits")
     vsub = visit.add_subparsers(dest="visit_command", metavar="ACTION", required=True)
     p = vsub.add_parser("start", parents=[common], help="start a visit; prints its id")

@@ -46,16 +46,6 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 
-#: Short prefixes for evidence references on screen and on the ERS (OBS-3, QA-2, …).
-REF_PREFIX = {
-    EvidenceKind.OBSERVATION: "OBS",
-    EvidenceKind.QUESTIONING: "QA",
-    EvidenceKind.WITNESS: "WT",
-    EvidenceKind.PRODUCT: "PE",
-    EvidenceKind.DISCUSSION: "PD",
-    EvidenceKind.STATEMENT: "LS",
-}
-
 LONG_FIELDS = frozenset({"text"})
 SHORT_FIELDS = frozenset({"title", "witness_name", "witness_role", "witness_relationship",
                           "witness_contact"})
@@ -79,11 +69,8 @@ def parse_kind(value: str | EvidenceKind) -> EvidenceKind:
 
 
 def evidence_ref(kind: str, ordinal: int) -> str:
-    try:
-        prefix = REF_PREFIX[EvidenceKind(kind)]
-    except ValueError:
-        prefix = kind[:3].upper()
-    return f"{prefix}-{ordinal}"
+    """The reference shown on screen and on the ERS: the kind's prefix and the ordinal (OBS-3)."""
+    return f"{EvidenceKind.prefix_of(kind)}-{ordinal}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import InvalidInput, JudgementRefused
+from assessor_app.evidence.events import JudgementChanged
 from assessor_app.evidence.limits import check_text
 from assessor_app.evidence.refs import (
     CriterionRef,
@@ -26,9 +27,9 @@ from assessor_app.evidence.refs import (
     get_learner,
     resolve_criteria,
 )
-from assessor_app.signoff.audit import append_audit
-from assessor_app.signoff.voiding import void_signoffs_for_judgement
 from assessor_app.store import Store
+from assessor_app.store.audit import append_audit
+from assessor_app.store.events import publish
 from assessor_app.store.models import EvidenceCriterion, EvidenceItem, Judgement, JudgementState
 
 
@@ -95,8 +96,8 @@ def _append(session: Session, learner_id: int, criterion_id: int, state: Judgeme
     previous = current_judgement(session, learner_id, criterion_id)
     if previous is None or (previous.state, json.loads(previous.evidence_ids_json)) != (
             state.value, chosen):
-        void_signoffs_for_judgement(session, learner_id, criterion_id,
-                                    f"judgement on {label} changed to {state.value}", actor)
+        publish(session, JudgementChanged(learner_id, criterion_id,
+                                          f"judgement on {label} changed to {state.value}", actor))
     row = Judgement(learner_id=learner_id, criterion_id=criterion_id, state=state.value,
                     reason=reason, evidence_ids_json=json.dumps(chosen), decided_by=actor)
     session.add(row)

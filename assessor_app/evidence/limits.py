@@ -30,6 +30,16 @@ def check_short(label: str, value: str) -> str:
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+def typed_time(value: str | None) -> str | None:
+    """A time as typed, in the form `check_time` accepts: "0930" → "09:30", "" → None; anything
+    else is returned as it is, for `check_time` to accept or explain."""
+    if not value:
+        return None
+    if len(value) == 4 and value.isdigit():
+        return f"{value[:2]}:{value[2:]}"
+    return value
+
+
 def check_time(label: str, value: str | None) -> str | None:
     """"HH:MM" (24-hour) or None/empty for no time."""
     if value is None or value == "":

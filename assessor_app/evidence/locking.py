@@ -3,25 +3,24 @@
 Signed records are locked: a sign-off covers items at a given revision, and changing such an item
 voids the sign-off (the signed snapshot stays with it) and moves the item to a new revision. Text,
 fields, criteria, questioning rows, attachments, requirement ticks and deletion all call
-`change_evidence`, so no edit path can forget the voiding, and a change that turns out to be a
-no-op rolls back without voiding anything.
+`change_evidence`, which announces `EvidenceChanging` before the change; sign-off listens and does
+the voiding. So no edit path can forget it, and a change that turns out to be a no-op rolls back
+without voiding anything.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlmodel import Session
 
+from assessor_app.evidence.events import EvidenceChanging
 from assessor_app.evidence.refs import get_item
-from assessor_app.signoff.voiding import void_signoffs_covering
 from assessor_app.store import Store
+from assessor_app.store.events import publish
 from assessor_app.store.models import EvidenceItem
 from assessor_app.store.models._common import utcnow
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -37,17 +36,13 @@ def change_evidence_in(
     *,
     actor: str = "assessor",
 ) -> T:
-    """Void covering sign-offs, then apply `mutate` to the item, in the caller's transaction.
+    """Announce the change (sign-off voids what covered the item), then apply `mutate` to the item, in the caller's transaction.
 
     `mutate` returns `UNCHANGED` when there is nothing to do; the caller (`change_evidence`) then
     rolls the transaction back so the voiding is undone too.
     """
     item = get_item(session, evidence_id)
-    voided = void_signoffs_covering(session, evidence_id, reason, actor=actor)
-    if voided:
-        # Ids only: reasons and text may name the learner.
-        log.info("evidence %s edited after sign-off; voided %s", evidence_id,
-                 [s.id for s in voided])
+    publish(session, EvidenceChanging(evidence_id, reason, actor))
     result = mutate(session, item)
     if result is not UNCHANGED:
         item.updated_at = utcnow()

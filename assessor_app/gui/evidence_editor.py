@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail, set_evidence_field
+from assessor_app.evidence.limits import typed_time
 from assessor_app.gui.autosave import AutosaveField
 from assessor_app.gui.icons import KIND_NAMES
 from assessor_app.gui.models.qa_model import QAModel
@@ -174,9 +175,7 @@ class EvidenceEditor(QWidget):
         def save(_old: Any, new: Any) -> bool:
             if self.evidence_id is None:
                 return True
-            value = (new or None) if field in ("start_time", "end_time") else new
-            if field in ("start_time", "end_time") and value and len(value) == 4 and ":" not in value:
-                value = f"{value[:2]}:{value[2:]}"  # "0930" → "09:30"
+            value = typed_time(new) if field in ("start_time", "end_time") else new
             try:
                 edit = set_evidence_field(self.store, self.evidence_id, field, value)
             except EvidenceError as exc:

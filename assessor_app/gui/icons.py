@@ -9,12 +9,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 
 from assessor_app.gui import theme
+from assessor_app.store.models import EvidenceKind
 
-KIND_CODES = {"observation": "OBS", "questioning": "QA", "witness": "WT", "product": "PE",
-              "discussion": "PD", "statement": "LS"}
-KIND_NAMES = {"observation": "Observation", "questioning": "Questioning",
-              "witness": "Witness testimony", "product": "Product evidence",
-              "discussion": "Professional discussion", "statement": "Learner statement"}
+# Codes and names are the kinds' own (one definition, on `EvidenceKind`); hues are the GUI's.
+KIND_CODES = {kind.value: kind.prefix for kind in EvidenceKind}
+KIND_NAMES = {kind.value: kind.label for kind in EvidenceKind}
 KIND_HUES = {"observation": QColor(40, 120, 200), "questioning": QColor(150, 80, 190),
              "witness": QColor(200, 120, 30), "product": QColor(40, 150, 120),
              "discussion": QColor(190, 70, 110), "statement": QColor(110, 110, 110)}

@@ -1,11 +1,10 @@
 """Sign-off of one learner's unit: check, learner, line manager, assessor, last look, file.
 
-Nothing is written until "File". Each "Next" replays the sign-off so far through the sign-off
-core inside a transaction that is rolled back, so every rule (order, dates, trivial signatures,
-gaps without a reason) is the core's, its message is shown inline, and "Back" can change anything
-without leaving half-signed records behind. The last look renders and PAdES-signs the ERS from
-such a replay in the background; "File" replays it once more for real, files the PDF and queues
-it for the centre.
+Nothing is written until "File". The workflow is the core's (`assessor_app.workflow.signoff`):
+each "Next" rehearses the sign-off so far, so every rule is the core's and its message is shown
+inline, and "Back" can change anything without leaving half-signed records behind. The last look
+is the core's rehearsed, PAdES-signed ERS; "File" calls the core once to sign, file and queue.
+This dialog only gathers names, dates and strokes.
 
 Both the record shown on the check page and every replay grow with the unit, so they run in the
 background too: the dialog opens on a "Loading…" page, and "Next" shows a busy state until the
@@ -16,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -47,160 +45,24 @@ from assessor_app.gui.signoff_pages import (
     LoadingPage,
     Page,
     ReviewPage,
-    SignerInput,
     SignerPage,
 )
 from assessor_app.gui.workers import Job, Loader, run_in_background
-from assessor_app.signoff.content import Gaps, build_ers_content, content_gaps
-from assessor_app.signoff.errors import ContentChangedError, SignOffError
-from assessor_app.signoff.service import add_signature, start_signoff
+from assessor_app.signoff.content import Gaps
+from assessor_app.signoff.errors import SignOffError
 from assessor_app.store import Store
-from assessor_app.store.models import SignOff
+from assessor_app.workflow.signoff import (
+    Checked,
+    Filed,
+    Prepared,
+    SignOffPlan,
+    check_plan,
+    file_plan_as,
+    load_content,
+    prepare_signed_pdf,
+)
 
 log = logging.getLogger(__name__)
-
-
-# -- talking to the core (no Qt below this line until the dialog) ------------------------------
-
-
-@dataclass
-class SignOffPlan:
-    """Everything collected so far; replayed through the core on every step."""
-
-    learner_id: int
-    unit_version_id: int
-    partial_reason: str = ""
-    expected_hash: str = ""  # the content the signers saw; set when the check page is passed
-    signers: list[SignerInput] = field(default_factory=list)
-
-
-class _Rehearsal(Exception):
-    """Raised at the end of a replay so the store's session rolls everything back."""
-
-
-def apply_plan(session: Any, plan: SignOffPlan, today: date) -> SignOff:
-    """Start the sign-off and add each collected signature, in order, through the core."""
-    so = start_signoff(session, plan.learner_id, plan.unit_version_id,
-                       partial_reason=plan.partial_reason)
-    if plan.expected_hash and so.content_hash != plan.expected_hash:
-        raise ContentChangedError(
-            "The learner's record for this unit changed while this sign-off was open (a "
-            "judgement, evidence or requirement tick). Close this window and start the sign-off "
-            "again so everyone signs the current version.")
-    for s in plan.signers:
-        add_signature(session, so.id, s.role, printed_name=s.printed_name,  # type: ignore[arg-type]
-                      signed_on=s.signed_on, strokes_json=s.strokes_json,
-                      job_title=s.job_title, declaration_accepted=s.declaration_accepted,
-                      today=today)
-    return so
-
-
-def rehearse(store: Store, plan: SignOffPlan, today: date,
-             then: Callable[[Any, SignOff], Any] | None = None) -> Any:
-    """Replay the plan, call `then(session, signoff)` for a result, and roll everything back.
-    Raises the core's `SignOffError`s unchanged."""
-    result: Any = None
-    try:
-        with store.session() as session:
-            so = apply_plan(session, plan, today)
-            result = then(session, so) if then is not None else so.content_hash
-            raise _Rehearsal
-    except _Rehearsal:
-        pass
-    return result
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A replay's answer: the content hash, or the core's message why the step is refused."""
-
-    content_hash: str = ""
-    problem: str = ""
-
-
-def check_plan(store: Store, plan: SignOffPlan, today: date) -> Checked:
-    """Background job (write pool): replay the plan and roll it back. The core's refusals come
-    back as a result, not an error, because they are answers for the user, not failures."""
-    try:
-        return Checked(content_hash=rehearse(store, plan, today))
-    except SignOffError as exc:
-        return Checked(problem=str(exc))
-
-
-def load_content(store: Store, learner_id: int,
-                 unit_version_id: int) -> tuple[dict[str, Any], Gaps]:
-    """Background job: the record being signed and what is missing from it."""
-    with store.session() as session:
-        content = build_ers_content(session, learner_id, unit_version_id)
-    return content, content_gaps(content)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """The last-look PDF, or why it could not be made."""
-
-    pdf: bytes = b""
-    needs_passphrase: str = ""  # a message asking for the signing key's passphrase
-    error: str = ""
-
-
-@dataclass(frozen=True)
-class Filed:
-    signoff_id: int
-    filename: str
-    queued: bool
-
-
-def _load_identity(store: Store, assessor_name: str, passphrase: str | None) -> Any:
-    from assessor_app.signoff.keys import load_or_create_identity
-
-    return load_or_create_identity(store, assessor_name, passphrase=passphrase)
-
-
-def prepare_signed_pdf(store: Store, plan: SignOffPlan, today: date, assessor_name: str,
-                       passphrase: str | None = None,
-                       progress: Callable[[int, str], None] | None = None) -> Prepared:
-    """Background job: replay the plan, render the ERS from it and PAdES-sign it (rolled back)."""
-    from assessor_app.ers import pdf_signing
-    from assessor_app.ers.layout import render_ers
-    from assessor_app.ers.view import view_for_signoff
-    from assessor_app.signoff.keys import KeyStoreError, PassphraseUnavailable, WrongPassphrase
-
-    say = progress or (lambda _p, _t: None)
-    say(10, "Checking the signatures…")
-    try:
-        identity = _load_identity(store, assessor_name, passphrase)
-    except (PassphraseUnavailable, WrongPassphrase) as exc:
-        return Prepared(needs_passphrase=str(exc))
-    except KeyStoreError as exc:
-        return Prepared(error=str(exc))
-    view, content_json = rehearse(store, plan, today,
-                                  lambda s, so: (view_for_signoff(s, so.id), so.content_json))
-    say(40, "Laying out the Evidence Record Sheet…")
-    pdf = render_ers(view)
-    say(75, "Signing the PDF…")
-    signed = pdf_signing.sign_ers_pdf(pdf, identity, content_hash=view.content_hash,
-                                      content_json=content_json)
-    say(100, "Ready for a last look.")
-    return Prepared(pdf=signed)
-
-
-def file_plan(store: Store, plan: SignOffPlan, today: date, assessor_name: str,
-              passphrase: str | None = None) -> Filed:
-    """Background job (write pool): record the sign-off for real, file its ERS and queue it.
-    The filed PDF is rendered again from the committed sign-off: the same content and the same
-    signatures as the last look, now with the sign-off's final number and completion time."""
-    from assessor_app.ers import filing
-    from assessor_app.sync import outbox
-
-    identity = _load_identity(store, assessor_name, passphrase)
-    with store.session() as session:
-        so = apply_plan(session, plan, today)
-    assert so.id is not None
-    doc = filing.file_ers(store, so.id, identity)
-    with store.session() as session:
-        outbox.enqueue(session, doc.id)  # type: ignore[arg-type]
-    return Filed(so.id, doc.filename, queued=True)
 
 
 # -- the dialog --------------------------------------------------------------------------------
@@ -505,7 +367,7 @@ class SignOffDialog(QDialog):
         self.busy_page.message.setText("Filing the signed Evidence Record Sheet…")
         self.busy_page.bar.setRange(0, 0)
         self._job = run_in_background(
-            file_plan, self.store, self.plan, self.today, self.assessor.name.text(),
+            file_plan_as, self.store, self.plan, self.today, self.assessor.name.text(),
             self._passphrase, on_done=self._was_filed, on_error=self._filing_failed, writes=True,
             owner=self)
 

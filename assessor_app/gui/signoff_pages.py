@@ -7,7 +7,6 @@ Pages only collect input and show it; the dialog asks the sign-off core whether 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,23 +30,14 @@ from PySide6.QtWidgets import (
 
 from assessor_app.gui import theme
 from assessor_app.gui.widgets.signature_pad import SignatureField
-from assessor_app.signoff.content import KIND_LABEL, Gaps
+from assessor_app.signoff.content import Gaps
+from assessor_app.signoff.rules import UNIT_INCOMPLETE, describe_gaps
 from assessor_app.specs.requirements import group_keys
+from assessor_app.store.models import EvidenceKind
+from assessor_app.workflow.signoff import SignerInput
 
 JUDGEMENT_WORDS = {"met": ("●", "Met"), "not_yet": ("◐", "Not yet met"),
                    "none": ("○", "No judgement yet")}
-
-
-@dataclass
-class SignerInput:
-    """What one signer entered on their page."""
-
-    role: str
-    printed_name: str
-    signed_on: date
-    strokes_json: str
-    job_title: str = ""
-    declaration_accepted: bool = False
 
 
 def human_date(d: date) -> str:
@@ -210,7 +200,7 @@ def content_html(content: dict[str, Any]) -> str:
     if content["evidence"]:
         parts.append("<ul>")
         for ev in content["evidence"]:
-            kind = KIND_LABEL.get(ev["kind"], ev["kind"])
+            kind = EvidenceKind.label_of(ev["kind"])
             title = f": {e(ev['title'])}" if ev.get("title") else ""
             parts.append(f"<li><b>{e(ev['ref'])}</b> {e(kind)}, {_short_date(ev['date'])}"
                          f"{title}</li>")
@@ -245,18 +235,12 @@ class ReviewPage(Page):
             box = QGroupBox()
             self.gap_box = box
             inner = QVBoxLayout(box)
-            title = _para("⚠  This unit is not complete")
+            title = _para(f"⚠  {UNIT_INCOMPLETE}")
             bold = QFont(title.font())
             bold.setBold(True)
             title.setFont(bold)
             inner.addWidget(title)
-            missing = []
-            if gaps.unmet_criteria:
-                missing.append("criteria not yet met: " + ", ".join(gaps.unmet_criteria))
-            if gaps.unticked_requirements:
-                missing.append("evidence requirements not ticked: "
-                               + ", ".join(gaps.unticked_requirements))
-            inner.addWidget(_para("Missing — " + "; ".join(missing) + "."))
+            inner.addWidget(_para(f"Missing — {describe_gaps(gaps)}."))
             inner.addWidget(_para("You can still sign it off as a partial ERS (it will say it is "
                                   "not a completion claim). Write why:"))
             self.reason.setPlaceholderText("For example: learner leaving the company; "

@@ -5,7 +5,8 @@
 - `canonical`: canonical JSON and its SHA-256
 - `rules`: the rules as small functions raising `errors.SignOffRuleError` subclasses
 - `service`: `start_signoff`, `add_signature`, `complete_signoff`, `list_signoffs`, …
-- `audit`, `voiding`: the hash-chained trail; voiding sign-offs when signed evidence is edited
+- `voiding`: voiding sign-offs when signed evidence or a judgement changes (listeners of the
+  evidence events; the hash-chained audit trail is `assessor_app.store.audit`)
 - `keys`: the assessor's X.509 (PAdES) and Ed25519 (sync bundles) keys
 - `cli`: `assessor-app audit verify`, `assessor-app signoff list`
 """

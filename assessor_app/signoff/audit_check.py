@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from assessor_app.signoff.audit import ChainReport, verify_chain
 from assessor_app.signoff.audit_seal import AuditHead, entry_payload, recorded_heads
 from assessor_app.signoff.keys import verify_detached
 from assessor_app.signoff.trust import TRUSTED, signer_trust
+from assessor_app.store.audit import ChainReport, verify_chain
 from assessor_app.store.models import AuditEntry, ErsDocument, Judgement, Signature, SignOff
 
 STATE_OF_ACTION = {"signoff.start": "in_progress", "signoff.complete": "signed",
@@ -56,7 +56,16 @@ def verify_audit(session: Session, *, files_dir: Path | None = None,
         _check_documents(session, entries)
     except _Broken as problem:
         return ChainReport(False, report.entries, str(problem))
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        # A value of the wrong type in a row: the file is damaged or was edited by hand.
+        return ChainReport(False, report.entries, "a record the trail describes holds a value "
+                           f"of the wrong kind ({exc.__class__.__name__}): the database is "
+                           "damaged or was edited outside the app")
     return report
+
+
+def _iso_date(value: object) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _check_signatures(session: Session, entries: list[AuditEntry],
@@ -123,10 +132,10 @@ def _check_signoffs(session: Session, entries: list[AuditEntry]) -> None:
         if d is None:
             raise _Broken(f"signature {sig.id} (sign-off {sig.signoff_id}) has no audit entry; "
                           "the trail was cut short or the signature was added outside the app")
-        strokes = hashlib.sha256(sig.strokes_json.encode()).hexdigest()
+        strokes = hashlib.sha256(str(sig.strokes_json).encode()).hexdigest()
         if (d.get("printed_name"), d.get("job_title"), d.get("signed_on"),
                 d.get("strokes_sha256"), d.get("content_hash")) != (
-                sig.printed_name, sig.job_title, sig.signed_on.isoformat(), strokes,
+                sig.printed_name, sig.job_title, _iso_date(sig.signed_on), strokes,
                 sig.content_hash):
             raise _Broken(f"signature {sig.id} (sign-off {sig.signoff_id}) differs from its "
                           "audit entry (name, date, strokes or signed content)")

@@ -49,14 +49,6 @@ from assessor_app.store.models import (
 SCHEMA = "ers-content/1"
 DEFAULT_CENTRE_NAME = "Assessment centre (name not set)"
 
-KIND_LABEL = {
-    "observation": "Observation",
-    "questioning": "Questioning",
-    "witness": "Witness testimony",
-    "product": "Product evidence",
-    "discussion": "Professional discussion",
-    "statement": "Learner statement",
-}
 
 DECLARATIONS = {
     "learner": "I declare that the evidence recorded on this sheet is my own work.",
@@ -180,20 +172,9 @@ def _evidence_entry(item: EvidenceItem, ref: str, qa: list[QuestionAnswer],
     return entry
 
 
-def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *,
-                      partial_reason: str = "") -> dict[str, Any]:
-    """Gather the canonical content from the database. `partial_reason` is recorded (with the
-    computed gaps) only when the unit has gaps; a complete unit never carries a partial block."""
-    learner = session.get(Learner, learner_id)
-    uv = session.get(UnitVersion, unit_version_id)
-    if learner is None or uv is None:
-        raise ContentNotFound("The learner or unit version no longer exists.")
-    spec = version_rows(session, uv)
-    unit, outcomes, criteria = spec.unit, spec.outcomes, spec.criteria
-    pubs = sorted(spec.publications, key=lambda p: p.awarding_body)
-    crit_ids = [c.id for c in criteria if c.id is not None]
-    refs = evidence_references(session, learner_id)
-
+def _mapped(session: Session, learner_id: int,
+            crit_ids: list[int]) -> dict[int, list[EvidenceItem]]:
+    """criterion id → the learner's live evidence mapped to it."""
     mapped = session.exec(
         select(EvidenceCriterion.criterion_id, EvidenceItem)
         .join(EvidenceItem, col(EvidenceItem.id) == EvidenceCriterion.evidence_id)
@@ -201,13 +182,14 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
                EvidenceItem.learner_id == learner_id, col(EvidenceItem.deleted).is_(False))
     ).all()
     by_criterion: dict[int, list[EvidenceItem]] = defaultdict(list)
-    items: dict[int, EvidenceItem] = {}
     for crit_id, item in mapped:
         by_criterion[crit_id].append(item)
-        items[item.id] = item  # type: ignore[index]
+    return by_criterion
 
-    requirements = spec.requirements
-    req_ids = [r.id for r in requirements]
+
+def _ticked(session: Session, learner_id: int,
+            req_ids: list[int]) -> dict[int, list[EvidenceItem]]:
+    """requirement id → the learner's live evidence ticked against it."""
     ticks = session.exec(
         select(EvidenceRequirementTick.requirement_id, EvidenceItem)
         .join(EvidenceItem, col(EvidenceItem.id) == EvidenceRequirementTick.evidence_id)
@@ -218,19 +200,18 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
     by_requirement: dict[int, list[EvidenceItem]] = defaultdict(list)
     for req_id, item in ticks:
         by_requirement[req_id].append(item)
-        items[item.id] = item  # type: ignore[index]
+    return by_requirement
 
-    judgements = _current_judgements(session, learner_id, crit_ids)
 
-    def sorted_refs(evs: list[EvidenceItem]) -> list[str]:
-        uniq = {e.id: e for e in evs}.values()
-        return [refs[e.id] for e in sorted(uniq, key=lambda e: (e.date, e.id))]  # type: ignore[index]
-
+def _outcome_rows(spec: Any, judgements: dict[int, Judgement],
+                  by_criterion: dict[int, list[EvidenceItem]],
+                  sorted_refs: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The outcomes with their criteria, judgements and evidence; and the unmet criteria."""
     out_rows = []
     unmet: list[str] = []
-    for o in outcomes:
+    for o in spec.outcomes:
         crit_rows = []
-        for c in (c for c in criteria if c.outcome_id == o.id):
+        for c in (c for c in spec.criteria if c.outcome_id == o.id):
             j = judgements.get(c.id)  # type: ignore[arg-type]
             state = j.state if j else "none"
             met = state == JudgementState.MET.value
@@ -242,7 +223,12 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
                 "evidence": sorted_refs(by_criterion.get(c.id, [])),  # type: ignore[arg-type]
             })
         out_rows.append({"number": o.number, "text": o.text, "criteria": crit_rows})
+    return out_rows, unmet
 
+
+def _requirement_rows(requirements: list[Any], by_requirement: dict[int, list[EvidenceItem]],
+                      sorted_refs: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The evidence requirements with their ticks; and the unticked ones."""
     req_rows: list[dict[str, Any]] = []
     unticked: list[str] = []
     for r in requirements:
@@ -257,7 +243,12 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
             unticked.append(r.key)
         req_rows.append({"key": r.key, "text": r.text, "ticked": bool(evs),
                          "evidence": sorted_refs(evs)})
+    return req_rows, unticked
 
+
+def _evidence_entries(session: Session, items: dict[int, EvidenceItem],
+                      refs: dict[int, str]) -> list[dict[str, Any]]:
+    """Every item the record names, oldest first, with its questions and attachments."""
     ev_ids = list(items)
     qa_rows = session.exec(select(QuestionAnswer)
                            .where(col(QuestionAnswer.evidence_id).in_(ev_ids))).all()
@@ -268,11 +259,38 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
         qa_by[q.evidence_id].append(q)
     for a in att_rows:
         att_by[a.evidence_id].append(a)
-    evidence = [
+    return [
         _evidence_entry(item, refs[eid], qa_by[eid], att_by[eid])
         for eid, item in sorted(items.items(), key=lambda kv: (kv[1].date, kv[0]))
     ]
 
+
+def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *,
+                      partial_reason: str = "") -> dict[str, Any]:
+    """Gather the canonical content from the database. `partial_reason` is recorded (with the
+    computed gaps) only when the unit has gaps; a complete unit never carries a partial block."""
+    learner = session.get(Learner, learner_id)
+    uv = session.get(UnitVersion, unit_version_id)
+    if learner is None or uv is None:
+        raise ContentNotFound("The learner or unit version no longer exists.")
+    spec = version_rows(session, uv)
+    pubs = sorted(spec.publications, key=lambda p: p.awarding_body)
+    crit_ids = [c.id for c in spec.criteria if c.id is not None]
+    refs = evidence_references(session, learner_id)
+    by_criterion = _mapped(session, learner_id, crit_ids)
+    by_requirement = _ticked(session, learner_id, [r.id for r in spec.requirements])
+    items: dict[int, EvidenceItem] = {}
+    for evs in (*by_criterion.values(), *by_requirement.values()):
+        for item in evs:
+            items[item.id] = item  # type: ignore[index]
+
+    def sorted_refs(evs: list[EvidenceItem]) -> list[str]:
+        uniq = {e.id: e for e in evs}.values()
+        return [refs[e.id] for e in sorted(uniq, key=lambda e: (e.date, e.id))]  # type: ignore[index]
+
+    judgements = _current_judgements(session, learner_id, crit_ids)
+    out_rows, unmet = _outcome_rows(spec, judgements, by_criterion, sorted_refs)
+    req_rows, unticked = _requirement_rows(spec.requirements, by_requirement, sorted_refs)
     gaps = Gaps(unmet, unticked)
     partial = None
     if not gaps.complete and partial_reason.strip():
@@ -283,14 +301,14 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
         "centre": {"name": centre_name(session)},
         "learner": {"name": learner.name, "registration": learner.registration,
                     "employer": learner.employer, "line_manager": learner.line_manager},
-        "unit": {"reference": unit.reference, "title": uv.title, "level": uv.level,
+        "unit": {"reference": spec.unit.reference, "title": uv.title, "level": uv.level,
                  "credit": uv.credit_value, "glh": uv.glh, "version": uv.number,
                  "version_hash": uv.content_hash,
                  "publications": [{"awarding_body": p.awarding_body,
                                    "unit_number": p.unit_number} for p in pubs]},
         "outcomes": out_rows,
         "requirements": req_rows,
-        "evidence": evidence,
+        "evidence": _evidence_entries(session, items, refs),
         "declarations": dict(DECLARATIONS),
         "partial": partial,
     }

@@ -77,18 +77,27 @@ def check_not_before_evidence(assessor_date: date, latest_evidence: date | None)
             f"record ({human_date(latest_evidence)}). Date your signature on or after it.")
 
 
-def check_completion(gaps: Gaps, partial_reason: str) -> None:
-    """Refuse a completion claim with gaps unless the assessor recorded why (partial ERS)."""
-    if gaps.complete or partial_reason.strip():
-        return
+#: The words for a unit with gaps, wherever it is said (the refusal here, the dialog's warning).
+UNIT_INCOMPLETE = "This unit is not complete"
+
+
+def describe_gaps(gaps: Gaps) -> str:
+    """What is missing, e.g. "criteria not yet met: 1.2; evidence requirements not ticked: 2"."""
     parts = []
     if gaps.unmet_criteria:
         parts.append("criteria not yet met: " + ", ".join(gaps.unmet_criteria))
     if gaps.unticked_requirements:
         parts.append("evidence requirements not ticked: "
                      + ", ".join(gaps.unticked_requirements))
+    return "; ".join(parts)
+
+
+def check_completion(gaps: Gaps, partial_reason: str) -> None:
+    """Refuse a completion claim with gaps unless the assessor recorded why (partial ERS)."""
+    if gaps.complete or partial_reason.strip():
+        return
     raise IncompleteUnitError(
-        "This unit is not complete (" + "; ".join(parts) + "). Record a reason to sign it off "
+        f"{UNIT_INCOMPLETE} ({describe_gaps(gaps)}). Record a reason to sign it off "
         "as a partial ERS, which is marked as not a completion claim, or finish the evidence "
         "first.", list(gaps.unmet_criteria), list(gaps.unticked_requirements))
 

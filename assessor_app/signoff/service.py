@@ -1,6 +1,7 @@
 """Sign-off service: start a sign-off, collect the three signatures in order, complete it.
 
-Typical GUI flow (one session per step; each call commits with the caller's `store.session()`)::
+The calls, in the caller's session (the GUI and the demo go through
+`assessor_app.workflow.signoff`, which rehearses and files them)::
 
     gaps = unit_gaps(session, learner_id, unit_version_id)      # show what is missing, if anything
     so = start_signoff(session, learner_id, unit_version_id, partial_reason=reason_or_empty)
@@ -8,7 +9,7 @@ Typical GUI flow (one session per step; each call commits with the caller's `sto
                   declaration_accepted=True)
     add_signature(session, so.id, "line_manager", printed_name=..., job_title=..., ...)
     add_signature(session, so.id, "assessor", printed_name=..., ...)   # completes the sign-off
-    # then ers.filing.file_ers(store, so.id, identity) renders, signs and files the PDF
+    # then ers.filing.file_ers_in(session, store, so.id, identity) files and queues the PDF
 
 Every signature is bound to the content hash computed at start; if the record changes in between
 (a judgement, an edit), signing is refused with `ContentChangedError` and the sign-off must be
@@ -25,7 +26,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.signoff.audit import append_audit
 from assessor_app.signoff.canonical import canonical_json, content_hash
 from assessor_app.signoff.content import (
     Gaps,
@@ -50,6 +50,7 @@ from assessor_app.signoff.rules import (
     check_strokes,
     next_role,
 )
+from assessor_app.store.audit import append_audit
 from assessor_app.store.models import (
     Signature,
     SignOff,

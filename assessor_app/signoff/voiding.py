@@ -1,15 +1,23 @@
 """Signed records are locked: editing evidence a sign-off covered, or changing a judgement on
-its unit, voids that sign-off (it is kept and can still be rendered)."""
+its unit, voids that sign-off (it is kept and can still be rendered).
+
+Evidence does not call in here: it publishes `EvidenceChanging` / `JudgementChanged`, and the
+listeners at the bottom of this module (installed at start-up by `assessor_app.workflow.wiring`)
+do the voiding in the same transaction."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from assessor_app.signoff.audit import append_audit
+from assessor_app.evidence.events import EvidenceChanging, JudgementChanged
+from assessor_app.store.audit import append_audit
 from assessor_app.store.models import Criterion, EvidenceItem, SignOff, SignOffEvidence
 from assessor_app.store.models._common import utcnow
+
+log = logging.getLogger(__name__)
 
 LIVE_STATES = ("in_progress", "signed")
 
@@ -65,3 +73,18 @@ def _void_all(session: Session, rows: Sequence[SignOff], reason: str, actor: str
         append_audit(session, actor=actor, action="signoff.void", subject=f"signoff:{so.id}",
                      content_hash=so.content_hash, details={**details, "reason": reason})
     session.flush()
+
+
+def on_evidence_changing(session: Session, event: EvidenceChanging) -> None:
+    """Listener: an evidence item is about to change; void the sign-offs covering it."""
+    voided = void_signoffs_covering(session, event.evidence_id, event.reason, actor=event.actor)
+    if voided:
+        # Ids only: reasons and text may name the learner.
+        log.info("evidence %s edited after sign-off; voided %s", event.evidence_id,
+                 [s.id for s in voided])
+
+
+def on_judgement_changed(session: Session, event: JudgementChanged) -> None:
+    """Listener: a judgement changed; void the live sign-offs of that learner's unit version."""
+    void_signoffs_for_judgement(session, event.learner_id, event.criterion_id, event.reason,
+                                actor=event.actor)

@@ -19,9 +19,30 @@ is a state machine over lines that decides, for each line, which cell it continu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from assessor_app.specs.errors import SpecError
+from assessor_app.specs.layout_cells import (
+    ALWAYS_SIDE_HEADING_RE,
+    CRIT_LEAD_RE,
+    CRIT_TRAIL_RE,
+    FOOTER_RE,
+    LONE_INT_RE,
+    LOOKAHEAD_LINES,
+    MARKER_RE,
+    NOTE_HEADING_RE,
+    OUTCOME_PREFIX_RE,
+    OUTCOME_RE,
+    SIDE_HEADING_PREFIX_RE,
+    SIDE_HEADING_RE,
+    SINGLE_LEVEL_CRIT_RE,
+    TABLE_HEADER_RE,
+    CritCell,
+    NoteCell,
+    OutcomeCell,
+    note_kind_from_heading,
+    side_kind_from_header,
+)
 from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
 from assessor_app.specs.text_cleanup import (
     SourceLine,
@@ -29,107 +50,6 @@ from assessor_app.specs.text_cleanup import (
     looks_unfinished,
     starts_capitalised_word,
 )
-
-TABLE_HEADER_RE = re.compile(r"^learning outcomes?\b.*\bassessment criteria\b(.*)$", re.I)
-MARKER_RE = re.compile(
-    r"^(?:the\s+)?learners?\s+(?:will|can)(?:\s+be\s+able\s+to)?\s*:?$"
-    r"|^(?:assessment\s+criteria|learning\s+outcomes?)\s*:?$",
-    re.I,
-)
-NOTE_HEADING_RE = re.compile(
-    r"^(range|teaching\s+content|additional\s+guidance|guidance|amplification|unit\s+amplification"
-    r"|exemplification|indicative\s+content|range\s+statements?)\s*:?$",
-    re.I,
-)
-OUTCOME_RE = re.compile(
-    r"^(?i:(?:learning\s+)?outcome\s+)?(\d{1,2})(?:[.):])?\s+([A-Z\"“‘(].*)$"
-)
-OUTCOME_PREFIX_RE = re.compile(r"^(?:learning\s+)?outcome\s+\d", re.I)
-LONE_INT_RE = re.compile(r"^(\d{1,2})\.?$")
-CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d|\.\d)\.?\s*(.*)$")
-CRIT_TRAIL_RE = re.compile(r"^(.*[A-Za-z\"”’)].*?)\s+(\d{1,2})\.(\d{1,2})\.?$")
-SINGLE_LEVEL_CRIT_RE = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
-# Headings of the side column when the table header was split over several lines (one per cell).
-SIDE_HEADING_RE = re.compile(
-    r"^(?:knowledge,?\s+understanding(?:,?\s+and\s+skills)?|teaching\s+content|additional\s+guidance"
-    r"|exemplification|indicative\s+content|(?:unit\s+)?amplification|range|guidance)\s*:?$",
-    re.I,
-)
-# A heading that is only ever a column heading, never the heading of one note.
-ALWAYS_SIDE_HEADING_RE = re.compile(r"^knowledge,?\s+understanding\b", re.I)
-# That heading with the first words of its column run onto its last line by a wider wrap.
-SIDE_HEADING_PREFIX_RE = re.compile(r"^knowledge,?\s+understanding,?\s+and\s+skills\s+(\S.*)$", re.I)
-# Page furniture repeated on every page of a handbook.
-FOOTER_RE = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.I)
-LOOKAHEAD_LINES = 12
-
-
-def side_kind_from_header(rest: str) -> str | None:
-    rest = rest.lower()
-    if "teaching" in rest or "content" in rest:
-        return "teaching_content"
-    if "range" in rest:
-        return "range"
-    if rest.strip():
-        return "additional_guidance"
-    return None
-
-
-def note_kind_from_heading(heading: str) -> str:
-    h = heading.lower()
-    if h.startswith("range"):
-        return "range"
-    if "content" in h:
-        return "teaching_content"
-    return "additional_guidance"
-
-
-@dataclass
-class _Crit:
-    major: int
-    minor: int
-    line: int
-    parts: list[str] = field(default_factory=list)
-    listed: bool = False  # the criterion ended in ":" and took the bullet list after it
-
-    @property
-    def text(self) -> str:
-        return join_lines(self.parts)
-
-
-@dataclass
-class _Note:
-    kind: str
-    heading: list[str] = field(default_factory=list)
-    heading_open: bool = False
-    body: list[str] = field(default_factory=list)
-    items: list[list[str]] = field(default_factory=list)
-    paragraph: bool = False  # started by a capitalised paragraph after a finished one
-
-    def empty(self) -> bool:
-        return not (self.heading or self.body or self.items)
-
-    def last_parts(self) -> list[str]:
-        if self.items:
-            return self.items[-1]
-        return self.body if self.body else self.heading
-
-    def add_text(self, text: str) -> None:
-        if self.items:
-            self.items[-1].append(text)
-        else:
-            self.body.append(text)
-
-
-@dataclass
-class _Outcome:
-    number: int
-    line: int
-    parts: list[str] = field(default_factory=list)
-    criteria: list[_Crit] = field(default_factory=list)
-    notes: list[_Note] = field(default_factory=list)
-    single_level: bool = False  # "Outcome 1 …" layout whose criteria read "1.", "2.", …
-    implicit: bool = False  # created by its first criterion: its own number never appeared
 
 
 class OutcomeTableParser:
@@ -144,14 +64,14 @@ class OutcomeTableParser:
                                if unit_number else None)
         self.title = " ".join((title or "").lower().split())
         self.in_running_header = False
-        self.outcomes: list[_Outcome] = []
-        self.current: _Outcome | None = None
+        self.outcomes: list[OutcomeCell] = []
+        self.current: OutcomeCell | None = None
         self.target: str | None = None  # "outcome" | "crit" | "note" | None
-        self.crit: _Crit | None = None
-        self.note: _Note | None = None
+        self.crit: CritCell | None = None
+        self.note: NoteCell | None = None
         self.side_kind: str | None = None
-        self.interrupted: _Crit | None = None  # criterion a side-column note cut into
-        self.dangling: _Note | None = None  # note cut by a page break, resumed at a boundary
+        self.interrupted: CritCell | None = None  # criterion a side-column note cut into
+        self.dangling: NoteCell | None = None  # note cut by a page break, resumed at a boundary
         self.boundary_seen = False
         self.in_table_header = False  # just after the column headings of the outcomes table
         self.side_pending = False  # a side-column heading came after the criteria: a note follows
@@ -169,7 +89,7 @@ class OutcomeTableParser:
             self._line(self.lines[i])
 
     @property
-    def outcome(self) -> _Outcome | None:
+    def outcome(self) -> OutcomeCell | None:
         return self.current
 
     def _expected_outcome(self) -> int:
@@ -348,7 +268,7 @@ class OutcomeTableParser:
                 existing.parts.append(text)
             out = existing
         else:
-            out = _Outcome(number, line.no, [text] if text else [], single_level=single_level)
+            out = OutcomeCell(number, line.no, [text] if text else [], single_level=single_level)
             self.outcomes.append(out)
         self.current = out
         self.target = "outcome"
@@ -370,7 +290,7 @@ class OutcomeTableParser:
                     # The outcome's number was lost: its cell is the paragraph just before.
                     self.outcome.parts = paragraph
         assert self.outcome is not None
-        crit = _Crit(major, minor, line.no, [text] if text else [])
+        crit = CritCell(major, minor, line.no, [text] if text else [])
         self.outcome.criteria.append(crit)
         self.crit = crit
         self.target = "crit"
@@ -393,13 +313,13 @@ class OutcomeTableParser:
         self.note = None
         return list(note.body)
 
-    def _start_note(self, kind: str | None = None) -> _Note:
+    def _start_note(self, kind: str | None = None) -> NoteCell:
         if self.target == "crit":
             self.interrupted = self.crit
         if self.outcome is None:
             raise SpecError(self.source, "guidance text before the first learning outcome",
                             self.lines[self.index].no)
-        note = _Note(kind or self.side_kind or "additional_guidance")
+        note = NoteCell(kind or self.side_kind or "additional_guidance")
         self.outcome.notes.append(note)
         self.note = note
         self.target = "note"
@@ -558,7 +478,7 @@ class OutcomeTableParser:
         return specs
 
 
-def _note_spec(note: _Note) -> NoteSpec:
+def _note_spec(note: NoteCell) -> NoteSpec:
     heading = join_lines(note.heading).rstrip(":").strip()
     return NoteSpec(
         kind=note.kind,

@@ -122,6 +122,17 @@ def _collect(
     assert learner.id is not None
     entries: list[_Entry] = []
     units: set[str] = set()
+    entries += _collect_ers(store, s, learner, since, versions, units)
+    entries += _collect_evidence(store, s, learner, since, versions, units)
+    entries += _collect_judgements(s, learner, since, versions)
+    units.discard("")
+    return entries, units
+
+
+def _collect_ers(store: Store, s: Session, learner: Learner, since: datetime | None,
+                 versions: dict[int, tuple[str, int]], units: set[str]) -> list[_Entry]:
+    """The learner's filed ERS PDFs of signed sign-offs (adds their units to `units`)."""
+    entries: list[_Entry] = []
     ers_q = (
         select(ErsDocument, SignOff)
         .join(SignOff, SignOff.id == ErsDocument.signoff_id)  # type: ignore[arg-type]
@@ -140,7 +151,13 @@ def _collect(
             meta={"ers_document_id": doc.id, "signoff_id": signoff.id, "learner_id": learner.id,
                   "unit_reference": ref, "unit_version": ver, "filename": doc.filename},
         ))
+    return entries
 
+
+def _collect_evidence(store: Store, s: Session, learner: Learner, since: datetime | None,
+                      versions: dict[int, tuple[str, int]], units: set[str]) -> list[_Entry]:
+    """The learner's live evidence as JSON, with their attachments' blobs."""
+    entries: list[_Entry] = []
     blobs = blob_store(store)
     ev_q = (
         select(EvidenceItem)
@@ -183,7 +200,12 @@ def _collect(
         for a in atts:
             entries.append(_Entry(path=f"attachments/{a.sha256}", kind="attachment",
                                   source=blobs.path_for(a.sha256), size=a.size, sha256=a.sha256))
+    return entries
 
+
+def _collect_judgements(s: Session, learner: Learner, since: datetime | None,
+                        versions: dict[int, tuple[str, int]]) -> list[_Entry]:
+    """The learner's judgements as one JSON file (none when nothing is new)."""
     j_rows = s.exec(
         select(Judgement).where(Judgement.learner_id == learner.id)
         .order_by(Judgement.id)  # type: ignore[arg-type]
@@ -198,11 +220,10 @@ def _collect(
         rec.update({"criterion_number": crit.number if crit else "", "unit_reference": ref,
                     "unit_version": ver})
         judgements.append(rec)
-    if judgements:
-        entries.append(_Entry(path=f"judgements/{learner.id}.json", kind="judgements",
-                              data=_json_bytes(judgements), meta={"learner_id": learner.id}))
-    units.discard("")
-    return entries, units
+    if not judgements:
+        return []
+    return [_Entry(path=f"judgements/{learner.id}.json", kind="judgements",
+                   data=_json_bytes(judgements), meta={"learner_id": learner.id})]
 
 
 def _dedupe(entries: Iterable[_Entry]) -> list[_Entry]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from assessor_app.ers.events import ErsFiled
 from assessor_app.store.models import (
     ErsDocument,
     Learner,
@@ -75,6 +76,11 @@ def enqueue(session: Session, ers_document_id: int) -> OutboxItem:
             local_path=ers_relative_path(doc.sha256),
         ),
     )
+
+
+def on_ers_filed(session: Session, event: ErsFiled) -> None:
+    """Listener (installed at start-up): queue an ERS in the transaction that filed it."""
+    enqueue(session, event.document_id)
 
 
 def enqueue_unqueued(session: Session) -> int:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from assessor_app.cli import main as run_cli
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.signoff.voiding import void_signoffs_covering
 from assessor_app.store import Store
 from tests.ers.conftest import Signed
 from tests.ers.pdftext import pdf_text
-from tests.signoff.cli_helper import dispatcher_loads, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,8 +70,6 @@ def test_file_and_signoff_list(store: Store, signed: Signed, db_path: Path,
     assert '"status": "signed"' in capsys.readouterr().out
 
 
-@pytest.mark.skipif(not dispatcher_loads(),
-                    reason="the shared CLI dispatcher cannot import every area yet")
 def test_console_script_end_to_end(store: Store, signed: Signed, db_path: Path,
                                    tmp_path: Path) -> None:
     # a child process has no in-memory keyring: use the documented passphrase variable

@@ -7,11 +7,11 @@ from sqlmodel import select
 
 from assessor_app.ers.filing import ers_document_path, file_ers, read_ers_document
 from assessor_app.ers.pdf_signing import verify_pdf
-from assessor_app.signoff.audit import verify_chain
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.signoff.service import start_signoff
 from assessor_app.store import Store
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, ErsDocument
 from tests.ers.conftest import Signed
 from tests.signoff.factory import seed_scenario

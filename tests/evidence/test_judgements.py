@@ -16,7 +16,7 @@ from assessor_app.evidence import (
     judgement_history,
     record_judgement,
 )
-from assessor_app.signoff.audit import verify_chain
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry
 
 

@@ -5,8 +5,6 @@ L/601/1239, and the CLI says so in one line."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -98,24 +96,18 @@ def test_cli_refuses_to_tick_a_group_in_one_line(store: Store, capsys) -> None:
     assert "[ ] requirement 4:" not in out and "requirement 4: You must provide" in out
 
 
-def test_console_script_refuses_a_group(store: Store) -> None:
+def test_the_cli_refuses_a_group(store: Store, capsys) -> None:  # noqa: ANN001
     sc = l601_learner(store)
     with store.session() as s:
         assert requirement_by_key(s, sc.learner_id, UNIT, "6") == sc.requirement_ids["6"]
     store.close()
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env.pop("ASSESSOR_APP_DB", None)
-    run = subprocess.run([str(REPO / ".venv" / "bin" / "assessor-app"), "evidence", "tick",
-                          str(sc.evidence_id), UNIT, "6", "--db", str(store.db_path)],
-                         capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert run.returncode == 2
-    assert "Traceback" not in run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1
-    assert "Requirement 6 of unit L/601/1239 is a heading" in run.stderr
-    assert "6a, 6b, 6c, 6d" in run.stderr
-    cover = subprocess.run([str(REPO / ".venv" / "bin" / "assessor-app"), "coverage", "R4001",
-                            "--json", "--db", str(store.db_path)],
-                           capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert cover.returncode == 0, cover.stderr
-    assert json.loads(cover.stdout)["units"][0]["requirement_counts"] == {"total": 12,
-                                                                          "ticked": 0}
+    db = str(store.db_path)
+    assert main(["evidence", "tick", str(sc.evidence_id), UNIT, "6", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Requirement 6 of unit L/601/1239 is a heading" in err
+    assert "6a, 6b, 6c, 6d" in err
+    assert main(["coverage", "R4001", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["units"][0]["requirement_counts"] == {
+        "total": 12, "ticked": 0}

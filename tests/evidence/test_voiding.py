@@ -24,7 +24,7 @@ from assessor_app.evidence import (
     unmap_criterion,
     update_evidence_text,
 )
-from assessor_app.signoff.audit import verify_chain
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, SignOff, SignOffEvidence
 
 

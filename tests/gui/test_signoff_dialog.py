@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
-from assessor_app.gui import signoff_dialog
 from assessor_app.gui.signoff_dialog import SignOffDialog
 from assessor_app.gui.signoff_pages import SignerPage
 from assessor_app.store import Store
@@ -29,6 +28,7 @@ from assessor_app.store.models import (
     Unit,
     UnitVersion,
 )
+from assessor_app.workflow import signoff as workflow
 from tests.evidence.groups_scenario import LEAVES, judge_all_met, l601_learner, tick
 from tests.gui.conftest import WAIT_MS, settle
 
@@ -333,7 +333,7 @@ def ui_thread_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[
         return wrapper
 
     for name in calls:
-        monkeypatch.setattr(signoff_dialog, name, spy(name, getattr(signoff_dialog, name)))
+        monkeypatch.setattr(workflow, name, spy(name, getattr(workflow, name)))
     yield calls
 
 
@@ -367,14 +367,14 @@ def test_pressing_next_twice_checks_the_step_once(
     dlg = dialog_for(make_case(store))
     gate = threading.Event()
     calls: list[int] = []
-    original = signoff_dialog.rehearse
+    original = workflow.rehearse
 
     def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls.append(1)
         gate.wait(WAIT_MS / 1000)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(signoff_dialog, "rehearse", slow)
+    monkeypatch.setattr(workflow, "rehearse", slow)
     qtbot.mouseClick(dlg.next_button, Qt.MouseButton.LeftButton)
     assert dlg.busy and not dlg.next_button.isEnabled()
     assert dlg.cursor().shape() == Qt.CursorShape.BusyCursor
@@ -385,3 +385,43 @@ def test_pressing_next_twice_checks_the_step_once(
     assert len(calls) == 1
     assert dlg.current() is dlg.learner
     assert dlg.next_button.isEnabled() and dlg.cursor().shape() != Qt.CursorShape.BusyCursor
+
+
+def test_filing_from_the_dialog_queues_the_ers_once(
+        qtbot: QtBot, store: Store, dialog_for, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog's "File" goes through the core's `file_plan` (the demo's path too, see
+    tests/signoff/test_workflow.py) and the ERS is queued exactly once."""
+    from sqlmodel import func
+
+    from assessor_app.store.models import ErsDocument, OutboxItem
+    from assessor_app.sync import outbox
+
+    filed_by: list[int] = []
+    enqueued: list[int] = []
+    real_file, real_enqueue = workflow.file_plan, outbox.enqueue
+
+    def file_spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = real_file(*args, **kwargs)
+        filed_by.append(result.ers_document_id)
+        return result
+
+    def enqueue_spy(session, ers_document_id):  # noqa: ANN001, ANN202
+        enqueued.append(ers_document_id)
+        return real_enqueue(session, ers_document_id)
+
+    monkeypatch.setattr(workflow, "file_plan", file_spy)
+    monkeypatch.setattr(outbox, "enqueue", enqueue_spy)
+    dlg = dialog_for(make_case(store))
+    go_to_assessor(qtbot, dlg)
+    sign(qtbot, dlg.assessor)
+    click_next(qtbot, dlg)
+    qtbot.waitUntil(lambda: dlg.current() is dlg.preview_page or bool(dlg.problem_text()),
+                    timeout=30_000)
+    assert dlg.current() is dlg.preview_page, dlg.problem_text()
+    with qtbot.waitSignal(dlg.filed, timeout=30_000):
+        click_next(qtbot, dlg)
+    assert len(filed_by) == 1
+    assert enqueued == filed_by
+    with store.read_session() as s:
+        assert s.exec(select(func.count()).select_from(OutboxItem)).one() == 1
+        assert s.exec(select(func.count()).select_from(ErsDocument)).one() == 1

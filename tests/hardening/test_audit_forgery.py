@@ -15,9 +15,8 @@ from sqlmodel import select
 from assessor_app.cli import main
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.refs import CriterionRef
-from assessor_app.signoff import audit
 from assessor_app.signoff.audit_seal import recorded_heads
-from assessor_app.store import open_store
+from assessor_app.store import audit, open_store
 from assessor_app.store.models import SignOff
 
 

@@ -117,7 +117,7 @@ def _big_bundle(tmp_path: Path) -> Path:
         for n in range(3):
             file_ers(other, f"big {n}", registration=f"REG-{n}")
     out = tmp_path / "big.zip"
-    export_bundle(other, out, signer_for_store(other, passphrase="colleague"))
+    export_bundle(other, out, signer_for_store(other))
     other.close()
     return out
 

@@ -25,7 +25,7 @@ def colleague_bundle(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     other = open_store(tmp_path / "colleague" / "db.sqlite3")
     file_ers(other, "colleague's unit")
     out = tmp_path / "colleague.zip"
-    signer = signer_for_store(other, passphrase="colleague's passphrase")
+    signer = signer_for_store(other)
     export_bundle(other, out, signer)
     own = own_public(keys_dir(other))
     other.close()

@@ -165,7 +165,7 @@ def add_evidence(session: Session, learner: Learner, kind: str, on: date, title:
 
 def judge(session: Session, learner: Learner, criteria: list[Criterion], state: str = "met",
           when: datetime | None = None) -> None:
-    from assessor_app.signoff.audit import append_audit
+    from assessor_app.store.audit import append_audit
 
     for c in criteria:
         row = Judgement(learner_id=learner.id, criterion_id=c.id, state=state,

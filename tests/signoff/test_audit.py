@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assessor_app.signoff.audit import append_audit, verify_chain
+from assessor_app.cli import main
 from assessor_app.store import Store
-from tests.signoff.cli_helper import run_cli as main
+from assessor_app.store.audit import append_audit, verify_chain
 
 
 def _five(store: Store) -> None:
@@ -53,7 +53,7 @@ def test_altered_entry_is_detected(store: Store, db_path: Path) -> None:
 
 def test_rehashed_entry_still_breaks_the_link(store: Store, db_path: Path) -> None:
     """Recomputing an altered entry's own hash does not help: the next entry no longer follows."""
-    from assessor_app.signoff import audit
+    from assessor_app.store import audit
 
     _five(store)
     with store.session() as s:
@@ -72,7 +72,7 @@ def test_rehashed_entry_still_breaks_the_link(store: Store, db_path: Path) -> No
 
 
 def test_cut_off_tail_is_caught_by_the_signature_cross_check(store: Store, db_path: Path) -> None:
-    from assessor_app.signoff.audit import verify_audit
+    from assessor_app.signoff.audit_check import verify_audit
     from assessor_app.signoff.service import start_signoff
     from tests.signoff.factory import seed_scenario, sign_all
 

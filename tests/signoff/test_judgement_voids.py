@@ -9,8 +9,8 @@ from sqlmodel import select
 from assessor_app.demo.builder import SIGNED_UNIT, build_demo
 from assessor_app.evidence.judgements import current_judgement, record_judgement
 from assessor_app.evidence.refs import CriterionRef
-from assessor_app.signoff.audit import verify_chain
 from assessor_app.signoff.keys import load_or_create_identity
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, SignOff
 
 

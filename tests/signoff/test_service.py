@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from assessor_app.signoff.audit import verify_chain
 from assessor_app.signoff.errors import (
     ContentChangedError,
     IncompleteUnitError,
@@ -24,6 +23,7 @@ from assessor_app.signoff.service import (
 )
 from assessor_app.signoff.voiding import void_signoffs_covering
 from assessor_app.store import Store
+from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import (
     AuditEntry,
     Criterion,

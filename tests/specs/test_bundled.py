@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -73,9 +74,25 @@ def test_changed_bundle_is_imported_again(store: Store, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["K-503-8194.yaml", "L-601-1239.yaml"])
-def test_structured_file_dry_run_equals_text(name: str) -> None:
-    spec = load_yaml(REPO_SPECS_DIR / name)
-    assert spec.summary_dict()["learning_outcomes"]
+def test_structured_file_dry_run_equals_text(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`specs import FILE.yaml --dry-run --json` shows exactly the tree of its source texts
+    (each awarding body's text parsed and merged in file order, as the bundle is built)."""
+    from assessor_app.cli import main
+    from assessor_app.specs.merge import merge_spec
+
+    yaml_path = REPO_SPECS_DIR / name
+    assert main(["specs", "import", str(yaml_path), "--dry-run", "--json"]) == 0
+    dry_run = json.loads(capsys.readouterr().out)
+    reference = name.removesuffix(".yaml").replace("-", "/")
+    texts = [(p, parse_file(p)) for p in sorted(SOURCES.glob("*.txt"))]
+    texts = [(p, spec) for p, spec in texts if spec.reference == reference]
+    assert texts, f"no source text for {reference}"
+    from_text = texts[0][1]
+    for path, spec in texts[1:]:
+        from_text = merge_spec(from_text, spec, texts[0][0].name, str(path))
+    assert dry_run == from_text.summary_dict()
+    assert load_yaml(yaml_path).content_dict() == from_text.content_dict()
+    assert dry_run["learning_outcomes"]  # a tree, not two empty ones
 
 
 def test_build_bundled_check_reports_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.specs.helpers import REPO, row_counts, run_cli, run_json, seed
+from tests.specs.helpers import row_counts, run_cli, run_json, seed
 
 SHAPE_KEYS = {"title", "reference", "level", "credit_value", "glh", "publications",
               "learning_outcomes"}
@@ -109,20 +105,16 @@ def test_bad_file_error_names_file_and_line(capsys: pytest.CaptureFixture[str], 
     assert units == []
 
 
-def test_console_script_end_to_end(tmp_path: Path) -> None:
-    exe = Path(sys.executable).with_name("assessor-app")
+def test_dry_run_then_import_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the console script did end to end, now in-process (the one real console-script run
+    is tests/ers/test_cli.py::test_console_script_end_to_end)."""
     db = tmp_path / "e2e.sqlite3"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    dry = subprocess.run([str(exe), "specs", "import", str(seed("001")), "--dry-run", "--json",
-                          "--db", str(db)], capture_output=True, text=True, env=env, cwd=REPO,
-                         check=False)
-    assert dry.returncode == 0, dry.stderr
-    tree = json.loads(dry.stdout)
+    tree = run_json(capsys, "specs", "import", str(seed("001")), "--dry-run", "--json",
+                    "--db", str(db))
     assert tree["learning_outcomes"][2]["criteria"][4]["text"] == (
         "Explain how to communicate with customers, especially when they are dissatisfied "
         "with products and services")
     assert not db.exists()
-    done = subprocess.run([str(exe), "specs", "import", str(seed("001")), "--db", str(db)],
-                          capture_output=True, text=True, env=env, cwd=REPO, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "L/601/1239 (OCR) created, version 1" in done.stdout
+    code, out, err = run_cli(capsys, "specs", "import", str(seed("001")), "--db", str(db))
+    assert code == 0, err
+    assert "L/601/1239 (OCR) created, version 1" in out

@@ -61,7 +61,7 @@ def test_reopen_is_idempotent_and_env_var_honoured(tmp_path: Path, monkeypatch) 
 def test_concurrent_writers_never_lose_a_save(store) -> None:
     """The GUI thread and a worker append to the audit chain at once: every append lands and the
     chain stays whole (the read of the last entry and the insert are one transaction)."""
-    from assessor_app.signoff.audit import append_audit, verify_chain
+    from assessor_app.store.audit import append_audit, verify_chain
 
     failures: list[BaseException] = []
 

@@ -1,4 +1,5 @@
-"""Small real ERS PDFs (reportlab) filed the way ERS filing does: rows + content-addressed blob."""
+"""ERSs filed through the real sign-off workflow (`assessor_app.workflow.signoff.file_plan`), so
+sync sees exactly what the app files and queues; plus a small real PDF maker for other uses."""
 
 from __future__ import annotations
 
@@ -10,11 +11,29 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from assessor_app.ers.filing import ers_document_path
+from assessor_app.evidence import create_evidence, record_judgement, unmap_criterion
+from assessor_app.evidence.refs import CriterionRef
+from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
-from assessor_app.store.models import ErsDocument, Learner, SignOff, Unit, UnitVersion
-from assessor_app.sync.outbox import enqueue, ers_relative_path
+from assessor_app.store.models import (
+    Criterion,
+    Enrolment,
+    ErsDocument,
+    EvidenceCriterion,
+    EvidenceItem,
+    Learner,
+    LearningOutcome,
+    OutboxItem,
+    Unit,
+    UnitVersion,
+)
+from assessor_app.workflow.signoff import SignerInput, SignOffPlan, file_plan
+from tests.signoff.factory import scribble
+
+ASSESSOR = "Alex Morgan"
 
 
 def make_pdf(title: str, pages: int = 1, padding: int = 0) -> bytes:
@@ -41,21 +60,42 @@ class Filed:
     pdf: bytes
 
 
-def _learner_and_version(s, registration: str, unit_ref: str) -> tuple[int, int]:  # noqa: ANN001
-    learner = s.exec(select(Learner).where(Learner.registration == registration)).first()
-    if learner is None:
-        learner = Learner(name=f"Learner {registration}", registration=registration)
-        s.add(learner)
-        s.flush()
+def _unit_version(s: Session, unit_ref: str) -> int:
+    """A one-criterion unit (spec rows are test data; what is filed on it is real)."""
     unit = s.exec(select(Unit).where(Unit.reference == unit_ref)).first()
     if unit is None:
         unit = Unit(reference=unit_ref)
         s.add(unit)
         s.flush()
-        s.add(UnitVersion(unit_id=unit.id, number=1, content_hash="h" + unit_ref, title="Unit"))
+        uv = UnitVersion(unit_id=unit.id, number=1, content_hash="h" + unit_ref, title="Unit",
+                         level=2, credit_value=3)
+        s.add(uv)
         s.flush()
-    version = s.exec(select(UnitVersion).where(UnitVersion.unit_id == unit.id)).first()
-    return learner.id, version.id
+        lo = LearningOutcome(version_id=uv.id, number="1", position=1, text="Know the customer")
+        s.add(lo)
+        s.flush()
+        s.add(Criterion(version_id=uv.id, outcome_id=lo.id, number="1.1", position=0,
+                        text="Describe what customers expect"))
+        s.flush()
+    version = s.exec(select(UnitVersion).where(UnitVersion.unit_id == unit.id)).one()
+    assert version.id is not None
+    return version.id
+
+
+def _learner(s: Session, registration: str, unit_ref: str) -> tuple[int, int]:
+    version_id = _unit_version(s, unit_ref)
+    learner = s.exec(select(Learner).where(Learner.registration == registration)).first()
+    if learner is None:
+        learner = Learner(name=f"Learner {registration}", registration=registration,
+                          line_manager="Sam Lee")
+        s.add(learner)
+        s.flush()
+    unit_id = s.get(UnitVersion, version_id).unit_id  # type: ignore[union-attr]
+    if s.exec(select(Enrolment).where(Enrolment.learner_id == learner.id,
+                                      Enrolment.unit_id == unit_id)).first() is None:
+        s.add(Enrolment(learner_id=learner.id, unit_id=unit_id, unit_version_id=version_id))
+    assert learner.id is not None
+    return learner.id, version_id
 
 
 def file_ers(
@@ -67,27 +107,45 @@ def file_ers(
     padding: int = 0,
     queue: bool = True,
 ) -> Filed:
-    """Render a small real PDF, store it where filing puts ERS PDFs, add the rows, enqueue."""
-    pdf = make_pdf(title, padding=padding)
-    sha = hashlib.sha256(pdf).hexdigest()
-    dest = store.files_dir / ers_relative_path(sha)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(pdf)
+    """Record one evidence item (`title`, `padding` extra lines of text) meeting the unit's
+    criterion, sign the unit off as learner, line manager and assessor and file it with the
+    workflow's `file_plan`, which files the PAdES-signed ERS and queues it. Each ERS lists only
+    its own item: the learner's earlier items are unmapped first (voiding their sign-offs; their
+    ERSs stay queued). `queue=False` then removes the outbox row, as a database filed before filing and queueing
+    shared one transaction could hold."""
+    criterion = CriterionRef(unit_ref, "1.1")
     with store.session() as s:
-        learner_id, version_id = _learner_and_version(s, registration, unit_ref)
-        signoff = SignOff(
-            learner_id=learner_id, unit_version_id=version_id, content_hash=sha,
-            content_json="{}", status="signed",
-        )
-        s.add(signoff)
-        s.flush()
-        doc = ErsDocument(
-            signoff_id=signoff.id, sha256=sha, filename=f"ERS {title}.pdf", size=len(pdf)
-        )
-        s.add(doc)
-        s.flush()
-        item_id = enqueue(s, doc.id).id if queue else 0
-        return Filed(doc.id, item_id, sha, len(pdf), pdf)
+        learner_id, version_id = _learner(s, registration, unit_ref)
+        earlier = s.exec(select(EvidenceItem.id).join(
+            EvidenceCriterion, EvidenceCriterion.evidence_id == EvidenceItem.id  # type: ignore[arg-type]
+        ).where(EvidenceItem.learner_id == learner_id)).all()
+    for evidence_id in earlier:  # each ERS lists only its own item (voids the earlier sign-off)
+        unmap_criterion(store, evidence_id, criterion)
+    today = date.today()
+    text = "\n".join([f"Evidence for {title}."] + [f"{title} line {n} " + "x" * 40
+                                                      for n in range(padding)])
+    item = create_evidence(store, learner_id, "product", title=title, text=text, on=today,
+                           criteria=[criterion])
+    record_judgement(store, learner_id, criterion, "met", actor=ASSESSOR,
+                     evidence_ids=[item.evidence_id])
+    plan = SignOffPlan(learner_id, version_id, signers=[
+        SignerInput("learner", f"Learner {registration}", today, scribble(seed=1),
+                    declaration_accepted=True),
+        SignerInput("line_manager", "Sam Lee", today, scribble(seed=2), job_title="Manager"),
+        SignerInput("assessor", ASSESSOR, today, scribble(seed=3)),
+    ])
+    filed = file_plan(store, plan, today, load_or_create_identity(store, ASSESSOR))
+    with store.session() as s:
+        doc = s.get(ErsDocument, filed.ers_document_id)
+        assert doc is not None
+        outbox_row = s.exec(select(OutboxItem).where(
+            OutboxItem.ers_document_id == doc.id)).one()
+        item_id = outbox_row.id if queue else 0
+        if not queue:
+            s.delete(outbox_row)
+    pdf = ers_document_path(store, doc).read_bytes()
+    assert item_id is not None
+    return Filed(doc.id, item_id, doc.sha256, doc.size, pdf)  # type: ignore[arg-type]
 
 
 def remote_pdfs(root: Path) -> list[Path]:

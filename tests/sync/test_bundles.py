@@ -21,7 +21,6 @@ from assessor_app.store.models import (
     ImportedBundle,
     Judgement,
     Learner,
-    LearningOutcome,
     QuestionAnswer,
     Unit,
     UnitVersion,
@@ -49,13 +48,8 @@ def _seed(store, tmp_path: Path) -> dict[str, int]:  # noqa: ANN001
         s.add(a1)
         unit = s.exec(select(Unit).where(Unit.reference == "K/503/8194")).one()
         version = s.exec(select(UnitVersion).where(UnitVersion.unit_id == unit.id)).one()
-        lo = LearningOutcome(version_id=version.id, number="1", text="Outcome", position=1)
-        s.add(lo)
-        s.flush()
-        crit = Criterion(version_id=version.id, outcome_id=lo.id, number="1.1", text="Do it",
-                         position=1)
-        s.add(crit)
-        s.flush()
+        # the unit's one criterion, made by file_ers (its ERS items are unmapped or filed)
+        crit = s.exec(select(Criterion).where(Criterion.version_id == version.id)).one()
         item = EvidenceItem(learner_id=a1.id, kind="observation", date=date(2025, 3, 4),
                             title=f"Observed {LEARNER_NAME}", text="Did the job well")
         s.add(item)
@@ -67,7 +61,8 @@ def _seed(store, tmp_path: Path) -> dict[str, int]:  # noqa: ANN001
                          mime="image/jpeg", size=blob.size))
         s.add(Judgement(learner_id=a1.id, criterion_id=crit.id, state="met", reason="seen",
                         evidence_ids_json=json.dumps([item.id])))
-        return {"learner_a": a1.id, "evidence": item.id, "ers_a": f1.ers_document_id,
+        b2 = s.exec(select(Learner).where(Learner.registration == "REG-B2")).one()
+        return {"learner_a": a1.id, "learner_b": b2.id, "evidence": item.id, "ers_a": f1.ers_document_id,
                 "ers_b": f2.ers_document_id}
 
 
@@ -103,7 +98,10 @@ def test_round_trip(store, bundle, tmp_path: Path) -> None:
         evidence = json.loads(zf.read(f"evidence/{ids['learner_a']}/{ids['evidence']}.json"))
     assert not any("Priya" in n or "Wojcik" in n for n in names)  # no learner names in paths
     kinds = sorted(f["kind"] for f in manifest["files"])
-    assert kinds == ["attachment", "ers", "ers", "evidence", "judgements"]
+    # per learner: the evidence and judgement behind their filed ERS; learner A also the
+    # observation with a photo
+    assert kinds == ["attachment", "ers", "ers", "evidence", "evidence", "evidence",
+                     "judgements", "judgements"]
     assert manifest["schema_version"] == "0001" or manifest["schema_version"].startswith("000")
     assert {m["registration"] for m in manifest["learners"]} == {"REG-A1", "REG-B2"}
     assert all(m["units"] == ["K/503/8194"] for m in manifest["learners"])
@@ -113,7 +111,7 @@ def test_round_trip(store, bundle, tmp_path: Path) -> None:
     report = verify_bundle(out)
     assert report.ok, report.problems
     result = import_bundle(store, out)
-    assert not result.already_imported and result.file_count == 5
+    assert not result.already_imported and result.file_count == 8
     folder = imported_folder(store, report.manifest_sha256)
     assert (folder / "manifest.json").read_bytes() == report.manifest_bytes
     for f in manifest["files"]:
@@ -131,7 +129,9 @@ def test_export_one_learner_since(store, bundle, tmp_path: Path) -> None:
     with zipfile.ZipFile(one) as zf:
         manifest = json.loads(zf.read("manifest.json"))
     assert [m["registration"] for m in manifest["learners"]] == ["REG-B2"]
-    assert [f["ers_document_id"] for f in manifest["files"]] == [ids["ers_b"]]
+    assert [f["ers_document_id"] for f in manifest["files"] if f["kind"] == "ers"] == [
+        ids["ers_b"]]
+    assert {f["learner_id"] for f in manifest["files"]} == {ids["learner_b"]}
     future = tmp_path / "future.zip"
     export_bundle(store, future, signer_for_store(store), since=date(utcnow().year + 1, 1, 1))
     with zipfile.ZipFile(future) as zf:

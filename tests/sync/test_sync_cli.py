@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.errors import NoKeyringError
 
-from assessor_app.cli_common import CliError, common_parser
-from assessor_app.sync import cli as sync_cli
+from assessor_app.cli import main
 from assessor_app.sync.settings import PASSWORD_ENV
 from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
 from tests.webdav_server import PASSWORD, DavServer
@@ -24,16 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run(argv: list[str]) -> int:
-    """Dispatch like `assessor_app.cli.main` does, with only this area's subcommands."""
-    common = common_parser()
-    parser = argparse.ArgumentParser(prog="assessor-app", parents=[common])
-    sync_cli.register(parser.add_subparsers(dest="command"), common)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except CliError as exc:
-        print(f"assessor-app: error: {exc}", file=sys.stderr)
-        return exc.status
+    """The real dispatcher, in-process."""
+    return main(argv)
 
 
 def _configure(db: Path, server: DavServer, monkeypatch, password: str = PASSWORD) -> int:  # noqa: ANN001
@@ -83,14 +70,15 @@ def test_run_exit_codes_and_wrong_password(store, db_path, dav_server, monkeypat
 def test_env_password_for_unattended_runs(store, db_path, dav_server, monkeypatch, capsys,  # noqa: ANN001
                                           memory_keyring) -> None:
     file_ers(store, "env")
+    signing_only = dict(memory_keyring.secrets)  # filing keeps the signing key's passphrase
     assert run(["sync", "configure", "--db", str(db_path), "--url", dav_server.url, "--user",
                 dav_server.user, "--no-password"]) == 0
-    assert memory_keyring.secrets == {}
+    assert memory_keyring.secrets == signing_only
     assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 2
     assert PASSWORD_ENV in capsys.readouterr().err
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     assert run(["sync", "run", "--db", str(db_path), "--quiet"]) == 0
-    assert memory_keyring.secrets == {}  # never written anywhere
+    assert memory_keyring.secrets == signing_only  # the sync password is never written
     assert PASSWORD.encode() not in db_path.read_bytes()
 
 
@@ -119,7 +107,7 @@ def test_bundle_commands(store, db_path, tmp_path, capsys) -> None:  # noqa: ANN
     out = tmp_path / "b.zip"
     assert run(["bundle", "export", "--db", str(db_path), "-o", str(out)]) == 0
     assert run(["bundle", "verify", str(out)]) == 0
-    assert "OK: 1 files" in capsys.readouterr().out
+    assert "OK: 3 files" in capsys.readouterr().out  # the ERS, its evidence and judgement
     data = bytearray(out.read_bytes())
     bad = tmp_path / "bad.zip"
     bad.write_bytes(bytes(data[: len(data) // 2]))
@@ -131,24 +119,17 @@ def test_bundle_commands(store, db_path, tmp_path, capsys) -> None:  # noqa: ANN
     assert "Already imported" in capsys.readouterr().out
 
 
-def test_real_console_script_end_to_end(store, db_path, dav_server, tmp_path) -> None:  # noqa: ANN001
+def test_configure_without_a_password_then_run_with_the_env_var(
+        store, db_path, dav_server, monkeypatch, capsys) -> None:  # noqa: ANN001
     file_ers(store, "console")
-    exe = REPO / ".venv" / "bin" / "assessor-app"
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
-    # the child process has no test keyring: configure without one, run with the env var
-    conf = subprocess.run(
-        [str(exe), "sync", "configure", "--db", str(db_path), "--url", dav_server.url,
-         "--user", dav_server.user, "--no-password"],
-        capture_output=True, text=True, env=env, timeout=60,
-    )
-    assert conf.returncode == 0, conf.stderr
-    res = subprocess.run([str(exe), "sync", "run", "--db", str(db_path)], capture_output=True,
-                         text=True, env=env, timeout=120)
-    assert res.returncode == 0, res.stderr
-    assert "1/1 files" in res.stderr
-    lst = subprocess.run([str(exe), "outbox", "list", "--json", "--db", str(db_path)],
-                         capture_output=True, text=True, env=env, timeout=60)
-    assert [i["state"] for i in json.loads(lst.stdout)] == ["sent"]
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    assert run(["sync", "configure", "--db", str(db_path), "--url", dav_server.url,
+                "--user", dav_server.user, "--no-password"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert run(["sync", "run", "--db", str(db_path)]) == 0
+    assert "1/1 files" in capsys.readouterr().err
+    assert run(["outbox", "list", "--json", "--db", str(db_path)]) == 0
+    assert [i["state"] for i in json.loads(capsys.readouterr().out)] == ["sent"]
 
 
 @pytest.fixture(autouse=True)

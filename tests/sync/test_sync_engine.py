@@ -265,7 +265,8 @@ def test_local_file_damaged_is_not_sent(store, dav_server) -> None:
 
 
 def test_filed_but_never_queued_is_picked_up(store, dav_server) -> None:
-    """The app died between filing (its own commit) and enqueue: the next sync queues it."""
+    """A filed ERS without an outbox row (a database from before filing and queueing shared one
+    transaction, when the app could die in between): the next sync queues it."""
     f = file_ers(store, "never queued", queue=False)
     with store.session() as s:
         assert s.exec(select(OutboxItem)).all() == []

@@ -19,6 +19,45 @@ class EvidenceKind(StrEnum):
     DISCUSSION = "discussion"
     STATEMENT = "statement"
 
+    @property
+    def label(self) -> str:
+        """What the kind is called on screen and on the ERS ("Witness testimony")."""
+        return _KIND_LABELS[self]
+
+    @property
+    def prefix(self) -> str:
+        """The short prefix of its references (OBS-3, QA-2, …) and of its icon."""
+        return _KIND_PREFIXES[self]
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """`label` of a stored kind string; an unknown one is shown as it is."""
+        return cls(kind).label if kind in cls._value2member_map_ else kind
+
+    @classmethod
+    def prefix_of(cls, kind: str) -> str:
+        """`prefix` of a stored kind string; an unknown one gets its first three letters."""
+        return cls(kind).prefix if kind in cls._value2member_map_ else kind[:3].upper()
+
+
+# The one definition of each kind's words (the enum's members cannot hold them as attributes).
+_KIND_LABELS = {
+    EvidenceKind.OBSERVATION: "Observation",
+    EvidenceKind.QUESTIONING: "Questioning",
+    EvidenceKind.WITNESS: "Witness testimony",
+    EvidenceKind.PRODUCT: "Product evidence",
+    EvidenceKind.DISCUSSION: "Professional discussion",
+    EvidenceKind.STATEMENT: "Learner statement",
+}
+_KIND_PREFIXES = {
+    EvidenceKind.OBSERVATION: "OBS",
+    EvidenceKind.QUESTIONING: "QA",
+    EvidenceKind.WITNESS: "WT",
+    EvidenceKind.PRODUCT: "PE",
+    EvidenceKind.DISCUSSION: "PD",
+    EvidenceKind.STATEMENT: "LS",
+}
+
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_item"

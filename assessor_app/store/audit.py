@@ -72,12 +72,3 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(False, len(entries), f"entry {e.seq} was altered")
         prev = e.entry_hash
     return ChainReport(True, len(entries))
-
-
-def verify_audit(session: Session, **where: Any) -> ChainReport:
-    """The chain check plus signatures, recorded heads and a cross-check against every record
-    the trail describes; see `audit_check.verify_audit` (which takes `files_dir` and
-    `keys_folder`)."""
-    from assessor_app.signoff.audit_check import verify_audit as full_check
-
-    return full_check(session, **where)
