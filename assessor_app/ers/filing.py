@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from assessor_app.ers.events import ErsFiled
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
 from assessor_app.ers.view import view_for_signoff
+from assessor_app.signoff.audit_seal import HEAD_ATTACHMENT, AuditHead, record_head, seal_audit
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.store import Store
@@ -54,14 +56,27 @@ def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity)
         return render_signed_pdf_in(session, signoff_id, identity)
 
 
-def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity) -> bytes:
-    """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed)."""
+def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity, *,
+                         audit_head: AuditHead | None = None) -> bytes:
+    """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed). A filed
+    ERS also carries the audit trail's sealed head (see `signoff.audit_seal`)."""
     so = session.get(SignOff, signoff_id)
     if so is None:
         raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
     view = view_for_signoff(session, signoff_id)
+    extra = {HEAD_ATTACHMENT: audit_head.to_json().encode()} if audit_head else None
     return sign_ers_pdf(render_ers(view), identity, content_hash=view.content_hash,
-                        content_json=so.content_json)
+                        content_json=so.content_json, attachments=extra)
+
+
+def _seal(session: Session, store: Store, identity: AssessorIdentity) -> AuditHead | None:
+    """Seal the trail with the assessor's key; the head is also written beside the database
+    once (and only if) this transaction commits."""
+    head = seal_audit(session, identity)
+    if head is not None:
+        event.listen(session, "after_commit",
+                     lambda _s: record_head(store.files_dir, head, "ERS filing"), once=True)
+    return head
 
 
 def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
@@ -70,6 +85,23 @@ def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
     if not path.exists():  # a crash never leaves a half-written PDF under its hash
         atomic_write_bytes(path, data)
     return path
+
+
+PENDING_SUFFIX = ".pending"
+
+
+def _write_pending(session: Session, folder: Path, sha256: str, pdf: bytes) -> None:
+    """Write the PDF before the transaction commits, with a marker beside it that the commit
+    removes. A run killed in between leaves PDF + marker, which start-up recovery deletes
+    (`store.recovery`); a PDF without a marker is never deleted, even if its row goes missing:
+    it carries the audit head that shows the trail was cut."""
+    if (folder / f"{sha256}.pdf").exists():
+        return  # the same bytes were filed before: nothing new to mark
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f"{sha256}{PENDING_SUFFIX}"
+    marker.touch()
+    _write_blob(folder, sha256, pdf)
+    event.listen(session, "after_commit", lambda _s: marker.unlink(missing_ok=True), once=True)
 
 
 def existing_document(store: Store, signoff_id: int) -> ErsDocument | None:
@@ -97,9 +129,11 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
     `refile` is set."""
     if not refile and (doc := existing_document(store, signoff_id)) is not None:
         return doc
-    with store.read_session() as session:
+    with store.session() as session:
         _require_signed(session, signoff_id)
-    pdf = render_signed_pdf(store, signoff_id, identity)  # slow: outside any transaction
+        head = _seal(session, store, identity)
+    with store.read_session() as session:  # slow: outside any write transaction
+        pdf = render_signed_pdf_in(session, signoff_id, identity, audit_head=head)
     with store.session() as session:
         # Checked again in the writing transaction: while the PDF was rendered another thread
         # may have voided the sign-off (an evidence edit) or filed it already.
@@ -115,7 +149,8 @@ def file_ers_in(session: Session, store: Store, signoff_id: int,
     PAdES-signed from what the session sees, recorded, audited and queued, all committed or
     rolled back with the sign-off itself."""
     _require_signed(session, signoff_id)
-    pdf = render_signed_pdf_in(session, signoff_id, identity)
+    pdf = render_signed_pdf_in(session, signoff_id, identity,
+                               audit_head=_seal(session, store, identity))
     return _record(session, store, signoff_id, pdf, identity)
 
 
@@ -123,7 +158,7 @@ def _record(session: Session, store: Store, signoff_id: int, pdf: bytes,
             identity: AssessorIdentity) -> ErsDocument:
     """Keep the bytes, add the `ErsDocument`, its audit entry, and announce it (sync queues it)."""
     sha = sha256_bytes(pdf)
-    _write_blob(ers_folder(store), sha, pdf)  # content-addressed: harmless if we roll back
+    _write_pending(session, ers_folder(store), sha, pdf)
     view_ref = view_for_signoff(session, signoff_id).unit_reference
     doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
                       filename=public_filename(view_ref, signoff_id, sha))

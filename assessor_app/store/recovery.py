@@ -5,8 +5,10 @@ A run killed at the wrong moment can leave, under the database's files folder:
 - ``imported/.tmp-*`` — a bundle import's half-extracted folder (learners' evidence);
 - ``blobs/tmp/incoming-*`` — an attachment being copied in;
 - ``.<name>.*.tmp`` — a crash-safe write that never reached its rename (ERS, keys);
-- ``ers/<sha256>.pdf`` with no `ErsDocument` row — an ERS rendered and signed, then the filing
-  transaction never committed.
+- ``ers/<sha256>.pdf`` with its ``<sha256>.pending`` marker and no `ErsDocument` row — an ERS
+  rendered and signed, then the filing transaction never committed. A PDF without a marker is
+  never removed, even when no row names it: a missing row is then evidence of tampering (the
+  PDF carries the audit trail's head), not a leftover.
 
 All of them are only ever written by a process that has the database open, so they are removed
 only when no other process has it open: every open store holds a shared lock on
@@ -102,16 +104,18 @@ def remove_leftovers(store: Store) -> Recovered:
 
 def _remove_orphan_pdfs(store: Store) -> int:
     folder = store.files_dir / "ers"
-    pdfs = [p for p in _glob(folder, "*.pdf") if _PDF_NAME.match(p.name)]
-    if not pdfs:
+    markers = [m for m in _glob(folder, "*.pending") if _PDF_NAME.match(m.stem + ".pdf")]
+    if not markers:
         return 0
     with store.read_session() as s:
         known = {row[0] for row in s.execute(text("SELECT sha256 FROM ers_document"))}
     removed = 0
-    for pdf in pdfs:
-        if pdf.name[:-4] not in known:
+    for marker in markers:
+        pdf = folder / f"{marker.stem}.pdf"
+        if marker.stem not in known and pdf.exists():
             _unlink(pdf)
             removed += 1
+        _unlink(marker)
     return removed
 
 

@@ -150,3 +150,29 @@ def test_edits_to_the_records_behind_the_trail(forgery: str, said: str, sealed_d
                                                capsys: pytest.CaptureFixture) -> None:
     _sql(sealed_db, "PRAGMA foreign_keys=OFF", forgery)
     assert said in _broken(sealed_db, capsys)
+
+
+def test_a_filed_ers_carries_the_sealed_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture) -> None:
+    """Filing alone seals: the PDF (read back with pypdf) holds the head, so cutting the trail
+    is caught even with the heads file beside the database deleted too."""
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "filing seals")
+    db = tmp_path / "filed.sqlite3"
+    assert main(["demo", "--db", str(db)]) == 0
+    store = open_store(db)
+    files = store.files_dir
+    store.close()
+    [pdf] = list(files.glob("ers/*.pdf"))
+    from pypdf import PdfReader
+
+    head = json.loads(PdfReader(pdf).attachments["audit-head.json"][0])
+    with closing(sqlite3.connect(db)) as conn:
+        sealed = conn.execute("SELECT entry_hash FROM audit_entry WHERE seq = ?",
+                              (head["seq"],)).fetchone()
+    assert sealed == (head["entry_hash"],)
+    assert main(["ers", "verify", str(pdf), "--db", str(db)]) == 0  # still a valid PAdES file
+    (files / "audit" / "heads.jsonl").unlink()
+    _sql(db, f"DELETE FROM audit_entry WHERE seq >= {head['seq']}",
+         "DELETE FROM ers_document")  # and hide the filing that came after the head
+    err = _broken(db, capsys)
+    assert "deleted" in err
