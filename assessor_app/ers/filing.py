@@ -50,10 +50,11 @@ def public_filename(unit_reference: str, signoff_id: int, sha256: str) -> str:
     return f"ERS_{unit}_signoff-{signoff_id}_{sha256[:8]}.pdf"
 
 
-def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity) -> bytes:
+def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity, *,
+                      audit_head: AuditHead | None = None) -> bytes:
     """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
     with store.session() as session:
-        return render_signed_pdf_in(session, signoff_id, identity)
+        return render_signed_pdf_in(session, signoff_id, identity, audit_head=audit_head)
 
 
 def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity, *,
@@ -132,8 +133,7 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
     with store.session() as session:
         _require_signed(session, signoff_id)
         head = _seal(session, store, identity)
-    with store.read_session() as session:  # slow: outside any write transaction
-        pdf = render_signed_pdf_in(session, signoff_id, identity, audit_head=head)
+    pdf = render_signed_pdf(store, signoff_id, identity, audit_head=head)  # slow: on its own
     with store.session() as session:
         # Checked again in the writing transaction: while the PDF was rendered another thread
         # may have voided the sign-off (an evidence edit) or filed it already.
