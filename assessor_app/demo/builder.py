@@ -94,7 +94,7 @@ def create_demo_learner(store: Store, *, today: date | None = None) -> DemoResul
                           line_manager=LINE_MANAGER, line_manager_email="sam.lee@example.com")
     assert learner.id is not None
     for ref in units:
-        enrol(store, learner.id, ref)
+        enrol(store, learner.id, ref, enrolled_on=today - timedelta(days=28))
     _record_first_visit(store, learner.id, units, today - timedelta(days=21), assessor)
     plan_visit(store, learner.id, on=today + timedelta(days=7), place="Corner Shop")
     return DemoResult(learner.id, True, units)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -157,8 +158,10 @@ def _info(session: Session, enrolment: Enrolment, created: bool) -> EnrolmentInf
                          version.number, version.title, created)
 
 
-def enrol(store: Store, learner_id: int, unit_reference: str) -> EnrolmentInfo:
-    """Enrol the learner on the unit's latest version. Enrolling again changes nothing."""
+def enrol(store: Store, learner_id: int, unit_reference: str, *,
+          enrolled_on: date | None = None) -> EnrolmentInfo:
+    """Enrol the learner on the unit's latest version (today, or on `enrolled_on` when the
+    enrolment happened before it was recorded here). Enrolling again changes nothing."""
     with store.session() as session:
         get_learner(session, learner_id)
         unit = unit_by_reference(session, unit_reference)
@@ -171,6 +174,8 @@ def enrol(store: Store, learner_id: int, unit_reference: str) -> EnrolmentInfo:
         version = latest_version(session, unit)
         assert unit.id is not None and version.id is not None
         enrolment = Enrolment(learner_id=learner_id, unit_id=unit.id, unit_version_id=version.id)
+        if enrolled_on is not None:  # no signature may be dated before it (signoff.rules)
+            enrolment.enrolled_at = datetime.combine(enrolled_on, time(9), tzinfo=UTC)
         session.add(enrolment)
         session.flush()
         return _info(session, enrolment, created=True)
