@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from assessor_app.store import Store, open_store
+from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
     from assessor_app.signoff.keys import AssessorIdentity
@@ -40,9 +41,20 @@ def common_parser() -> argparse.ArgumentParser:
 
 
 def store_from_args(args: argparse.Namespace) -> Store:
-    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default."""
-    store = open_store(getattr(args, "db", None))
+    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default. A database
+    this call creates starts with the units bundled with the app, as the GUI's does."""
+    path = resolve_db_path(getattr(args, "db", None))
+    fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    store = open_store(path)
     store.wait_hooks.on_wait = _say_waiting
+    if fresh:
+        from assessor_app.specs.bootstrap import ensure_bundled_specs  # only for a new file
+
+        try:
+            ensure_bundled_specs(store)
+        except BaseException:
+            store.close()
+            raise
     return store
 
 

@@ -23,8 +23,8 @@ from assessor_app.demo.builder import demo_learner_id as create_demo_learner  # 
 from assessor_app.evidence.items import get_evidence  # noqa: E402
 from assessor_app.evidence.questioning import set_question_field  # noqa: E402
 from assessor_app.gui.app import make_app  # noqa: E402
-from assessor_app.gui.main_window import MainWindow  # noqa: E402
-from assessor_app.gui.settings import AppSettings  # noqa: E402
+from assessor_app.gui.screens.main_window import MainWindow  # noqa: E402
+from assessor_app.gui.support.settings import AppSettings  # noqa: E402
 from assessor_app.specs.bootstrap import ensure_bundled_specs  # noqa: E402
 from assessor_app.store import open_store  # noqa: E402
 
@@ -101,7 +101,7 @@ def main(outdir: str) -> int:
     window = MainWindow(store, settings)
     window.resize(*SIZE)
     window.show()
-    wait(lambda: window.overview is not None and window.learner_model.rowCount() > 0)
+    wait(lambda: window.overview is not None and window.learner_panel.learner_model.rowCount() > 0)
     wait(lambda: not window.busy)
     settle()
     window.grab().save(str(out / "main_window.png"))

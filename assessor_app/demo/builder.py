@@ -30,15 +30,14 @@ from assessor_app.specs.queries import latest_unit_version, list_units
 from assessor_app.store import Store
 from assessor_app.store.locks import process_lock
 from assessor_app.store.models import Unit
-from assessor_app.store.settings import get_setting, set_setting
+from assessor_app.store.settings import get_setting
 from assessor_app.store.waiting import WAITING_MESSAGE
 from assessor_app.workflow.signoff import SignerInput, SignOffPlan, file_plan
 
 DEMO_REGISTRATION = "DEMO-0001"
 DEMO_NAME = "Priya Shah (demo)"
 LINE_MANAGER = "Sam Lee"
-DEFAULT_ASSESSOR = "Alex Morgan"
-DEFAULT_CENTRE = "Northgate Training Centre"
+DEFAULT_ASSESSOR = "Alex Morgan"  # signs the demo's sheet when no assessor is set up
 SIGNED_UNIT = "H/601/1232"  # OCR "Improve the customer relationship": 17 criteria, 4 outcomes
 OTHER_UNITS = ("K/503/8194", "L/601/1239")
 _PERFORMANCE = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"]
@@ -60,12 +59,10 @@ def recorded_signature(role: str) -> str:
         encoding="utf-8").strip()
 
 
-def _setting(store: Store, key: str, default: str) -> str:
-    """Read a setting, writing the demo default when the user has not set one."""
-    value = get_setting(store, key)
-    if not value:
-        set_setting(store, key, default)
-    return value or default
+def _assessor(store: Store) -> str:
+    """The assessor set up in this database, else the demo's made-up one. The demo only reads
+    settings: its people must never reach a real learner's records or sheets."""
+    return get_setting(store, "assessor_name") or DEFAULT_ASSESSOR
 
 
 def _available(store: Store, wanted: tuple[str, ...]) -> tuple[str, ...]:
@@ -88,8 +85,7 @@ def create_demo_learner(store: Store, *, today: date | None = None) -> DemoResul
     if not units:
         return None
     today = today or date.today()
-    assessor = _setting(store, "assessor_name", DEFAULT_ASSESSOR)
-    _setting(store, "centre_name", DEFAULT_CENTRE)
+    assessor = _assessor(store)
     learner = add_learner(store, DEMO_NAME, DEMO_REGISTRATION, employer="Corner Shop",
                           line_manager=LINE_MANAGER, line_manager_email="sam.lee@example.com")
     assert learner.id is not None
@@ -180,7 +176,7 @@ def sign_off_demo_unit(store: Store, learner_id: int, identity: AssessorIdentity
     recorded strokes, then file the ERS. Returns (sign-off id, ERS document id)."""
     today = today or date.today()
     signed_on = today
-    assessor = _setting(store, "assessor_name", DEFAULT_ASSESSOR)
+    assessor = _assessor(store)
     with store.read_session() as session:
         version = latest_unit_version(session, SIGNED_UNIT)
         assert version is not None and version.id is not None
@@ -213,7 +209,6 @@ def demo_lock(store: Store) -> AbstractContextManager[None]:
 
 def _build_demo(store: Store, identity_factory: Callable[[Store], AssessorIdentity], *,
                 today: date | None) -> DemoResult | None:
-    _setting(store, "assessor_name", DEFAULT_ASSESSOR)  # names the key's certificate
     identity = identity_factory(store)
     result = create_demo_learner(store, today=today)
     if result is None or SIGNED_UNIT not in result.units:

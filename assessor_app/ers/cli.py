@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from assessor_app.cli_common import CliError, cli_identity, cli_store, store_from_args
-from assessor_app.ers.filing import file_ers, render_signed_pdf
+from assessor_app.ers.filing import attachment_images, file_ers, render_signed_pdf
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.ers.view import draft_view
@@ -87,7 +87,8 @@ def _render(args: argparse.Namespace) -> int:
         learner_id, uv_id, signoff_id = _target(store, args)
         if signoff_id is None:
             with store.read_session() as session:
-                pdf = render_ers(draft_view(session, learner_id, uv_id))
+                pdf = render_ers(draft_view(session, learner_id, uv_id),
+                                 attachment_images(store))
         else:
             pdf = render_signed_pdf(store, signoff_id, cli_identity(store))
     except SignOffError as exc:

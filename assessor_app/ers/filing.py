@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+from assessor_app.ers.blocks import ImageLoader
 from assessor_app.ers.events import ErsFiled
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
@@ -50,23 +51,41 @@ def public_filename(unit_reference: str, signoff_id: int, sha256: str) -> str:
     return f"ERS_{unit}_signoff-{signoff_id}_{sha256[:8]}.pdf"
 
 
+def attachment_images(store: Store) -> ImageLoader:
+    """Reads attachments' bytes from this laptop's blob store (None when a file is absent)."""
+    from assessor_app.evidence.blobstore import blob_store
+
+    blobs = blob_store(store)
+
+    def load(sha256: str) -> bytes | None:
+        try:
+            return blobs.read_bytes(sha256) if blobs.has(sha256) else None
+        except (OSError, ValueError):
+            return None
+
+    return load
+
+
 def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity, *,
                       audit_head: AuditHead | None = None) -> bytes:
     """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
     with store.session() as session:
-        return render_signed_pdf_in(session, signoff_id, identity, audit_head=audit_head)
+        return render_signed_pdf_in(session, signoff_id, identity, attachment_images(store),
+                                    audit_head=audit_head)
 
 
-def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity, *,
+def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity,
+                         images: ImageLoader | None = None, *,
                          audit_head: AuditHead | None = None) -> bytes:
-    """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed). A filed
-    ERS also carries the audit trail's sealed head (see `signoff.audit_seal`)."""
+    """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed);
+    `images` gives photos' bytes for the thumbnails (see `attachment_images`). A filed ERS
+    also carries the audit trail's sealed head (see `signoff.audit_seal`)."""
     so = session.get(SignOff, signoff_id)
     if so is None:
         raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
     view = view_for_signoff(session, signoff_id)
     extra = {HEAD_ATTACHMENT: audit_head.to_json().encode()} if audit_head else None
-    return sign_ers_pdf(render_ers(view), identity, content_hash=view.content_hash,
+    return sign_ers_pdf(render_ers(view, images), identity, content_hash=view.content_hash,
                         content_json=so.content_json, attachments=extra)
 
 
@@ -149,7 +168,7 @@ def file_ers_in(session: Session, store: Store, signoff_id: int,
     PAdES-signed from what the session sees, recorded, audited and queued, all committed or
     rolled back with the sign-off itself."""
     _require_signed(session, signoff_id)
-    pdf = render_signed_pdf_in(session, signoff_id, identity,
+    pdf = render_signed_pdf_in(session, signoff_id, identity, attachment_images(store),
                                audit_head=_seal(session, store, identity))
     return _record(session, store, signoff_id, pdf, identity)
 

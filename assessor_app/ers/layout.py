@@ -13,7 +13,7 @@ paragraphs, so they flow.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -34,6 +34,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from assessor_app.ers.blocks import (
+    ImageLoader,
+    evidence_title,
+    header_pairs,
+    iqa_block,
+    overall_statement,
+    statement_block,
+    thumbnails,
+)
+from assessor_app.ers.blocks import d as _d
 from assessor_app.ers.fonts import FontSet, ers_fonts
 from assessor_app.ers.view import DRAFT, ErsView, SignatureView
 from assessor_app.signoff.rules import ROLE_LABEL, ROLES
@@ -52,13 +62,6 @@ PARTIAL_MARK = "PARTIAL — NOT A COMPLETION CLAIM"
 VOID_MARK = "SUPERSEDED / VOID"
 DRAFT_MARK = "DRAFT — NOT SIGNED"
 UNFINISHED_MARK = "SIGN-OFF NOT FINISHED"
-
-
-def _d(iso: str | date | None) -> str:
-    if not iso:
-        return ""
-    d = date.fromisoformat(iso) if isinstance(iso, str) else iso
-    return f"{d.day} {d:%b %Y}"
 
 
 class _Styles:
@@ -85,8 +88,9 @@ class _Styles:
 class _Builder:
     """Turns an `ErsView` into flowables."""
 
-    def __init__(self, view: ErsView, fonts: FontSet) -> None:
+    def __init__(self, view: ErsView, fonts: FontSet, images: ImageLoader | None = None) -> None:
         self.view = view
+        self.images = images
         self.c = view.content
         self.fonts = fonts
         self.s = _Styles(fonts)
@@ -156,30 +160,18 @@ class _Builder:
         return KeepTogether([Spacer(1, 2), t, Spacer(1, 6)])
 
     def header(self) -> list[Flowable]:
-        c = self.c
-        u, lr = c["unit"], c["learner"]
-        bodies = "; ".join(
-            f"{p['awarding_body']}" + (f" unit {p['unit_number']}" if p["unit_number"] else "")
-            for p in u["publications"]) or "—"
-        pairs = [
-            ("Centre", c["centre"]["name"], "Learner", f"{lr['name']} ({lr['registration']})"),
-            ("Employer", lr["employer"] or "—", "Line manager", lr["line_manager"] or "—"),
-            ("Unit title", u["title"], "Unit reference", u["reference"]),
-            ("Level", str(u["level"] or "—"), "Credit value",
-             str(u["credit"] if u["credit"] is not None else "—")),
-            ("Awarding body, unit no.", bodies, "Specification version",
-             f"v{u['version']} ({u['version_hash'][:8]})"),
-        ]
         rows = [[self.p(a, self.s.head), self.p(b, self.s.cell), self.p(c2, self.s.head),
-                 self.p(d, self.s.cell)] for a, b, c2, d in pairs]
+                 self.p(d, self.s.cell)] for a, b, c2, d in header_pairs(self.c)]
         t = Table(rows, colWidths=[28 * mm, 67 * mm, 28 * mm, FRAME_W - 123 * mm],
                   hAlign="LEFT")
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID),
                                ("BACKGROUND", (0, 0), (0, -1), SHADE),
                                ("BACKGROUND", (2, 0), (2, -1), SHADE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        assessor = next((s for s in self.view.signatures if s.role == "assessor"), None)
+        statement = overall_statement(self.c, assessor.signed_on if assessor else None)
         return [self.p("Evidence Record Sheet", self.s.title), *self.banners(), t,
-                Spacer(1, 4)]
+                Spacer(1, 4), statement_block(self, statement, FRAME_W)]
 
     def ref_cell(self, refs: list[str]) -> Paragraph:
         parts = []
@@ -250,7 +242,8 @@ class _Builder:
             rows.append([self.p(e["ref"], self.s.cell_bold),
                          self.p(EvidenceKind.label_of(e["kind"]), self.s.cell),
                          self.p(_d(e["date"]), self.s.cell),
-                         self.p(e["title"] or _first_line(e["text"]), self.s.cell),
+                         self.p(evidence_title(e, EvidenceKind.label_of(e["kind"])),
+                                self.s.cell),
                          self.p(str(e["revision"]), self.s.cell)])
         if not evs:
             rows.append([self.p("—", self.s.cell), "", "", self.p("No evidence mapped yet.",
@@ -282,9 +275,7 @@ class _Builder:
             if w:
                 parts = [w["name"], w["role"], w["relationship"], w["contact"]]
                 block.append(self.p("Witness: " + ", ".join(x for x in parts if x), self.s.cell))
-            for a in e["attachments"]:
-                block.append(self.p(f"Attachment: {a['filename']} (SHA-256 {a['sha256'][:12]}…)",
-                                    self.s.small))
+            block.extend(thumbnails(self, e["attachments"], self.images, FRAME_W))
             # keep the heading with the start of its text; long narratives still flow
             out.append(CondPageBreak(25 * mm))
             out.extend(block)
@@ -338,12 +329,8 @@ class _Builder:
     def story(self) -> list[Flowable]:
         # The three signatures and the hash they are bound to always share one page.
         return [*self.header(), *self.outcomes(), *self.requirements(), *self.evidence_index(),
-                *self.appendix(), KeepTogether([*self.signatures(), *self.integrity()])]
-
-
-def _first_line(text: str, limit: int = 80) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+                *self.appendix(), KeepTogether([*self.signatures(), *self.integrity()]),
+                iqa_block(self, FRAME_W)]
 
 
 def _page_marks(view: ErsView) -> tuple[str, str]:
@@ -387,10 +374,14 @@ def _numbered_canvas(view: ErsView, fonts: FontSet) -> type[Canvas]:
     footer_left = fonts.text(f"Evidence Record Sheet · Unit {view.unit_reference}")
     footer_mid = f"Content hash {view.content_hash[:16]}"
 
+    stamp = _pdf_date(view)
+
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            # invariant=1 would date every sheet 1 Jan 2000: give the real date instead
+            self.setDateFormatter(lambda *_ymdhms: stamp)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab API
             self._pages.append(dict(self.__dict__))
@@ -423,8 +414,18 @@ def _numbered_canvas(view: ErsView, fonts: FontSet) -> type[Canvas]:
     return NumberedCanvas
 
 
-def render_ers(view: ErsView) -> bytes:
-    """The ERS as PDF bytes (unsigned; see `ers.pdf_signing.sign_ers_pdf`)."""
+def _pdf_date(view: ErsView) -> str:
+    """The PDF's creation date: when the sign-off was completed (so the same sign-off always
+    renders to the same bytes), else when it was voided, else now (a draft)."""
+    when = view.completed_at or view.voided_at or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return f"D:{when.astimezone(UTC):%Y%m%d%H%M%S}+00'00'"
+
+
+def render_ers(view: ErsView, images: ImageLoader | None = None) -> bytes:
+    """The ERS as PDF bytes (unsigned; see `ers.pdf_signing.sign_ers_pdf`). `images` returns an
+    attachment's bytes by SHA-256, so photos appear as thumbnails in the appendix."""
     fonts = ers_fonts()
     buf = io.BytesIO()
     unit = view.content["unit"]
@@ -435,9 +436,9 @@ def render_ers(view: ErsView) -> bytes:
         subject=f"content-sha256:{view.content_hash}",
         keywords=f"ERS, {unit['reference']}, content-sha256:{view.content_hash}",
         creator="Assessor companion", author=fonts.text(view.content["centre"]["name"]),
-        invariant=1,  # no random document ID or creation time: same view, same bytes
+        invariant=1,  # no random document ID: same view, same bytes (dates: see _pdf_date)
     )
     paint = _watermark_painter(_page_marks(view)[1], fonts)
-    doc.build(_Builder(view, fonts).story(), onFirstPage=paint, onLaterPages=paint,
+    doc.build(_Builder(view, fonts, images).story(), onFirstPage=paint, onLaterPages=paint,
               canvasmaker=_numbered_canvas(view, fonts))
     return buf.getvalue()

@@ -32,6 +32,7 @@ from assessor_app.evidence.errors import (
     NotEnrolled,
     NotFound,
     NotTickable,
+    RecordLocked,
     TooLong,
     VisitStateError,
 )
@@ -95,7 +96,7 @@ from assessor_app.evidence.visits import (
 )
 
 __all__ = [
-    "QA", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
+    "QA", "RecordLocked", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
     "CriterionCoverage", "CriterionRef", "DeletionChange", "Edit", "EnrolmentInfo",
     "EvidenceCreated", "EvidenceDetail", "EvidenceError", "EvidenceSummary", "FieldChange",
     "InvalidInput", "JudgementChange", "JudgementRefused", "LearnerCoverage",

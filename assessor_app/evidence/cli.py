@@ -1,13 +1,16 @@
 """Headless commands: learners, enrolment, evidence, judgements, coverage, visits.
 
-    assessor-app learner add --name … --reg … [--employer … --line-manager … --email …]
+    assessor-app learner add --name … --reg … [--employer … --line-manager … --email … --uln …]
     assessor-app learner list [--json]
-    assessor-app enrol REG UNIT_REF
+    assessor-app enrol REG UNIT_REF [--qualification-title … --qualification-number …]
     assessor-app evidence add REG --kind KIND --text … --criteria K/503/8194:1.1,… [--attach FILE]…
     assessor-app evidence list REG [--json]
     assessor-app evidence search REG "words" [--json]
-    assessor-app evidence tick EVIDENCE_ID UNIT_REF KEY      (an evidence requirement, e.g. 4a)
-    assessor-app judge REG UNIT_REF CRITERION met|not-yet [--reason …] [--by NAME]
+    assessor-app evidence tick EVIDENCE_ID UNIT_REF KEY [--unlock REASON]   (a requirement, e.g. 4a)
+    assessor-app judge REG UNIT_REF CRITERION met|not-yet [--reason …] [--by NAME] [--unlock REASON]
+
+A change to a record a completed sign-off covers is refused, naming the sign-off, unless
+`--unlock "REASON"` is given: then the sign-off is voided with that reason.
     assessor-app coverage REG [--json]
     assessor-app visit start REG [--date … --place …]
     assessor-app visit close VISIT_ID --feedback … --action-plan … [--target K/503/8194:2.1,…]
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from assessor_app.cli_common import CliError, cli_store, print_json
@@ -32,6 +36,7 @@ from assessor_app.evidence.learners import add_learner, enrol, find_learner, lis
 from assessor_app.evidence.refs import CriterionRef, get_item, normalise_unit_reference
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
 from assessor_app.evidence.search import search_evidence
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.evidence.visits import close_visit, current_visit, list_visits, start_visit
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceKind
@@ -57,7 +62,8 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
 
 def _learner_add(store: Store, args: argparse.Namespace) -> int:
     learner = add_learner(store, args.name, args.reg, employer=args.employer,
-                          line_manager=args.line_manager, line_manager_email=args.email)
+                          line_manager=args.line_manager, line_manager_email=args.email,
+                          uln=args.uln)
     print(learner.id)
     return 0
 
@@ -68,7 +74,7 @@ def _learner_list(store: Store, args: argparse.Namespace) -> int:
         print_json([{
             "id": r.learner.id, "name": r.learner.name, "registration": r.learner.registration,
             "employer": r.learner.employer, "line_manager": r.learner.line_manager,
-            "line_manager_email": r.learner.line_manager_email,
+            "line_manager_email": r.learner.line_manager_email, "uln": r.learner.uln,
             "criteria": dataclasses.asdict(r.counts), "percent_met": r.percent_met,
         } for r in rows])
         return 0
@@ -82,10 +88,12 @@ def _learner_list(store: Store, args: argparse.Namespace) -> int:
 
 def _enrol(store: Store, args: argparse.Namespace) -> int:
     learner = find_learner(store, args.reg)
-    info = enrol(store, learner.id, args.unit)
+    info = enrol(store, learner.id, args.unit, qualification_title=args.qualification_title,
+                 qualification_number=args.qualification_number)
     state = "enrolled on" if info.created else "already enrolled on"
+    qualification = " ".join(x for x in (info.qualification_number, info.qualification_title) if x)
     print(f"{args.reg.strip()} {state} {info.unit_reference} (version {info.version_number}: "
-          f"{info.title})")
+          f"{info.title})" + (f" towards {qualification}" if qualification else ""))
     return 0
 
 
@@ -149,11 +157,22 @@ def _evidence_search(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _unlock(args: argparse.Namespace, actor: str = "assessor") -> Iterator[None]:
+    """`--unlock REASON`: allow changing a signed record (voiding its sign-off) in the block."""
+    if args.unlock is None:
+        yield
+        return
+    with unlocking(args.unlock, actor):
+        yield
+
+
 def _evidence_tick(store: Store, args: argparse.Namespace) -> int:
     with store.session() as session:
         item = get_item(session, args.evidence_id)
         requirement_id = requirement_by_key(session, item.learner_id, args.unit, args.key)
-    tick_requirement(store, args.evidence_id, requirement_id)
+    with _unlock(args):
+        tick_requirement(store, args.evidence_id, requirement_id)
     print(f"requirement {args.key.strip()} of {normalise_unit_reference(args.unit)} ticked "
           f"against evidence {args.evidence_id}")
     return 0
@@ -165,8 +184,9 @@ def _evidence_tick(store: Store, args: argparse.Namespace) -> int:
 def _judge(store: Store, args: argparse.Namespace) -> int:
     learner = find_learner(store, args.reg)
     ref = CriterionRef(normalise_unit_reference(args.unit), args.criterion.strip())
-    edit = record_judgement(store, learner.id or 0, ref, args.state, actor=args.by,
-                            reason=args.reason)
+    with _unlock(args, args.by):
+        edit = record_judgement(store, learner.id or 0, ref, args.state, actor=args.by,
+                                reason=args.reason)
     print(f"{ref}: {edit.state.replace('_', ' ')} (judgement {edit.judgement_id})")
     return 0
 
@@ -243,6 +263,12 @@ def _visit_list(store: Store, args: argparse.Namespace) -> int:
 # --- registration ------------------------------------------------------------------------------
 
 
+def _unlock_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--unlock", default=None, metavar="REASON",
+                   help="change a record a completed sign-off covers: voids that sign-off, "
+                        "keeping REASON with it")
+
+
 def _json_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -263,6 +289,7 @@ def _register_learners(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--employer", default="")
     p.add_argument("--line-manager", default="", help="line manager's name")
     p.add_argument("--email", default="", help="line manager's email")
+    p.add_argument("--uln", default="", help="Unique Learner Number (10 digits)")
     p.set_defaults(func=_run(_learner_add))
     p = lsub.add_parser("list", parents=[common], help="list learners with progress")
     _json_flag(p)
@@ -272,6 +299,10 @@ def _register_learners(sub: Any, common: argparse.ArgumentParser) -> None:
                        help="enrol a learner on a unit's latest version")
     p.add_argument("reg", metavar="REG")
     p.add_argument("unit", metavar="UNIT_REF")
+    p.add_argument("--qualification-title", default=None,
+                   help="the qualification this unit counts towards, as on the ERS")
+    p.add_argument("--qualification-number", default=None,
+                   help="the qualification's number (e.g. 603/1234/5)")
     p.set_defaults(func=_run(_enrol))
 
 
@@ -313,6 +344,7 @@ def _register_evidence(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
     p.add_argument("unit", metavar="UNIT_REF")
     p.add_argument("key", metavar="KEY", help="the requirement's key, e.g. 4a")
+    _unlock_flag(p)
     p.set_defaults(func=_run(_evidence_tick))
 
 
@@ -324,6 +356,7 @@ def _register_judging(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("state", choices=["met", "not-yet"])
     p.add_argument("--reason", default="")
     p.add_argument("--by", default="assessor", help="who decides (for the audit trail)")
+    _unlock_flag(p)
     p.set_defaults(func=_run(_judge))
 
     p = sub.add_parser("coverage", parents=[common], help="criteria coverage per unit")

@@ -39,3 +39,12 @@ class VisitStateError(EvidenceError):
 class NotTickable(EvidenceError):
     """An evidence requirement that is a group heading ("4 … with:"); its lettered items are
     what gets ticked."""
+
+
+class RecordLocked(EvidenceError):
+    """A change to a record a valid sign-off covers, made without unlocking it first. The
+    message names the sign-offs it would void and says how to unlock."""
+
+    def __init__(self, message: str, signoff_ids: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.signoff_ids = signoff_ids

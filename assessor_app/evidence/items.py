@@ -345,13 +345,26 @@ SELECT * FROM (
                 JOIN unit AS u ON u.id = v.unit_id
                 WHERE ec.evidence_id = e.id
                 ORDER BY u.reference, c.position)) AS criteria,
-           (SELECT count(*) FROM attachment AS a WHERE a.evidence_id = e.id) AS attachments
+           (SELECT count(*) FROM attachment AS a WHERE a.evidence_id = e.id) AS attachments,
+           (SELECT count(*) FROM question_answer AS q WHERE q.evidence_id = e.id) AS questions,
+           (SELECT substr(q.question, 1, 200) FROM question_answer AS q
+            WHERE q.evidence_id = e.id AND trim(q.question) != ''
+            ORDER BY q.position LIMIT 1) AS first_question
     FROM evidence_item AS e
     WHERE e.learner_id = :learner_id
 )
 WHERE deleted = 0 OR :include_deleted
 ORDER BY date, id
 """)
+
+
+def _questions_head(count: int, first_question: str | None) -> str:
+    """What a questioning record with no narrative shows in lists: its first question."""
+    if not count:
+        return ""
+    first = (first_question or "").strip().splitlines()[0] if (first_question or "").strip() else ""
+    plural = "question" if count == 1 else "questions"
+    return f"{count} {plural}" + (f": {first}" if first else "")
 
 
 def list_evidence(db: Db, learner_id: int, *, include_deleted: bool = False,
@@ -364,7 +377,7 @@ def list_evidence(db: Db, learner_id: int, *, include_deleted: bool = False,
     for r in rows:
         if visit_id is not None and r.visit_id != visit_id:
             continue
-        head = (r.head or "").strip()
+        head = (r.head or "").strip() or _questions_head(r.questions, r.first_question)
         out.append(EvidenceSummary(
             id=r.id, ref=evidence_ref(r.kind, r.ordinal), kind=r.kind,
             date=date.fromisoformat(r.date), title=r.title,

@@ -30,7 +30,9 @@ from assessor_app.store.models import Enrolment, Learner, Unit, UnitVersion
 
 LEARNER_FIELDS = {"name": "name", "registration": "registration number", "employer": "employer",
                   "line_manager": "line manager's name",
-                  "line_manager_email": "line manager's email"}
+                  "line_manager_email": "line manager's email", "uln": "ULN"}
+
+_ULN = re.compile(r"^\d{10}$")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -44,6 +46,10 @@ def _check_learner_field(field_name: str, value: Any) -> str:
     if field_name == "line_manager_email" and value and not _EMAIL.match(value):
         raise InvalidInput("The line manager's email does not look like an email address "
                            "(name@example.com).")
+    if field_name == "uln":
+        value = value.replace(" ", "")
+        if value and not _ULN.match(value):
+            raise InvalidInput("A ULN (Unique Learner Number) is 10 digits, e.g. 1234567890.")
     return value
 
 
@@ -52,10 +58,11 @@ def _duplicate_registration(registration: str) -> InvalidInput:
 
 
 def add_learner(store: Store, name: str, registration: str, *, employer: str = "",
-                line_manager: str = "", line_manager_email: str = "") -> Learner:
+                line_manager: str = "", line_manager_email: str = "", uln: str = "") -> Learner:
     fields = {k: _check_learner_field(k, v) for k, v in {
         "name": name, "registration": registration, "employer": employer,
-        "line_manager": line_manager, "line_manager_email": line_manager_email}.items()}
+        "line_manager": line_manager, "line_manager_email": line_manager_email,
+        "uln": uln}.items()}
     try:
         with store.session() as session:
             learner = Learner(**fields)
@@ -103,7 +110,7 @@ def _set_learner_field(store: Store, learner_id: int, field_name: str, value: st
 def set_learner_field(store: Store, learner_id: int, field_name: str,
                       value: str) -> LearnerFieldChange:
     """Autosave one learner detail (name, registration, employer, line_manager,
-    line_manager_email) and return the edit that undoes it."""
+    line_manager_email, uln) and return the edit that undoes it."""
     value = _check_learner_field(field_name, value)
     old = _set_learner_field(store, learner_id, field_name, value)
     return LearnerFieldChange(learner_id, field_name, old, value)
@@ -148,6 +155,8 @@ class EnrolmentInfo:
     version_number: int
     title: str
     created: bool = False  # False when the learner was already enrolled
+    qualification_title: str = ""
+    qualification_number: str = ""
 
 
 def _info(session: Session, enrolment: Enrolment, created: bool) -> EnrolmentInfo:
@@ -155,13 +164,29 @@ def _info(session: Session, enrolment: Enrolment, created: bool) -> EnrolmentInf
     version = session.get(UnitVersion, enrolment.unit_version_id)
     assert unit is not None and version is not None and enrolment.id is not None
     return EnrolmentInfo(enrolment.id, enrolment.unit_id, unit.reference, enrolment.unit_version_id,
-                         version.number, version.title, created)
+                         version.number, version.title, created, enrolment.qualification_title,
+                         enrolment.qualification_number)
+
+
+def _qualification(title: str | None, number: str | None) -> dict[str, str]:
+    """The qualification fields given (None = not given), checked and stripped."""
+    out = {}
+    if title is not None:
+        out["qualification_title"] = check_short("qualification title", title).strip()
+    if number is not None:
+        out["qualification_number"] = check_short("qualification number", number).strip()
+    return out
 
 
 def enrol(store: Store, learner_id: int, unit_reference: str, *,
+          qualification_title: str | None = None,
+          qualification_number: str | None = None,
           enrolled_on: date | None = None) -> EnrolmentInfo:
-    """Enrol the learner on the unit's latest version (today, or on `enrolled_on` when the
-    enrolment happened before it was recorded here). Enrolling again changes nothing."""
+    """Enrol the learner on the unit's latest version, with the qualification the unit counts
+    towards (printed on the ERS), today or on `enrolled_on` when the enrolment happened before
+    it was recorded here. Enrolling again keeps the version and only updates the
+    qualification fields that are given."""
+    qualification = _qualification(qualification_title, qualification_number)
     with store.session() as session:
         get_learner(session, learner_id)
         unit = unit_by_reference(session, unit_reference)
@@ -170,10 +195,15 @@ def enrol(store: Store, learner_id: int, unit_reference: str, *,
             .where(Enrolment.unit_id == unit.id)
         ).first()
         if existing is not None:
+            for key, value in qualification.items():
+                setattr(existing, key, value)
+            session.add(existing)
+            session.flush()
             return _info(session, existing, created=False)
         version = latest_version(session, unit)
         assert unit.id is not None and version.id is not None
-        enrolment = Enrolment(learner_id=learner_id, unit_id=unit.id, unit_version_id=version.id)
+        enrolment = Enrolment(learner_id=learner_id, unit_id=unit.id, unit_version_id=version.id,
+                              **qualification)
         if enrolled_on is not None:  # no signature may be dated before it (signoff.rules)
             enrolment.enrolled_at = datetime.combine(enrolled_on, time(9), tzinfo=UTC)
         session.add(enrolment)

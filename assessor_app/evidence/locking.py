@@ -42,12 +42,17 @@ def change_evidence_in(
     rolls the transaction back so the voiding is undone too.
     """
     item = get_item(session, evidence_id)
-    publish(session, EvidenceChanging(evidence_id, reason, actor))
+    # The change first: one that turns out to be a no-op must not be refused as a change to a
+    # signed record (nor void anything). Then the announcement, in the same transaction: the
+    # sign-off area voids what covered the item, or refuses (`RecordLocked`) when a signed
+    # sign-off covers it and no unlock was granted; the caller then rolls everything back.
     result = mutate(session, item)
-    if result is not UNCHANGED:
-        item.updated_at = utcnow()
-        session.add(item)
-        session.flush()
+    if result is UNCHANGED:
+        return result
+    publish(session, EvidenceChanging(evidence_id, reason, actor))
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
     return result
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from assessor_app.gui.first_run import FirstRun
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.settings import APPLICATION, ORGANISATION
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.dialogs.first_run import FirstRun
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
+from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import open_store
 
 

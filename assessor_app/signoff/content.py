@@ -6,7 +6,9 @@ no timestamps of its own, so building it twice from the same records gives the s
 
 Shape (all dates ISO `YYYY-MM-DD`)::
 
-    schema, centre{name}, learner{name, registration, employer, line_manager},
+    schema, centre{name, number}, assessor{name, id},
+    learner{name, registration, employer, line_manager, uln},
+    qualification{title, number},
     unit{reference, title, level, credit, glh, version, version_hash,
          publications[{awarding_body, unit_number}]},
     outcomes[{number, text, criteria[{number, text, judgement, met_on, evidence[ref]}]}],
@@ -75,9 +77,30 @@ class Gaps:
         return not self.unmet_criteria and not self.unticked_requirements
 
 
+def _setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.value.strip() if row else ""
+
+
 def centre_name(session: Session) -> str:
-    row = session.get(Setting, "centre_name")
-    return row.value.strip() if row and row.value.strip() else DEFAULT_CENTRE_NAME
+    return _setting(session, "centre_name") or DEFAULT_CENTRE_NAME
+
+
+def _header_people(session: Session, learner: Learner, learner_id: int,
+                   unit_id: int) -> dict[str, Any]:
+    """Who and what the ERS header names: centre, assessor, learner, qualification."""
+    enrolment = session.exec(select(Enrolment).where(Enrolment.learner_id == learner_id,
+                                                     Enrolment.unit_id == unit_id)).first()
+    return {
+        "centre": {"name": centre_name(session), "number": _setting(session, "centre_number")},
+        "assessor": {"name": _setting(session, "assessor_name"),
+                     "id": _setting(session, "assessor_id")},
+        "learner": {"name": learner.name, "registration": learner.registration,
+                    "employer": learner.employer, "line_manager": learner.line_manager,
+                    "uln": learner.uln},
+        "qualification": {"title": enrolment.qualification_title if enrolment else "",
+                          "number": enrolment.qualification_number if enrolment else ""},
+    }
 
 
 def evidence_references(session: Session, learner_id: int) -> dict[int, str]:
@@ -298,9 +321,7 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
                    "unticked_requirements": unticked}
     return {
         "schema": SCHEMA,
-        "centre": {"name": centre_name(session)},
-        "learner": {"name": learner.name, "registration": learner.registration,
-                    "employer": learner.employer, "line_manager": learner.line_manager},
+        **_header_people(session, learner, learner_id, uv.unit_id),
         "unit": {"reference": spec.unit.reference, "title": uv.title, "level": uv.level,
                  "credit": uv.credit_value, "glh": uv.glh, "version": uv.number,
                  "version_hash": uv.content_hash,

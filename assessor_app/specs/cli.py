@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessor_app.cli_common import CliError, cli_store, print_json
 from assessor_app.specs.errors import SpecError
+
+if TYPE_CHECKING:
+    from assessor_app.specs.importer import LoadedSpec
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -15,13 +19,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ssub = specs.add_subparsers(dest="specs_command", metavar="ACTION", required=True)
 
     imp = ssub.add_parser("import", parents=[common],
-                          help="import unit texts (.txt) or structured files (.yaml)")
+                          help="import unit texts (.txt), unit PDFs or handbooks (.pdf) or "
+                               "structured files (.yaml)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--dry-run", action="store_true",
                      help="parse and show the result; do not touch the database")
     imp.add_argument("--json", action="store_true", help="print JSON")
     imp.add_argument("--reference", metavar="REF",
                      help="unit reference (e.g. K/503/8194) for texts that do not state one")
+    imp.add_argument("--accept-findings", action="store_true",
+                     help="import texts the parser had to infer parts of (the findings are "
+                          "printed; check them first with --dry-run)")
     imp.set_defaults(func=_import)
 
     lst = ssub.add_parser("list", parents=[common], help="list imported units")
@@ -41,22 +49,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _import(args: argparse.Namespace) -> int:
-    from assessor_app.specs.importer import import_paths, load_paths
+    from assessor_app.specs.importer import FindingsNeedReview, import_all, load_paths
     from assessor_app.specs.queries import render_tree
 
     try:
         if args.dry_run:
             loaded = load_paths(args.paths, args.reference)
-            trees = [item.spec.summary_dict() for item in loaded]
+            trees = [{**item.spec.summary_dict(),
+                      "findings": [f.as_dict() for f in item.spec.findings]} for item in loaded]
             if args.json:
                 print_json(trees[0] if len(trees) == 1 else trees)
             else:
                 for item, tree in zip(loaded, trees, strict=True):
                     print(f"{item.source} (dry run, nothing imported)")
                     print(render_tree(tree))
+                    _print_findings(item)
             return 0
+        loaded = load_paths(args.paths, args.reference)
+        for item in loaded:
+            _print_findings(item)
         with cli_store(args) as store:
-            results = import_paths(store, args.paths, args.reference)
+            results = import_all(store, loaded, accept_findings=args.accept_findings)
+    except FindingsNeedReview as exc:
+        raise CliError(f"{exc}") from exc
     except SpecError as exc:
         raise CliError(str(exc)) from exc
     if args.json:
@@ -65,6 +80,11 @@ def _import(args: argparse.Namespace) -> int:
         for r in results:
             print(r.describe())
     return 0
+
+
+def _print_findings(item: LoadedSpec) -> None:
+    for finding in item.spec.findings:
+        print(f"finding: {finding.describe(item.source)}")
 
 
 def _list(args: argparse.Namespace) -> int:

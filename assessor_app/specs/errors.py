@@ -12,3 +12,16 @@ class SpecError(Exception):
         self.message = message
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+
+class MissingCriterion(SpecError):
+    """A gap in a criteria sequence: `major.minor` absent though `major.found` is there."""
+
+    def __init__(self, source: str, major: int, minor: int, found: int, line: int) -> None:
+        super().__init__(source, f"criterion {major}.{minor} is missing (found {major}.{found})",
+                         line)
+        self.major, self.minor, self.found = major, minor, found
+
+
+class NothingFound(SpecError):
+    """No outcomes or criteria could be read: a best-effort pass may still find some."""

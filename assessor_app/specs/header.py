@@ -9,7 +9,7 @@ from assessor_app.specs.model import CITY_AND_GUILDS, OCR
 from assessor_app.specs.text_cleanup import SourceLine, join_lines
 
 REFERENCE_PATTERN = r"[A-Z]\s*/\s*\d{3}\s*/\s*\d{4}"
-_REF_RE = re.compile(REFERENCE_PATTERN)
+_REF_RE = re.compile(rf"(?<![A-Za-z0-9]){REFERENCE_PATTERN}(?!\d)")
 CG_TITLE_RE = re.compile(r"^Unit\s+(\d{2,4})\s*[:\-–]?\s+(\S.*)$")
 _LABELS: dict[str, re.Pattern[str]] = {
     "title": re.compile(r"^unit\s+title\s*:?\s*(.*)$", re.I),

@@ -23,12 +23,15 @@ from assessor_app.specs.header import REFERENCE_PATTERN, normalise_reference
 from assessor_app.specs.merge import merge_spec
 from assessor_app.specs.model import UnitSpec
 from assessor_app.specs.parser import parse_file
+from assessor_app.specs.pdf_units import Progress as PdfProgress
+from assessor_app.specs.pdf_units import read_pdf_units
 from assessor_app.specs.structured import (
     STRUCTURED_SUFFIXES,
     load_yaml,
     spec_from_dict,
     spec_to_dict,
 )
+from assessor_app.specs.validate import validate_spec
 from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,
@@ -73,21 +76,78 @@ def load_path(path: Path, reference: str | None = None) -> LoadedSpec:
         raise SpecError(str(path), "no such file")
     structured = path.suffix.lower() in STRUCTURED_SUFFIXES
     spec = load_yaml(path) if structured else parse_file(path)
+    return prepare(spec, str(path), reference, structured)
+
+
+def prepare(spec: UnitSpec, source: str, reference: str | None = None,
+            structured: bool = False) -> LoadedSpec:
+    """Fill a missing reference from `reference` and validate: the one gate for dry runs and
+    imports alike."""
     if reference and not spec.reference:
         if not re.fullmatch(REFERENCE_PATTERN, reference.strip().upper()):
-            raise SpecError(str(path), f"--reference {reference!r} is not a unit reference like "
+            raise SpecError(source, f"--reference {reference!r} is not a unit reference like "
                             "K/503/8194")
         spec.reference = normalise_reference(reference)
-    return LoadedSpec(str(path), spec, structured)
+    validate_spec(spec, source)
+    return LoadedSpec(source, spec, structured)
+
+
+def load_pdf(path: Path, reference: str | None = None,
+             progress: PdfProgress | None = None) -> list[LoadedSpec]:
+    """Every unit of a unit PDF or handbook, validated; the first unit that cannot be read
+    stops the load with its error (naming the file, the unit and its pages)."""
+    units = read_pdf_units(path, progress)
+    loaded = []
+    for unit in units:
+        if unit.error is not None:
+            raise unit.error
+        assert unit.spec is not None
+        loaded.append(prepare(unit.spec, unit.source, reference if len(units) == 1 else None))
+    return loaded
 
 
 def load_paths(paths: list[Path], reference: str | None = None) -> list[LoadedSpec]:
-    return [load_path(p, reference) for p in paths]
+    loaded: list[LoadedSpec] = []
+    for path in paths:
+        if path.suffix.lower() == ".pdf":
+            if not path.is_file():
+                raise SpecError(str(path), "no such file")
+            loaded.extend(load_pdf(path, reference))
+        else:
+            loaded.append(load_path(path, reference))
+    return loaded
 
 
-def import_paths(store: Store, paths: list[Path], reference: str | None = None) -> list[ImportResult]:
-    """Parse every path, then import them all in one transaction (all or nothing)."""
-    loaded = load_paths(paths, reference)
+class FindingsNeedReview(SpecError):
+    """The parser inferred parts of a text; importing it needs an explicit accept."""
+
+    def __init__(self, item: LoadedSpec) -> None:
+        first = item.spec.findings[0]
+        count = len(item.spec.findings)
+        super().__init__(item.source, f"{first.message} ({count} finding{'s' if count > 1 else ''}"
+                         "; check them and import with --accept-findings)", first.line)
+        self.item = item
+
+
+def check_findings(loaded: list[LoadedSpec], accept_findings: bool) -> None:
+    if accept_findings:
+        return
+    for item in loaded:
+        if item.spec.findings:
+            raise FindingsNeedReview(item)
+
+
+def import_paths(store: Store, paths: list[Path], reference: str | None = None,
+                 accept_findings: bool = False) -> list[ImportResult]:
+    """Parse every path, then import them all in one transaction (all or nothing). A text the
+    parser had to infer parts of is refused unless `accept_findings`."""
+    return import_all(store, load_paths(paths, reference), accept_findings)
+
+
+def import_all(store: Store, loaded: list[LoadedSpec],
+               accept_findings: bool = False) -> list[ImportResult]:
+    """Import already-loaded specs in one transaction, refusing unaccepted findings first."""
+    check_findings(loaded, accept_findings)
     with store.session() as session:
         return import_loaded(session, loaded)
 
@@ -114,14 +174,8 @@ def version_spec(version: UnitVersion) -> UnitSpec:
 
 def _import_one(session: Session, item: LoadedSpec) -> ImportResult:
     spec = item.spec
-    if not spec.reference:
-        raise SpecError(item.source, "the text has no unit reference number; give it with "
-                        "--reference (e.g. --reference K/503/8194)")
-    for pub in spec.publications:
-        if not pub.awarding_body:
-            raise SpecError(item.source, "cannot tell the awarding body (OCR or City & Guilds)")
-    if not spec.publications:
-        raise SpecError(item.source, "no awarding-body publication recorded")
+    validate_spec(spec, item.source)
+    assert spec.reference is not None
     bodies = [p.awarding_body or "" for p in spec.publications]
     unit = session.exec(select(Unit).where(Unit.reference == spec.reference)).first()
     if unit is None:
@@ -143,6 +197,7 @@ def _import_one(session: Session, item: LoadedSpec) -> ImportResult:
         existing.reference = spec.reference
     sources = ", ".join(p.source_name or p.awarding_body for p in pubs.values()) or "the database"
     merged = merge_spec(existing, spec, sources, item.source)
+    merged.edits = list(spec.edits)  # this import's review edits, not an earlier version's
     pubs_changed = False
     for pub in spec.publications:
         row = pubs.get(pub.awarding_body)

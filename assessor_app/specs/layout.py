@@ -25,7 +25,6 @@ from assessor_app.specs.errors import SpecError
 from assessor_app.specs.layout_cells import (
     ALWAYS_SIDE_HEADING_RE,
     CRIT_LEAD_RE,
-    CRIT_TRAIL_RE,
     FOOTER_RE,
     LONE_INT_RE,
     LOOKAHEAD_LINES,
@@ -42,8 +41,9 @@ from assessor_app.specs.layout_cells import (
     OutcomeCell,
     note_kind_from_heading,
     side_kind_from_header,
+    trailing_criterion,
 )
-from assessor_app.specs.model import CriterionSpec, NoteSpec, OutcomeSpec
+from assessor_app.specs.model import Finding, OutcomeSpec
 from assessor_app.specs.text_cleanup import (
     SourceLine,
     join_lines,
@@ -76,6 +76,7 @@ class OutcomeTableParser:
         self.in_table_header = False  # just after the column headings of the outcomes table
         self.side_pending = False  # a side-column heading came after the criteria: a note follows
         self.skip_to = -1  # index of the last line already consumed by a lookahead
+        self.findings: list[Finding] = []  # what was inferred rather than read
         self.lines: list[SourceLine] = []
         self.index = 0
 
@@ -166,7 +167,7 @@ class OutcomeTableParser:
             self.skip_to = end
             self.in_table_header = True
             if ((self.target == "crit" and self.crit is not None
-                 and not looks_unfinished(self.crit.text))
+                 and not looks_unfinished(self.crit.tail))
                     or (self.target == "outcome" and self.outcome is not None
                         and self.outcome.parts)):
                 self.target = None  # that cell is over; the side column follows
@@ -191,10 +192,10 @@ class OutcomeTableParser:
         if m and self._accept_criterion(int(m.group(1)), int(m.group(2)), line):
             self._start_crit(int(m.group(1)), int(m.group(2)), m.group(3), line)
             return True
-        m = CRIT_TRAIL_RE.match(text)
-        if (m and m.group(1)[:1].isupper() and self._next_minor(int(m.group(2))) == int(m.group(3))
-                and self._accept_criterion(int(m.group(2)), int(m.group(3)), line)):
-            self._start_crit(int(m.group(2)), int(m.group(3)), m.group(1), line)
+        t = trailing_criterion(text)
+        if (t and t[0][:1].isupper() and self._next_minor(t[1]) == t[2]
+                and self._accept_criterion(t[1], t[2], line)):
+            self._start_crit(t[1], t[2], t[0], line)
             return True
         if out is not None and out.single_level and not OUTCOME_PREFIX_RE.match(text):
             m = SINGLE_LEVEL_CRIT_RE.match(text)
@@ -246,7 +247,7 @@ class OutcomeTableParser:
         """Without a page-start signal: a side-column line ending in a dangling hyphen followed by
         lower-case text is where the page broke, and the rest continues the cut criterion."""
         crit, note = self.interrupted, self.note
-        if self.target != "note" or crit is None or note is None or not looks_unfinished(crit.text):
+        if self.target != "note" or crit is None or note is None or not looks_unfinished(crit.tail):
             return
         parts = note.last_parts()
         for j in range(len(parts) - 1, 0, -1):
@@ -282,10 +283,13 @@ class OutcomeTableParser:
         self._recover_cut_criterion()
         if self.outcome is None or self.outcome.number != major:
             paragraph = self._trailing_paragraph()
+            last = self.crit
             self._start_outcome(major, "", line)
             assert self.outcome is not None
             if not self.outcome.parts:
                 self.outcome.implicit = True
+                if paragraph is None and last is not None:
+                    paragraph = self._outcome_text_from(last, major)
                 if paragraph is not None:
                     # The outcome's number was lost: its cell is the paragraph just before.
                     self.outcome.parts = paragraph
@@ -298,6 +302,27 @@ class OutcomeTableParser:
         self.interrupted = None
         self.boundary_seen = False
         self.side_pending = False
+
+    def _outcome_text_from(self, crit: CritCell, major: int) -> list[str] | None:
+        """Best effort: an outcome whose number was lost had its text run onto the end of the
+        previous criterion ("… manual handling." + "Be able to move …"). Split it off at the
+        last sentence end before a capitalised line, and record the finding."""
+        for j in range(len(crit.parts) - 1, 0, -1):
+            head, tail = join_lines(crit.parts[:j]), crit.parts[j]
+            if tail[:1].isupper() and head.endswith((".", "?", "!")) or (
+                    tail[:1].isupper() and not looks_unfinished(head) and len(crit.parts) - j <= 3
+                    and not head.endswith(":")):
+                taken = crit.parts[j:]
+                del crit.parts[j:]
+                self.findings.append(Finding(
+                    self._line_of(taken[0], crit.line), f"learning outcome {major} had lost its "
+                    f"number; implied by its criteria ({major}.1 …), its text taken from the "
+                    f"lines after {crit.major}.{crit.minor}", "missing outcome number"))
+                return taken
+        return None
+
+    def _line_of(self, text: str, after: int) -> int:
+        return next((ln.no for ln in self.lines if ln.no > after and ln.text == text), after)
 
     def _trailing_paragraph(self) -> list[str] | None:
         """A plain capitalised paragraph that ended the side column just before a new outcome's
@@ -334,15 +359,15 @@ class OutcomeTableParser:
         if self.target == "note":
             return True
         return (self.target == "crit" and self.side_kind is not None and self.crit is not None
-                and not looks_unfinished(self.crit.text))
+                and not looks_unfinished(self.crit.tail))
 
     def _bullet(self, text: str) -> None:
         crit = self.crit
         # In a table with a side column, a criterion that already runs over a sentence end has
         # swallowed side-column text: its colon introduces the side column's list, not its own.
-        own_list = self.side_kind is None or ". " not in crit.text if crit is not None else False
         if (self.target == "crit" and crit is not None
-                and (crit.listed or (crit.text.endswith(":") and own_list))):
+                and (crit.listed or (crit.tail.endswith(":")
+                                     and (self.side_kind is None or ". " not in crit.text)))):
             # "Explain the responsibilities of:" followed by its list: the list is the criterion's.
             if crit.listed and crit.parts and not crit.parts[-1].rstrip().endswith((";", ".", ":")):
                 crit.parts[-1] = crit.parts[-1].rstrip() + ";"
@@ -358,7 +383,8 @@ class OutcomeTableParser:
     def _colon_heading_ahead(self) -> bool:
         """Does a paragraph starting here end in ':' before any bullet or number (a list heading)?"""
         seen = 0
-        for line in self.lines[self.index:]:
+        for k in range(self.index, len(self.lines)):
+            line = self.lines[k]
             if line.blank:
                 continue
             if line.bullet or seen >= LOOKAHEAD_LINES:
@@ -366,7 +392,7 @@ class OutcomeTableParser:
             if FOOTER_RE.match(line.text) or SIDE_HEADING_RE.match(line.text) or MARKER_RE.match(
                     line.text) or ALWAYS_SIDE_HEADING_RE.match(line.text):
                 return False  # the paragraph ended at a cell boundary
-            if seen and (CRIT_LEAD_RE.match(line.text) or CRIT_TRAIL_RE.match(line.text)):
+            if seen and (CRIT_LEAD_RE.match(line.text) or trailing_criterion(line.text)):
                 return False
             if line.text.endswith(":"):
                 return True
@@ -380,7 +406,7 @@ class OutcomeTableParser:
             return
         if self.target == "crit" and self.crit is not None:
             # A page starts with the criteria column: resume is implicit, we are already here.
-            finished = not looks_unfinished(self.crit.text)
+            finished = not looks_unfinished(self.crit.tail)
             capital = starts_capitalised_word(text) or text[:1].isupper()
             heading = capital and self._colon_heading_ahead()
             out = self.outcome
@@ -420,7 +446,7 @@ class OutcomeTableParser:
         text = line.text
         # Top of a new page while a criterion was cut mid-sentence: the criteria column continues.
         if (self.glyph_bullets and line.indent > 0 and self.interrupted is not None
-                and looks_unfinished(self.interrupted.text)):
+                and looks_unfinished(self.interrupted.tail)):
             self.crit = self.interrupted
             self.interrupted = None
             self.dangling = note
@@ -435,7 +461,7 @@ class OutcomeTableParser:
             note.heading.append(text)
             return
         last = note.last_parts()
-        new_paragraph = (text[:1].isupper() and not looks_unfinished(join_lines(last))
+        new_paragraph = (text[:1].isupper() and not looks_unfinished(join_lines(last[-3:]))
                          and (bool(note.items) or bool(note.body)))
         if new_paragraph:
             kind = note.kind
@@ -452,37 +478,7 @@ class OutcomeTableParser:
 
     # ---- result ----------------------------------------------------------------------------
     def result(self) -> list[OutcomeSpec]:
-        outcomes = sorted(self.outcomes, key=lambda o: o.number)
-        specs: list[OutcomeSpec] = []
-        for pos, out in enumerate(outcomes, start=1):
-            if out.number != pos:
-                raise SpecError(self.source, f"learning outcome {pos} is missing "
-                                f"(found outcome {out.number})", out.line)
-            if not out.criteria:
-                raise SpecError(self.source, f"learning outcome {out.number} has no assessment "
-                                "criteria", out.line)
-            crits = sorted(out.criteria, key=lambda c: c.minor)
-            for k, c in enumerate(crits, start=1):
-                if c.minor != k:
-                    raise SpecError(self.source, f"criterion {out.number}.{k} is missing "
-                                    f"(found {out.number}.{c.minor})", c.line)
-                if not c.text:
-                    raise SpecError(self.source, f"criterion {out.number}.{c.minor} has no text",
-                                    c.line)
-            specs.append(OutcomeSpec(
-                number=str(out.number),
-                text=join_lines(out.parts),
-                criteria=[CriterionSpec(f"{c.major}.{c.minor}", c.text, c.line) for c in crits],
-                notes=[_note_spec(n) for n in out.notes if not n.empty()],
-            ))
-        return specs
+        """The outcomes read, checked: every number present in order, every criterion with text."""
+        from assessor_app.specs.layout_result import outcome_specs
 
-
-def _note_spec(note: NoteCell) -> NoteSpec:
-    heading = join_lines(note.heading).rstrip(":").strip()
-    return NoteSpec(
-        kind=note.kind,
-        heading=heading,
-        body=join_lines(note.body),
-        items=[t for t in (join_lines(i) for i in note.items) if t],
-    )
+        return outcome_specs(self.source, self.outcomes)

@@ -1,5 +1,10 @@
 """The pieces the learning-outcomes table parser (`layout.py`) works with: the patterns that
-recognise table lines, the note kinds, and the cells being collected (criterion, note, outcome)."""
+recognise table lines, the note kinds, and the cells being collected (criterion, note, outcome).
+
+Every pattern runs in time linear in the line: none has two unbounded quantifiers that can match
+the same characters (a trailing criterion number is found by `trailing_criterion`, not by a regex
+that backtracks over the whole line).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,6 @@ OUTCOME_RE = re.compile(
 OUTCOME_PREFIX_RE = re.compile(r"^(?:learning\s+)?outcome\s+\d", re.I)
 LONE_INT_RE = re.compile(r"^(\d{1,2})\.?$")
 CRIT_LEAD_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d|\.\d)\.?\s*(.*)$")
-CRIT_TRAIL_RE = re.compile(r"^(.*[A-Za-z\"”’)].*?)\s+(\d{1,2})\.(\d{1,2})\.?$")
 SINGLE_LEVEL_CRIT_RE = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
 # Headings of the side column when the table header was split over several lines (one per cell).
 SIDE_HEADING_RE = re.compile(
@@ -62,6 +66,24 @@ def note_kind_from_heading(heading: str) -> str:
     return "additional_guidance"
 
 
+
+_TRAIL_NUMBER_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.?")
+_TEXT_CHAR_RE = re.compile(r"[A-Za-z\"”’)]")
+
+
+def trailing_criterion(text: str) -> tuple[str, int, int] | None:
+    """"Describe the factors 1.3" → ("Describe the factors", 1, 3): a criterion whose number came
+    after its text (PDF extraction of a right-aligned number column). Linear in the line."""
+    head, sep, tail = text.rpartition(" ")
+    if not sep:
+        return None
+    m = _TRAIL_NUMBER_RE.fullmatch(tail)
+    head = head.rstrip()
+    if m is None or not _TEXT_CHAR_RE.search(head):
+        return None
+    return head, int(m.group(1)), int(m.group(2))
+
+
 @dataclass
 class CritCell:
     major: int
@@ -73,6 +95,12 @@ class CritCell:
     @property
     def text(self) -> str:
         return join_lines(self.parts)
+
+    @property
+    def tail(self) -> str:
+        """The end of the text (enough for `looks_unfinished` / a trailing colon) without joining
+        every part: the per-line checks must not grow with the criterion's length."""
+        return join_lines(self.parts[-3:])
 
 
 @dataclass

@@ -18,6 +18,28 @@ NOTE_KINDS = ("range", "teaching_content", "additional_guidance")
 
 
 @dataclass
+class Finding:
+    """Something the parser inferred rather than read: where, and what it did."""
+
+    line: int | None
+    message: str
+    kind: str = "inferred"  # "missing criterion number" | "unnumbered criteria" | …
+    page: int | None = None  # for a unit read from a PDF: the page of that line
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"line": self.line, "kind": self.kind, "message": self.message}
+        if self.page is not None:
+            d["page"] = self.page
+        return d
+
+    def describe(self, source: str) -> str:
+        if self.page is not None:
+            return f"{source}, page {self.page}: {self.message}"
+        where = f"{source}:{self.line}" if self.line is not None else source
+        return f"{where}: {self.message}"
+
+
+@dataclass
 class CriterionSpec:
     number: str  # "2.3"
     text: str
@@ -87,6 +109,10 @@ class UnitSpec:
     outcomes: list[OutcomeSpec] = field(default_factory=list)
     requirements: list[RequirementSpec] = field(default_factory=list)
     publications: list[PublicationSpec] = field(default_factory=list)
+    # What the parser inferred (not part of the content: a reviewed import stores the result).
+    findings: list[Finding] = field(default_factory=list)
+    # The assessor's corrections in the review screen (`review.Edit`), kept with the version.
+    edits: list[Any] = field(default_factory=list)
 
     @property
     def criteria(self) -> list[CriterionSpec]:

@@ -9,10 +9,12 @@ import hashlib
 import re
 from pathlib import Path
 
-from assessor_app.specs.errors import SpecError
+from assessor_app.specs.errors import MissingCriterion, NothingFound, SpecError
 from assessor_app.specs.header import parse_header
 from assessor_app.specs.layout import OutcomeTableParser
+from assessor_app.specs.limits import MAX_TEXT_BYTES, check_line_lengths, read_bounded
 from assessor_app.specs.model import CITY_AND_GUILDS, OutcomeSpec, PublicationSpec, UnitSpec
+from assessor_app.specs.recover import Lines, fill_missing_number, number_unnumbered, unflatten
 from assessor_app.specs.requirements import parse_requirements
 from assessor_app.specs.sections import (
     AIM,
@@ -35,15 +37,68 @@ def sha256_text(text: str) -> str:
 
 
 def parse_file(path: Path) -> UnitSpec:
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_TEXT_BYTES, "the text")
     text = decode_source(data, str(path))
     return parse_text(text, str(path), source_sha256=hashlib.sha256(data).hexdigest())
 
 
+MAX_REPAIRS = 40
+
+
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None) -> UnitSpec:
-    """Parse one unit text. Raises `SpecError` naming `source` and the line when it cannot."""
+    """Parse one unit text, best effort: where the strict reading stops at a lost criterion
+    number, unnumbered criteria or flattened columns, the text is repaired (`recover`) and each
+    repair recorded in `spec.findings` at its source line. Raises `SpecError` naming `source`
+    and the line only when nothing usable is found."""
     if not text.strip():
         raise SpecError(source, "file is empty", 1)
+    check_line_lengths(text, source)
+    digest = source_sha256 or sha256_text(text)
+    lines = Lines.of(text)
+    if unflatten(lines):  # table cells run together on one line: split them first
+        return _parse_repaired(lines, source, digest, None)
+    try:
+        return _parse_strict(text, source, digest)
+    except (MissingCriterion, NothingFound) as first:
+        return _parse_repaired(lines, source, digest, first)
+
+
+def _parse_repaired(lines: Lines, source: str, digest: str, first: SpecError | None) -> UnitSpec:
+    tried_flat = True
+    tried_unnumbered = False
+    for _ in range(MAX_REPAIRS):
+        try:
+            spec = _parse_strict(lines.joined(), source, digest)
+        except MissingCriterion as exc:
+            if not fill_missing_number(lines, exc.major, exc.minor, exc.line or 0):
+                raise _at_source(exc, lines) from None
+            continue
+        except SpecError as exc:
+            if not tried_flat:
+                tried_flat = True
+                if unflatten(lines):
+                    continue
+            if not tried_unnumbered:
+                tried_unnumbered = True
+                if number_unnumbered(lines):
+                    continue
+            if first is not None and isinstance(exc, NothingFound):
+                raise first from None
+            raise _at_source(exc, lines) from None
+        for crit in spec.criteria:
+            crit.line = lines.source_line(crit.line)
+        for finding in spec.findings:
+            finding.line = lines.source_line(finding.line)
+        spec.findings = lines.findings + spec.findings
+        return spec
+    raise SpecError(source, "too many repairs needed; is this a unit text?")
+
+
+def _at_source(exc: SpecError, lines: Lines) -> SpecError:
+    return SpecError(exc.source, exc.message, lines.source_line(exc.line))
+
+
+def _parse_strict(text: str, source: str, digest: str) -> UnitSpec:
     lines = split_lines(text)
     glyph_bullets = any(line.bullet for line in lines)
     sections = split_sections(lines)
@@ -51,14 +106,14 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     first_outcome_line = outcome_lines[0].no if outcome_lines else len(lines) + 1
     header = parse_header([ln for ln in lines if ln.no < first_outcome_line], text)
     if not outcome_lines:
-        raise SpecError(source, "no learning outcomes or assessment criteria found",
+        raise NothingFound(source, "no learning outcomes or assessment criteria found",
                         _last_line(lines))
     cg = header.awarding_body == CITY_AND_GUILDS
     table = OutcomeTableParser(source, glyph_bullets, header.unit_number if cg else None,
                                header.title)
     table.feed(outcome_lines)
     if not any(o.criteria for o in table.outcomes):
-        raise SpecError(source, "no assessment criteria found", outcome_lines[0].no)
+        raise NothingFound(source, "no assessment criteria found", outcome_lines[0].no)
     outcomes = table.result()
     body = header.awarding_body or ""
     for out in outcomes:
@@ -72,6 +127,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     if header.awarding_body == CITY_AND_GUILDS:
         assessment = _CG_ASSESSMENT_LABEL.sub("", assessment)
     return UnitSpec(
+        findings=table.findings,
         reference=header.reference,
         title=header.title,
         level=header.level,
@@ -89,7 +145,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
             unit_number=header.unit_number,
             sector_unit_number=header.sector_unit_number,
             source=Path(source).name,
-            source_sha256=source_sha256 or sha256_text(text),
+            source_sha256=digest,
         )],
     )
 

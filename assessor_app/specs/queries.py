@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.specs.importer import latest_version
 from assessor_app.specs.requirements import group_keys
+from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,
     EvidenceRequirement,
@@ -88,7 +89,14 @@ def version_tree(session: Session, version: UnitVersion) -> dict[str, Any]:
     notes = session.exec(select(GuidanceNote).where(GuidanceNote.version_id == version.id)
                          .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
     crit_numbers = {c.id: c.number for c in criteria}
+    stored = json.loads(version.structured_json or "{}")
+    edits = stored.get("review_edits") or []
     return {
+        **({"review_edits": edits} if edits else {}),
+        # What the spec says beyond its criteria, for the unit library and the visit screen.
+        "aim": version.aim,
+        "assessment": version.assessment,
+        "guidance_on_assessment": stored.get("guidance_on_assessment") or "",
         "title": version.title,
         "reference": unit.reference,
         "level": version.level,
@@ -134,6 +142,10 @@ def render_tree(tree: dict[str, Any]) -> str:
         f"GLH {show(tree['glh'])}" + (f", version {tree['version']}" if "version" in tree else ""),
         f"  published by: {pubs}",
     ]
+    for key, label in (("aim", "aim"), ("assessment", "assessment"),
+                       ("guidance_on_assessment", "guidance on assessment")):
+        if tree.get(key):
+            lines.append(f"  {label}: {tree[key]}")
     for o in tree["learning_outcomes"]:
         lines.append(f"  {o['number']}  {o['text']}")
         for c in o["criteria"]:
@@ -144,6 +156,9 @@ def render_tree(tree: dict[str, Any]) -> str:
             body = f"{n['heading']}: " if n["heading"] else ""
             lines.append(f"      [{label}, {n['awarding_body']}{where}] {body}{n['body']}".rstrip())
             lines.extend(f"        - {item}" for item in n["items"])
+    for e in tree.get("review_edits", []):
+        lines.append(f"  edited in review by {e['who']} at {e['when']}: {e['what']}: "
+                     f"{e['before']!r} -> {e['after']!r}")
     if tree.get("evidence_requirements"):
         lines.append("  evidence requirements:")
         reqs = tree["evidence_requirements"]
@@ -151,3 +166,27 @@ def render_tree(tree: dict[str, Any]) -> str:
         lines.extend(f"    {'  ' if parent else ''}{r['key']:>3}  {r['text']}"
                      for r, parent in zip(reqs, parents, strict=True))
     return "\n".join(lines)
+
+
+def library_trees(store: Store) -> list[dict[str, Any]]:
+    """Every unit's latest version as a tree, in one read-only snapshot (the unit library)."""
+    with store.read_session() as session:
+        trees = [unit_tree(session, u["reference"]) for u in list_units(session)]
+    return [t for t in trees if t is not None]
+
+
+def criterion_guidance(store: Store, criterion_id: int) -> list[dict[str, Any]]:
+    """The range, teaching content and guidance that go with one criterion: notes attached to it
+    and its outcome's notes attached to no single criterion (shown beside the criterion being
+    ticked)."""
+    with store.read_session() as session:
+        crit = session.get(Criterion, criterion_id)
+        if crit is None:
+            return []
+        notes = session.exec(
+            select(GuidanceNote).where(GuidanceNote.outcome_id == crit.outcome_id)
+            .order_by(col(GuidanceNote.position), col(GuidanceNote.id))).all()
+        return [{"kind": n.kind, "awarding_body": n.awarding_body, "heading": n.heading,
+                 "body": n.body, "items": json.loads(n.items_json),
+                 "for_criterion": n.criterion_id == criterion_id}
+                for n in notes if n.criterion_id in (None, criterion_id)]

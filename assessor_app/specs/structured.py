@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from assessor_app.specs.errors import SpecError
+from assessor_app.specs.limits import MAX_YAML_BYTES, read_bounded
 from assessor_app.specs.model import (
     NOTE_KINDS,
     CriterionSpec,
@@ -23,6 +24,8 @@ from assessor_app.specs.model import (
     note_dict,
 )
 from assessor_app.specs.requirements import group_keys
+from assessor_app.specs.review import Edit
+from assessor_app.specs.safe_yaml import load_bounded_yaml
 
 FORMAT = "assessor-app/unit-spec/1"
 STRUCTURED_SUFFIXES = (".yaml", ".yml")
@@ -48,6 +51,7 @@ def spec_to_dict(spec: UnitSpec) -> dict[str, Any]:
             for p in spec.publications
         ],
         **content,
+        **({"review_edits": [e.as_dict() for e in spec.edits]} if spec.edits else {}),
     }
 
 
@@ -62,15 +66,18 @@ def dump_yaml(spec: UnitSpec) -> str:
 
 
 class _Checker:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, lines: dict[int, int] | None = None) -> None:
         self.source = source
+        self.lines = lines or {}  # id(mapping) → its line in the file, when read from YAML
+        self.line: int | None = None  # line of the entry being checked
 
     def fail(self, message: str) -> SpecError:
-        return SpecError(self.source, message)
+        return SpecError(self.source, message, self.line)
 
     def mapping(self, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(f"{where}: expected a mapping")
+        self.line = self.lines.get(id(value), self.line)
         return value
 
     def items(self, value: Any, where: str) -> list[Any]:
@@ -86,7 +93,7 @@ class _Checker:
             if required:
                 raise self.fail(f"{where}: '{key}' is required")
             return ""
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
             raise self.fail(f"{where}: '{key}' must be text")
@@ -107,9 +114,15 @@ class _Checker:
         return value
 
 
-def spec_from_dict(data: Any, source: str) -> UnitSpec:
-    """Validate and convert the dict form; errors name the file and the offending entry."""
-    ck = _Checker(source)
+    def optional(self, d: dict[str, Any], key: str, where: str) -> str | None:
+        value = d.get(key)
+        return None if value is None else self.text(d, key, where)
+
+
+def spec_from_dict(data: Any, source: str, lines: dict[int, int] | None = None) -> UnitSpec:
+    """Validate and convert the dict form; errors name the file and the offending entry (and its
+    line when `lines` maps the mappings read from YAML to their lines)."""
+    ck = _Checker(source, lines)
     d = ck.mapping(data, "top level")
     if d.get("format", FORMAT) != FORMAT:
         raise ck.fail(f"unknown format {d.get('format')!r} (expected {FORMAT})")
@@ -132,9 +145,11 @@ def spec_from_dict(data: Any, source: str) -> UnitSpec:
             kind = ck.text(n, "kind", f"outcome {number} guidance #{j}", required=True)
             if kind not in NOTE_KINDS:
                 raise ck.fail(f"outcome {number} guidance #{j}: unknown kind {kind!r}")
-            items = [str(x) for x in ck.items(n.get("items"), f"outcome {number} guidance #{j}")]
-            notes.append(NoteSpec(kind, ck.text(n, "heading", ""), ck.text(n, "body", ""), items,
-                                  ck.text(n, "awarding_body", ""), n.get("criterion") or None))
+            where = f"outcome {number} guidance #{j}"
+            items = [ck.text({"item": x}, "item", where) for x in ck.items(n.get("items"), where)]
+            notes.append(NoteSpec(kind, ck.text(n, "heading", where), ck.text(n, "body", where),
+                                  items, ck.text(n, "awarding_body", where),
+                                  ck.optional(n, "criterion", where) or None))
         outcomes.append(OutcomeSpec(number, ck.text(o, "text", f"outcome {number}"), criteria, notes))
     if not seen:
         raise ck.fail("no assessment criteria")
@@ -146,15 +161,20 @@ def spec_from_dict(data: Any, source: str) -> UnitSpec:
     ]
     _check_groups(ck, reqs)
     pubs = [
-        PublicationSpec(p.get("awarding_body"), _opt(p.get("unit_number")),
-                        _opt(p.get("sector_unit_number")), ck.text(p, "source", "publication"),
+        PublicationSpec(ck.optional(p, "awarding_body", "publication"),
+                        ck.optional(p, "unit_number", "publication"),
+                        ck.optional(p, "sector_unit_number", "publication"),
+                        ck.text(p, "source", "publication"),
                         ck.text(p, "source_sha256", "publication"))
         for p in (ck.mapping(x, "publication")
                   for x in ck.items(d.get("publications"), "publications"))
     ]
+    edits = [Edit.from_dict(ck.mapping(e, "review edit"), source)
+             for e in ck.items(d.get("review_edits"), "review_edits")]
     return UnitSpec(
-        reference=_opt(d.get("reference")),
-        title=_opt(d.get("title")),
+        edits=edits,
+        reference=ck.optional(d, "reference", "reference"),
+        title=ck.optional(d, "title", "title"),
         level=ck.integer(d, "level"),
         credit_value=ck.integer(d, "credit_value"),
         glh=ck.integer(d, "glh"),
@@ -179,22 +199,18 @@ def _check_groups(ck: _Checker, reqs: list[RequirementSpec]) -> None:
                           f"({r.key}a, {r.key}b …) follow it")
 
 
-def _opt(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 def load_yaml(path: Path) -> UnitSpec:
-    text = path.read_text(encoding="utf-8")
+    data = read_bounded(path, MAX_YAML_BYTES, "the structured file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SpecError(str(path), "not UTF-8 text (invalid byte "
+                        f"0x{data[exc.start]:02x})", line) from exc
     if not text.strip():
         raise SpecError(str(path), "file is empty", 1)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SpecError(str(path), f"invalid YAML: {problem}", line) from exc
-    return spec_from_dict(data, str(path))
+    value, lines = load_bounded_yaml(text, str(path))
+    return spec_from_dict(value, str(path), lines)
 
 
 __all__ = ["FORMAT", "STRUCTURED_SUFFIXES", "dump_yaml", "load_yaml", "note_dict",

@@ -107,7 +107,7 @@ def join_lines(parts: list[str]) -> str:
             continue
         if not result:
             result = part
-        elif re.search(r"[A-Za-z][-\u2010]$", result) and part[:1].islower():
+        elif re.search(r"[A-Za-z][-\u2010]$", result[-2:]) and part[:1].islower():
             result += part
         else:
             result += " " + part

@@ -138,10 +138,20 @@ class Store:
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A consistent read-only snapshot that never waits for writers (WAL). Nothing is
-        committed: closing the session ends its transaction (loaded objects stay usable)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+        """A consistent read-only snapshot that never waits for writers (WAL): a plain deferred
+        BEGIN that takes no write lock, with `PRAGMA query_only` on its connection so a write
+        through it fails at once. Nothing is committed: the transaction is rolled back when the
+        block ends (loaded objects stay usable). Background reads use this; writes use
+        `session`, which serialises them on the write lock."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA query_only=ON")  # also begins the deferred transaction
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+            finally:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA query_only=OFF")  # the pool hands it to writers too
+                conn.rollback()
 
     def close(self) -> None:
         from assessor_app.store.recovery import close_presence

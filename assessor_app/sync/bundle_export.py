@@ -32,6 +32,7 @@ from assessor_app.store.models import (
     EvidenceItem,
     Judgement,
     Learner,
+    OutboxItem,
     QuestionAnswer,
     SignOff,
     Unit,
@@ -46,7 +47,7 @@ from assessor_app.sync.bundle_format import (
     SIGNATURE,
 )
 from assessor_app.sync.bundle_signing import BundleSigner, IdentitySigner, fingerprint
-from assessor_app.sync.outbox import ers_relative_path
+from assessor_app.sync.outbox import ers_relative_path, local_file
 
 
 class BundleExportError(Exception):
@@ -123,6 +124,7 @@ def _collect(
     entries: list[_Entry] = []
     units: set[str] = set()
     entries += _collect_ers(store, s, learner, since, versions, units)
+    entries += _void_notices(store, s, learner.id, since, versions, units)
     entries += _collect_evidence(store, s, learner, since, versions, units)
     entries += _collect_judgements(s, learner, since, versions)
     units.discard("")
@@ -224,6 +226,33 @@ def _collect_judgements(s: Session, learner: Learner, since: datetime | None,
         return []
     return [_Entry(path=f"judgements/{learner.id}.json", kind="judgements",
                    data=_json_bytes(judgements), meta={"learner_id": learner.id})]
+
+
+def _void_notices(store: Store, s: Session, learner_id: int, since: datetime | None,
+                  versions: dict[int, tuple[str, int]], units: set[str]) -> list[_Entry]:
+    """The signed void notices of the learner's voided ERSs (the ERS itself is not carried: a
+    bundle never holds a void sheet as if it stood)."""
+    rows = s.exec(
+        select(OutboxItem, ErsDocument, SignOff)
+        .join(ErsDocument, ErsDocument.id == OutboxItem.voids_document_id)  # type: ignore[arg-type]
+        .join(SignOff, SignOff.id == ErsDocument.signoff_id)  # type: ignore[arg-type]
+        .where(SignOff.learner_id == learner_id)
+        .order_by(OutboxItem.id)  # type: ignore[arg-type]
+    ).all()
+    out = []
+    for item, doc, signoff in rows:
+        if since and item.created_at < since:
+            continue
+        ref, ver = versions.get(signoff.unit_version_id, ("", 0))
+        units.add(ref)
+        out.append(_Entry(
+            path=f"void-notices/{item.sha256}.json", kind="void_notice",
+            source=local_file(store.files_dir, item), size=item.size, sha256=item.sha256,
+            meta={"voids_ers_document_id": doc.id, "voids_ers_sha256": doc.sha256,
+                  "signoff_id": signoff.id, "learner_id": learner_id, "unit_reference": ref,
+                  "unit_version": ver, "filename": item.filename},
+        ))
+    return out
 
 
 def _dedupe(entries: Iterable[_Entry]) -> list[_Entry]:

@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessor_app.cli_common import CliError, cli_identity, cli_store, print_json
 from assessor_app.secrets import SecretStoreUnavailable
@@ -26,6 +27,9 @@ from assessor_app.sync.settings import (
     save_settings,
     store_password,
 )
+
+if TYPE_CHECKING:
+    from assessor_app.sync.bundle_signing import BundleSigner
 
 EXIT_NOT_ALL_SENT = 1
 
@@ -199,11 +203,27 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
+def _notice_signer(store: Store) -> BundleSigner | None:
+    """The assessor's key when void notices are waiting to be signed (None otherwise)."""
+    from assessor_app.sync.bundle_signing import IdentitySigner
+    from assessor_app.sync.void_notices import pending_notice_documents
+
+    with store.read_session() as s:
+        if not pending_notice_documents(s):
+            return None
+    try:
+        return IdentitySigner(cli_identity(store))
+    except CliError as exc:
+        print(f"assessor-app: void notices wait for your signing key: {exc}", file=sys.stderr)
+        return None
+
+
 def _run(args: argparse.Namespace) -> int:
     with cli_store(args) as store:
         settings, password = _settings_and_password(store)
         summary = sync_outbox(
             store, settings, password, progress=None if args.quiet else _ProgressBar(),
+            signer=_notice_signer(store),
             wait_for_other_run=True,  # a scheduled run queues behind the GUI's, never skips
         )
         print(
@@ -213,7 +233,7 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         for o in summary.outcomes:
-            if o.outcome in ("failed", "retry_later"):
+            if o.outcome in ("failed", "retry_later", "withheld"):
                 print(f"  item {o.item_id} ({o.filename}): {o.message}", file=sys.stderr)
         if summary.error:
             print(f"assessor-app: {summary.error}", file=sys.stderr)

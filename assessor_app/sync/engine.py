@@ -28,15 +28,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync import outbox
+from assessor_app.sync import outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
 from assessor_app.sync.cleanup import remove_stale_parts
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
@@ -44,6 +45,9 @@ from assessor_app.sync.layout import alternative_name, part_name, remote_path_fo
 from assessor_app.sync.run_lock import ANOTHER_RUN, sync_run_lock
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
+
+if TYPE_CHECKING:
+    from assessor_app.sync.bundle_signing import BundleSigner
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,7 @@ class SyncProgress:
 class ItemOutcome:
     item_id: int
     filename: str
-    outcome: str  # "sent" | "already_there" | "retry_later" | "failed"
+    outcome: str  # "sent" | "already_there" | "retry_later" | "failed" | "withheld"
     message: str = ""
 
 
@@ -118,13 +122,17 @@ def sync_outbox(
     hooks: SyncHooks | None = None,
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
+    signer: BundleSigner | None = None,
     wait_for_other_run: bool = False,
 ) -> SyncSummary:
-    """Send what is due and report. Only one run per database at a time across processes
-    (`run_lock`): another run makes this one wait (`wait_for_other_run`) or return at once. "Sync now" = defaults; a background timer should pass
+    """Send what is due and report. "Sync now" = defaults; a background timer should pass
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
-    on permanent failures. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
-    before any network traffic if settings or password are missing."""
+    on permanent failures. With `signer` (the assessor's key), void notices are signed and
+    queued first; without it, an unsent ERS of a void sign-off is still withheld, and its
+    notice waits for a run that has the key. Only one run per database at a time across
+    processes (`run_lock`): another run makes this one wait (`wait_for_other_run`) or return
+    at once. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable before any
+    network traffic if settings or password are missing."""
     if settings is None:
         with store.session() as s:
             settings = require_settings(s)
@@ -141,6 +149,8 @@ def sync_outbox(
             with WebDavClient(settings, password, transport=transport) as client:
                 remove_stale_parts(store, client)
                 run = _Run(store, settings, client, progress, cancel, hooks or SyncHooks(), rng)
+                if signer is not None:
+                    void_notices.queue_void_notices(store, signer)
                 return run.execute(include_failed=include_failed,
                                    respect_backoff=respect_backoff)
     finally:
@@ -157,11 +167,13 @@ class SyncRunner:
         password: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
+        signer: BundleSigner | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.password = password
         self.transport = transport
+        self.signer = signer  # signs void notices; without it they wait (see sync_outbox)
         self.cancel_event = threading.Event()
 
     def cancel(self) -> None:
@@ -184,6 +196,7 @@ class SyncRunner:
             include_failed=include_failed,
             respect_backoff=respect_backoff,
             transport=self.transport,
+            signer=self.signer,
         )
 
 
@@ -235,6 +248,8 @@ class _Run:
         with self.store.session() as s:
             if outbox.enqueue_unqueued(s):
                 log.warning("queued filed ERS documents that were missing from the outbox")
+            if void_notices.withhold_void_ers(s):
+                log.info("withheld unsent ERS documents of void sign-offs")
         with self.store.session() as s:
             ids = outbox.due_item_ids(
                 s, include_failed=include_failed, respect_backoff=respect_backoff
@@ -273,7 +288,8 @@ class _Run:
         with self.store.session() as s:
             self.summary.remaining = int(
                 s.exec(
-                    select(func.count()).where(OutboxItem.state != OutboxState.SENT.value)
+                    select(func.count()).where(col(OutboxItem.state).not_in(
+                        (OutboxState.SENT.value, OutboxState.WITHHELD.value)))
                 ).one()
             )
         self._emit(None, "done")
@@ -286,7 +302,13 @@ class _Run:
         Returns the item and the temp name an interrupted attempt left behind ("" if none)."""
         with self.store.session() as s:
             item = s.get(OutboxItem, item_id)
-            if item is None or item.state == OutboxState.SENT.value:
+            if item is None or item.state in (OutboxState.SENT.value,
+                                              OutboxState.WITHHELD.value):
+                return None
+            if void_notices.is_void_ers(s, item):  # voided since the run started
+                item.state = OutboxState.WITHHELD.value
+                item.failure_reason = void_notices.WITHHELD_REASON
+                s.add(item)
                 return None
             if not item.remote_path:
                 item.remote_path = remote_path_for(
@@ -317,6 +339,10 @@ class _Run:
     def _one(self, item_id: int) -> ItemOutcome | None:
         claimed = self._claim(item_id)
         if claimed is None:
+            with self.store.read_session() as s:
+                row = s.get(OutboxItem, item_id)
+            if row is not None and row.state == OutboxState.WITHHELD.value:
+                return ItemOutcome(item_id, row.filename, "withheld", row.failure_reason)
             return ItemOutcome(item_id, "", "already_there", "already confirmed")
         item, stale_part = claimed
         self.summary.attempted += 1

@@ -151,7 +151,7 @@ def outbox_status(session: Session) -> OutboxStatus:
     )
     pending_bytes = session.exec(
         select(func.coalesce(func.sum(OutboxItem.size), 0)).where(
-            OutboxItem.state != OutboxState.SENT.value
+            OutboxItem.state.not_in((OutboxState.SENT.value, OutboxState.WITHHELD.value))  # type: ignore[attr-defined]
         )
     ).one()
     next_at = session.exec(
@@ -161,7 +161,8 @@ def outbox_status(session: Session) -> OutboxStatus:
     ).one()
     latest_failure = session.exec(
         select(OutboxItem.failure_reason)
-        .where(OutboxItem.state != OutboxState.SENT.value, OutboxItem.failure_reason != "")
+        .where(OutboxItem.state.not_in((OutboxState.SENT.value, OutboxState.WITHHELD.value)),  # type: ignore[attr-defined]
+               OutboxItem.failure_reason != "")
         .order_by(OutboxItem.updated_at.desc())  # type: ignore[attr-defined]
     ).first()
     if isinstance(next_at, datetime) and next_at.tzinfo is None:
@@ -189,6 +190,7 @@ def item_as_dict(item: OutboxItem) -> dict[str, object]:
     return {
         "id": item.id,
         "ers_document_id": item.ers_document_id,
+        "voids_document_id": item.voids_document_id,
         "state": item.state,
         "filename": item.filename,
         "size": item.size,

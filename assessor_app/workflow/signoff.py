@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from assessor_app.ers.filing import file_ers_in
+from assessor_app.ers.filing import attachment_images, file_ers_in
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
 from assessor_app.ers.view import view_for_signoff
@@ -160,7 +160,7 @@ def prepare_signed_pdf(store: Store, plan: SignOffPlan, today: date, assessor_na
     view, content_json = rehearse(store, plan, today,
                                   lambda s, so: (view_for_signoff(s, so.id), so.content_json))
     say(40, "Laying out the Evidence Record Sheet…")
-    pdf = render_ers(view)
+    pdf = render_ers(view, attachment_images(store))
     say(75, "Signing the PDF…")
     signed = sign_ers_pdf(pdf, identity, content_hash=view.content_hash,
                           content_json=content_json)

@@ -57,7 +57,8 @@ def test_holistic_item_with_questions_and_witness(store, world) -> None:
                                       "sam@example.com")
     rows = list_evidence(store, lid)
     assert [(r.ref, r.kind, r.first_line) for r in rows] == [
-        ("QA-1", "questioning", ""), ("WT-1", "witness", "Priya handled it well")]
+        ("QA-1", "questioning", "2 questions: Why segment customers?"),
+        ("WT-1", "witness", "Priya handled it well")]
     assert rows[0].criteria == ("H/601/1232:1.2", "K/503/8194:1.1", "K/503/8194:2.3")
     assert list_evidence(store, lid, visit_id=visit.id)[0].id == qa.evidence_id
 

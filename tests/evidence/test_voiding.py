@@ -1,5 +1,6 @@
-"""Signed records are locked: any change to a signed item voids the sign-off, bumps the item's
-revision and leaves an intact audit chain; refused or no-op edits void nothing."""
+"""Signed records are locked: any change to a signed item is refused unless unlocked with a
+reason; unlocked, it voids the sign-off, bumps the item's revision and leaves an intact audit
+chain; refused or no-op edits void nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import col, select
 
 from assessor_app.evidence import (
     NotEnrolled,
+    RecordLocked,
     TooLong,
     add_question,
     attach_file,
@@ -24,6 +26,7 @@ from assessor_app.evidence import (
     unmap_criterion,
     update_evidence_text,
 )
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.store.audit import verify_chain
 from assessor_app.store.models import AuditEntry, SignOff, SignOffEvidence
 
@@ -64,10 +67,18 @@ def test_any_edit_voids_the_signoff(store, world, tmp_path: Path, kind: str) -> 
     item = create_evidence(store, world.learner.id, "observation", text="signed text",
                            criteria=["K/503/8194:1.1"])
     so_id = _sign(store, world, item.evidence_id)
-    EDITS[kind](store, world, item.evidence_id, tmp_path)
+    with pytest.raises(RecordLocked, match=f"sign-off {so_id}") as refused:
+        EDITS[kind](store, world, item.evidence_id, tmp_path)
+    assert refused.value.signoff_ids == (so_id,) and "--unlock" in str(refused.value)
+    with store.session() as s:
+        assert s.get(SignOff, so_id).status == "signed"
+        assert get_evidence(s, item.evidence_id).item.revision == 1
+    with unlocking("learner asked for a correction", actor="Jo Carter"):
+        EDITS[kind](store, world, item.evidence_id, tmp_path)
     with store.session() as s:
         so = s.get(SignOff, so_id)
         assert so.status == "void" and so.voided_at is not None
+        assert "learner asked for a correction" in so.void_reason
         assert get_evidence(s, item.evidence_id).item.revision == 2
         entries = s.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).all()
         assert [e.action for e in entries] == ["judgement", "signoff.void"]

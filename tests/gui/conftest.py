@@ -3,10 +3,10 @@ the main window built on them.
 
 Deterministic under load (CI runs on a busy 2-core machine):
 * all waiting uses `qtbot.waitUntil` with the one generous `WAIT_MS`; nothing sleeps;
-* nothing waits for window activation (the window manager's business, slow and flaky when the
-  machine is loaded): keys go to the widget that would have focus, and a shortcut is pressed
-  with `press`, which checks the key is bound to exactly one enabled action of the window and
-  triggers it;
+* a shortcut is pressed with `press`: a real key event to the focused widget of the window
+  (activated first: the offscreen platform does so at once), checked to be bound to exactly one
+  enabled action and to have fired it; buttons and cells are clicked with the mouse (`click`,
+  `click_index`), never by emitting `clicked`;
 * `settle` waits until the window (or dialog) has shown everything it was loading.
 """
 
@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui import workers
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support import workers
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
 
@@ -111,11 +112,46 @@ def shortcut_actions(window: QWidget, keys: str) -> list[QAction]:
 
 
 def press(window: QWidget, keys: str) -> None:
-    """Press a shortcut of `window` without depending on it being the active window: exactly one
-    enabled action must carry `keys` (Qt ignores an ambiguous shortcut), and it is triggered."""
+    """Press a shortcut as the user does: a real key event sent to the widget that has focus in
+    `window` (made the active window first, as shortcuts only reach the active window), so Qt's
+    shortcut routing picks the action. Exactly one enabled action must carry `keys` (Qt ignores
+    an ambiguous shortcut), and it must have fired."""
     actions = shortcut_actions(window, keys)
     assert len(actions) == 1, f"{keys}: {[a.text() for a in actions] or 'no enabled action'}"
-    actions[0].trigger()
+    top = window.window()
+    if QApplication.activeWindow() is not top:
+        # (QTest.qWaitForWindowActive would also accept a dialog of `top` being active.)
+        top.activateWindow()
+        for _ in range(WAIT_MS // 10):
+            if QApplication.activeWindow() is top:
+                break
+            QTest.qWait(10)
+        assert QApplication.activeWindow() is top, "the window could not be made active"
+    fired: list[bool] = []
+
+    def record(*_: object) -> None:
+        fired.append(True)
+
+    actions[0].triggered.connect(record)
+    target = top.focusWidget() or top
+    combo = QKeySequence(keys)[0]
+    try:
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+    finally:
+        actions[0].triggered.disconnect(record)
+    assert fired, f"{keys} did not reach {actions[0].text()!r} (focus: {target.objectName()!r})"
+
+
+def click(widget: QWidget) -> None:
+    """A left mouse click in the middle of `widget` (a button, a label...)."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def click_index(view: QAbstractItemView, index: QModelIndex) -> None:
+    """A left mouse click on the cell `index` of an item view (scrolled into sight first)."""
+    view.scrollTo(index)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(index).center())
 
 
 def when_dialog_opens(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:

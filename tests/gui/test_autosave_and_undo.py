@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceItem
 from tests.gui.conftest import WAIT_MS, press, settle
@@ -24,7 +24,7 @@ def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], Main
     learner_id = create_demo_learner(store)
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     vs = window.visit_screen
     evidence_id = vs.new_evidence("observation")

@@ -13,19 +13,23 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id
-from assessor_app.gui import workers
-from assessor_app.gui.learner_dialogs import EnrolDialog
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support import workers
 from assessor_app.store import Store
-from tests.gui.conftest import WAIT_MS, press, settle, when_dialog_opens
+from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_dialog_opens
 
 #: Reads whose cost grows with the learner's units and evidence.
 GROWING_READS = ("learner_coverage", "list_evidence", "list_units", "list_visits")
+READ_PATHS = ("assessor_app.gui", "assessor_app.evidence.queries",
+              "assessor_app.evidence.visit_data",
+              "assessor_app.signoff.queries", "assessor_app.specs.queries", "assessor_app.ers.queries")
 
 
 @pytest.fixture
 def ui_thread_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every call of a growing read made on the UI thread, by name, from any GUI module."""
+    """Every call of a growing read made on the UI thread, by name, from any GUI module or the
+    core query functions the GUI reads through."""
     calls: list[str] = []
 
     def spy(name: str, fn: Callable) -> Callable:
@@ -36,7 +40,8 @@ def ui_thread_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return wrapper
 
     for module_name, module in list(sys.modules.items()):
-        if module_name.startswith("assessor_app.gui"):
+        # The GUI's modules and the core's query modules it calls (gui/ holds no reads itself).
+        if module_name.startswith(READ_PATHS):
             for name in GROWING_READS:
                 if callable(getattr(module, name, None)):
                     monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
@@ -67,7 +72,7 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
     press(window, "Ctrl+M")
     settle(qtbot, window)
     view = window.coverage_dialog.view
-    view.table.clicked.emit(view.model.index(0, 0))
+    click_index(view.table, view.model.index(0, 0))
     when_dialog_opens(qtbot, lambda dialog: dialog.reject())
     press(window, "Ctrl+Shift+F")  # the close-visit dialog, once it has loaded its picker
     assert ui_thread_reads == []
@@ -76,7 +81,7 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
 def test_close_visit_dialog_reads_its_picker_in_the_background(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
         ui_thread_reads: list[str]) -> None:
-    from assessor_app.gui.close_visit_dialog import CloseVisitDialog
+    from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 
     learner_id = demo_learner_id(spec_store)
     window = make_window(spec_store)
@@ -96,13 +101,13 @@ def test_a_result_for_a_deleted_dialog_is_dropped(qtbot: QtBot, spec_store: Stor
     late result is not applied to the dead dialog, and nothing raises."""
     learner_id = demo_learner_id(spec_store)
     gate = threading.Event()
-    original = EnrolDialog.__init__.__globals__["_units_and_enrolments"]
+    original = EnrolDialog.__init__.__globals__["enrol_choices"]
 
     def slow(store: Store, lid: int):  # noqa: ANN202
         gate.wait(WAIT_MS / 1000)
         return original(store, lid)
 
-    EnrolDialog.__init__.__globals__["_units_and_enrolments"] = slow
+    EnrolDialog.__init__.__globals__["enrol_choices"] = slow
     try:
         dialog = EnrolDialog(spec_store, learner_id)
         assert dialog.busy
@@ -111,7 +116,7 @@ def test_a_result_for_a_deleted_dialog_is_dropped(qtbot: QtBot, spec_store: Stor
         assert workers.wait_for_all(WAIT_MS)
         QApplication.processEvents()  # delivers the queued result, which must be dropped
     finally:
-        EnrolDialog.__init__.__globals__["_units_and_enrolments"] = original
+        EnrolDialog.__init__.__globals__["enrol_choices"] = original
 
 
 def test_no_result_is_delivered_after_cancel_all(qtbot: QtBot) -> None:

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.coverage import learner_coverage
 from assessor_app.evidence.visits import current_visit, planned_criterion_ids
-from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.criteria_tree_model import FULL_TEXT_ROLE, KIND_ROLE
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from tests.gui.conftest import WAIT_MS, press, settle
 
@@ -22,7 +22,7 @@ def _visit_window(qtbot: QtBot, store: Store, make_window: Callable[[Store], Mai
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id and window.overview is not None,
                     timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     return window, learner_id
 

@@ -13,23 +13,23 @@ from sqlmodel import select
 
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.coverage import learner_coverage
-from assessor_app.gui.learner_dialogs import NewLearnerDialog
-from assessor_app.gui.main_window import MainWindow
-from assessor_app.gui.messages import friendly_error
-from assessor_app.gui.workers_sync import run_sync
+from assessor_app.gui.dialogs.learner_dialogs import NewLearnerDialog
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.messages import friendly_error
+from assessor_app.gui.support.workers_sync import run_sync
 from assessor_app.signoff.errors import IncompleteUnitError, SignatureDateError, SignOffError
 from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
-from tests.gui.conftest import WAIT_MS, make_photo
+from tests.gui.conftest import WAIT_MS, click, make_photo, press
 
 
 def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
     learner_id = create_demo_learner(store)
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     vs = window.visit_screen
     return window, vs, vs.new_evidence("observation")
 
@@ -102,9 +102,10 @@ def test_a_duplicate_registration_stays_in_the_dialog(
     create_demo_learner(spec_store)
     dialog = NewLearnerDialog(spec_store)
     qtbot.addWidget(dialog)
+    dialog.show()
     qtbot.keyClicks(dialog.name, "Someone Else")
     qtbot.keyClicks(dialog.registration, "DEMO-0001")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    click(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
     assert dialog.banner.isVisibleTo(dialog) and "already has registration" in dialog.banner.text()
     assert dialog.result() == 0 and dialog.name.text() == "Someone Else"
 

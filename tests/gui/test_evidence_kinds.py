@@ -6,17 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from assessor_app.evidence.learners import add_learner, enrol
-from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.evidence_list_model import KIND_ROLE
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, EvidenceCriterion, EvidenceItem
-from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle, shortcut_actions
+from tests.gui.conftest import (
+    WAIT_MS,
+    has_focus,
+    make_photo,
+    press,
+    settle,
+    shortcut_actions,
+)
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
 UNIT = "K/503/8194"
@@ -138,7 +146,12 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
         "Ctrl+Shift+O", "Ctrl+Shift+Q", "Ctrl+Shift+W", "Ctrl+Shift+P", "Ctrl+Shift+D",
         "Ctrl+Shift+T"]
     assert all(not a.icon().isNull() for a in menu.actions())
-    menu.actions()[5].trigger()  # what clicking "New learner statement" in the menu does
+    statement = menu.actions()[5]
+    # The menu as the button shows it (a QToolButton would run it in a nested loop), then a
+    # mouse click on "New learner statement".
+    menu.popup(vs.new_button.mapToGlobal(vs.new_button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(statement).center())
     assert vs.detail is not None and vs.detail.item.kind == "statement"
     settle(qtbot, window)
     assert vs.evidence_model.index(0).data().startswith("LS-1 ")
@@ -151,7 +164,7 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
             keys[combo] = action.text()
     assert keys["Ctrl+4"].replace("&", "") == "Go to evidence requirements"
 
-    window.show_shortcuts()
+    press(window, "F1")
     box = next(w for w in QApplication.topLevelWidgets()
                if isinstance(w, QMessageBox) and w.isVisible())
     for name, combo in (("New product evidence", "Ctrl+Shift+P"),
@@ -162,8 +175,9 @@ def test_new_evidence_menu_lists_all_six_kinds(qtbot: QtBot, spec_store: Store,
     box.close()
 
     # Back on the learner page the visit-only shortcuts do nothing.
-    window.show_learner_page()
-    assert not window.act_new_pe.isEnabled() and not window.act_focus_reqs.isEnabled()
+    press(window, "Alt+Left")
+    actions = window.main_actions
+    assert not actions.act_new_pe.isEnabled() and not actions.act_focus_reqs.isEnabled()
     assert shortcut_actions(window, "Ctrl+Shift+P") == []
     with spec_store.session() as s:
         assert [i.kind for i in s.exec(select(EvidenceItem)).all()] == ["statement"]

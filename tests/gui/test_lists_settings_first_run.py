@@ -19,13 +19,13 @@ from sqlmodel import select
 from assessor_app.demo.builder import demo_learner_id as create_demo_learner
 from assessor_app.evidence.items import create_evidence, list_evidence
 from assessor_app.evidence.learners import add_learner
-from assessor_app.gui.first_run import FirstRun
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
-from assessor_app.gui.settings import AppSettings
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
 from assessor_app.store.models import Unit
-from tests.gui.conftest import WAIT_MS, has_focus, settle
+from tests.gui.conftest import WAIT_MS, click, has_focus, press, settle
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -35,23 +35,23 @@ def test_learner_list_loads_lazily_and_filters(
     for i in range(130):
         add_learner(spec_store, f"Learner {i:03d}", f"R{i:04d}", employer="Shop" if i % 2 else "Cafe")
     window = make_window(spec_store)
-    model = window.learner_model
+    model = window.learner_panel.learner_model
     qtbot.waitUntil(lambda: model.total() == 130, timeout=WAIT_MS)
     assert model.rowCount() == model.page < 130
     assert model.canFetchMore()
-    window.learner_list.scrollToBottom()
+    window.learner_panel.learner_list.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() > model.page, timeout=WAIT_MS)
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == 130
 
-    window.focus_search()
-    assert has_focus(window.search)
-    qtbot.keyClicks(window.search, "Learner 12")
+    press(window, "Ctrl+F")
+    assert has_focus(window.learner_panel.search)
+    qtbot.keyClicks(window.learner_panel.search, "Learner 12")
     qtbot.waitUntil(lambda: model.total() == 10, timeout=WAIT_MS)  # Learner 120 … 129
     assert all(model.data(model.index(r)).startswith("Learner 12")
                for r in range(model.rowCount()))
-    window.search.clear()
+    window.learner_panel.search.clear()
     qtbot.waitUntil(lambda: model.total() == 130, timeout=WAIT_MS)
 
 
@@ -105,10 +105,11 @@ def test_first_start_imports_units_and_offers_a_demo(
     qtbot.waitUntil(lambda: first_run.prompt is not None and first_run.prompt.isVisible(),
                     timeout=WAIT_MS)
     with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
-        first_run.prompt.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: window.overview is not None and len(window.units_model.units()) == 3,
+        click(first_run.prompt.button(QMessageBox.StandardButton.Yes))
+    units = window.overview_panel.units_model
+    qtbot.waitUntil(lambda: window.overview is not None and len(units.units()) == 3,
                     timeout=WAIT_MS)
-    assert window.visits_model.rowCount() == 2
+    assert window.overview_panel.visits_model.rowCount() == 2
     assert app_settings.demo_offered
 
 
@@ -157,12 +158,12 @@ def test_visit_lists_are_wide_enough_at_1366x768(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
     """On a 1366×768 laptop the evidence list shows a whole row heading and a good part of the
     first line, rather than a sliver with every line cut off."""
-    from assessor_app.gui.visit_screen import LIST_HEADING_SAMPLE
+    from assessor_app.gui.screens.visit_screen import LIST_HEADING_SAMPLE
 
     learner_id = create_demo_learner(spec_store)
     window = make_window(spec_store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    window.start_visit()
+    press(window, "Ctrl+N")
     settle(qtbot, window)
     vs = window.visit_screen
     assert window.width() == 1366

@@ -6,16 +6,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import SIGNED_UNIT, demo_learner_id
-from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
 from assessor_app.specs.queries import latest_unit_version
 from tests.gui.conftest import WAIT_MS, press, settle
 
 
 def _select_unit(qtbot: QtBot, window, reference: str) -> None:
-    qtbot.waitUntil(lambda: window.overview is not None and window.units_model.rowCount() > 0,
+    panel = window.overview_panel
+    qtbot.waitUntil(lambda: window.overview is not None and panel.units_model.rowCount() > 0,
                     timeout=WAIT_MS)
-    refs = [u.reference for u in window.units_model.units()]
-    window.units_table.setCurrentIndex(window.units_model.index(refs.index(reference), 0))
+    refs = [u.reference for u in panel.units_model.units()]
+    panel.units_table.setCurrentIndex(panel.units_model.index(refs.index(reference), 0))
 
 
 def test_ctrl_shift_s_opens_signoff_for_the_selected_unit(qtbot: QtBot, spec_store,
@@ -41,7 +42,7 @@ def test_status_bar_has_the_sync_indicator_and_sync_now(qtbot: QtBot, spec_store
     window = make_window(spec_store)
     assert window.sync.widget.parent() is not None
     assert window.sync.widget.isVisible()
-    texts = [a.text().replace("&", "") for a in window.file_menu.actions()]
+    texts = [a.text().replace("&", "") for a in window.main_actions.file_menu.actions()]
     assert any(t.startswith("Sync now") for t in texts)
     # Nothing configured yet: the indicator says so in words.
     qtbot.waitUntil(lambda: "set up" in window.sync.widget.label.text().lower(), timeout=WAIT_MS)

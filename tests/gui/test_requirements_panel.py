@@ -22,7 +22,6 @@ from assessor_app.evidence.coverage import learner_coverage
 from assessor_app.evidence.items import list_evidence
 from assessor_app.evidence.learners import add_learner, enrol
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
-from assessor_app.gui.main_window import MainWindow
 from assessor_app.gui.models.coverage_model import STATE_ROLE
 from assessor_app.gui.models.requirements_model import (
     ELSEWHERE_COL,
@@ -30,9 +29,10 @@ from assessor_app.gui.models.requirements_model import (
     KEY_ROLE,
     KIND_ROLE,
 )
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.models import EvidenceRequirement, EvidenceRequirementTick
-from tests.gui.conftest import WAIT_MS, has_focus, make_photo, press, settle
+from tests.gui.conftest import WAIT_MS, click_index, has_focus, make_photo, press, settle
 from tests.gui.test_visit_workflow import drop_files, tick_in_picker
 
 UNIT = "L/601/1239"  # states requirements 1–6; 4 and 6 are headings for 4a–4d and 6a–6d
@@ -141,26 +141,7 @@ def test_tick_requirements_see_coverage_and_undo(
     # The typed narrative was saved with the tick (the editor is flushed first).
     assert vs.detail.item.text.startswith("Welcomed a new customer")
 
-    # The coverage matrix (Ctrl+M) has a requirements row: ✓ ticked, ○ not yet, in text.
-    press(window, "Ctrl+M")
-    qtbot.waitUntil(lambda: window.coverage_dialog is not None
-                    and window.coverage_dialog.isVisible(), timeout=WAIT_MS)
-    settle(qtbot, window)
-    view = window.coverage_dialog.view
-    assert view.model.find_key(UNIT, "4a").data() == "✓ 4a"
-    assert view.model.find_key(UNIT, "6b").data() == "✓ 6b"
-    assert view.model.find_key(UNIT, "4b").data() == "○ 4b"
-    assert view.model.find_key(PLAIN_UNIT, "4a").isValid() is False
-    assert view.model.find_key(UNIT, "4").isValid() is False  # a heading has no cell
-    assert "relationships with: potential or new customers" in \
-        view.model.find_key(UNIT, "4a").data(Qt.ItemDataRole.ToolTipRole)
-    idx = view.model.find_key(UNIT, "6b")
-    assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/12")
-    view.table.clicked.emit(idx)
-    assert view.evidence_model.rowCount() == 1
-    assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
-    assert not view.met_button.isEnabled()  # requirements are ticked, not judged
-    window.coverage_dialog.close()
+    _check_matrix_shows_ticks(qtbot, window)
 
     # Ctrl+Z takes back the last tick (6b) in the panel and the database; redo restores it.
     press(window, "Ctrl+Z")
@@ -188,6 +169,29 @@ def test_tick_requirements_see_coverage_and_undo(
     four_a = model.index_for_key(UNIT, "4a").siblingAtColumn(ELSEWHERE_COL)
     assert four_a.data() == "✓ OBS-1"
     assert model.index_for_key(UNIT, "4b").siblingAtColumn(ELSEWHERE_COL).data() == "○ none"
+
+
+def _check_matrix_shows_ticks(qtbot: QtBot, window: MainWindow) -> None:
+    """The coverage matrix (Ctrl+M) has a requirements row: ✓ ticked, ○ not yet, in text."""
+    press(window, "Ctrl+M")
+    qtbot.waitUntil(lambda: window.coverage_dialog is not None
+                    and window.coverage_dialog.isVisible(), timeout=WAIT_MS)
+    settle(qtbot, window)
+    view = window.coverage_dialog.view
+    assert view.model.find_key(UNIT, "4a").data() == "✓ 4a"
+    assert view.model.find_key(UNIT, "6b").data() == "✓ 6b"
+    assert view.model.find_key(UNIT, "4b").data() == "○ 4b"
+    assert view.model.find_key(PLAIN_UNIT, "4a").isValid() is False
+    assert view.model.find_key(UNIT, "4").isValid() is False  # a heading has no cell
+    assert "relationships with: potential or new customers" in \
+        view.model.find_key(UNIT, "4a").data(Qt.ItemDataRole.ToolTipRole)
+    idx = view.model.find_key(UNIT, "6b")
+    assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/12")
+    click_index(view.table, idx)
+    assert view.evidence_model.rowCount() == 1
+    assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
+    assert not view.met_button.isEnabled()  # requirements are ticked, not judged
+    window.coverage_dialog.close()
 
 
 def test_no_requirements_and_no_item_are_explained(

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
-from assessor_app.gui.signoff_dialog import SignOffDialog
-from assessor_app.gui.signoff_pages import SignerPage
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_pages import SignerPage
 from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,

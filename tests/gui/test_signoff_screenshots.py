@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
 from assessor_app.store import Store
 from tests.gui.conftest import settle, wait_pdf_painted
 from tests.gui.test_signoff_dialog import (

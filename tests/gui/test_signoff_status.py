@@ -28,12 +28,12 @@ from assessor_app.demo.builder import (
 from assessor_app.demo.builder import sign_off_demo_unit as sign_again
 from assessor_app.ers.layout import UNFINISHED_MARK
 from assessor_app.evidence.items import update_evidence_text
+from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
 from assessor_app.gui.models.overview_models import (
     SIGNOFF_COLUMN,
     SIGNOFF_KIND_ROLE,
     day,
 )
-from assessor_app.gui.signoff_history_dialog import SignOffHistoryDialog
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.signoff.service import start_signoff
 from assessor_app.specs.queries import latest_unit_version
@@ -55,14 +55,15 @@ def demo(spec_store: Store) -> DemoResult:
 def _open_learner(qtbot: QtBot, make_window, store: Store, learner_id: int):  # noqa: ANN001, ANN202
     window = make_window(store)
     window.select_learner(learner_id)
-    qtbot.waitUntil(lambda: window.overview is not None and window.units_model.rowCount() == 3,
+    units = window.overview_panel.units_model
+    qtbot.waitUntil(lambda: window.overview is not None and units.rowCount() == 3,
                     timeout=WAIT_MS)
     return window
 
 
 def _cell(window, reference: str):  # noqa: ANN001, ANN202
-    refs = [u.reference for u in window.units_model.units()]
-    return window.units_model.index(refs.index(reference), SIGNOFF_COLUMN)
+    refs = [u.reference for u in window.overview_panel.units_model.units()]
+    return window.overview_panel.units_model.index(refs.index(reference), SIGNOFF_COLUMN)
 
 
 def _text(window, reference: str) -> str:  # noqa: ANN001
@@ -70,14 +71,18 @@ def _text(window, reference: str) -> str:  # noqa: ANN001
 
 
 def _edit_signed_evidence(store: Store, signoff_id: int) -> int:
-    """Change the narrative of an observation the sign-off covered (as the editor's autosave)."""
+    """Change the narrative of an observation the sign-off covered, unlocked on purpose (as the
+    editor's autosave does after "Unlock…")."""
+    from assessor_app.evidence.unlock import unlocking
+
     with store.session() as s:
         covered = s.exec(select(SignOffEvidence.evidence_id)
                          .where(SignOffEvidence.signoff_id == signoff_id)).all()
         obs = next(i for i in (s.get(EvidenceItem, e) for e in covered)
                    if i.kind == "observation")
         evidence_id, text = obs.id, obs.text
-    update_evidence_text(store, evidence_id, text + "\nShe also logged the return.")
+    with unlocking("she also logged the return"):
+        update_evidence_text(store, evidence_id, text + "\nShe also logged the return.")
     return evidence_id
 
 
@@ -87,7 +92,7 @@ def _refresh_until(qtbot: QtBot, window, reference: str, wanted: str) -> None:  
 
 
 def _open_history(qtbot: QtBot, window) -> SignOffHistoryDialog:  # noqa: ANN001
-    window.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
+    window.overview_panel.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
     press(window, "Ctrl+Shift+H")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), SignOffHistoryDialog),
                     timeout=WAIT_MS)
@@ -116,9 +121,10 @@ def test_signed_unit_shows_signed_then_void_after_its_evidence_is_edited(
     signed = _text(window, SIGNED_UNIT)
     assert signed == f"✔ Signed {day(date.today())}"
     assert _cell(window, SIGNED_UNIT).data(SIGNOFF_KIND_ROLE) == "signed"
-    others = [u.reference for u in window.units_model.units() if u.reference != SIGNED_UNIT]
+    units = window.overview_panel.units_model
+    others = [u.reference for u in units.units() if u.reference != SIGNED_UNIT]
     assert [_text(window, r) for r in others] == ["—", "—"]
-    assert window.units_model.headerData(SIGNOFF_COLUMN, Qt.Orientation.Horizontal) == "Sign-off"
+    assert units.headerData(SIGNOFF_COLUMN, Qt.Orientation.Horizontal) == "Sign-off"
 
     _edit_signed_evidence(spec_store, demo.signoff_id)
     _refresh_until(qtbot, window, SIGNED_UNIT, "Void")
@@ -134,8 +140,9 @@ def test_signed_unit_shows_signed_then_void_after_its_evidence_is_edited(
     # Not colour alone: the symbol and the words say it, and the font is bold.
     assert cell.data(Qt.ItemDataRole.FontRole).bold()
     # The column is wide enough for its longest text (nothing clipped at 1366×768).
-    width = window.units_table.columnWidth(SIGNOFF_COLUMN)
-    assert window.units_table.fontMetrics().horizontalAdvance(cell.data()) < width - 8
+    table = window.overview_panel.units_table
+    width = table.columnWidth(SIGNOFF_COLUMN)
+    assert table.fontMetrics().horizontalAdvance(cell.data()) < width - 8
 
 
 def test_history_lists_void_and_new_signoffs_with_their_ers(
@@ -207,7 +214,7 @@ def test_unfinished_signoff_shows_in_progress_and_an_unsigned_copy(
     assert "learner to sign" in _cell(window, SIGNED_UNIT).data(Qt.ItemDataRole.ToolTipRole)
 
     # Double-clicking the Sign-off cell opens the history too.
-    table = window.units_table
+    table = window.overview_panel.units_table
     rect = table.visualRect(_cell(window, SIGNED_UNIT))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -240,10 +247,11 @@ def test_screenshots_of_status_column_and_history(
     _edit_signed_evidence(spec_store, demo.signoff_id)
     sign_again(spec_store, demo.learner_id, load_or_create_identity(spec_store))
     window = _open_learner(qtbot, make_window, spec_store, demo.learner_id)
-    window.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
+    window.overview_panel.units_table.setCurrentIndex(_cell(window, SIGNED_UNIT).siblingAtColumn(0))
     assert window.grab().toImage().save(str(tmp_path / "learner_page_signoff.png"))
-    dialog = window.open_signoff_history(demo.learner_id, window.units_model.units()[
-        [u.reference for u in window.units_model.units()].index(SIGNED_UNIT)].unit_id)
+    units = window.overview_panel.units_model.units()
+    dialog = window.open_signoff_history(
+        demo.learner_id, units[[u.reference for u in units].index(SIGNED_UNIT)].unit_id)
     dialog.resize(1240, 700)  # the offscreen screen is smaller than the 1366×768 laptop's
     qtbot.waitUntil(lambda: dialog.preview.is_ready() and dialog.preview.page_count() > 1,
                     timeout=PDF_MS)

@@ -10,10 +10,10 @@ from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.bundle_dialog import BundleExportDialog
-from assessor_app.gui.sync_settings_dialog import KEEP_PASSWORD_HINT, SyncSettingsDialog
-from assessor_app.gui.workers import wait_for_all
-from assessor_app.gui.workers_sync import export_bundle_job
+from assessor_app.gui.dialogs.bundle_dialog import BundleExportDialog
+from assessor_app.gui.dialogs.sync_settings_dialog import KEEP_PASSWORD_HINT, SyncSettingsDialog
+from assessor_app.gui.support.workers import wait_for_all
+from assessor_app.gui.support.workers_sync import export_bundle_job
 from assessor_app.store import Store
 from assessor_app.sync.bundle_verify import verify_bundle
 from assessor_app.sync.settings import load_settings, resolve_password

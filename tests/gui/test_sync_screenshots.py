@@ -11,11 +11,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.bundle_dialog import BundleExportDialog
-from assessor_app.gui.sync_settings_dialog import SyncSettingsDialog
-from assessor_app.gui.sync_status import SyncController, SyncState
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.dialogs.bundle_dialog import BundleExportDialog
+from assessor_app.gui.dialogs.sync_settings_dialog import SyncSettingsDialog
+from assessor_app.gui.screens.sync_status import SyncController, SyncState
+from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import Store
+from tests.gui.conftest import click
 from tests.gui.test_signoff_screenshots import _out_dir
 from tests.gui.test_signoff_screenshots import _save as _save_now
 from tests.gui.test_sync_status import configure, wait_state
@@ -54,7 +55,7 @@ def test_status_bar_states(qtbot: QtBot, store: Store, tmp_path: Path,
     c.sync_now()
     wait_state(qtbot, c, SyncState.ERROR)
     _save(window, out / "sync-2-error.png")
-    c.widget.label.clicked.emit()
+    click(c.widget.label)
     assert c.details_box is not None
     _save(c.details_box, out / "sync-2b-error-details.png")
     c.details_box.reject()

@@ -9,10 +9,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assessor_app.gui.sync_status import SyncController, SyncState
-from assessor_app.gui.workers import wait_for_all
+from assessor_app.gui.screens.sync_status import SyncController, SyncState
+from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import Store
 from assessor_app.sync.settings import SyncSettings, save_settings, store_password
+from tests.gui.conftest import click
 from tests.sync.helpers import file_ers, remote_pdfs
 from tests.webdav_server import PASSWORD, DavServer, dav_server  # noqa: F401 - fixture
 
@@ -104,7 +105,7 @@ def test_wrong_password_is_an_error_with_details(qtbot: QtBot, store: Store, con
     controller.sync_now()
     wait_state(qtbot, controller, SyncState.ERROR)
     assert "login refused" in controller.widget.label.text()
-    controller.widget.label.clicked.emit()
+    click(controller.widget.label)
     box = controller.details_box
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "username/password" in box.text()
@@ -113,7 +114,7 @@ def test_wrong_password_is_an_error_with_details(qtbot: QtBot, store: Store, con
     # Fix the password, then "Try again now" from the details box sends it.
     configure(store, dav_server)
     retry = next(b for b in box.buttons() if b.text() == "Try again now")
-    retry.click()
+    click(retry)
     wait_state(qtbot, controller, SyncState.ALL_SENT)
     assert len(remote_pdfs(dav_server.root)) == 1
 

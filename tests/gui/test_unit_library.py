@@ -13,8 +13,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.models.unit_tree_model import KIND_ROLE
-from assessor_app.gui.unit_library import UnitLibraryDialog
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.specs.queries import list_units
 from assessor_app.store import Store

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from assessor_app.evidence.coverage import learner_coverage
-from assessor_app.gui.close_visit_dialog import CloseVisitDialog
-from assessor_app.gui.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.main_window import MainWindow
+from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
 from assessor_app.gui.models.coverage_model import STATE_ROLE
 from assessor_app.gui.models.criteria_tree_model import ID_ROLE
-from assessor_app.gui.widgets.progress_delegate import PROGRESS_ROLE
+from assessor_app.gui.models.progress import PROGRESS_ROLE
+from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store, open_store
 from assessor_app.store.models import (
     Attachment,
@@ -31,6 +31,8 @@ from assessor_app.store.models import (
 )
 from tests.gui.conftest import (
     WAIT_MS,
+    click,
+    click_index,
     focused,
     has_focus,
     make_photo,
@@ -44,7 +46,7 @@ UNIT_A, UNIT_B = "K/503/8194", "H/601/1232"
 
 def _ok(dialog: QDialog) -> None:
     box = dialog.findChild(QDialogButtonBox)
-    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    click(box.button(QDialogButtonBox.StandardButton.Ok))
 
 
 def add_learner_through_dialog(qtbot: QtBot, window: MainWindow) -> None:
@@ -67,7 +69,7 @@ def add_learner_through_dialog(qtbot: QtBot, window: MainWindow) -> None:
         _ok(dialog)
 
     when_dialog_opens(qtbot, fill_learner)
-    qtbot.mouseClick(window.new_learner_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.learner_panel.new_learner_button, Qt.MouseButton.LeftButton)
 
 
 def tick_in_picker(qtbot: QtBot, window: MainWindow, words: str) -> int:
@@ -117,13 +119,47 @@ def test_a_visit_from_new_learner_to_reopened_app(
     add_learner_through_dialog(qtbot, window)
     qtbot.waitUntil(lambda: window.overview is not None
                     and window.overview.learner.registration == "R1001"
-                    and len(window.units_model.units()) == 2, timeout=WAIT_MS)
-    assert [window.learner_model.data(window.learner_model.index(0))][0].startswith("Priya Shah")
-    before = {u.reference: window.units_model.data(window.units_model.index(i, 1), PROGRESS_ROLE)
-              for i, u in enumerate(window.units_model.units())}
+                    and len(window.overview_panel.units_model.units()) == 2, timeout=WAIT_MS)
+    learners = window.learner_panel.learner_model
+    assert learners.data(learners.index(0)).startswith("Priya Shah")
+    units = window.overview_panel.units_model
+    before = {u.reference: units.data(units.index(i, 1), PROGRESS_ROLE)
+              for i, u in enumerate(units.units())}
     assert all(p[0] == 0 and p[1] == 0 for p in before.values())
 
-    # Start the visit (Ctrl+N) and record an observation.
+    obs_id, a_12, a_13, b_11 = _record_observation(qtbot, window, spec_store)
+    vs = window.visit_screen
+
+    # A photo dropped onto the attachments area.
+    drop_files(vs.attachments, [make_photo(tmp_path / "shelf.png")])
+    qtbot.waitUntil(lambda: vs.attachments_model.rowCount() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: vs.attachments_model.has_thumbnail(
+        vs.attachments_model.attachments()[0].sha256), timeout=WAIT_MS)
+
+    _record_questioning(qtbot, window, spec_store)
+
+    _judge_in_matrix(qtbot, window, a_12)
+
+    # Undo the last typing: more text, saved, then Ctrl+Z brings the stored text back.
+    vs.select_evidence(obs_id)
+    vs.editor.text.setFocus()
+    vs.editor.text.moveCursor(vs.editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(vs.editor.text, " Oops")
+    qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("Oops"), timeout=WAIT_MS)
+    press(window, "Ctrl+Z")
+    qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
+    assert vs.editor.text.toPlainText().endswith("receipt.")
+
+    _close_visit(qtbot, window, b_11)
+    window.close()
+    spec_store.close()
+
+    _check_reopened(qtbot, make_window, spec_store.db_path, obs_id, {a_12, a_13, b_11})
+
+
+def _record_observation(qtbot: QtBot, window: MainWindow,
+                        store: Store) -> tuple[int, int, int, int]:
+    """Start the visit (Ctrl+N), record an observation and map three criteria to it."""
     press(window, "Ctrl+N")
     vs = window.visit_screen
     assert window.pages.currentWidget() is vs
@@ -133,7 +169,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
     obs_id = vs.detail.item.id
     assert has_focus(vs.editor.text)
     qtbot.keyClicks(vs.editor.text, "Greeted the customer and checked the receipt.")
-    qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _item(store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
 
     a_12 = tick_in_picker(qtbot, window, f"{UNIT_A} 1.2")
     b_11 = tick_in_picker(qtbot, window, f"{UNIT_B} 1.1")
@@ -144,17 +180,16 @@ def test_a_visit_from_new_learner_to_reopened_app(
     vs.picker.tree.setFocus()
     qtbot.keyClick(vs.picker.tree, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(vs.chips.labels()) == 3, timeout=WAIT_MS)
-    assert _mapped(spec_store, obs_id) == {a_12, a_13, b_11}
+    assert _mapped(store, obs_id) == {a_12, a_13, b_11}
     assert sorted(vs.chips.labels()) == sorted([f"{UNIT_A} 1.2", f"{UNIT_A} 1.3",
                                                 f"{UNIT_B} 1.1"])
 
-    # A photo dropped onto the attachments area.
-    drop_files(vs.attachments, [make_photo(tmp_path / "shelf.png")])
-    qtbot.waitUntil(lambda: vs.attachments_model.rowCount() == 1, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: vs.attachments_model.has_thumbnail(
-        vs.attachments_model.attachments()[0].sha256), timeout=WAIT_MS)
+    return obs_id, a_12, a_13, b_11
 
+
+def _record_questioning(qtbot: QtBot, window: MainWindow, store: Store) -> None:
     # A questioning session with three questions and answers (Ctrl+Shift+Q, Ctrl+Return).
+    vs = window.visit_screen
     press(window, "Ctrl+Shift+Q")
     qa_id = vs.detail.item.id
     assert vs.detail.item.kind == "questioning"
@@ -170,10 +205,13 @@ def test_a_visit_from_new_learner_to_reopened_app(
     qtbot.keyClick(focused(window), Qt.Key.Key_Escape)
     model = vs.editor.qa_model
     assert model.setData(model.index(1, 3), True)
-    qtbot.waitUntil(lambda: _qas(spec_store, qa_id) == [(q, a) for q, a in qas], timeout=WAIT_MS)
-    assert [r.satisfied for r in _qa_rows(spec_store, qa_id)] == [None, True, None]
+    qtbot.waitUntil(lambda: _qas(store, qa_id) == [(q, a) for q, a in qas], timeout=WAIT_MS)
+    assert [r.satisfied for r in _qa_rows(store, qa_id)] == [None, True, None]
     tick_in_picker(qtbot, window, f"{UNIT_A} 1.4")
 
+
+
+def _judge_in_matrix(qtbot: QtBot, window: MainWindow, a_12: int) -> None:
     # Coverage changed: progress bars and the matrix (Ctrl+M) show the evidenced criteria.
     qtbot.waitUntil(lambda: _progress(window)[UNIT_A][1] == 3 and _progress(window)[UNIT_B][1] == 1,
                     timeout=WAIT_MS)
@@ -183,7 +221,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
     index = view.model.find(a_12)
     assert view.model.data(index, STATE_ROLE) == "evidenced"
     assert view.model.data(index).startswith("◐")
-    view.table.clicked.emit(index)
+    click_index(view.table, index)
     assert view.evidence_model.rowCount() == 1
     qtbot.mouseClick(view.met_button, Qt.MouseButton.LeftButton)
     settle(qtbot, view)
@@ -191,16 +229,9 @@ def test_a_visit_from_new_learner_to_reopened_app(
     qtbot.waitUntil(lambda: _progress(window)[UNIT_A][0] == 1, timeout=WAIT_MS)
     window.coverage_dialog.close()
 
-    # Undo the last typing: more text, saved, then Ctrl+Z brings the stored text back.
-    vs.select_evidence(obs_id)
-    vs.editor.text.setFocus()
-    vs.editor.text.moveCursor(vs.editor.text.textCursor().MoveOperation.End)
-    qtbot.keyClicks(vs.editor.text, " Oops")
-    qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("Oops"), timeout=WAIT_MS)
-    press(window, "Ctrl+Z")
-    qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
-    assert vs.editor.text.toPlainText().endswith("receipt.")
 
+
+def _close_visit(qtbot: QtBot, window: MainWindow, b_11: int) -> None:
     # Close the visit: feedback, action plan and criteria for next time.
     def close_dialog(dialog: QDialog) -> None:
         assert isinstance(dialog, CloseVisitDialog)
@@ -214,11 +245,12 @@ def test_a_visit_from_new_learner_to_reopened_app(
     when_dialog_opens(qtbot, close_dialog)
     press(window, "Ctrl+Shift+F")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.main_split, timeout=WAIT_MS)
-    window.close()
-    spec_store.close()
 
+
+def _check_reopened(qtbot: QtBot, make_window: Callable[[Store], MainWindow], db_path: Path,
+                    obs_id: int, mapped: set[int]) -> None:
     # Reopen on the same file: database rows and widgets show everything.
-    store2 = open_store(spec_store.db_path)
+    store2 = open_store(db_path)
     try:
         with store2.session() as s:
             learner = s.exec(select(Learner)).one()
@@ -238,7 +270,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         qtbot.waitUntil(lambda: window2.overview is not None, timeout=WAIT_MS)
         assert window2.overview.learner.id == learner.id  # last learner remembered
         assert _progress(window2)[UNIT_A] == (1, 3, 17)
-        visits = window2.visits_model.visits()
+        visits = window2.overview_panel.visits_model.visits()
         assert len(visits) >= 1 and visits[-1].visit.status == "completed"
         window2.open_visit(visit.id)
         settle(qtbot, window2)
@@ -249,7 +281,7 @@ def test_a_visit_from_new_learner_to_reopened_app(
         assert vs2.attachments_model.rowCount() == 1
         checked = {int(vs2.picker.model.index_for_criterion(c).data(ID_ROLE))
                    for c in vs2.picker.model.checked()}
-        assert checked == {a_12, a_13, b_11}
+        assert checked == mapped
         window2.close()
     finally:
         store2.close()
@@ -279,7 +311,7 @@ def _qas(store: Store, evidence_id: int) -> list[tuple[str, str]]:
 
 
 def _progress(window: MainWindow) -> dict[str, tuple[int, int, int]]:
-    m = window.units_model
+    m = window.overview_panel.units_model
     return {u.reference: m.data(m.index(i, 1), PROGRESS_ROLE) for i, u in enumerate(m.units())}
 
 

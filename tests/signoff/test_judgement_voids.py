@@ -39,13 +39,24 @@ def _evidence_of(store, result, number: str) -> list[int]:
 
 
 def test_changing_a_judgement_voids_the_signoff_and_is_audited(store) -> None:
+    import pytest
+
+    from assessor_app.evidence.errors import RecordLocked
+    from assessor_app.evidence.unlock import unlocking
+
     result = _signed(store)
-    record_judgement(store, result.learner_id, CriterionRef(SIGNED_UNIT, "2.3"), "not_yet",
-                     actor="Alex Morgan", reason="Second look: not enough evidence")
+    with pytest.raises(RecordLocked, match=f"sign-off {result.signoff_id}"):
+        record_judgement(store, result.learner_id, CriterionRef(SIGNED_UNIT, "2.3"), "not_yet",
+                         actor="Alex Morgan", reason="Second look: not enough evidence")
+    with store.session() as s:
+        assert s.get(SignOff, result.signoff_id).status == "signed"
+    with unlocking("IQA asked for more evidence on 2.3", actor="Alex Morgan"):
+        record_judgement(store, result.learner_id, CriterionRef(SIGNED_UNIT, "2.3"), "not_yet",
+                         actor="Alex Morgan", reason="Second look: not enough evidence")
     with store.session() as s:
         so = s.get(SignOff, result.signoff_id)
         assert so.status == "void"
-        assert "2.3" in so.void_reason
+        assert "2.3" in so.void_reason and "IQA asked for more evidence" in so.void_reason
         voids = s.exec(select(AuditEntry).where(AuditEntry.action == "signoff.void")).all()
         assert [v.subject for v in voids] == [f"signoff:{result.signoff_id}"]
         assert verify_chain(s).ok

@@ -72,8 +72,9 @@ def test_missing_criterion_number(populated: Store, tmp_path: Path) -> None:
     i = next(k for k, ln in enumerate(lines) if ln.startswith("2.3 "))
     lines[i] = lines[i].replace("2.3 ", "")
     bad = _write(tmp_path, "gap.txt", "\n".join(lines).encode())
-    err = _rejects(populated, [bad], "criterion 2.3 is missing")
-    assert err.line is not None and err.line > i
+    # Best effort (issue 13): the number is inferred, but a plain import still writes nothing.
+    err = _rejects(populated, [bad], "criterion 2.3 had lost its number.*--accept-findings")
+    assert err.line == i + 1
 
 
 def test_invalid_structured_file_names_line(populated: Store, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assessor_app.store import open_store
 from tests.specs.helpers import row_counts, run_cli, run_json, seed
 
 SHAPE_KEYS = {"title", "reference", "level", "credit_value", "glh", "publications",
@@ -49,7 +50,13 @@ def test_dry_run_json_several_paths_is_an_array(capsys: pytest.CaptureFixture[st
     assert not db_path.exists()
 
 
+def _empty_library(db_path: Path) -> None:
+    """A database with no units: a new one made by a command would start with the bundled ones."""
+    open_store(db_path).close()
+
+
 def test_import_list_show(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    _empty_library(db_path)
     code, out, err = run_cli(capsys, "specs", "import", str(seed("000")), str(seed("002")),
                              "--db", str(db_path))
     assert code == 0, err
@@ -81,12 +88,16 @@ def test_missing_reference(capsys: pytest.CaptureFixture[str], db_path: Path, tm
     partial.write_text(seed("003").read_text(encoding="utf-8").replace(
         "Unit reference number: J/506/2910", "").replace("Guided learning hours:  35", ""),
         encoding="utf-8")
-    tree = run_json(capsys, "specs", "import", str(partial), "--dry-run", "--json")
-    assert tree["reference"] is None and tree["glh"] is None
+    # The dry run refuses exactly as the import does (issue 9): one shared validation.
+    code, _, dry_err = run_cli(capsys, "specs", "import", str(partial), "--dry-run", "--json")
+    assert code == 2 and str(partial) in dry_err and "--reference" in dry_err
+    code, _, err = run_cli(capsys, "specs", "import", str(partial), "--db", str(db_path))
+    assert code == 2 and err == dry_err
+    tree = run_json(capsys, "specs", "import", str(partial), "--dry-run", "--json",
+                    "--reference", "J/506/2910")
+    assert tree["reference"] == "J/506/2910" and tree["glh"] is None
     assert tree["title"] == "Understand customers and customer retention" and tree["level"] == 3
     assert [len(o["criteria"]) for o in tree["learning_outcomes"]] == [5, 6, 3]
-    code, _, err = run_cli(capsys, "specs", "import", str(partial), "--db", str(db_path))
-    assert code == 2 and str(partial) in err and "--reference" in err
     assert row_counts(store)["unit"] == 0
     code, out, err = run_cli(capsys, "specs", "import", str(partial), "--reference", "J/506/2910",
                              "--db", str(db_path))
@@ -99,6 +110,7 @@ def test_bad_file_error_names_file_and_line(capsys: pytest.CaptureFixture[str], 
                                             tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
+    _empty_library(db_path)
     code, _, err = run_cli(capsys, "specs", "import", str(seed("000")), str(empty), "--db", str(db_path))
     assert code == 2 and f"{empty}:1: file is empty" in err
     units = run_json(capsys, "specs", "list", "--json", "--db", str(db_path))
@@ -115,6 +127,7 @@ def test_dry_run_then_import_in_process(tmp_path: Path, capsys: pytest.CaptureFi
         "Explain how to communicate with customers, especially when they are dissatisfied "
         "with products and services")
     assert not db.exists()
+    _empty_library(db)
     code, out, err = run_cli(capsys, "specs", "import", str(seed("001")), "--db", str(db))
     assert code == 0, err
     assert "L/601/1239 (OCR) created, version 1" in out

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel, select
 
 from assessor_app.store import open_store
@@ -85,11 +85,36 @@ def test_concurrent_writers_never_lose_a_save(store) -> None:
 
 
 def test_read_session_sees_a_snapshot_and_never_writes(store) -> None:
-    with store.read_session() as s:
+    with pytest.raises(OperationalError, match="readonly"), store.read_session() as s:
         s.add(Learner(name="Not Saved", registration="R-RO"))
-        s.flush()
+        s.flush()  # PRAGMA query_only: a write through a read session fails at once
     with store.read_session() as s:
         assert s.exec(select(Learner).where(Learner.registration == "R-RO")).first() is None
+    with store.session() as s:  # the pooled connection is writable again for the writer
+        s.add(Learner(name="Saved", registration="R-RW"))
+    with store.read_session() as s:
+        assert s.exec(select(Learner).where(Learner.registration == "R-RW")).one().name == "Saved"
+
+
+def test_read_session_does_not_wait_for_the_writer(store) -> None:
+    """A background read runs while another thread holds the write lock (BEGIN IMMEDIATE) and
+    sees the last committed state, not the writer's pending row."""
+    with store.session() as s:
+        s.add(Learner(name="Committed", registration="R-C"))
+    seen: list[list[str]] = []
+    with store.session() as writer:
+        writer.add(Learner(name="Pending", registration="R-P"))
+        writer.flush()  # the write lock is held from here until the block ends
+
+        def read() -> None:
+            with store.read_session() as s:
+                seen.append(sorted(lr.registration for lr in s.exec(select(Learner)).all()))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=30)
+        assert not reader.is_alive()
+    assert seen == [["R-C"]]
 
 
 def test_database_errors_do_not_quote_personal_data(store) -> None:

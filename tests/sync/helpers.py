@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from assessor_app.ers.filing import ers_document_path
 from assessor_app.evidence import create_evidence, record_judgement, unmap_criterion
 from assessor_app.evidence.refs import CriterionRef
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
 from assessor_app.store.models import (
@@ -103,25 +104,31 @@ def file_ers(
     store: Store,
     title: str,
     *,
-    registration: str = "REG-0001",
+    registration: str | None = None,
     unit_ref: str = "K/503/8194",
     padding: int = 0,
     queue: bool = True,
 ) -> Filed:
     """Record one evidence item (`title`, `padding` extra lines of text) meeting the unit's
     criterion, sign the unit off as learner, line manager and assessor and file it with the
-    workflow's `file_plan`, which files the PAdES-signed ERS and queues it. Each ERS lists only
-    its own item: the learner's earlier items are unmapped first (voiding their sign-offs; their
-    ERSs stay queued). `queue=False` then removes the outbox row, as a database filed before filing and queueing
-    shared one transaction could hold."""
+    workflow's `file_plan`, which files the PAdES-signed ERS and queues it. Without a
+    `registration`, each call has a learner of its own (REG-0001, REG-0002, …), so every ERS
+    stands: a second sign-off of the same learner's unit would supersede (void) the first, and
+    an unsent ERS of a void sign-off is withheld. With the same `registration` again, the
+    learner's earlier items are unmapped first under an explicit unlock (voiding their
+    sign-offs). `queue=False` then removes the outbox row, as a database filed before filing
+    and queueing shared one transaction could hold."""
     criterion = CriterionRef(unit_ref, "1.1")
     with store.session() as s:
+        if registration is None:
+            registration = f"REG-{len(s.exec(select(Learner.id)).all()) + 1:04d}"
         learner_id, version_id = _learner(s, registration, unit_ref)
         earlier = s.exec(select(EvidenceItem.id).join(
             EvidenceCriterion, EvidenceCriterion.evidence_id == EvidenceItem.id  # type: ignore[arg-type]
         ).where(EvidenceItem.learner_id == learner_id)).all()
-    for evidence_id in earlier:  # each ERS lists only its own item (voids the earlier sign-off)
-        unmap_criterion(store, evidence_id, criterion)
+    with unlocking("a new sheet for this learner's unit"):
+        for evidence_id in earlier:  # each ERS lists only its own item (voids the earlier one)
+            unmap_criterion(store, evidence_id, criterion)
     today = date.today()
     text = "\n".join([f"Evidence for {title}."] + [f"{title} line {n} " + "x" * 40
                                                       for n in range(padding)])

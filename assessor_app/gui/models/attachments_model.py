@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from assessor_app.evidence.attachments import attachment_path, list_attachments
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QGuiApplication
 
 from assessor_app.evidence.coverage import LearnerCoverage
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 
 CRITERION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -19,8 +19,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from assessor_app.evidence.coverage import UnitCoverage
-from assessor_app.gui import theme
 from assessor_app.gui.models.base import NodeTreeModel
+from assessor_app.gui.support import theme
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from assessor_app.evidence.items import EvidenceSummary
-from assessor_app.gui.icons import KIND_NAMES, kind_icon
 from assessor_app.gui.models.base import LazyListModel
+from assessor_app.gui.support.icons import KIND_NAMES, kind_icon
 
 _Index = QModelIndex | QPersistentModelIndex
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1

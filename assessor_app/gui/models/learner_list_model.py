@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from assessor_app.evidence.learners import LearnerSummary, list_learners
 from assessor_app.gui.models.base import LazyListModel
-from assessor_app.gui.workers import run_in_background
+from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -16,9 +16,9 @@ from PySide6.QtGui import QFont, QGuiApplication
 
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.visits import VisitSummary
-from assessor_app.gui import theme
 from assessor_app.gui.models.base import RowTableModel
-from assessor_app.gui.widgets.progress_delegate import PROGRESS_ROLE, progress_text
+from assessor_app.gui.models.progress import PROGRESS_ROLE, progress_text
+from assessor_app.gui.support import theme
 from assessor_app.signoff.rules import ROLE_LABEL
 from assessor_app.signoff.service import SignOffSummary
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from assessor_app.gui import theme
+from assessor_app.gui.support import theme
 
 
 def indicator_palette(palette: QPalette) -> QPalette:

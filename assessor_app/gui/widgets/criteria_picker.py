@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from assessor_app.evidence.coverage import UnitCoverage
-from assessor_app.gui import theme
 from assessor_app.gui.models.criteria_tree_model import (
     FULL_TEXT_ROLE,
     ID_ROLE,
@@ -18,6 +17,7 @@ from assessor_app.gui.models.criteria_tree_model import (
     CriteriaFilterProxy,
     CriteriaTreeModel,
 )
+from assessor_app.gui.support import theme
 from assessor_app.gui.widgets.check_delegate import VisibleCheckDelegate
 
 

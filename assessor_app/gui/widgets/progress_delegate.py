@@ -10,16 +10,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from assessor_app.gui import theme
+from assessor_app.gui.models.progress import PROGRESS_ROLE, progress_text
+from assessor_app.gui.support import theme
 
-PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def progress_text(met: int, evidenced: int, total: int) -> str:
-    extra = max(evidenced - met, 0)
-    more = f" · {extra} evidenced" if extra else ""
-    return f"{met}/{total} met{more}"
 
 
 class ProgressDelegate(QStyledItemDelegate):

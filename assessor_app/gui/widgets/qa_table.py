@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.gui.autosave import DEFAULT_DELAY_MS
 from assessor_app.gui.models.qa_model import SATISFIED_TEXT
-from assessor_app.gui.undo import route_undo_keys
+from assessor_app.gui.support.autosave import DEFAULT_DELAY_MS
+from assessor_app.gui.support.undo import route_undo_keys
 
 SATISFIED_CHOICES = [None, True, False]
 

@@ -19,6 +19,7 @@ class Learner(SQLModel, table=True):
     employer: str = ""
     line_manager: str = ""
     line_manager_email: str = ""
+    uln: str = ""  # Unique Learner Number (10 digits), printed on the ERS header
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -29,6 +30,9 @@ class Enrolment(SQLModel, table=True):
     learner_id: int = Field(foreign_key="learner.id", index=True)
     unit_id: int = Field(foreign_key="unit.id")
     unit_version_id: int = Field(foreign_key="unit_version.id")
+    # The qualification this unit counts towards, for the ERS header (entered at enrolment).
+    qualification_title: str = ""
+    qualification_number: str = ""
     enrolled_at: datetime = Field(default_factory=utcnow)
 
 

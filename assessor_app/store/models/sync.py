@@ -16,6 +16,7 @@ class OutboxState(StrEnum):
     UPLOADING = "uploading"  # claimed by a sync run; left here by a crash, picked up again
     SENT = "sent"  # the remote copy is confirmed; terminal
     FAILED = "failed"  # needs the user (password, storage full, …); retried on "Sync now"
+    WITHHELD = "withheld"  # an ERS whose sign-off was voided before it was sent; terminal
 
 
 class OutboxItem(SQLModel, table=True):
@@ -28,6 +29,9 @@ class OutboxItem(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     ers_document_id: int | None = Field(default=None, foreign_key="ers_document.id")
+    # Set on a void notice: the filed ERS it declares void (the notice is synced beside it).
+    voids_document_id: int | None = Field(default=None, foreign_key="ers_document.id",
+                                          index=True)
     sha256: str = Field(index=True)
     size: int
     learner_registration: str

@@ -1,0 +1,1 @@
+"""The main window and its parts, the visit screen and the coverage matrix: what fills the window."""

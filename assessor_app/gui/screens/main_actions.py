@@ -1,0 +1,214 @@
+"""The main window's actions and menus (`MainActions`): every QAction with its shortcut and
+tooltip, the menu bar (File, Edit, Learner, Visit, Units, Help), the buttons that mirror an
+action, which actions are enabled on which page, and the F1 table of keyboard shortcuts.
+
+The actions call the window's public commands, named by the `MainCommands` protocol, so this
+module does not import the window (no import cycle) and touches nothing private of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QAbstractButton, QMainWindow, QMenu, QMenuBar, QMessageBox
+
+from assessor_app.gui.screens.visit_screen import VisitScreen
+
+
+class MainCommands(Protocol):
+    """What the menus can ask the main window to do."""
+
+    def new_learner(self) -> None: ...
+    def enrol(self) -> None: ...
+    def open_settings(self) -> None: ...
+    def undo(self) -> None: ...
+    def redo(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def start_visit(self) -> None: ...
+    def show_coverage(self) -> None: ...
+    def signoff_selected(self) -> None: ...
+    def history_selected(self) -> None: ...
+    def open_unit_library(self) -> object: ...
+    def import_unit_spec(self) -> object: ...
+    def close_current_visit(self) -> None: ...
+    def show_learner_page(self) -> None: ...
+
+
+def shortcut_action(owner: QMainWindow, text: str,
+                    shortcut: str | QKeySequence.StandardKey | list[str] | None,
+                    slot: Callable[..., object], tip: str = "") -> QAction:
+    """An action on the window (so its shortcut works from every page), tooltip naming the keys."""
+    action = QAction(text, owner)
+    if isinstance(shortcut, list):
+        action.setShortcuts([QKeySequence(s) for s in shortcut])
+    elif shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    label = tip or text.replace("&", "").rstrip("…")
+    action.setToolTip(f"{label} ({keys})" if keys else label)
+    action.setStatusTip(action.toolTip())
+    action.triggered.connect(slot)
+    owner.addAction(action)  # shortcuts work from every page
+    return action
+
+
+def bind_button(button: QAbstractButton, action: QAction) -> None:
+    """The button does what the action does, says so in its tooltip, and is enabled with it."""
+    button.setToolTip(action.toolTip())
+    button.clicked.connect(action.trigger)
+    action.enabledChanged.connect(button.setEnabled)
+    button.setEnabled(action.isEnabled())
+
+
+class MainActions(QObject):
+    def __init__(self, window: QMainWindow, commands: MainCommands, visit_screen: VisitScreen,
+                 undo_stack: QUndoStack) -> None:
+        super().__init__(window)
+        self._window = window
+        self._build_general(commands, undo_stack)
+        self._build_visit(commands, visit_screen)
+        self._build_menus()
+        self.update(in_visit=False, has_learner=False)
+        self.act_history.setEnabled(False)
+
+    def _act(self, text: str, shortcut: str | QKeySequence.StandardKey | list[str] | None,
+             slot: Callable[..., object], tip: str = "") -> QAction:
+        return shortcut_action(self._window, text, shortcut, slot, tip)
+
+    def _build_general(self, c: MainCommands, undo_stack: QUndoStack) -> None:
+        act = self._act
+        self.act_new_learner = act("&New learner…", "Ctrl+Shift+L", c.new_learner)
+        self.act_enrol = act("&Enrol on unit…", "Ctrl+Shift+E", c.enrol)
+        self.act_settings = act("&Settings…", "Ctrl+,", c.open_settings)
+        self.act_quit = act("&Quit", QKeySequence.StandardKey.Quit, self._window.close)
+        self.act_undo = act("&Undo", "Ctrl+Z", c.undo)
+        self.act_redo = act("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], c.redo)
+        undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        undo_stack.undoTextChanged.connect(lambda t: self.act_undo.setText(f"&Undo {t}".strip()))
+        undo_stack.redoTextChanged.connect(lambda t: self.act_redo.setText(f"&Redo {t}".strip()))
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+        self.act_find = act("&Find learner", "Ctrl+F", c.focus_search)
+        self.act_start = act("&Start visit", "Ctrl+N", c.start_visit)
+        self.act_coverage = act("&Coverage", "Ctrl+M", c.show_coverage, "Coverage matrix")
+        self.act_signoff = act("Sign &off unit…", "Ctrl+Shift+S", c.signoff_selected)
+        self.act_history = act("Sign-offs and &ERS…", "Ctrl+Shift+H", c.history_selected,
+                               "Sign-off history and ERS of the selected unit")
+        self.act_unit_library = act("Unit &library…", "Ctrl+L", c.open_unit_library,
+                                    "Browse and import unit specifications")
+        self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
+                                   "Review a unit PDF, handbook or text, then import it")
+        self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
+
+    def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
+        act = self._act
+        self.act_new_obs = act("New &observation", "Ctrl+Shift+O",
+                               lambda: vs.new_evidence("observation"))
+        self.act_new_qa = act("New &questioning", "Ctrl+Shift+Q",
+                              lambda: vs.new_evidence("questioning"))
+        self.act_new_wt = act("New &witness testimony", "Ctrl+Shift+W",
+                              lambda: vs.new_evidence("witness"))
+        self.act_new_pe = act("New product e&vidence", "Ctrl+Shift+P",
+                              lambda: vs.new_evidence("product"))
+        self.act_new_pd = act("New pro&fessional discussion", "Ctrl+Shift+D",
+                              lambda: vs.new_evidence("discussion"))
+        self.act_new_ls = act("New learner &statement", "Ctrl+Shift+T",
+                              lambda: vs.new_evidence("statement"))
+        vs.set_new_actions({"observation": self.act_new_obs, "questioning": self.act_new_qa,
+                            "witness": self.act_new_wt, "product": self.act_new_pe,
+                            "discussion": self.act_new_pd, "statement": self.act_new_ls})
+        self.act_add_q = act("&Add question", ["Ctrl+Return", "Ctrl+Enter"], vs.add_question)
+        self.act_attach = act("A&ttach file…", "Ctrl+Shift+A", vs.choose_files)
+        self.act_delete = act("&Delete evidence", "Ctrl+Delete", vs.delete_current)
+        self.act_filter = act("Filter &criteria", "Ctrl+K", vs.focus_picker)
+        self.act_next = act("&Next criterion", ["F8", "Ctrl+]"], lambda: vs.step_criterion(1))
+        self.act_prev = act("&Previous criterion", ["Shift+F8", "Ctrl+["],
+                            lambda: vs.step_criterion(-1))
+        self.act_tick = act("&Tick criterion", "Ctrl+T", vs.toggle_criterion,
+                            "Tick or untick the selected criterion")
+        self.act_focus_list = act("Go to evidence &list", "Ctrl+1", vs.focus_list)
+        self.act_focus_editor = act("Go to &editor", "Ctrl+2", vs.focus_editor)
+        self.act_focus_picker = act("Go to c&riteria", "Ctrl+3", vs.focus_picker)
+        self.act_focus_reqs = act("Go to evidence req&uirements", "Ctrl+4",
+                                  vs.focus_requirements,
+                                  "Go to the evidence requirements (Space ticks one)")
+        self.act_close_visit = act("&Close visit…", "Ctrl+Shift+F", c.close_current_visit)
+        self.act_back = act("&Back to learner", "Alt+Left", c.show_learner_page)
+        for button, action in ((vs.new_obs_button, self.act_new_obs),
+                               (vs.new_qa_button, self.act_new_qa),
+                               (vs.new_wt_button, self.act_new_wt),
+                               (vs.attach_button, self.act_attach),
+                               (vs.editor.add_question_button, self.act_add_q)):
+            button.setToolTip(action.toolTip())
+
+    def _build_menus(self) -> None:
+        mb = self._window.menuBar()
+        m = self.file_menu = mb.addMenu("&File")
+        m.addActions([self.act_new_learner, self.act_enrol])
+        m.addSeparator()
+        m.addAction(self.act_settings)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        mb.addMenu("&Edit").addActions([self.act_undo, self.act_redo])
+        mb.addMenu("&Learner").addActions([self.act_find, self.act_start, self.act_coverage,
+                                          self.act_signoff, self.act_history])
+        m = mb.addMenu("&Visit")
+        for group in ((self.act_new_obs, self.act_new_qa, self.act_new_wt, self.act_new_pe,
+                       self.act_new_pd, self.act_new_ls),
+                      (self.act_add_q, self.act_attach, self.act_delete),
+                      (self.act_filter, self.act_next, self.act_prev, self.act_tick),
+                      (self.act_focus_list, self.act_focus_editor, self.act_focus_picker,
+                       self.act_focus_reqs),
+                      (self.act_close_visit, self.act_back)):
+            if m.actions():
+                m.addSeparator()
+            m.addActions(list(group))
+        self.units_menu = QMenu("&Units", self._window)
+        self.units_menu.addAction(self.act_unit_library)
+        self.units_menu.addAction(self.act_import_spec)
+        mb.addMenu(self.units_menu)
+        mb.addMenu("&Help").addAction(self.act_shortcuts)
+
+    def bind_overview_buttons(self, start: QAbstractButton, coverage: QAbstractButton,
+                              signoff: QAbstractButton, history: QAbstractButton,
+                              enrol: QAbstractButton, new_learner: QAbstractButton) -> None:
+        for button, action in ((start, self.act_start), (coverage, self.act_coverage),
+                               (signoff, self.act_signoff), (history, self.act_history),
+                               (enrol, self.act_enrol), (new_learner, self.act_new_learner)):
+            bind_button(button, action)
+
+    def update(self, *, in_visit: bool, has_learner: bool) -> None:
+        """Visit actions only on the visit page; learner actions only once a learner is chosen."""
+        for a in (self.act_new_obs, self.act_new_qa, self.act_new_wt, self.act_new_pe,
+                  self.act_new_pd, self.act_new_ls, self.act_add_q, self.act_attach,
+                  self.act_delete, self.act_filter, self.act_next, self.act_prev, self.act_tick,
+                  self.act_focus_list, self.act_focus_editor, self.act_focus_picker,
+                  self.act_focus_reqs, self.act_close_visit, self.act_back):
+            a.setEnabled(in_visit)
+        for a in (self.act_start, self.act_coverage, self.act_signoff, self.act_enrol):
+            a.setEnabled(has_learner)
+
+    def show_shortcuts(self) -> None:
+        """The F1 table: every menu action that has a shortcut, with its keys."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          shortcuts_table(self._window.menuBar()),
+                          QMessageBox.StandardButton.Ok, self._window)
+        box.open()
+
+
+def shortcuts_table(menu_bar: QMenuBar) -> str:
+    rows = []
+    for menu_action in menu_bar.actions():
+        menu = menu_action.menu()
+        for a in menu.actions() if menu else []:
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in a.shortcuts())
+            if keys and not a.isSeparator():
+                rows.append(f"<tr><td>{a.text().replace('&', '')}</td>"
+                            f"<td>&nbsp;&nbsp;<b>{keys}</b></td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+

@@ -1,0 +1,371 @@
+"""Main window: the learner list with search (`LearnerPanel`, left), the learner's units,
+progress and visits (`OverviewPanel`, right), the visit screen (a second page), the menus with
+every shortcut (`MainActions`) and the status bar with the sync indicator (`SyncController`).
+
+The parts talk to the window by signals and it answers through their public methods; this
+module holds what the window's commands do: choose a learner, open a visit, open the dialogs,
+and refresh the parts from what the core reports changed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
+
+from assessor_app.evidence.edits import Edit
+from assessor_app.evidence.errors import EvidenceError
+from assessor_app.evidence.visits import current_visit, start_visit
+from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
+from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog, choose_and_review
+from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
+from assessor_app.gui.screens.learner_overview import OverviewPanel
+from assessor_app.gui.screens.learner_panel import LearnerPanel
+from assessor_app.gui.screens.main_actions import MainActions
+from assessor_app.gui.screens.sync_status import SyncController
+from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.messages import show_error
+from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.signoff.queries import Overview, learner_overview
+from assessor_app.store import Store
+from assessor_app.store.settings import get_setting
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    overview_loaded = Signal(int)  # learner id, after the right-hand side has been filled
+
+    def __init__(self, store: Store, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or AppSettings()
+        self.setWindowTitle("Assessor companion")
+        self.setObjectName("mainWindow")
+        self.learner_id: int | None = None
+        self.undo_stack = QUndoStack(self)
+        self.coverage_dialog: CoverageDialog | None = None
+        self._overview_loader = Loader(self)
+
+        self.learner_panel = LearnerPanel(store, self.settings.last_learner_id)
+        self.overview_panel = OverviewPanel()
+        self.visit_screen = VisitScreen(store, self.undo_stack,
+                                        autosave_ms=self.settings.autosave_delay_ms)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setChildrenCollapsible(False)
+        self.main_split.addWidget(self.learner_panel)
+        self.main_split.addWidget(self.overview_panel)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([280, 900])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.main_split)
+        self.pages.addWidget(self.visit_screen)
+        self.setCentralWidget(self.pages)
+        self.status_label = QLabel("Ready")
+        self.statusBar().addWidget(self.status_label, 1)
+
+        self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
+        p = self.overview_panel
+        self.main_actions.bind_overview_buttons(
+            p.start_button, p.coverage_button, p.signoff_button, p.history_button,
+            p.enrol_button, self.learner_panel.new_learner_button)
+        self._connect_parts()
+        self.sync = SyncController(self.store, self)
+        self.sync.install(self, menu=self.main_actions.file_menu)
+        self._restore_state()
+        self.learner_panel.refresh()
+
+    def _connect_parts(self) -> None:
+        self.learner_panel.learner_chosen.connect(self.select_learner)
+        self.learner_panel.failed.connect(self.show_error)
+        self.overview_panel.visit_activated.connect(self.open_visit)
+        self.overview_panel.signoff_cell_activated.connect(self._signoff_cell_activated)
+        self.overview_panel.has_units_changed.connect(self.main_actions.act_history.setEnabled)
+        self.visit_screen.back_requested.connect(self.show_learner_page)
+        self.visit_screen.coverage_changed.connect(self._coverage_changed)
+        self.visit_screen.close_requested.connect(self.close_visit)
+        self.pages.currentChanged.connect(self._update_actions)
+
+    def _update_actions(self, *_: object) -> None:
+        """Enable the actions that fit the page shown and whether a learner is chosen."""
+        self.main_actions.update(in_visit=self.pages.currentWidget() is self.visit_screen,
+                                 has_learner=self.learner_id is not None)
+
+    # -- what the other parts use ------------------------------------------------------------
+    @property
+    def overview(self) -> Overview | None:
+        """The learner page as last read (None until the first read finishes)."""
+        return self.overview_panel.overview
+
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def show_error(self, message: str) -> None:
+        self.overview_panel.banner.show_error(message)
+
+    def refresh_learners(self) -> None:
+        self.learner_panel.refresh()
+
+    # -- learners ----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.show_learner_page()
+        self.learner_panel.focus_search()
+
+    def select_learner(self, learner_id: int) -> None:
+        if learner_id != self.learner_id:
+            self.undo_stack.clear()  # undo history belongs to one learner's session
+        self.learner_id = learner_id
+        self.learner_panel.mark_chosen(learner_id)
+        self.settings.last_learner_id = learner_id
+        self._update_actions()
+        self.refresh_overview()
+
+    def refresh_overview(self) -> None:
+        if self.learner_id is None:
+            return
+        learner_id = self.learner_id
+        self._overview_loader.run(learner_overview, self.store, learner_id,
+                                  on_done=lambda o: self._show_overview(learner_id, o),
+                                  on_error=self.show_error)
+
+    def _show_overview(self, learner_id: int, overview: Overview) -> None:
+        if learner_id != self.learner_id:
+            return  # the user moved on while it loaded
+        self.overview_panel.show_overview(overview)
+        self.overview_loaded.emit(learner_id)
+
+    @property
+    def busy(self) -> bool:
+        """Something is still loading (learner list, learner page, visit, coverage)."""
+        return (self.learner_panel.busy or self._overview_loader.busy or self.visit_screen.busy
+                or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
+
+    def _coverage_changed(self, learner_id: int) -> None:
+        self.refresh_overview()
+        self.learner_panel.refresh()
+        if self.coverage_dialog is not None and self.coverage_dialog.isVisible():
+            self.coverage_dialog.view.load(learner_id)
+
+    def new_learner(self) -> None:
+        dialog = NewLearnerDialog(self.store, self)
+        if dialog.exec() and dialog.learner_id is not None:
+            self.learner_panel.clear_search()
+            self.select_learner(dialog.learner_id)
+            self.learner_panel.refresh()
+            self.enrol()
+
+    def enrol(self) -> None:
+        if self.learner_id is None:
+            return
+        dialog = EnrolDialog(self.store, self.learner_id, self)
+        if dialog.exec():
+            self.refresh_overview()
+            self.learner_panel.refresh()
+
+    # -- visits ------------------------------------------------------------------------------
+    def start_visit(self) -> None:
+        if self.learner_id is None:
+            return
+        self.visit_screen.flush()
+        running = current_visit(self.store, self.learner_id)
+        if running is not None:  # carry on with the visit already in progress
+            self.open_visit(running.id)
+            return
+        try:
+            visit = start_visit(self.store, self.learner_id)
+        except EvidenceError as exc:
+            show_error(self, "Cannot start the visit", exc)
+            return
+        self.open_visit(visit.id)
+        self.refresh_overview()
+
+    def open_visit(self, visit_id: int) -> None:
+        assert self.learner_id is not None
+        self.visit_screen.open_visit(self.learner_id, visit_id)
+        self.pages.setCurrentWidget(self.visit_screen)
+        self.visit_screen.focus_list()
+
+    def show_learner_page(self) -> None:
+        self.visit_screen.flush()
+        if self.pages.currentWidget() is not self.main_split:
+            self.pages.setCurrentWidget(self.main_split)
+            self.refresh_overview()
+
+    def close_current_visit(self) -> None:
+        if self.visit_screen.visit_id:
+            self.close_visit(self.visit_screen.visit_id)
+
+    def close_visit(self, visit_id: int) -> None:
+        self.visit_screen.flush()
+        dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
+                                  autosave_ms=self.settings.autosave_delay_ms)
+        if dialog.exec():
+            self.show_status("Visit closed. Its criteria for next time are planned.")
+            self.show_learner_page()
+            self.refresh_overview()
+
+    def _push(self, edit: Edit) -> None:
+        push_edit(self.undo_stack, self.store, edit,
+                  lambda _e: self.refresh_overview(), self.show_error)
+
+    def undo(self) -> None:
+        # Typing not yet saved becomes an undo step first, so Ctrl+Z takes back what was typed.
+        self.visit_screen.flush()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.visit_screen.flush()
+        self.undo_stack.redo()
+
+    def assessor_name(self) -> str:
+        """This laptop's setting, else the name recorded with the database (e.g. by the demo)."""
+        return self.settings.assessor_name or get_setting(self.store, "assessor_name")
+
+    # -- coverage / sign-off / sync ------------------------------------------------------------
+    def show_coverage(self) -> None:
+        if self.learner_id is None:
+            return
+        self.visit_screen.flush()
+        if self.coverage_dialog is None:
+            view = CoverageView(self.store, self._push_judgement, self.assessor_name)
+            view.judged.connect(lambda lid: (self.refresh_overview(),
+                                             self.visit_screen.refresh_coverage()
+                                             if self.visit_screen.learner_id == lid else None))
+            self.coverage_dialog = CoverageDialog(view, self)
+        self.coverage_dialog.view.load(self.learner_id)
+        current = self.visit_screen.picker.current_criterion_id()
+        if current is not None and self.pages.currentWidget() is self.visit_screen:
+            self.coverage_dialog.view.select_criterion(current)
+        self.coverage_dialog.show()
+        self.coverage_dialog.raise_()
+        self.coverage_dialog.activateWindow()
+
+    def _push_judgement(self, edit: Edit) -> None:
+        def refresh(_e: Edit) -> None:
+            self.refresh_overview()
+            if self.coverage_dialog is not None and self.learner_id is not None:
+                self.coverage_dialog.view.load(self.learner_id)
+            if self.visit_screen.learner_id is not None:
+                self.visit_screen.refresh_coverage()
+
+        push_edit(self.undo_stack, self.store, edit, refresh, self.show_error)
+
+    def _selected_unit_id(self, purpose: str, hint: str) -> int | None:
+        unit_id = self.overview_panel.selected_unit_id()
+        if unit_id is None:
+            show_error(self, purpose, hint)
+        return unit_id
+
+    def signoff_selected(self) -> None:
+        if self.learner_id is None:
+            return
+        unit_id = self._selected_unit_id(
+            "Sign off unit", "Select the unit to sign off in the Units list first.")
+        if unit_id is not None:
+            self.open_signoff(self.learner_id, unit_id)
+
+    def open_signoff(self, learner_id: int, unit_id: int) -> SignOffDialog | None:
+        """The sign-off dialog for the learner's enrolled version of the unit."""
+        self.visit_screen.flush()  # sign what was typed, not what was saved a moment ago
+        unit = self.overview_panel.unit(unit_id)
+        if unit is None:
+            show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
+            return None
+        dialog = SignOffDialog(self.store, learner_id, unit.version_id,
+                               assessor_name=self.assessor_name(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filed.connect(self._ers_filed)
+        dialog.open()
+        return dialog
+
+    def _ers_filed(self, _document_id: int) -> None:
+        self.sync.refresh(sync_if_online=True)
+        self.refresh_overview()
+
+    def _signoff_cell_activated(self, unit_id: int) -> None:
+        if self.learner_id is not None:
+            self.open_signoff_history(self.learner_id, unit_id)
+
+    def history_selected(self) -> None:
+        if self.learner_id is None:
+            return
+        unit_id = self._selected_unit_id("Sign-offs and ERS",
+                                         "Select a unit in the Units list first.")
+        if unit_id is not None:
+            self.open_signoff_history(self.learner_id, unit_id)
+
+    def open_signoff_history(self, learner_id: int, unit_id: int) -> SignOffHistoryDialog | None:
+        """Every sign-off of the learner's unit (void and superseded too), with its ERS."""
+        self.visit_screen.flush()
+        unit = self.overview_panel.unit(unit_id)
+        if unit is None:
+            show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
+            return None
+        dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
+                                      f"{unit.reference} {unit.title}", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_unit_library(self) -> UnitLibraryDialog:
+        """Browse every unit in the database and import new specifications."""
+        dialog = UnitLibraryDialog(self.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _refs: self.refresh_overview())
+        dialog.open()
+        return dialog
+
+    def import_unit_spec(self) -> SpecReviewDialog | None:
+        """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        dialog = choose_and_review(self, self.store, self.assessor_name())
+        if dialog is not None:
+            dialog.imported.connect(lambda _refs: self.refresh_overview())
+        return dialog
+
+    # -- help --------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        self.main_actions.show_shortcuts()
+
+    def open_settings(self) -> None:
+        from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.settings, self).exec()
+
+    # -- state -------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        s = self.settings
+        if not s.window_geometry.isEmpty():
+            self.restoreGeometry(s.window_geometry)
+        else:
+            self.resize(1280, 760)
+        if not s.window_state.isEmpty():
+            self.restoreState(s.window_state)
+        if not s.main_splitter.isEmpty():
+            self.main_split.restoreState(s.main_splitter)
+        if not s.visit_splitter.isEmpty():
+            self.visit_screen.splitter.restoreState(s.visit_splitter)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.window_geometry = self.saveGeometry()
+        s.window_state = self.saveState()
+        s.main_splitter = self.main_split.saveState()
+        s.visit_splitter = self.visit_screen.splitter.saveState()
+        if self.learner_id is not None:
+            s.last_learner_id = self.learner_id
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.visit_screen.flush()  # nothing typed is lost on close
+        self.save_state()
+        self.sync.shutdown()
+        cancel_all()
+        super().closeEvent(event)

@@ -1,0 +1,454 @@
+"""The visit screen: evidence list with a "New evidence" menu of all six kinds (left), editor with
+chips and attachments (middle), and on the right two tabs: the criteria picker and the unit's
+evidence requirements. Everything typed or ticked is saved through the core at once and can be
+undone.
+
+This module lays the screen out, loads the visit and shows the current item; the commands (New
+evidence menu, delete, map, tick, questions, attachments, keyboard helpers) are in
+`visit_commands`, mixed into `VisitScreen`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor_app.evidence.coverage import UnitCoverage
+from assessor_app.evidence.edits import CompoundEdit, Edit
+from assessor_app.evidence.errors import EvidenceError
+from assessor_app.evidence.items import (
+    EvidenceDetail,
+    EvidenceSummary,
+    get_evidence,
+    list_evidence,
+)
+from assessor_app.evidence.visit_data import CoverageData, VisitData, load_coverage, load_visit
+from assessor_app.gui.models.attachments_model import AttachmentsModel
+from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
+from assessor_app.gui.screens.evidence_editor import EvidenceEditor
+from assessor_app.gui.screens.visit_commands import VisitCommands
+from assessor_app.gui.screens.visit_locks import VisitLocks
+from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.workers import Loader
+from assessor_app.gui.widgets.attachments_view import AttachmentsView
+from assessor_app.gui.widgets.chips import Chip, ChipsView
+from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
+from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
+from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
+from assessor_app.store import Store
+
+log = logging.getLogger(__name__)
+
+#: The longest heading an evidence row usually has; the list is at least this wide.
+LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
+
+
+class VisitScreen(VisitCommands, VisitLocks, QWidget):
+    back_requested = Signal()
+    coverage_changed = Signal(int)  # learner id
+    close_requested = Signal(int)  # visit id
+
+    def __init__(self, store: Store, undo_stack: QUndoStack, *, autosave_ms: int = 400,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("visitScreen")
+        self.store = store
+        self.undo_stack = undo_stack
+        self.learner_id: int | None = None
+        self.visit_id: int | None = None
+        self.detail: EvidenceDetail | None = None
+        self._loading = False
+        self._visit_loader = Loader(self)
+        self._list_loader = Loader(self)
+        self._coverage_loader = Loader(self)
+
+        self.title = QLabel()
+        self.title.setObjectName("visitTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.banner = Banner()
+
+        left = self._build_left()
+        middle = self._build_middle(store, autosave_ms)
+        self._build_right()
+        self._build_splitter(left, middle)
+        self._build_top()
+        self._wire_commands()
+        self._set_tab_order()
+        self._show_detail(None)
+
+    def _build_left(self) -> QWidget:
+        """Left: the evidence recorded on this visit and the New buttons."""
+        self.evidence_model = EvidenceListModel(self)
+        self.evidence_list = QListView()
+        self.evidence_list.setObjectName("evidenceList")
+        self.evidence_list.setAccessibleName("Evidence recorded on this visit")
+        self.evidence_list.setModel(self.evidence_model)
+        self.evidence_list.setWordWrap(False)
+        self.evidence_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.evidence_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.evidence_list.setSpacing(2)
+        self.evidence_list.setUniformItemSizes(True)
+        self.evidence_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.evidence_list.selectionModel().currentChanged.connect(self._on_current_evidence)
+        self._build_new_evidence()
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel("<b>Evidence this visit</b>"))
+        ll.addWidget(self.evidence_list, 1)
+        ll.addWidget(self.new_button)
+        ll.addLayout(self.new_buttons_row)
+
+        return left
+
+    def _build_middle(self, store: Store, autosave_ms: int) -> QWidget:
+        """Middle: the editor, the chips of mapped criteria and the attachments."""
+        self.editor = EvidenceEditor(store, self._push, self.show_error, autosave_ms)
+        self.editor.saved.connect(self._refresh_list)
+        self.chips = ChipsView()
+        self.chips.remove_requested.connect(lambda cid: self.set_mapped(cid, False))
+        self.attachments_model = AttachmentsModel(store, self)
+        self.attachments = AttachmentsView()
+        self.attachments.setModel(self.attachments_model)
+        self.attachments.files_added.connect(self.add_files)
+        self.attachments.remove_requested.connect(self.remove_attachment)
+        self.attach_button = QPushButton("Attach file…")
+        self.attach_button.clicked.connect(self.choose_files)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("emptyHint")
+        self._update_empty_hint()
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        middle = QWidget()
+        ml = QVBoxLayout(middle)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.empty_hint)
+        ml.addWidget(self._build_lock_badge())
+        ml.addWidget(self.editor, 1)
+        self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
+        ml.addWidget(self.chips_label)
+        ml.addWidget(self.chips)
+        self.ticks_label = QLabel()
+        self.ticks_label.setObjectName("requirementTicks")
+        self.ticks_label.setWordWrap(True)
+        self.ticks_label.setToolTip("Evidence requirements ticked for this item (Ctrl+4 to "
+                                    "change them)")
+        ml.addWidget(self.ticks_label)
+        ah = QHBoxLayout()
+        self.attachments_label = QLabel()
+        ah.addWidget(self.attachments_label, 1)
+        ah.addWidget(self.attach_button)
+        ml.addLayout(ah)
+        self._attachments_stretch_at = ml.count()
+        ml.addWidget(self.attachments)
+        self.middle_layout = ml
+        self._one_row = self.attachments.gridSize().height() + 12
+        self._set_attachments_prominent(False)
+
+        return middle
+
+    def _build_right(self) -> None:
+        """Right: the criteria picker and, on a second tab, the units' evidence requirements."""
+        self.picker = CriteriaPicker()
+        self.picker.toggle_requested.connect(self.set_mapped)
+        # Range and teaching content beside the criterion being ticked (issue 13).
+        self.criterion_guidance = CriterionGuidance(self.store)
+        self.picker.layout().addWidget(self.criterion_guidance)
+        self.picker.tree.selectionModel().currentChanged.connect(
+            lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
+        self.requirements = RequirementsPanel()
+        self.requirements.toggle_requested.connect(self.set_requirement)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.picker, "Criteria")
+        self.side_tabs.addTab(self.requirements, "Requirements")
+        self.side_tabs.setTabToolTip(0, "Assessment criteria (Ctrl+3)")
+        self.side_tabs.setTabToolTip(1, "Evidence requirements of the units (Ctrl+4)")
+
+
+    def _build_splitter(self, left: QWidget, middle: QWidget) -> None:
+        """The three columns side by side."""
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.side_tabs)
+        # At 1366×768 the list must show a whole heading ("OBS-12  10:45 · 12 criteria ·
+        # 3 files") and the picker most of a criterion; the editor wraps, so it gives way.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([330, 560, 450])
+        left.setMinimumWidth(self.fontMetrics().horizontalAdvance(LIST_HEADING_SAMPLE) + 60)
+        middle.setMinimumWidth(380)
+        self.side_tabs.setMinimumWidth(280)
+
+
+    def _build_top(self) -> None:
+        """Back and Close buttons around the title, the banner, then the columns."""
+        self.back_button = QPushButton("← Learner")
+        self.back_button.setToolTip("Back to the learner (Alt+Left)")
+        self.back_button.clicked.connect(self.back_requested)
+        self.close_button = QPushButton("Close visit…")
+        self.close_button.setToolTip("Feedback, action plan and criteria for next time "
+                                     "(Ctrl+Shift+F)")
+        self.close_button.clicked.connect(lambda: self.visit_id and
+                                          self.close_requested.emit(self.visit_id))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+
+    def _set_tab_order(self) -> None:
+        """Tab goes list → editor → chips → attachments → picker → requirements."""
+        self.setTabOrder(self.evidence_list, self.editor.title)
+        self.setTabOrder(self.editor.text, self.chips)
+        self.setTabOrder(self.chips, self.attachments)
+        self.setTabOrder(self.attachments, self.attach_button)
+        self.setTabOrder(self.attach_button, self.side_tabs)
+        self.setTabOrder(self.side_tabs, self.picker.filter)
+        self.setTabOrder(self.picker.filter, self.picker.tree)
+        self.setTabOrder(self.picker.tree, self.requirements.tree)
+
+    # -- opening -----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A load is under way (the visit, its evidence list or the coverage)."""
+        return any(loader.busy for loader in (self._visit_loader, self._list_loader,
+                                              self._coverage_loader))
+
+    def open_visit(self, learner_id: int, visit_id: int) -> None:
+        """Show the visit: the screen clears at once and fills when its data has been read."""
+        self.flush()
+        self.learner_id, self.visit_id = learner_id, visit_id
+        self._list_loader.cancel()
+        self._coverage_loader.cancel()
+        self.evidence_model.set_summaries([])
+        self._show_detail(None)
+        self.title.setText("<b>Visit</b> · loading…")
+        self.banner.dismiss()
+        self._visit_loader.run(load_visit, self.store, learner_id, visit_id,
+                               on_done=self._visit_loaded, on_error=self.show_error)
+
+    def _visit_loaded(self, data: VisitData) -> None:
+        if (data.learner_id, data.visit_id) != (self.learner_id, self.visit_id):
+            return  # another visit was opened while this one loaded
+        visit = data.visit
+        place = f" · {visit.place}" if visit.place else ""
+        status = visit.status.replace("_", " ")
+        self.title.setText(f"<b>Visit</b> · {data.learner_name} · {visit.date:%d %b %Y}{place} "
+                           f"· <i>{status}</i>")
+        self.picker.set_units(data.coverage.units)
+        self.picker.set_planned(data.planned)
+        self._show_requirements(data.coverage.units, data.coverage.refs)
+        self._list_loaded(data.evidence)
+
+    def refresh_coverage(self) -> None:
+        """Recount the picker's states and the requirement ticks in the background."""
+        if self.learner_id is None:
+            return
+        learner_id = self.learner_id
+        self._coverage_loader.run(load_coverage, self.store, learner_id,
+                                  on_done=lambda r: self._coverage_loaded(learner_id, r),
+                                  on_error=self.show_error)
+        self.coverage_changed.emit(learner_id)
+
+    def _coverage_loaded(self, learner_id: int, result: CoverageData) -> None:
+        if learner_id != self.learner_id:
+            return
+        self.picker.set_states(result.units)
+        self._show_requirements(result.units, result.refs)
+
+    def _show_requirements(self, units: list[UnitCoverage], refs: dict[int, str]) -> None:
+        """Requirements with their ticks; other items are named by their reference (OBS-2)."""
+        with_reqs = [u for u in units if u.requirements]
+        self.requirements.set_units(with_reqs, refs)
+        self.side_tabs.setTabEnabled(1, bool(with_reqs))
+        ticked = sum(u.requirements_ticked for u in with_reqs)
+        total = sum(u.requirements_total for u in with_reqs)  # group headings not counted
+        self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
+                                  else "Requirements")
+        if not with_reqs and self.side_tabs.currentIndex() == 1:
+            self.side_tabs.setCurrentIndex(0)
+        self._show_ticks()
+
+    # -- evidence list -----------------------------------------------------------------------
+    def _refresh_list(self) -> None:
+        """Re-read the visit's evidence list in the background (after a save, a new item, a
+        deletion, an undo); the item in the editor stays selected."""
+        if self.learner_id is None or self.visit_id is None:
+            return
+        key = (self.learner_id, self.visit_id)
+        self._list_loader.run(list_evidence, self.store, self.learner_id, visit_id=self.visit_id,
+                              on_done=lambda rows: key == (self.learner_id, self.visit_id)
+                              and self._list_loaded(rows), on_error=self.show_error)
+
+    def _list_loaded(self, summaries: list[EvidenceSummary]) -> None:
+        self._loading = True
+        try:
+            self.evidence_model.set_summaries(summaries)
+        finally:
+            self._loading = False
+        current = self.detail.item.id if self.detail else None
+        if current is not None:
+            self._mark_current(current)  # the editor keeps what is being typed
+        elif self.evidence_model.rowCount():
+            self.select_evidence(self.evidence_model.last_id())
+        else:
+            self._show_detail(None)
+
+    def _mark_current(self, evidence_id: int) -> None:
+        """Select the item's row without reloading it into the editor."""
+        row = self.evidence_model.row_of(evidence_id)
+        if row < 0:
+            return
+        self._loading = True
+        try:
+            self.evidence_list.selectionModel().setCurrentIndex(
+                self.evidence_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._loading = False
+
+    def select_evidence(self, evidence_id: int, reload: bool = True) -> None:
+        row = self.evidence_model.row_of(evidence_id)
+        if row < 0:
+            return
+        index = self.evidence_model.index(row)
+        if self.evidence_list.currentIndex() == index and not reload and self.detail:
+            return
+        self._loading = True
+        try:
+            self.evidence_list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._loading = False
+        self.evidence_list.scrollTo(index)
+        self._load_item(evidence_id)
+
+    def _on_current_evidence(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        if self._loading or not current.isValid():
+            return
+        self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
+
+    def _load_item(self, evidence_id: int, *, quiet: bool = False) -> bool:
+        """Show one item in the editor (a single-row read, done at once so typing can start)."""
+        self.editor.flush()  # saves belong to the item they were typed into
+        try:
+            detail = get_evidence(self.store, evidence_id)
+        except EvidenceError as exc:
+            if not quiet:
+                self.show_error(exc)
+            return False
+        self._show_detail(detail)
+        return True
+
+    def _show_detail(self, detail: EvidenceDetail | None) -> None:
+        self.detail = detail
+        self.editor.show_item(detail)
+        self.editor.setVisible(detail is not None)
+        self.empty_hint.setVisible(detail is None)
+        for w in (self.chips, self.chips_label, self.attachments, self.attach_button):
+            w.setEnabled(detail is not None)
+        self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
+        self.requirements.set_current(detail.item.id if detail else None)
+        self._show_mapping()
+        self.attachments_model.load(detail.item.id if detail else None)
+        self.picker.set_enabled_for_mapping(detail is not None)
+        self._apply_lock()
+
+    def _set_attachments_prominent(self, prominent: bool) -> None:
+        """Product evidence is mostly its photos/files: give them room and say so."""
+        if prominent:
+            self.attachments_label.setText(
+                "<b>Photos and files of the work product</b> — drop them here or use "
+                "Attach file… (Ctrl+Shift+A)")
+            self.attachments.setMinimumHeight(self._one_row * 2 - 8)
+            self.attachments.setMaximumHeight(16777215)
+            self.middle_layout.setStretchFactor(self.attachments, 3)
+            self.middle_layout.setStretchFactor(self.editor, 2)
+        else:
+            self.attachments_label.setText("<b>Attachments</b> — drop photos here")
+            self.attachments.setMinimumHeight(self._one_row - 4)
+            self.attachments.setMaximumHeight(self._one_row)
+            self.middle_layout.setStretchFactor(self.attachments, 0)
+            self.middle_layout.setStretchFactor(self.editor, 1)
+        self.attachments.empty_text = ("Drop photos or documents of the work product here"
+                                       if prominent else "Drop photos or documents here")
+        self.attachments.viewport().update()
+
+    def _show_mapping(self) -> None:
+        detail = self.detail
+        mapped = detail.criteria if detail else []
+        self.chips.set_chips([
+            Chip(m.criterion_id, m.label.replace(":", " "), f"{m.label}\n{m.text}")
+            for m in mapped])
+        self.picker.set_checked({m.criterion_id for m in mapped})
+        self._show_ticks()
+
+    def _show_ticks(self) -> None:
+        """The requirements ticked for this item, as a line under its criteria chips."""
+        keys = [f"{t.unit_reference} {t.key}" for t in self.detail.requirement_ticks] \
+            if self.detail else []
+        self.ticks_label.setVisible(self.requirements.has_requirements()
+                                    and self.detail is not None)
+        self.ticks_label.setText(
+            "<b>Requirements ticked:</b> " + (", ".join(keys) if keys else "none yet")
+            + "  (Ctrl+4 to change)")
+
+    def _reload_detail(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            self.detail = get_evidence(self.store, self.detail.item.id)
+        except EvidenceError:
+            self._show_detail(None)
+            self._refresh_list()
+            return
+        self.editor.reload_fields(self.detail)
+        self._show_mapping()
+        self.attachments_model.reload()
+        self._apply_lock()
+
+    # -- edits and undo ----------------------------------------------------------------------
+    def _push(self, edit: Edit) -> None:
+        push_edit(self.undo_stack, self.store, edit, self.after_undo_or_redo, self.show_error)
+
+    def show_error(self, error: BaseException | str) -> None:
+        self.banner.show_error(error)
+    def after_undo_or_redo(self, edit: Edit) -> None:
+        """Show what an undo/redo changed: go to the item it touched, reload, recount."""
+        if self.learner_id is None:
+            return
+        target = getattr(edit, "evidence_id", None)
+        if isinstance(edit, CompoundEdit) and edit.edits:
+            target = getattr(edit.edits[0], "evidence_id", None)
+        if target is not None and (self.detail is None or self.detail.item.id != target) \
+                and self._load_item(target, quiet=True):
+            pass  # the item the edit touched is in the editor now
+        elif self.detail is not None:
+            self._reload_detail()  # clears the editor if the edit removed the item
+        self._refresh_list()
+        self.refresh_coverage()
+
+    def flush(self) -> None:
+        self.editor.flush()
