@@ -29,7 +29,14 @@ class WaitHooks:
 
     on_wait: Callable[[str], None] | None = None
     max_wait: float = 120.0
+    # How long the calling thread may wait, when it differs (a window's own thread must not
+    # freeze for long: it gives up sooner, keeps the typing and tries again later).
+    max_wait_here: Callable[[], float | None] | None = None
     _listeners: list[Callable[[str], None]] = field(default_factory=list)
+
+    def limit(self) -> float:
+        here = self.max_wait_here() if self.max_wait_here is not None else None
+        return self.max_wait if here is None else here
 
     def notify(self, message: str) -> None:
         for cb in [self.on_wait, *self._listeners]:
@@ -65,11 +72,14 @@ def begin_waiting(conn: Connection, mode: str, hooks: WaitHooks | None) -> None:
             except OperationalError as exc:
                 if not _is_busy(exc):
                     raise
-                if time.monotonic() - start >= hooks.max_wait:
+                limit = hooks.limit()
+                if time.monotonic() - start >= limit:
+                    if waited:
+                        hooks.notify("")
                     raise StoreBusy(
-                        f"Another program has kept the database busy for over "
-                        f"{hooks.max_wait:.0f} s. Close other Assessor companion windows or "
-                        "wait for a running sync to finish, then try again.") from exc
+                        f"Another program has kept the database busy for over {limit:.0f} s. "
+                        "Close other Assessor companion windows or wait for a running sync to "
+                        "finish, then try again.") from exc
                 if not waited:
                     hooks.notify(WAITING_MESSAGE)
                     waited = True

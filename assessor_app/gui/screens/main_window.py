@@ -30,6 +30,7 @@ from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.error_boundary import WaitNotifier
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
+        self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
+        self.wait_notifier.changed.connect(self._show_waiting)
 
         self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
         p = self.overview_panel
@@ -107,6 +110,12 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
+
+    def _show_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
 
     def show_error(self, message: str) -> None:
         self.overview_panel.banner.show_error(message)
@@ -368,4 +377,5 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.sync.shutdown()
         cancel_all()
+        self.wait_notifier.detach()
         super().closeEvent(event)
