@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from assessor_app import __version__
 from assessor_app.evidence.blobstore import blob_store
-from assessor_app.signoff.audit_seal import record_head, seal_with
+from assessor_app.signoff.audit_seal import AuditHead, record_head, seal_with
 from assessor_app.store import Store
 from assessor_app.store.files import CHUNK, atomic_writer, sha256_bytes
 from assessor_app.store.models import (
@@ -262,6 +262,26 @@ def _dedupe(entries: Iterable[_Entry]) -> list[_Entry]:
     return list(seen.values())
 
 
+def _gather(store: Store, signer: BundleSigner, learner_registration: str | None,
+            since_dt: datetime | None) -> tuple[list[_Entry], list[dict[str, Any]],
+                                                AuditHead | None]:
+    """What goes in the bundle, per learner, and the audit trail sealed by the assessor's own
+    key (its head travels in the manifest)."""
+    with store.session() as s:
+        versions = _unit_refs_by_version(s)
+        entries: list[_Entry] = []
+        learner_meta: list[dict[str, Any]] = []
+        for learner in _learners(s, learner_registration):
+            found, units = _collect(store, s, learner, since_dt, versions)
+            if found:
+                entries.extend(found)
+                learner_meta.append({"id": learner.id, "registration": learner.registration,
+                                     "units": sorted(units)})
+        head = seal_with(s, signer.public_key, signer.sign) \
+            if isinstance(signer, IdentitySigner) else None
+    return _dedupe(entries), learner_meta, head
+
+
 def export_bundle(
     store: Store,
     out: Path,
@@ -275,21 +295,7 @@ def export_bundle(
     since_dt = _since_dt(since)
     if progress:
         progress(BundleProgress(0, 0, 0, 0, "collecting"))
-    with store.session() as s:
-        versions = _unit_refs_by_version(s)
-        learners = _learners(s, learner_registration)
-        entries: list[_Entry] = []
-        learner_meta = []
-        for learner in learners:
-            found, units = _collect(store, s, learner, since_dt, versions)
-            if found:
-                entries.extend(found)
-                learner_meta.append({"id": learner.id, "registration": learner.registration,
-                                     "units": sorted(units)})
-        # The assessor's own key seals the audit trail; its head travels in the manifest.
-        head = seal_with(s, signer.public_key, signer.sign) \
-            if isinstance(signer, IdentitySigner) else None
-    entries = _dedupe(entries)
+    entries, learner_meta, head = _gather(store, signer, learner_registration, since_dt)
     for e in entries:
         if e.data is not None:
             e.size = len(e.data)

@@ -129,10 +129,9 @@ def sync_outbox(
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
     on permanent failures. With `signer` (the assessor's key), void notices are signed and
     queued first; without it, an unsent ERS of a void sign-off is still withheld, and its
-    notice waits for a run that has the key. Only one run per database at a time across
-    processes (`run_lock`): another run makes this one wait (`wait_for_other_run`) or return
-    at once. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable before any
-    network traffic if settings or password are missing."""
+    notice waits for a run that has the key. One run per database across processes (`run_lock`:
+    wait, or return at once). Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
+    before any network traffic if settings or password are missing."""
     if settings is None:
         with store.session() as s:
             settings = require_settings(s)
@@ -142,8 +141,7 @@ def sync_outbox(
     if not lock.acquire(blocking=False):
         return SyncSummary(error="A sync is already running.")
     try:
-        with sync_run_lock(store, wait=wait_for_other_run, on_wait=store.wait_hooks.notify) \
-                as held:
+        with sync_run_lock(store, wait=wait_for_other_run, on_wait=store.wait_hooks.notify) as held:
             if not held:
                 return SyncSummary(error=ANOTHER_RUN)
             with WebDavClient(settings, password, transport=transport) as client:

@@ -15,6 +15,7 @@ from sqlmodel import select
 from assessor_app.cli import main
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.refs import CriterionRef
+from assessor_app.evidence.unlock import unlocking
 from assessor_app.signoff.audit_seal import recorded_heads
 from assessor_app.store import audit, open_store
 from assessor_app.store.models import SignOff
@@ -30,8 +31,9 @@ def sealed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = open_store(db)
     with store.read_session() as s:
         learner_id = s.exec(select(SignOff)).one().learner_id
-    record_judgement(store, learner_id, CriterionRef("H/601/1232", "3.4"), "not_yet",
-                     actor="Alex Morgan", reason="re-check the witness statement")
+    with unlocking("re-check the witness statement"):  # a signed record: unlocked first
+        record_judgement(store, learner_id, CriterionRef("H/601/1232", "3.4"), "not_yet",
+                         actor="Alex Morgan", reason="re-check the witness statement")
     store.close()
     assert main(["bundle", "export", "-o", str(tmp_path / "b.zip"), "--db", str(db)]) == 0
     assert main(["audit", "verify", "--db", str(db)]) == 0
