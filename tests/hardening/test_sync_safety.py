@@ -40,7 +40,7 @@ def _files_on_server(root: Path) -> list[str]:
 
 def test_two_sync_processes_at_once(store: Store, db_path: Path, dav_server: DavServer) -> None:
     for n in range(6):
-        file_ers(store, f"concurrent {n}", registration=f"REG-{n % 2}", padding=400)
+        file_ers(store, f"concurrent {n}", registration=f"REG-{n}", padding=400)
     _configure(store, dav_server.url, dav_server.user)
     env = {**os.environ, PASSWORD_ENV: PASSWORD}
     procs = [subprocess.Popen([str(EXE), "sync", "run", "--db", str(db_path), "--quiet"],
