@@ -19,7 +19,7 @@ from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import StoreError
 from assessor_app.store.failures import crash_message, describe_failure, write_crash_report
 
-AREAS = ("setup", "specs", "evidence", "signoff", "ers", "sync", "demo")
+AREAS = ("setup", "specs", "evidence", "signoff", "ers", "sync", "demo", "backup")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,9 +9,11 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessor_app.store import Store, open_store
+from assessor_app.store.engine import StoreLocked
 from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
@@ -41,11 +43,12 @@ def common_parser() -> argparse.ArgumentParser:
 
 
 def store_from_args(args: argparse.Namespace) -> Store:
-    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default. A database
-    this call creates starts with the units bundled with the app, as the GUI's does."""
+    """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default. When the
+    keyring cannot unlock it and no passphrase is set, the passphrase is asked at a terminal.
+    A database this call creates starts with the units bundled with the app, as the GUI's does."""
     path = resolve_db_path(getattr(args, "db", None))
     fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
-    store = open_store(path)
+    store = _open_unlocking(path)
     store.wait_hooks.on_wait = _say_waiting
     if fresh:
         from assessor_app.specs.bootstrap import ensure_bundled_specs  # only for a new file
@@ -55,6 +58,18 @@ def store_from_args(args: argparse.Namespace) -> Store:
         except BaseException:
             store.close()
             raise
+    return store
+
+
+def _open_unlocking(path: Path) -> Store:
+    try:
+        return open_store(path)
+    except StoreLocked:
+        if not sys.stdin.isatty():
+            raise
+    typed = getpass.getpass("Passphrase for your data and signing key (not stored): ")
+    store = open_store(path, passphrase=typed)
+    store.typed_passphrase = typed  # reused for the signing key in this run; never saved
     return store
 
 
@@ -89,7 +104,7 @@ def cli_identity(store: Store) -> AssessorIdentity:
         load_or_create_identity,
     )
 
-    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    passphrase = os.environ.get(PASSPHRASE_ENV) or getattr(store, "typed_passphrase", None)
     try:
         return load_or_create_identity(store, passphrase=passphrase)
     except PassphraseUnavailable as exc:

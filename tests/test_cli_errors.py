@@ -13,6 +13,7 @@ import pytest
 from keyring.backends import fail
 
 from assessor_app.cli import main
+from assessor_app.store import open_store
 from assessor_app.sync.bundle_verify import verify_bundle
 
 
@@ -64,6 +65,7 @@ def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, db_path: Path
     def disk_full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    open_store(db_path).close()  # the data folder (and its key file) exist before the disk fills
     monkeypatch.setattr(os, "fsync", disk_full)
     assert main(["bundle", "export", "-o", str(out), "--db", str(db_path)]) == 1
     assert "No space left on device" in _one_line_error(capsys.readouterr().err)

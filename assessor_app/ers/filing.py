@@ -8,7 +8,8 @@ Filing publishes `ErsFiled` in its transaction; sync listens (installed at start
 document in the outbox in that same transaction, so a filed ERS is never without its outbox entry
 and nothing queues it twice. Filing never uploads.
 
-Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`; `ErsDocument.filename` is the name to
+Bytes live at `store.files_dir / "ers" / "<sha256>.pdf"`, encrypted with the data folder's file
+key (read them with `read_ers_document` / `read_ers_bytes`); `ErsDocument.filename` is the name to
 show or upload and holds no learner name or registration number (unit reference, sign-off id and
 a short hash only).
 """
@@ -34,6 +35,7 @@ from assessor_app.store.audit import append_audit
 from assessor_app.store.events import publish
 from assessor_app.store.files import atomic_write_bytes, sha256_bytes
 from assessor_app.store.models import ErsDocument, SignOff
+from assessor_app.vault.errors import FileTampered
 
 ERS_DIR = "ers"
 
@@ -99,28 +101,33 @@ def _seal(session: Session, store: Store, identity: AssessorIdentity) -> AuditHe
     return head
 
 
-def _write_blob(folder: Path, sha256: str, data: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_blob(store: Store, sha256: str, data: bytes) -> Path:
+    folder = ers_folder(store)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{sha256}.pdf"
     if not path.exists():  # a crash never leaves a half-written PDF under its hash
-        atomic_write_bytes(path, data)
+        if store.key is not None:
+            store.key.file_cipher().write_file(path, data)
+        else:
+            atomic_write_bytes(path, data, mode=0o600)
     return path
 
 
 PENDING_SUFFIX = ".pending"
 
 
-def _write_pending(session: Session, folder: Path, sha256: str, pdf: bytes) -> None:
+def _write_pending(session: Session, store: Store, sha256: str, pdf: bytes) -> None:
     """Write the PDF before the transaction commits, with a marker beside it that the commit
     removes. A run killed in between leaves PDF + marker, which start-up recovery deletes
     (`store.recovery`); a PDF without a marker is never deleted, even if its row goes missing:
     it carries the audit head that shows the trail was cut."""
+    folder = ers_folder(store)
     if (folder / f"{sha256}.pdf").exists():
         return  # the same bytes were filed before: nothing new to mark
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     marker = folder / f"{sha256}{PENDING_SUFFIX}"
     marker.touch()
-    _write_blob(folder, sha256, pdf)
+    _write_blob(store, sha256, pdf)
     event.listen(session, "after_commit", lambda _s: marker.unlink(missing_ok=True), once=True)
 
 
@@ -177,7 +184,7 @@ def _record(session: Session, store: Store, signoff_id: int, pdf: bytes,
             identity: AssessorIdentity) -> ErsDocument:
     """Keep the bytes, add the `ErsDocument`, its audit entry, and announce it (sync queues it)."""
     sha = sha256_bytes(pdf)
-    _write_pending(session, ers_folder(store), sha, pdf)
+    _write_pending(session, store, sha, pdf)
     view_ref = view_for_signoff(session, signoff_id).unit_reference
     doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
                       filename=public_filename(view_ref, signoff_id, sha))
@@ -192,8 +199,16 @@ def _record(session: Session, store: Store, signoff_id: int, pdf: bytes,
     return doc
 
 
-def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
-    data = ers_document_path(store, doc).read_bytes()
-    if sha256_bytes(data) != doc.sha256:
-        raise ValueError("The stored ERS file does not match its recorded hash.")
+def read_ers_bytes(store: Store, sha256: str) -> bytes:
+    """The plaintext PDF filed under `sha256`: decrypted, authenticated and hash-checked
+    (`FileTampered`, a `ValueError`, when it was changed on disk)."""
+    path = ers_folder(store) / f"{sha256}.pdf"
+    data = (store.key.file_cipher().read_file(path, "ERS PDF") if store.key is not None
+            else path.read_bytes())
+    if sha256_bytes(data) != sha256:
+        raise FileTampered("The stored ERS file does not match its recorded hash.")
     return data
+
+
+def read_ers_document(store: Store, doc: ErsDocument) -> bytes:
+    return read_ers_bytes(store, doc.sha256)

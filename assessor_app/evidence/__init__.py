@@ -10,6 +10,7 @@ from assessor_app.evidence.attachments import (
     attach_file,
     attachment_path,
     list_attachments,
+    read_attachment,
     remove_attachment,
 )
 from assessor_app.evidence.coverage import (
@@ -104,7 +105,7 @@ __all__ = [
     "OutcomeCoverage", "QuestionFieldChange", "QuestionMove", "QuestionPresence",
     "RequirementCoverage", "SearchHit", "TickChange", "TooLong", "UnitCoverage",
     "VisitFieldChange", "VisitStateError", "VisitSummary", "Witness", "add_learner",
-    "add_question", "attach_file", "attachment_path", "close_visit", "create_evidence",
+    "add_question", "attach_file", "attachment_path", "read_attachment", "close_visit", "create_evidence",
     "current_judgement", "current_visit", "delete_evidence", "enrol", "find_learner",
     "get_evidence", "judgement_history", "learner_coverage", "learner_progress",
     "list_attachments", "list_enrolments", "list_evidence", "list_learners", "list_questions",

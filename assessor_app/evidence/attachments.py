@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,5 +140,48 @@ def list_attachments(db: Db, evidence_id: int) -> list[Attachment]:
 
 
 def attachment_path(store: Store, attachment: Attachment) -> Path:
-    """Where the attachment's bytes are, for opening or showing a thumbnail (read-only)."""
+    """Where the attachment's (encrypted) bytes are kept; read them with `read_attachment`."""
     return blob_store(store).path_for(attachment.sha256)
+
+
+def read_attachment(store: Store, attachment: Attachment) -> bytes:
+    """The attachment's content, decrypted and checked (`FileTampered` if changed on disk)."""
+    return blob_store(store).read_bytes(attachment.sha256)
+
+
+_VIEWING: list[Path] = []
+
+
+def viewing_copy(store: Store, attachment: Attachment) -> Path:
+    """A plaintext copy to open in another program (a photo viewer cannot read the encrypted
+    blob): in a private (0700) folder of this run, in the per-user runtime folder (memory-backed
+    on Linux) when there is one, overwritten and deleted when the app exits."""
+    import atexit
+    import os
+    import re
+    import tempfile
+
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+    folder = base / f"assessor-app-view-{os.getpid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if not _VIEWING:
+        atexit.register(clear_viewing_copies)
+    safe = re.sub(r"[^A-Za-z0-9._ -]+", "_", attachment.filename) or "attachment"
+    path = folder / f"{attachment.id}-{safe}"
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(read_attachment(store, attachment))
+        _VIEWING.append(path)
+    return path
+
+
+def clear_viewing_copies() -> None:
+    from assessor_app.vault.encrypt_existing import shred
+
+    for path in _VIEWING:
+        shred(path)
+    if _VIEWING:
+        with contextlib.suppress(OSError):
+            _VIEWING[0].parent.rmdir()
+    _VIEWING.clear()

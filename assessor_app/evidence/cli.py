@@ -294,6 +294,9 @@ def _register_learners(sub: Any, common: argparse.ArgumentParser) -> None:
     p = lsub.add_parser("list", parents=[common], help="list learners with progress")
     _json_flag(p)
     p.set_defaults(func=_run(_learner_list))
+    from assessor_app.privacy.cli import register_learner_rights  # export / erase
+
+    register_learner_rights(lsub, common)
 
     p = sub.add_parser("enrol", parents=[common],
                        help="enrol a learner on a unit's latest version")

@@ -254,6 +254,13 @@ def planned_criterion_ids(db: Db, visit_id: int) -> list[int]:
                                    .where(VisitPlannedCriterion.visit_id == visit_id)).all())
 
 
+def target_criterion_ids(db: Db, visit_id: int) -> list[int]:
+    """The criteria the visit's action plan targets for next time (ticked when it reopens)."""
+    with reading(db) as session:
+        return sorted(session.exec(select(VisitTargetCriterion.criterion_id)
+                                   .where(VisitTargetCriterion.visit_id == visit_id)).all())
+
+
 def list_visits(db: Db, learner_id: int) -> list[VisitSummary]:
     """The learner's visits, oldest first, with planned and target criteria."""
     with reading(db) as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +13,10 @@ from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.error_boundary import ExceptionDialogs, open_store_or_explain
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
 from assessor_app.gui.support.workers import wait_for_all
+from assessor_app.store import Store
+
+if TYPE_CHECKING:
+    from assessor_app.gui.support.lock import AppLock
 
 
 def make_app() -> QApplication:
@@ -25,9 +30,10 @@ def make_app() -> QApplication:
 def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> int:
     app = make_app()
     store = open_store_or_explain(db)
-    if store is None:
-        return 2  # the dialog said why and what to do
+    if isinstance(store, int):  # cancelled (1), or a dialog said why it cannot be opened (2)
+        return store
     window = MainWindow(store)
+    window.app_lock = install_lock(window, store)
     dialogs = ExceptionDialogs(lambda: window)
     dialogs.install()
     window.show()
@@ -39,3 +45,15 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
         dialogs.uninstall()
         wait_for_all(5000)
         store.close()
+
+
+def install_lock(window: MainWindow, store: Store) -> AppLock:
+    """Ctrl+L and the idle lock (Settings: minutes, 0 = off) over every window of the app."""
+    from assessor_app.gui.support.lock import AppLock, passphrase_checker
+    from assessor_app.vault.unlock import keyring_can_unlock
+
+    minutes = max(0, window.settings.lock_idle_minutes)
+    hint = ("Or leave it empty and press Unlock: this computer's keyring holds the key."
+            if keyring_can_unlock(store.db_path) else "")
+    return AppLock(window, passphrase_checker(store.db_path, allow_keyring=True),
+                   idle_ms=minutes * 60_000, hint=hint)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
 import os
 from collections.abc import Callable
@@ -117,9 +118,11 @@ def record_head(files_dir: Path, head: AuditHead, source: str) -> None:
         os.fsync(fh.fileno())
 
 
-def recorded_heads(files_dir: Path) -> list[tuple[str, AuditHead]]:
+def recorded_heads(files_dir: Path, read: Callable[[Path], bytes] | None = None,
+                   ) -> list[tuple[str, AuditHead]]:
     """(where it was found, head) for every head recorded beside the database and in the filed
-    ERS PDFs. Unreadable lines and files are skipped: they cannot vouch for anything."""
+    ERS PDFs (`read` opens them: they are encrypted at rest). Unreadable lines and files are
+    skipped: they cannot vouch for anything."""
     found: list[tuple[str, AuditHead]] = []
     path = files_dir / HEADS_FILE
     if path.exists():
@@ -133,26 +136,30 @@ def recorded_heads(files_dir: Path) -> list[tuple[str, AuditHead]]:
             if head is not None:
                 found.append((f"{HEADS_FILE.as_posix()} line {n} "
                               f"({str(data.get('source', ''))[:40]})", head))
-    found += _heads_in_ers(files_dir / "ers")
+    found += _heads_in_ers(files_dir / "ers", read or Path.read_bytes)
     return found
 
 
-def _heads_in_ers(folder: Path) -> list[tuple[str, AuditHead]]:
+def _heads_in_ers(folder: Path, read: Callable[[Path], bytes]) -> list[tuple[str, AuditHead]]:
     found = []
     for pdf in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
-        head = AuditHead.from_dict(_json_or_none(pdf_attachment(pdf, HEAD_ATTACHMENT)))
+        try:
+            data = read(pdf)
+        except Exception:  # noqa: BLE001 - unreadable or tampered: it vouches for nothing
+            continue
+        head = AuditHead.from_dict(_json_or_none(pdf_attachment(data, HEAD_ATTACHMENT)))
         if head is not None:
             found.append((f"ERS {pdf.name[:16]}", head))
     return found
 
 
-def pdf_attachment(path: Path, name: str) -> bytes | None:
+def pdf_attachment(data: bytes, name: str) -> bytes | None:
     """An embedded file's bytes, or None when the PDF cannot be read or has no such file."""
     from pypdf import PdfReader  # only when heads are checked
     from pypdf.errors import PyPdfError
 
     try:
-        found = PdfReader(path).attachments.get(name)
+        found = PdfReader(io.BytesIO(data)).attachments.get(name)
     except (PyPdfError, OSError, ValueError, KeyError, TypeError):
         return None
     return found[0] if found else None

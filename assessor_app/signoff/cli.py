@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _audit_verify(args: argparse.Namespace) -> int:
     with cli_store(args) as store, store.read_session() as session:
-        heads = recorded_heads(store.files_dir)
+        read = store.key.file_cipher().read_file if store.key is not None else Path.read_bytes
+        heads = recorded_heads(store.files_dir, read)
         report = verify_audit(session, heads=heads, keys_folder=keys_dir(store))
         sealed = session.exec(select(func.count()).select_from(AuditEntry)
                               .where(AuditEntry.signature != "")).one()

@@ -161,6 +161,13 @@ def read_unit_lock(store: Store, learner_id: int,
         return describe(session, signed_for_unit_version(session, learner_id, unit_version_id))
 
 
+def read_signoff_locks(store: Store, signoff_ids: Sequence[int]) -> tuple[LockingSignOff, ...]:
+    """The sign-offs a `RecordLocked` named, described for the Unlock dialog."""
+    with store.read_session() as session:
+        rows = [so for i in signoff_ids if (so := session.get(SignOff, i)) is not None]
+        return describe(session, rows)
+
+
 def unlock_evidence_record(store: Store, evidence_id: int, reason: str,
                            actor: str = "assessor") -> tuple[int, ...]:
     """"Unlock…" on an evidence item: voids what covers it; returns the voided sign-off ids."""

@@ -1,13 +1,15 @@
-"""The database: one SQLite file in WAL mode, foreign keys on, migrated to head when opened."""
+"""The database: one SQLCipher-encrypted SQLite file in WAL mode, foreign keys on, migrated to
+head when opened. The data key comes from `assessor_app.vault` (keyring or passphrase); a
+plaintext database from an older version is encrypted the first time it is opened."""
 
 from __future__ import annotations
 
 import functools
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -17,10 +19,13 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from assessor_app.store.errors import DamagedDatabase, StoreError
-from assessor_app.store.guard import check_database_file, safe_reason
+from assessor_app.store.guard import check_database_file, check_revision, safe_reason
 from assessor_app.store.locks import process_lock
 from assessor_app.store.paths import files_dir_for, resolve_db_path
 from assessor_app.store.waiting import BUSY_TIMEOUT_MS, WaitHooks, begin_waiting
+from assessor_app.vault.dbfile import connect, secure_data_folder
+from assessor_app.vault.errors import VaultError, VaultLocked
+from assessor_app.vault.keys import DataKey, key_file_path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
@@ -39,6 +44,8 @@ def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connectio
     # last commits, which is the trade-off SQLite documents for WAL.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Deleted rows are overwritten, not left readable in free pages (learner erasure).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -47,11 +54,14 @@ def _on_begin(conn: Connection) -> None:
     begin_waiting(conn, options.get(BEGIN_OPTION, "DEFERRED"), options.get(WAIT_OPTION))
 
 
-def make_engine(db_path: Path) -> Engine:
+def make_engine(db_path: Path, key: DataKey | None = None) -> Engine:
+    """An engine on `db_path`, keyed with `key` (SQLCipher); `key=None` is a plaintext file
+    (older databases before they are encrypted, and the benchmarks' baseline)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
-        connect_args={"check_same_thread": False},
+        creator=lambda: connect(db_path, key),
+        module=sqlcipher,  # so SQLAlchemy maps SQLCipher's own DB-API exceptions
         # Error messages and logs would otherwise quote the bound values: learners' names.
         hide_parameters=True,
     )
@@ -85,7 +95,7 @@ def known_revisions() -> set[str]:
     return set(_revisions())
 
 
-def migrate(engine: Engine, db_path: Path) -> None:
+def migrate(engine: Engine, db_path: Path, key: DataKey | None = None) -> None:
     """Bring the schema to head, keeping a copy of the file first if it already held data."""
     cfg = alembic_config(engine)
     current, head = _current_and_head(engine, cfg)
@@ -93,25 +103,34 @@ def migrate(engine: Engine, db_path: Path) -> None:
         return
     if current is not None and db_path.exists():
         engine.dispose()
-        _backup(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"))
+        _backup(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"), key)
     command.upgrade(cfg, "head")
 
 
-def _backup(source: Path, target: Path) -> None:
+def _backup(source: Path, target: Path, key: DataKey | None) -> None:
     """A consistent copy through SQLite's backup API: copying the file alone would miss commits
-    still in the -wal file while another window has the database open."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    still in the -wal file while another window has the database open. Encrypted like the
+    original (same key), and private."""
+    target.unlink(missing_ok=True)
+    target.touch(mode=0o600)
+    with closing(connect(source, key)) as src, closing(connect(target, key)) as dst:
         src.backup(dst)
+
+
+class StoreLocked(StoreError):
+    """The data key is not available without the assessor's passphrase (ask, then retry)."""
 
 
 class Store:
     """Owns the engine for one database file and hands out transactional sessions."""
 
-    def __init__(self, db_path: Path, engine: Engine) -> None:
+    def __init__(self, db_path: Path, engine: Engine, key: DataKey | None = None) -> None:
         self.db_path = db_path
         self.engine = engine
         self.wait_hooks = WaitHooks()  # writers report "waiting…" here (see store.waiting)
         self._presence_fd: int | None = None  # "this database is open here" (store.recovery)
+        self.key = key  # None: a plaintext database (benchmarks' baseline only)
+        self.typed_passphrase: str | None = None  # typed this run (CLI prompt); never saved
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
         self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
                                                    WAIT_OPTION: self.wait_hooks})
@@ -119,6 +138,10 @@ class Store:
     @property
     def files_dir(self) -> Path:
         return files_dir_for(self.db_path)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -160,28 +183,68 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(db: str | Path | None = None, *, migrate_schema: bool = True) -> Store:
+Progress = Callable[[str, int, int], None]
+
+
+def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
+               passphrase: str | None = None, encrypt: bool = True,
+               progress: Progress | None = None) -> Store:
     """Open (creating and migrating as needed) the database: `db`, else $ASSESSOR_APP_DB, else
-    the per-user data dir. Raises `StoreError` when the file cannot be created or is not a
-    database of this app."""
+    the per-user data dir. Unlocked by the keyring or the passphrase (`passphrase`, else
+    $ASSESSOR_APP_KEY_PASSPHRASE); a plaintext database of an older version is encrypted first
+    (`progress(stage, done, total)` follows that). Raises `StoreLocked` when the passphrase is
+    needed, `StoreError` when the file cannot be created or is not a database of this app."""
     path = resolve_db_path(db)
     try:
-        check_database_file(path, known_revisions())  # read-only: refusals write nothing
-        engine = make_engine(path)
-        if migrate_schema:
-            # Two first starts at once: one migrates, the other waits and finds it done.
-            with process_lock(files_dir_for(path) / "locks" / "migrate.lock"):
-                check_database_file(path, known_revisions())
-                migrate(engine, path)
+        check_before_opening(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Two first starts at once: one makes the key and the schema, the other waits for it.
+        with process_lock(files_dir_for(path) / "locks" / "migrate.lock"):
+            key = _unlock_and_encrypt(path, passphrase, progress) if encrypt else None
+            secure_data_folder(path)
+            engine = make_engine(path, key)
+            if migrate_schema:
+                check_revision(path, _current_and_head(engine, alembic_config(engine))[0],
+                               known_revisions())
+                migrate(engine, path, key)
+    except VaultLocked as exc:
+        raise StoreLocked(str(exc)) from exc
+    except VaultError as exc:
+        raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
     except DatabaseError as exc:
         reason = safe_reason(exc.orig if exc.orig is not None else exc)
         raise DamagedDatabase(f"Cannot open the database {path}: {reason}. Check the path given "
                               "with --db or ASSESSOR_APP_DB.") from exc
-    store = Store(path, engine)
+    store = Store(path, engine, key)
     if migrate_schema:
         from assessor_app.store.recovery import open_with_recovery  # leftovers of a killed run
 
         open_with_recovery(store)
     return store
+
+
+def check_before_opening(db: str | Path | None) -> None:
+    """Refuse a plaintext file that is not this app's database, or is from a newer version,
+    before anything (encrypting it included) writes to it. An encrypted one is checked through
+    the engine when opened."""
+    path = resolve_db_path(db)
+    if not key_file_path(path).exists():
+        check_database_file(path, known_revisions())
+
+
+def _unlock_and_encrypt(path: Path, passphrase: str | None,
+                        progress: Progress | None) -> DataKey:
+    from assessor_app.vault.dbfile import is_plaintext_sqlite
+    from assessor_app.vault.encrypt_existing import encrypt_existing, needs_encryption
+    from assessor_app.vault.keys import key_file_path
+    from assessor_app.vault.unlock import unlock
+
+    if (path.exists() and path.stat().st_size > 0 and not key_file_path(path).exists()
+            and not is_plaintext_sqlite(path)):
+        raise VaultError("it is not a database of this app (or its key file is missing)")
+    key = unlock(path, passphrase)
+    if needs_encryption(path):
+        encrypt_existing(path, key, progress=progress)
+    return key

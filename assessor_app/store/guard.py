@@ -57,7 +57,12 @@ def check_database_file(path: Path, known_revisions: set[str]) -> None:
         raise NotOurDatabase(
             f"{path} is another program's database (it has tables this app did not make); "
             f"nothing was written to it. Give a new file name with --db. {_WHERE}")
-    if revision not in known_revisions:
+    check_revision(path, revision, known_revisions)
+
+
+def check_revision(path: Path, revision: str | None, known_revisions: set[str]) -> None:
+    """The same newer-version refusal for a database read through the (encrypted) engine."""
+    if revision is not None and revision not in known_revisions:
         raise NewerSchema(
             f"{path} was saved by a newer version of Assessor companion (schema {revision}); "
             "this version will not change it. Install the newer version to open it.")

@@ -48,6 +48,8 @@ from assessor_app.sync.bundle_format import (
 )
 from assessor_app.sync.bundle_signing import BundleSigner, IdentitySigner, fingerprint
 from assessor_app.sync.outbox import ers_relative_path, local_file
+from assessor_app.vault.errors import FileTampered
+from assessor_app.vault.filecrypt import FileCipher
 
 
 class BundleExportError(Exception):
@@ -318,7 +320,7 @@ def export_bundle(
             else:
                 assert e.source is not None
                 e.sha256, e.size = _copy_hashing(zf, e.source, _info(e.path, compress),
-                                                 e.sha256, e.size)
+                                                 e.sha256, e.size, _cipher(store))
             done_files += 1
             done_bytes += e.size
             if progress:
@@ -363,16 +365,29 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
     return info
 
 
+def _cipher(store: Store) -> FileCipher | None:
+    """Stored files are encrypted at rest with the data folder's key (none: plaintext)."""
+    return store.key.file_cipher() if store.key is not None else None
+
+
 def _copy_hashing(
-    zf: zipfile.ZipFile, source: Path, info: zipfile.ZipInfo, expected_sha: str, expected_size: int
+    zf: zipfile.ZipFile, source: Path, info: zipfile.ZipInfo, expected_sha: str,
+    expected_size: int, cipher: FileCipher | None = None
 ) -> tuple[str, int]:
+    """Copy a stored file (decrypted when kept encrypted at rest) into the zip, hashing it."""
     h = hashlib.sha256()
     size = 0
     with source.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-        while chunk := src.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-            dst.write(chunk)
+        encrypted = cipher is not None and cipher.is_encrypted(source)
+        chunks = (cipher.decrypt_chunks(src, "stored file") if cipher is not None and encrypted
+                  else iter(lambda: src.read(CHUNK), b""))
+        try:
+            for chunk in chunks:
+                h.update(chunk)
+                size += len(chunk)
+                dst.write(chunk)
+        except FileTampered:
+            size = -1
     digest = h.hexdigest()
     if (expected_sha and digest != expected_sha) or (expected_size and size != expected_size):
         raise BundleExportError(

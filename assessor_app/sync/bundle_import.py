@@ -1,6 +1,7 @@
 """Load a colleague's bundle read-only for IQA sampling: verified first, idempotent, all or nothing.
 
-Files go to `files_dir/imported/<manifest sha256>/`, written into a temporary sibling folder
+Files go to `files_dir/imported/<manifest sha256>/` (encrypted with the data folder's file key;
+read them with `read_imported_file`), written into a temporary sibling folder
 (re-hashed on the way) and renamed into place; the `imported_bundle` row comes last. A refused
 bundle leaves nothing behind.
 """
@@ -26,6 +27,7 @@ from assessor_app.store.files import CHUNK, fsync_dir
 from assessor_app.store.models import ImportedBundle
 from assessor_app.sync.bundle_format import RESERVED, as_relative
 from assessor_app.sync.bundle_verify import ZIP_READ_ERRORS, VerifyReport, verify_bundle
+from assessor_app.vault.filecrypt import FileCipher
 
 IMPORTED_DIR = "imported"
 # Reading the zip again can fail like verification did; writing (OSError) is reported as is.
@@ -83,8 +85,9 @@ def import_bundle(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".tmp-{uuid.uuid4().hex}"
     try:
+        cipher = store.key.file_cipher() if store.key is not None else None
         try:
-            count, total = _extract(path, report, tmp)
+            count, total = _extract(path, report, tmp, cipher)
         except _ZIP_DATA_ERRORS as exc:  # the file changed or broke since it was verified
             raise BundleRejected([f"the bundle could not be read while importing: "
                                   f"{exc.__class__.__name__}"]) from exc
@@ -133,7 +136,29 @@ def _check_trust(trust: SignerTrust, report: VerifyReport, accept_signer: bool) 
             "signer, import again with --trust-signer"])
 
 
-def _extract(path: Path, report: VerifyReport, tmp: Path) -> tuple[int, int]:
+def read_imported_file(store: Store, manifest_sha256: str, relative: str) -> bytes:
+    """The plaintext of one file of an imported bundle (authenticated when encrypted)."""
+    target = imported_folder(store, manifest_sha256) / as_relative(relative)
+    if store.key is None:
+        return target.read_bytes()
+    return store.key.file_cipher().read_file(target, "imported file")
+
+
+class _Hashing:
+    def __init__(self, fh: object) -> None:
+        self._fh = fh
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)  # type: ignore[attr-defined]
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+
+def _extract(path: Path, report: VerifyReport, tmp: Path,
+             cipher: FileCipher | None) -> tuple[int, int]:
     """Copy every listed file (and the manifest/signature/key) into `tmp`, re-checking hashes:
     the zip could have been swapped between verification and now."""
     assert report.manifest is not None
@@ -147,15 +172,16 @@ def _extract(path: Path, report: VerifyReport, tmp: Path) -> tuple[int, int]:
             if root not in target.parents:
                 raise BundleRejected([f"{name!r}: would be written outside the import folder"])
             target.parent.mkdir(parents=True, exist_ok=True)
-            h = hashlib.sha256()
-            size = 0
             with zf.open(name) as src, target.open("xb") as dst:
-                while chunk := src.read(CHUNK):
-                    size += len(chunk)
-                    h.update(chunk)
-                    dst.write(chunk)
+                reader = _Hashing(src)
+                if cipher is not None:
+                    cipher.encrypt_stream(reader, dst)
+                else:
+                    while chunk := reader.read(CHUNK):
+                        dst.write(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
+            h, size = reader.digest, reader.size
             if name == RESERVED[0] and h.hexdigest() != report.manifest_sha256:
                 raise BundleRejected(["manifest.json changed while importing"])
             f = expected.get(name)

@@ -16,7 +16,7 @@ from assessor_app.signoff.trust import SignerTrust
 from assessor_app.store import Store
 from assessor_app.sync import outbox
 from assessor_app.sync.engine import SyncProgress, sync_outbox
-from assessor_app.sync.errors import NotConfigured, PasswordMissing
+from assessor_app.sync.errors import NotConfigured, PasswordMissing, SyncError
 from assessor_app.sync.layout import DEFAULT_LAYOUT, LayoutError
 from assessor_app.sync.settings import (
     PASSWORD_ENV,
@@ -59,6 +59,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     run = ssub.add_parser("run", parents=[common],
                           help="send the outbox once; exit 0 only when everything is confirmed")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--no-backup", action="store_true",
+                     help="do not back up to the centre after sending")
     run.set_defaults(func=_run)
 
     probe = ssub.add_parser("probe", parents=[common], help="check the server can be reached")
@@ -237,7 +239,23 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"  item {o.item_id} ({o.filename}): {o.message}", file=sys.stderr)
         if summary.error:
             print(f"assessor-app: {summary.error}", file=sys.stderr)
+        if summary.ok and not args.no_backup:
+            _backup_after_sync(store, settings, password)
         return 0 if summary.ok else EXIT_NOT_ALL_SENT
+
+
+def _backup_after_sync(store: Store, settings: SyncSettings, password: str) -> None:
+    """Every sync also backs the whole record up (encrypted) to the centre's store; a failed
+    backup is reported but does not make the sync fail."""
+    from assessor_app.backup.targets import backup_to_centre
+    from assessor_app.vault.errors import VaultError
+
+    try:
+        result = backup_to_centre(store, settings, password)
+    except (VaultError, SyncError) as exc:
+        print(f"assessor-app: backup not made: {exc}", file=sys.stderr)
+        return
+    print(f"Backed up to the centre ({result.uploaded} new objects).", file=sys.stderr)
 
 
 def _probe(args: argparse.Namespace) -> int:

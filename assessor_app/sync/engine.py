@@ -42,6 +42,8 @@ from assessor_app.sync.backoff import next_attempt_at
 from assessor_app.sync.cleanup import remove_stale_parts
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import alternative_name, part_name, remote_path_for
+from assessor_app.sync.local_files import LocalFileChanged as _LocalFileChanged
+from assessor_app.sync.local_files import read_local
 from assessor_app.sync.run_lock import ANOTHER_RUN, sync_run_lock
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
@@ -104,10 +106,6 @@ class SyncHooks:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
-
-
-class _LocalFileChanged(Exception):
-    pass
 
 
 def sync_outbox(
@@ -397,11 +395,7 @@ class _Run:
     def _send(self, item: OutboxItem, stale_part: str) -> ItemOutcome:
         assert item.id is not None
         c = self.client
-        src = outbox.local_file(self.store.files_dir, item)
-        if not src.is_file():
-            raise FileNotFoundError(2, "local ERS file missing", str(src))
-        if src.stat().st_size != item.size:
-            raise _LocalFileChanged(f"size {src.stat().st_size} != filed {item.size}")
+        data = read_local(self.store, item)
 
         self._emit(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
@@ -431,7 +425,7 @@ class _Run:
 
         part = item.part_path
         put_etag = c.put_file(
-            part, src, item.size, on_chunk=on_chunk, cancel=self.cancel, sha256=item.sha256
+            part, data, item.size, on_chunk=on_chunk, cancel=self.cancel, sha256=item.sha256
         )
         if hasher.hexdigest() != item.sha256:
             c.delete(part)

@@ -96,6 +96,12 @@ def pending_notice_documents(session: Session) -> list[OutboxItem]:
             if r.ers_document_id not in set(session.exec(noticed).all())]
 
 
+def notices_waiting(store: Store) -> int:
+    """How many voided ERSs still need their notice signed and queued."""
+    with store.read_session() as session:
+        return len(pending_notice_documents(session))
+
+
 def _voided_by(session: Session, signoff_id: int) -> str:
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "signoff.void",
                                                   AuditEntry.subject == f"signoff:{signoff_id}")
@@ -172,9 +178,12 @@ def queue_void_notices(store: Store, signer: BundleSigner) -> list[QueuedNotice]
             sha = sha256_bytes(data)
             relative = f"{NOTICE_DIR}/{sha}.json"
             path = store.files_dir / relative
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(path, data)
+            if not path.exists():  # kept encrypted at rest like every stored file
+                if store.key is not None:
+                    store.key.file_cipher().write_file(path, data)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(path, data, mode=0o600)
             name = notice_filename(ers_item.filename)
             beside = (str(PurePosixPath(ers_item.remote_path).with_name(
                 f"{PurePosixPath(ers_item.remote_path).stem}{SUFFIX}"))

@@ -160,6 +160,15 @@ class WebDavClient:
             raise error_for_transport(exc) from exc
         return h.hexdigest()
 
+    def get_bytes(self, path: str) -> bytes | None:
+        """GET a (small) file whole; None when it is not there."""
+        r = self._request("GET", self.url(path))
+        if r.status_code == 404:
+            return None
+        if r.status_code != 200:
+            raise error_for_status(r.status_code, "GET")
+        return r.content
+
     # -- writing -----------------------------------------------------------------------------
 
     def ensure_folder(self, folder: str) -> None:
@@ -177,7 +186,7 @@ class WebDavClient:
     def put_file(
         self,
         path: str,
-        source: Path,
+        source: Path | bytes,
         size: int,
         *,
         on_chunk: Callable[[bytes], None] | None = None,
@@ -256,9 +265,12 @@ def probe(
 
 
 def _file_chunks(
-    source: Path, on_chunk: Callable[[bytes], None] | None, cancel: threading.Event | None
+    source: Path | bytes, on_chunk: Callable[[bytes], None] | None,
+    cancel: threading.Event | None
 ) -> Iterator[bytes]:
-    with source.open("rb") as fh:
+    import io
+
+    with (io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")) as fh:
         while chunk := fh.read(CHUNK):
             if cancel is not None and cancel.is_set():
                 raise SyncCancelled()

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import func, select
 
 from assessor_app.cli import main
-from assessor_app.ers.filing import ers_document_path
+from assessor_app.ers.filing import ers_document_path, read_ers_document
 from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.store import open_store
 from assessor_app.store.audit import verify_chain
@@ -42,13 +42,14 @@ def test_demo_signs_files_and_queues_one_unit(db_path: Path, capsys) -> None:
         queued = s.exec(select(OutboxItem)).one()
         assert queued.ers_document_id == doc.id and queued.state == "queued"
         assert verify_chain(s).ok
-    pdf = ers_document_path(store, doc)
+    pdf = read_ers_document(store, doc)  # filed encrypted; the core decrypts and checks it
+    assert pdf not in ers_document_path(store, doc).read_bytes()
     store.close()
 
     result = verify_pdf(pdf)
     assert result.ok, result.problem
     assert result.content_hash == so.content_hash
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     for expected in ("Priya Shah (demo)", "Sam Lee", "Alex Morgan", "H/601/1232", "4.4",
                      so.content_hash[:16]):
         assert expected in text
@@ -74,7 +75,7 @@ def test_demo_without_passphrase_writes_nothing(db_path: Path, memory_keyring, m
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["demo", "--db", str(db_path)]) != 0
     assert "passphrase" in capsys.readouterr().err.lower()
-    assert _counts(db_path)["Learner"] == 0
+    assert not db_path.exists()  # not even an empty (or unencrypted) database file
 
 
 def test_demo_with_env_passphrase_and_no_keyring(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ from assessor_app.cli import main as run_cli
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.signoff.voiding import void_signoffs_covering
 from assessor_app.store import Store
+from assessor_app.vault.unlock import change_passphrase
 from tests.ers.conftest import Signed
 from tests.ers.pdftext import pdf_text
 
@@ -74,6 +75,7 @@ def test_console_script_end_to_end(store: Store, signed: Signed, db_path: Path,
                                    tmp_path: Path) -> None:
     # a child process has no in-memory keyring: use the documented passphrase variable
     load_or_create_identity(store, "Alex Morgan", passphrase="ci passphrase")
+    change_passphrase(db_path, store.key, "ci passphrase")  # one passphrase for keys and data
     env = dict(os.environ, ASSESSOR_APP_KEY_PASSPHRASE="ci passphrase",
                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     exe = Path(sys.executable).with_name("assessor-app")

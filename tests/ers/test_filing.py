@@ -25,7 +25,8 @@ def test_filing_stores_a_signed_content_addressed_pdf(store: Store, signed: Sign
     assert path.name == f"{doc.sha256}.pdf"
     data = read_ers_document(store, doc)
     assert hashlib.sha256(data).hexdigest() == doc.sha256 and len(data) == doc.size
-    assert verify_pdf(path).ok
+    assert verify_pdf(data).ok
+    assert data not in path.read_bytes()  # encrypted at rest
     for personal in ("Priya", "Shah", "R1001"):
         assert personal not in doc.filename and personal not in path.name
     assert doc.filename.startswith("ERS_H-601-1232_signoff-")

@@ -16,6 +16,7 @@ from assessor_app.evidence import (
     attachment_path,
     create_evidence,
     get_evidence,
+    read_attachment,
 )
 from assessor_app.evidence.blobstore import blob_store
 
@@ -44,7 +45,8 @@ def test_same_file_twice_is_stored_once(store, world, tmp_path: Path) -> None:
     assert [(r.sha256, r.filename, r.size, r.mime) for r in rows_a] == [
         (sha, "risk.pdf", len(data), "application/pdf")]
     assert [(r.sha256, r.filename) for r in rows_b] == [(sha, "copy of risk.pdf")]
-    assert attachment_path(store, rows_b[0]).read_bytes() == data
+    assert read_attachment(store, rows_b[0]) == data
+    assert data not in attachment_path(store, rows_b[0]).read_bytes()  # encrypted at rest
     assert not list((store.files_dir / "blobs" / "tmp").iterdir())  # no temp file left
 
 

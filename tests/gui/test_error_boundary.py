@@ -24,6 +24,7 @@ from assessor_app.gui.support.error_boundary import ExceptionDialogs, open_store
 from assessor_app.store import Store
 from assessor_app.store.errors import StoreBusy
 from assessor_app.store.models import Setting
+from tests.rawdb import raw_connect
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_a_foreign_database_is_a_dialog_not_a_traceback(
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("CREATE TABLE album (title TEXT)")
     before = db.read_bytes()
-    assert open_store_or_explain(db) is None
+    assert open_store_or_explain(db) == 2
     assert run_gui(db) == 2
     assert [k for k, _ in dialogs_said] == ["critical", "critical"]
     assert "another program's database" in dialogs_said[0][1]
@@ -79,7 +80,8 @@ def test_an_uncaught_exception_in_a_slot_is_a_dialog(
 
 
 def _hold_lock(db: Path, seconds: float, held: threading.Event) -> None:
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+    with closing(raw_connect(db)) as conn:
+        conn.isolation_level = None
         conn.execute("BEGIN IMMEDIATE")
         held.set()
         time.sleep(seconds)

@@ -4,7 +4,6 @@ last learner; first start imports the units and offers a demo learner; `assessor
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,8 +23,10 @@ from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.store import Store
-from assessor_app.store.models import Unit
+from assessor_app.store.models import Learner, Unit
+from assessor_app.vault.errors import VaultError
 from tests.gui.conftest import WAIT_MS, click, has_focus, press, settle
+from tests.rawdb import CLI_PASSPHRASE, cli_env, raw_connect
 
 
 def test_learner_list_loads_lazily_and_filters(
@@ -93,24 +94,28 @@ def test_geometry_and_last_learner_are_remembered(
 def test_first_start_imports_units_and_offers_a_demo(
         qtbot: QtBot, store: Store, app_settings: AppSettings) -> None:
     """An empty database: the bundled units are imported in the background, the demo prompt
-    appears, and accepting it shows a populated learner."""
+    appears, and accepting it opens the demo in a window and database of its own, leaving this
+    database without learners."""
     window = MainWindow(store, app_settings)
     qtbot.addWidget(window)
     window.show()
-    first_run = FirstRun(window, offer_demo=True)
+    first_run = FirstRun(window, offer_demo=True, offer_setup=False)
     with qtbot.waitSignal(first_run.specs_ready, timeout=WAIT_MS):
         first_run.start()
     with store.session() as s:
         assert len(s.exec(select(Unit)).all()) >= 2
     qtbot.waitUntil(lambda: first_run.prompt is not None and first_run.prompt.isVisible(),
                     timeout=WAIT_MS)
-    with qtbot.waitSignal(first_run.demo_created, timeout=WAIT_MS):
+    with qtbot.waitSignal(first_run.demo_opened, timeout=WAIT_MS) as opened:
         click(first_run.prompt.button(QMessageBox.StandardButton.Yes))
-    units = window.overview_panel.units_model
-    qtbot.waitUntil(lambda: window.overview is not None and len(units.units()) == 3,
-                    timeout=WAIT_MS)
-    assert window.overview_panel.visits_model.rowCount() == 2
+    demo = opened.args[0]
+    qtbot.addWidget(demo)
+    assert "DEMO" in demo.windowTitle() and demo.store.db_path != store.db_path
+    qtbot.waitUntil(lambda: demo.learner_panel.learner_model.rowCount() == 1, timeout=WAIT_MS)
+    with store.session() as s:
+        assert s.exec(select(Learner)).all() == []
     assert app_settings.demo_offered
+    demo.close()
 
 
 def test_no_demo_prompt_when_switched_off(
@@ -129,8 +134,8 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
     """The real console script with no command starts the GUI on the database: the first-run
     import fills the unit library and the app keeps running (until we stop it)."""
     db = tmp_path / "cli.sqlite3"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ASSESSOR_APP_NO_DEMO_PROMPT="1",
-               ASSESSOR_APP_DB=str(db))
+    env = cli_env(QT_QPA_PLATFORM="offscreen", ASSESSOR_APP_NO_DEMO_PROMPT="1",
+                  ASSESSOR_APP_DB=str(db))
     script = Path(sys.executable).with_name("assessor-app")
     proc = subprocess.Popen([str(script)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -141,8 +146,8 @@ def test_assessor_app_without_arguments_opens_the_window(tmp_path: Path) -> None
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.2)  # returns at once if the app died
             if db.exists():
-                with contextlib.suppress(sqlite3.OperationalError):
-                    con = sqlite3.connect(db)
+                with contextlib.suppress(sqlite3.OperationalError, VaultError):
+                    con = raw_connect(db, CLI_PASSPHRASE)
                     try:
                         units = con.execute("SELECT count(*) FROM unit").fetchone()[0]
                     finally:

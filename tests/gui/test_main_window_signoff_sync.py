@@ -49,12 +49,15 @@ def test_status_bar_has_the_sync_indicator_and_sync_now(qtbot: QtBot, spec_store
 
 
 def test_assessor_name_falls_back_to_the_database(spec_store, app_settings, make_window) -> None:
-    """A fresh laptop profile still knows the assessor recorded with the database."""
+    """A fresh laptop profile still knows the assessor recorded with the database; the
+    database's profile (first-run set-up, Settings) wins over an older per-laptop name."""
     from assessor_app.store.settings import set_setting
 
+    app_settings.assessor_name = "Jo Bloggs"
+    window = make_window(spec_store)
+    assert window.assessor_name() == "Jo Bloggs"  # nothing set up in the database yet
     app_settings.assessor_name = ""
     set_setting(spec_store, "assessor_name", "Alex Morgan")
-    window = make_window(spec_store)
     assert window.assessor_name() == "Alex Morgan"
     app_settings.assessor_name = "Jo Bloggs"
-    assert window.assessor_name() == "Jo Bloggs"
+    assert window.assessor_name() == "Alex Morgan"

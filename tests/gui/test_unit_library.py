@@ -26,7 +26,7 @@ BUNDLED = ["H/601/1232", "J/506/2910", "K/503/8194", "L/601/1239"]
 
 
 def _open_by_shortcut(qtbot: QtBot, window) -> UnitLibraryDialog:  # noqa: ANN001
-    press(window, "Ctrl+L")
+    press(window, "Ctrl+Shift+U")  # Ctrl+L locks the app
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnitLibraryDialog),
                     timeout=WAIT_MS)
     return QApplication.activeModalWidget()

@@ -5,7 +5,6 @@ attacker with the database file could try is detected by `audit verify`."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -19,13 +18,16 @@ from assessor_app.evidence.unlock import unlocking
 from assessor_app.signoff.audit_seal import recorded_heads
 from assessor_app.store import audit, open_store
 from assessor_app.store.models import SignOff
+from tests.rawdb import raw_connect
+
+PASSPHRASE = "audit forgery"
 
 
 @pytest.fixture
 def sealed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo (judgements, a signed sign-off, a filed ERS), one sign-off voided by a changed
     judgement, then sealed by a bundle export."""
-    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "audit forgery")
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", PASSPHRASE)
     db = tmp_path / "audit.sqlite3"
     assert main(["demo", "--db", str(db)]) == 0
     store = open_store(db)
@@ -41,7 +43,7 @@ def sealed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _sql(db: Path, *statements: str) -> None:
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db, PASSPHRASE)) as conn:
         for stmt in statements:
             conn.execute(stmt)
         conn.commit()
@@ -57,7 +59,7 @@ def test_the_seal_is_recorded_outside_the_database(sealed_db: Path,
                                                    capsys: pytest.CaptureFixture) -> None:
     store = open_store(sealed_db)
     heads = recorded_heads(store.files_dir)
-    with closing(sqlite3.connect(sealed_db)) as conn:
+    with closing(raw_connect(sealed_db, PASSPHRASE)) as conn:
         newest, unsigned = conn.execute(
             "SELECT max(seq), sum(signature = '') FROM audit_entry").fetchone()
     store.close()
@@ -97,7 +99,7 @@ def _recompute_from(db: Path, seq: int, *, strip_signatures: bool) -> None:
 
 def _forge_a_judgement(db: Path) -> int:
     """Change the state of the first 'met' judgement both in its row and in its entry."""
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db, PASSPHRASE)) as conn:
         seq, details, jid = next(
             (seq, d, json.loads(d)["judgement_id"]) for seq, d in conn.execute(
                 "SELECT seq, details_json FROM audit_entry WHERE action = 'judgement' "
@@ -128,7 +130,7 @@ def test_a_recomputed_unsigned_chain_is_detected_by_the_recorded_head(
 
 def test_flipping_a_void_signoff_back_to_signed_is_detected(sealed_db: Path,
                                                             capsys: pytest.CaptureFixture) -> None:
-    with closing(sqlite3.connect(sealed_db)) as conn:
+    with closing(raw_connect(sealed_db, PASSPHRASE)) as conn:
         [(so_id, status)] = conn.execute("SELECT id, status FROM signoff").fetchall()
     assert status == "void"  # the changed judgement voided it (and that is audited)
     _sql(sealed_db, f"UPDATE signoff SET status = 'signed', voided_at = NULL, void_reason = '' "
@@ -158,7 +160,7 @@ def test_a_filed_ers_carries_the_sealed_head(tmp_path: Path, monkeypatch: pytest
                                              capsys: pytest.CaptureFixture) -> None:
     """Filing alone seals: the PDF (read back with pypdf) holds the head, so cutting the trail
     is caught even with the heads file beside the database deleted too."""
-    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "filing seals")
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", PASSPHRASE)
     db = tmp_path / "filed.sqlite3"
     assert main(["demo", "--db", str(db)]) == 0
     store = open_store(db)
@@ -168,7 +170,7 @@ def test_a_filed_ers_carries_the_sealed_head(tmp_path: Path, monkeypatch: pytest
     from pypdf import PdfReader
 
     head = json.loads(PdfReader(pdf).attachments["audit-head.json"][0])
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db, PASSPHRASE)) as conn:
         sealed = conn.execute("SELECT entry_hash FROM audit_entry WHERE seq = ?",
                               (head["seq"],)).fetchone()
     assert sealed == (head["entry_hash"],)

@@ -20,6 +20,7 @@ from assessor_app.cli import main
 from assessor_app.store import open_store
 from assessor_app.store.errors import NewerSchema, NotOurDatabase, StoreBusy
 from assessor_app.store.models import Setting
+from tests.rawdb import raw_connect
 
 EXE = Path(sys.executable).with_name("assessor-app")
 
@@ -37,7 +38,7 @@ def test_an_empty_file_is_initialised(tmp_path: Path, capsys: pytest.CaptureFixt
     db.write_bytes(b"")
     assert main(["audit", "verify", "--db", str(db)]) == 0
     assert db.stat().st_size > 0
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db)) as conn:
         assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
 
 
@@ -62,7 +63,7 @@ def test_a_newer_schema_is_refused_untouched(tmp_path: Path,
                                              capsys: pytest.CaptureFixture) -> None:
     db = tmp_path / "future.sqlite3"
     open_store(db).close()
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0999_from_the_future'")
         conn.commit()
     before = db.read_bytes()
@@ -81,7 +82,7 @@ def test_damaged_pages_are_a_clear_message(tmp_path: Path, capsys: pytest.Captur
         for i in range(300):
             s.add(Setting(key=f"k{i}", value="x" * 200))
     store.close()
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     page = 4096
@@ -131,7 +132,8 @@ def test_full_disk_and_permissions_are_one_line(
 
 
 def _hold_write_lock(db: Path, seconds: float, started: threading.Event) -> None:
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+    with closing(raw_connect(db)) as conn:
+        conn.isolation_level = None
         conn.execute("BEGIN IMMEDIATE")
         started.set()
         time.sleep(seconds)
@@ -173,7 +175,8 @@ def test_sync_configure_without_a_terminal(tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(EXE), "sync", "configure", "--db", str(db), "--url", "https://dav.example/x",
          "--user", "alex"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=120, env={**os.environ, "ASSESSOR_APP_LOG_DIR": str(tmp_path / "logs")})
+        timeout=120, env={**os.environ, "ASSESSOR_APP_LOG_DIR": str(tmp_path / "logs"),
+                          "ASSESSOR_APP_KEY_PASSPHRASE": "no terminal here"})
     assert proc.returncode == 2
     line = one_line(proc.stderr)
     assert "--password-stdin" in line and "EOFError" not in proc.stderr

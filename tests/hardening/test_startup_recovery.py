@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from assessor_app.store import open_store
 from assessor_app.store.recovery import remove_leftovers
 from assessor_app.sync.bundle_export import export_bundle
 from assessor_app.sync.bundle_signing import signer_for_store
+from tests.rawdb import raw_connect
 from tests.sync.helpers import file_ers, make_pdf
 
 EXE = Path(sys.executable).with_name("assessor-app")
@@ -36,7 +36,7 @@ def _leftovers(files: Path) -> list[str]:
 
 def _orphan_pdfs(db: Path) -> list[str]:
     files = db.with_name(db.stem + ".files")
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db, ENV["ASSESSOR_APP_KEY_PASSPHRASE"])) as conn:
         known = {r[0] for r in conn.execute("SELECT sha256 FROM ers_document")}
     return [p.name for p in files.glob("ers/*.pdf") if p.stem not in known] + \
         [p.name for p in files.glob("ers/*.pending")]

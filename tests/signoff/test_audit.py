@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from assessor_app.cli import main
 from assessor_app.store import Store
 from assessor_app.store.audit import append_audit, verify_chain
+from tests.rawdb import raw_connect
 
 
 def _five(store: Store) -> None:
@@ -18,7 +18,7 @@ def _five(store: Store) -> None:
 
 
 def _raw(db: Path, sql: str) -> None:
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     con.execute(sql)
     con.commit()
     con.close()

@@ -4,6 +4,7 @@ the schema before it, keeping its rows."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,8 @@ from alembic.script import ScriptDirectory
 from assessor_app.store import open_store
 from assessor_app.store.engine import MIGRATIONS_DIR, alembic_config, make_engine
 from assessor_app.store.models import Enrolment, Learner, OutboxItem
+from assessor_app.vault.unlock import unlock
+from tests.rawdb import raw_connect
 
 
 def _insert_row(raw: sqlite3.Connection, table: str, given: dict[str, object]) -> None:
@@ -59,7 +62,7 @@ def test_upgrade_from_previous_schema_keeps_rows(db_path: Path) -> None:
     store.close()
     backups = list(db_path.parent.glob(f"{db_path.name}.before-*.bak"))
     assert backups, "the file was copied before migrating"
-    with sqlite3.connect(db_path) as raw:
+    with closing(raw_connect(db_path)) as raw:  # (first encrypted: it was a plaintext file)
         assert raw.execute("select uln from learner").fetchone() == ("1234567890",)
         # at 0007 or a later revision built on it (the head)
         head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
@@ -68,10 +71,10 @@ def test_upgrade_from_previous_schema_keeps_rows(db_path: Path) -> None:
 
 def test_downgrade_removes_the_columns(db_path: Path) -> None:
     open_store(db_path).close()
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, unlock(db_path))
     command.downgrade(alembic_config(engine), "0002")
     engine.dispose()
-    with sqlite3.connect(db_path) as raw:
+    with closing(raw_connect(db_path)) as raw:
         assert "uln" not in {r[1] for r in raw.execute("pragma table_info(learner)")}
         assert "voids_document_id" not in {
             r[1] for r in raw.execute("pragma table_info(outbox_item)")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlmodel import SQLModel, select
 from assessor_app.store import open_store
 from assessor_app.store.migrations_filter import include_object
 from assessor_app.store.models import Learner
+from tests.rawdb import raw_connect
 
 
 def test_new_file_is_wal_with_foreign_keys(db_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_new_file_is_wal_with_foreign_keys(db_path: Path) -> None:
         assert s.exec(text("PRAGMA journal_mode")).one()[0] == "wal"
         assert s.exec(text("PRAGMA foreign_keys")).one()[0] == 1
     store.close()
-    raw = sqlite3.connect(db_path)
+    raw = raw_connect(db_path)
     assert raw.execute("select version_num from alembic_version").fetchone() is not None
 
 
@@ -131,11 +131,13 @@ def test_backup_before_migration_holds_commits_still_in_the_wal(db_path: Path) -
     from alembic import command
 
     from assessor_app.store.engine import alembic_config, make_engine
+    from assessor_app.vault.dbfile import connect
+    from assessor_app.vault.unlock import unlock
 
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, unlock(db_path))
     command.upgrade(alembic_config(engine), "0001")
     engine.dispose()
-    other = sqlite3.connect(db_path)
+    other = raw_connect(db_path)
     other.execute("PRAGMA journal_mode=WAL")
     other.execute("PRAGMA wal_autocheckpoint=0")
     other.execute("INSERT INTO setting (key, value) VALUES ('centre_name', 'Kept')")
@@ -146,6 +148,6 @@ def test_backup_before_migration_holds_commits_still_in_the_wal(db_path: Path) -
         other.close()
     backups = list(db_path.parent.glob(f"{db_path.name}.before-*.bak"))
     assert len(backups) == 1
-    copy = sqlite3.connect(backups[0])
+    copy = connect(backups[0], unlock(db_path))
     assert copy.execute("select value from setting").fetchall() == [("Kept",)]
     copy.close()

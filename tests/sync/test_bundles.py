@@ -27,7 +27,12 @@ from assessor_app.store.models import (
 )
 from assessor_app.store.models._common import utcnow
 from assessor_app.sync.bundle_export import BundleProgress, export_bundle
-from assessor_app.sync.bundle_import import BundleRejected, import_bundle, imported_folder
+from assessor_app.sync.bundle_import import (
+    BundleRejected,
+    import_bundle,
+    imported_folder,
+    read_imported_file,
+)
 from assessor_app.sync.bundle_signing import signer_for_store
 from assessor_app.sync.bundle_verify import verify_bundle
 from tests.sync.helpers import file_ers
@@ -113,9 +118,12 @@ def test_round_trip(store, bundle, tmp_path: Path) -> None:
     result = import_bundle(store, out)
     assert not result.already_imported and result.file_count == 8
     folder = imported_folder(store, report.manifest_sha256)
-    assert (folder / "manifest.json").read_bytes() == report.manifest_bytes
+    assert read_imported_file(store, report.manifest_sha256, "manifest.json") \
+        == report.manifest_bytes
+    assert report.manifest_bytes not in (folder / "manifest.json").read_bytes()  # encrypted
     for f in manifest["files"]:
-        assert (folder / f["path"]).stat().st_size == f["size"]
+        assert (folder / f["path"]).is_file()
+        assert len(read_imported_file(store, report.manifest_sha256, f["path"])) == f["size"]
     again = import_bundle(store, out)
     assert again.already_imported and again.bundle_id == result.bundle_id
     with store.session() as s:

@@ -98,6 +98,9 @@ class _BrokenKeyring(keyring.backend.KeyringBackend):
 
 def test_no_keyring_is_said_plainly(db_path, dav_server, monkeypatch, capsys) -> None:  # noqa: ANN001
     keyring.set_keyring(_BrokenKeyring())
+    # the data itself opens with the passphrase from the environment; only the sync password
+    # has nowhere safe to go
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "unattended passphrase")
     assert _configure(db_path, dav_server, monkeypatch) == 2
     err = capsys.readouterr().err
     assert "no secure password store" in err and PASSWORD_ENV in err and "NOT stored" in err

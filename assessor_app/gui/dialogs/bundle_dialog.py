@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.evidence.queries import learner_choices
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.workers import Job, Loader, run_in_background
 from assessor_app.gui.support.workers_sync import BundleOutcome, export_bundle_job
@@ -107,7 +108,7 @@ class BundleExportDialog(QDialog):
         lay.addLayout(buttons)
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_or_close)
-        self.resize(620, self.sizeHint().height())
+        fit_to_screen(self, QSize(620, self.sizeHint().height()))
 
     @property
     def busy(self) -> bool:

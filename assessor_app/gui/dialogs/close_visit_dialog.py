@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -20,9 +20,15 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.visits import close_visit, set_visit_field, visit_summary
+from assessor_app.evidence.visits import (
+    close_visit,
+    set_visit_field,
+    target_criterion_ids,
+    visit_summary,
+)
 from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
 from assessor_app.gui.support.autosave import AutosaveField
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import route_undo_keys
 from assessor_app.gui.support.workers import Loader
@@ -55,7 +61,8 @@ class CloseVisitDialog(QDialog):
         ]
         self.targets = CriteriaPicker()
         self.targets.toggle_requested.connect(self._toggle_target)
-        self._target_ids: set[int] = set()
+        # Reopened: the criteria already chosen for next time show ticked.
+        self._target_ids: set[int] = set(target_criterion_ids(store, visit_id))
         # The picker's tree grows with the learner's units: read it in the background.
         self._loader.run(learner_coverage, store, visit.learner_id,
                          on_done=self._coverage_loaded, on_error=self.banner.show_error)
@@ -86,7 +93,7 @@ class CloseVisitDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(self.banner)
         layout.addWidget(buttons)
-        self.resize(900, 520)
+        fit_to_screen(self, QSize(900, 520))
 
     @property
     def busy(self) -> bool:

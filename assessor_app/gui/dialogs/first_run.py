@@ -1,8 +1,13 @@
-"""First start: import the bundled unit specs in the background, then, if there are no learners,
-offer a demo learner so a new user sees populated screens.
+"""First start: import the bundled unit specs in the background; then, if the assessor is not
+set up yet, the set-up wizard (name, assessor ID, centre, signing key, sync); then, if there are
+no learners, an offer to look at the demo.
 
-The prompt can be switched off for tests and scripted runs with ASSESSOR_APP_NO_DEMO_PROMPT=1
-(or `offer_demo=False`); it is offered once per settings profile.
+The demo never goes into this database: it opens in its own demo database beside it, in a window
+of its own marked DEMO (also from Help ▸ Open the demo), so its people never reach a real
+learner's records, Settings or sheets.
+
+The prompts can be switched off for tests and scripted runs with ASSESSOR_APP_NO_DEMO_PROMPT=1
+(or `offer_demo=False` / `offer_setup=False`); the demo is offered once per settings profile.
 """
 
 from __future__ import annotations
@@ -10,17 +15,21 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from assessor_app.demo.builder import demo_learner_id
+from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 from assessor_app.evidence.learners import list_learners
+from assessor_app.gui.dialogs.setup_wizard import SetupWizard
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.gui.support.workers import run_in_background
+from assessor_app.setup.profile import load_profile
 from assessor_app.specs.bootstrap import ensure_bundled_specs
-from assessor_app.store import Store
+from assessor_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
 NO_DEMO_ENV = "ASSESSOR_APP_NO_DEMO_PROMPT"
+DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 def demo_prompt_wanted() -> bool:
@@ -33,17 +42,51 @@ def _prepare(store: Store) -> int:
     return len(list_learners(store))
 
 
+def open_demo_window(window: QWidget, on_open=None) -> None:  # noqa: ANN001
+    """Build (or find) the demo in its own database in the background, then open it in a
+    second window titled DEMO. `window` is the real main window (its store is left alone)."""
+    store: Store = window.store  # type: ignore[attr-defined]
+    path = demo_db_path(store.db_path)
+
+    def opened(_result: object) -> None:
+        from assessor_app.gui.screens.main_window import MainWindow
+
+        demo_store = open_store(path)
+        qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
+                       f"{APPLICATION} demo")
+        demo = MainWindow(demo_store, AppSettings(qs))
+        demo.setWindowTitle(DEMO_TITLE)
+        demo.setObjectName("demoWindow")
+        demo.destroyed.connect(lambda *_: demo_store.close())
+        window._demo_window = demo  # type: ignore[attr-defined]  # keep it alive
+        demo.show()
+        demo.refresh_learners()
+        if on_open is not None:
+            on_open(demo)
+
+    if is_demo_db(store.db_path):
+        return
+    window.show_status("Preparing the demo in its own database…")  # type: ignore[attr-defined]
+    run_in_background(prepare_demo_store, path, on_done=opened,
+                      on_error=window.show_error, writes=True)  # type: ignore[attr-defined]
+
+
 class FirstRun(QObject):
     specs_ready = Signal(int)  # number of learners
-    demo_created = Signal(int)  # learner id
+    setup_done = Signal()
+    demo_opened = Signal(object)  # the demo's main window
     failed = Signal(str)
 
-    def __init__(self, window, offer_demo: bool | None = None) -> None:  # noqa: ANN001
+    def __init__(self, window, offer_demo: bool | None = None,  # noqa: ANN001
+                 offer_setup: bool | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.store: Store = window.store
         self.offer_demo = demo_prompt_wanted() if offer_demo is None else offer_demo
+        self.offer_setup = demo_prompt_wanted() if offer_setup is None else offer_setup
         self.prompt: QMessageBox | None = None
+        self.wizard: SetupWizard | None = None
+        self._learners = 0
 
     def start(self) -> None:
         self.window.show_status("Preparing the unit library…")
@@ -57,21 +100,36 @@ class FirstRun(QObject):
     def _prepared(self, learners: int) -> None:
         self.window.show_status("Ready")
         self.window.refresh_learners()
+        self._learners = learners
         self.specs_ready.emit(learners)
-        if learners == 0 and self.offer_demo and not self.window.settings.demo_offered:
+        profile = load_profile(self.store)
+        if self.offer_setup and not profile.assessor_name:
+            self.wizard = SetupWizard(self.store, profile, self.window)
+            self.wizard.finished.connect(self._set_up)
+            self.wizard.open()
+        else:
+            self._offer_demo()
+
+    def _set_up(self, _result: int) -> None:
+        self.setup_done.emit()
+        self._offer_demo()
+
+    def _offer_demo(self) -> None:
+        if self._learners == 0 and self.offer_demo and not self.window.settings.demo_offered:
             self.ask()
 
     def ask(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Create a demo learner?",
-                          "There are no learners yet. Create a demo learner, enrolled on the "
-                          "bundled units with a past visit and some evidence, to see how the app "
-                          "works?\n\nIts registration starts with DEMO- so it is never mistaken "
-                          "for a real learner.",
+        box = QMessageBox(QMessageBox.Icon.Question, "Look at the demo?",
+                          "There are no learners yet. Open a demo learner, with a past visit, "
+                          "evidence and a signed unit, to see how the app works?\n\nThe demo "
+                          "opens in a separate window and its own practice database: nothing in "
+                          "it reaches your real learners, settings or sheets. It is always "
+                          "there under Help ▸ Open the demo.",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.window)
         box.setObjectName("demoPrompt")
-        box.button(QMessageBox.StandardButton.Yes).setText("Create demo learner")
-        box.button(QMessageBox.StandardButton.No).setText("Start empty")
+        box.button(QMessageBox.StandardButton.Yes).setText("Open the demo")
+        box.button(QMessageBox.StandardButton.No).setText("Start with my own learners")
         box.finished.connect(self._answered)
         self.prompt = box
         self.window.settings.demo_offered = True
@@ -79,14 +137,4 @@ class FirstRun(QObject):
 
     def _answered(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
-            run_in_background(demo_learner_id, self.store, on_done=self._created,
-                              on_error=self._failed, writes=True)
-
-    def _created(self, learner_id: int | None) -> None:
-        if learner_id is None:
-            self.window.show_error("There are no units in the library to enrol the demo "
-                                          "learner on.")
-            return
-        self.window.select_learner(learner_id)
-        self.window.refresh_learners()
-        self.demo_created.emit(learner_id)
+            open_demo_window(self.window, self.demo_opened.emit)

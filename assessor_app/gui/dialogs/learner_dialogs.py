@@ -3,7 +3,7 @@ registration, an empty name) appear inline in the dialog; what was typed stays."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +19,7 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.learners import add_learner, enrol
 from assessor_app.evidence.queries import enrol_choices
 from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.workers import Loader
 from assessor_app.store import Store
@@ -35,26 +36,29 @@ class NewLearnerDialog(QDialog):
         self.employer = QLineEdit(placeholderText="Workplace")
         self.line_manager = QLineEdit(placeholderText="Who signs the ERS at work")
         self.line_manager_email = QLineEdit(placeholderText="name@example.com (optional)")
+        self.uln = QLineEdit(placeholderText="Unique Learner Number, 10 digits (for the ERS)")
+        self.uln.setObjectName("uln")
         form = QFormLayout()
         form.addRow("&Name", self.name)
         form.addRow("&Registration", self.registration)
         form.addRow("&Employer", self.employer)
         form.addRow("&Line manager", self.line_manager)
         form.addRow("Line manager's e&mail", self.line_manager_email)
+        form.addRow("&ULN", self.uln)
         self.banner = Banner()
         buttons = dialog_buttons(self, "Add learner")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.banner)
         layout.addWidget(buttons)
-        self.setMinimumWidth(440)
+        fit_to_screen(self, QSize(460, self.sizeHint().height()))
 
     def accept(self) -> None:
         try:
             learner = add_learner(
                 self.store, self.name.text(), self.registration.text(),
                 employer=self.employer.text(), line_manager=self.line_manager.text(),
-                line_manager_email=self.line_manager_email.text())
+                line_manager_email=self.line_manager_email.text(), uln=self.uln.text())
         except EvidenceError as exc:
             self.banner.show_error(exc)
             return
@@ -84,7 +88,7 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.units, 1)
         layout.addWidget(self.banner)
         layout.addWidget(buttons)
-        self.resize(520, 360)
+        fit_to_screen(self, QSize(520, 360))
         self._loader = Loader(self)
         self._loader.run(enrol_choices, store, learner_id, on_done=self._loaded,
                          on_error=self.banner.show_error)
@@ -109,7 +113,7 @@ class EnrolDialog(QDialog):
             self.model.appendRow(item)
         self.hint.setText("Tick the units to enrol the learner on (Space ticks the selected one)."
                           if units else "No units in the library yet. Import a unit "
-                          "specification first (Units ▸ Unit library…, Ctrl+L).")
+                          "specification first (Units ▸ Unit library…, Ctrl+Shift+U).")
         if units:
             self.units.setCurrentIndex(self.model.index(0, 0))
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,12 +45,14 @@ from assessor_app.gui.dialogs.signoff_pages import (
     ReviewPage,
     SignerPage,
 )
+from assessor_app.gui.support.fit import fit_to_screen, scrolling
 from assessor_app.gui.support.messages import Banner, friendly_error
 from assessor_app.gui.support.workers import Job, Loader, run_in_background
 from assessor_app.gui.widgets.pdf_preview import PdfPreview
 from assessor_app.signoff.content import Gaps
 from assessor_app.signoff.errors import SignOffError
 from assessor_app.store import Store
+from assessor_app.sync.queries import read_sync_settings
 from assessor_app.workflow.signoff import (
     Checked,
     Filed,
@@ -82,10 +84,11 @@ class SignOffDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.today = today or date.today()
-        if not assessor_name:
+        if not assessor_name:  # the assessor set up for this database, never a demo name
             from assessor_app.gui.support.settings import AppSettings
+            from assessor_app.setup.profile import load_profile
 
-            assessor_name = AppSettings().assessor_name
+            assessor_name = load_profile(store).assessor_name or AppSettings().assessor_name
         self.assessor_name = assessor_name
         self.plan = SignOffPlan(learner_id, unit_version_id)
         self._passphrase: str | None = None
@@ -129,7 +132,7 @@ class SignOffDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addWidget(self.steps)
-        lay.addWidget(self.stack, 1)
+        lay.addWidget(scrolling(self.stack), 1)  # the footer's buttons stay on screen
         lay.addWidget(self.banner)
         lay.addLayout(footer)
 
@@ -137,8 +140,7 @@ class SignOffDialog(QDialog):
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         self.preview.failed.connect(self.show_problem)
-        self.resize(1040, 720)
-        self.setMinimumSize(760, 560)
+        fit_to_screen(self, QSize(1040, 720))
         self._show(self.loading)
         self._loader.run(load_content, store, learner_id, unit_version_id,
                          on_done=self._content_loaded, on_error=self._content_failed)
@@ -379,7 +381,8 @@ class SignOffDialog(QDialog):
     def _was_filed(self, result: Filed) -> None:
         self._job = None
         self._filed = result
-        self.done_page.show_filed(result.filename, result.queued)
+        self.done_page.show_filed(result.filename, result.queued,
+                                  read_sync_settings(self.store) is not None)
         self._show(self.done_page)
         self.filed.emit(result.signoff_id)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QStandardPaths,
     Qt,
     Signal,
@@ -45,6 +46,7 @@ from assessor_app.gui.dialogs.dialog_parts import record_table
 from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.overview_models import day, signed_date, signoff_status
 from assessor_app.gui.support import theme
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner, show_error
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.widgets.pdf_preview import PdfPreview
@@ -280,12 +282,8 @@ class SignOffHistoryDialog(QDialog):
         self.preview.failed.connect(self.banner.show_error)
 
     def _fit_to_screen(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 1180, 720
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 40)
-        self.resize(width, height)
-        self.split.setSizes([230, height - 230])
+        height = fit_to_screen(self, QSize(1180, 720)).height()
+        self.split.setSizes([min(230, height // 3), height - min(230, height // 3)])
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:

@@ -456,8 +456,14 @@ class DonePage(Page):
         lay.addWidget(self.detail)
         lay.addStretch(2)
 
-    def show_filed(self, filename: str, queued: bool) -> None:
-        self.detail.setText(
-            f"The signed Evidence Record Sheet is filed as {filename}. "
-            + ("It will be sent to the centre automatically when the laptop is online."
-               if queued else ""))
+    def show_filed(self, filename: str, queued: bool, sync_set_up: bool = True) -> None:
+        """What happens next, as it is: sent by itself only when sending is set up."""
+        if queued and sync_set_up:
+            after = "It will be sent to the centre automatically when the laptop is online."
+        elif queued:
+            after = ("It is kept here, waiting: sending to the centre is not set up yet. Set it "
+                     "up in File ▸ Sync settings, or give the centre a bundle (File ▸ Export "
+                     "sync bundle…).")
+        else:
+            after = ""
+        self.detail.setText(f"The signed Evidence Record Sheet is filed as {filename}. {after}")

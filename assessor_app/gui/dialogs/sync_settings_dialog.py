@@ -7,12 +7,13 @@ it never writes the password to a file.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app import secrets
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.workers import Job, run_in_background
 from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
@@ -88,7 +90,8 @@ class SyncSettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        self.resize(620, self.sizeHint().height())
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never squashed
+        fit_to_screen(self, QSize(620, self.sizeHint().height()))
 
     # -- values --------------------------------------------------------------------------------
 
@@ -152,10 +155,15 @@ class SyncSettingsDialog(QDialog):
         if self.password.text():
             try:
                 store_password(settings, self.password.text())
-            except secrets.SecretStoreUnavailable as exc:
-                # Settings are saved; the password is not, and we say so rather than hide it.
+            except secrets.SecretStoreUnavailable:
+                # Settings are saved; the password is not, and we say so rather than hide it,
+                # in plain words (no "keyring backend" jargon), keeping the form its full size.
                 self.banner.show_message(
-                    f"The settings were saved, but the password was not: {exc}", "error")
+                    "Your sync settings are saved. This computer has no safe place to keep "
+                    "passwords (no keyring), so the password was not saved: you will be asked for it each "
+                    "time you press Sync now.", "warning")
+                self.adjustSize()
+                self.resize(max(self.width(), 620), max(self.height(), self.sizeHint().height()))
                 return
         self.accept()
 

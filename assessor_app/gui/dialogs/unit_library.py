@@ -46,6 +46,7 @@ from assessor_app.gui.models.unit_tree_model import (
     UnitTreeModel,
     library_unit,
 )
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.widgets.spec_guidance import SpecGuidancePanel
@@ -171,12 +172,8 @@ class UnitLibraryDialog(QDialog):
         lay.addWidget(self.split, 1)
         lay.addLayout(bottom)
 
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 1120, 700
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 40)
-        self.resize(width, height)
-        self.split.setSizes([190, height - 190])
+        height = fit_to_screen(self, QSize(1120, 700)).height()
+        self.split.setSizes([min(190, height // 3), height - min(190, height // 3)])
         self.filter.setFocus()
         self.reload()
 

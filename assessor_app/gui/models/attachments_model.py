@@ -8,11 +8,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
-from assessor_app.evidence.attachments import attachment_path, list_attachments
+from assessor_app.evidence.attachments import (
+    list_attachments,
+    read_attachment,
+    viewing_copy,
+)
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment
@@ -23,9 +36,16 @@ ATTACHMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def load_thumbnail(path: str, size: QSize = THUMB) -> QImage:
-    """Runs on a pool thread: read an image scaled down while decoding (cheap for big JPEGs)."""
-    reader = QImageReader(path)
+def load_thumbnail(source: str | bytes, size: QSize = THUMB) -> QImage:
+    """Runs on a pool thread: read an image scaled down while decoding (cheap for big JPEGs).
+    `source` is a file path, or the image's bytes (attachments are kept encrypted on disk)."""
+    if isinstance(source, bytes):
+        buffer = QBuffer()
+        buffer.setData(QByteArray(source))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+    else:
+        reader = QImageReader(source)
     reader.setAutoTransform(True)
     original = reader.size()
     if original.isValid():
@@ -65,7 +85,6 @@ class AttachmentsModel(QAbstractListModel):
         self.load(self.evidence_id)
 
     def _request_thumbnail(self, row: Attachment) -> None:
-        path = attachment_path(self.store, row)
         generation = self._generation
 
         def done(image: QImage, sha: str = row.sha256) -> None:
@@ -77,7 +96,14 @@ class AttachmentsModel(QAbstractListModel):
                         idx = self.index(i)
                         self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
-        run_in_background(load_thumbnail, str(path), on_done=done)
+        def decrypt_and_scale() -> QImage:
+            try:
+                data = read_attachment(self.store, row)
+            except (OSError, ValueError):  # missing, or changed on disk: no thumbnail
+                return QImage()
+            return load_thumbnail(data)
+
+        run_in_background(decrypt_and_scale, on_done=done)
 
     def has_thumbnail(self, sha256: str) -> bool:
         return sha256 in self._icons
@@ -104,8 +130,11 @@ class AttachmentsModel(QAbstractListModel):
             return f"{row.filename}\n{_human_size(row.size)} · {row.mime}\nDouble-click to open."
         if role == ATTACHMENT_ID_ROLE:
             return row.id
-        if role == PATH_ROLE:
-            return str(attachment_path(self.store, row))
+        if role == PATH_ROLE:  # asked for on double-click: a plaintext copy to open
+            try:
+                return str(viewing_copy(self.store, row))
+            except (OSError, ValueError):
+                return None
         return None
 
 

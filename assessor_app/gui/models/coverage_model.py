@@ -100,16 +100,49 @@ def symbol_for(state: str) -> str:
     return theme.SYMBOLS.get(state, "○")
 
 
+def _wrapped(row: UnitCoverageRow, width: int) -> list[UnitCoverageRow]:
+    """The row cut into lines of at most `width` cells (0: one line)."""
+    n = len(row.cells) or len(row.requirements)
+    if width <= 0 or n <= width:
+        return [row]
+    return [UnitCoverageRow(row.unit_id, row.reference, row.title, row.cells[i:i + width],
+                            row.requirements[i:i + width]) for i in range(0, n, width)]
+
+
 class CoverageModel(QAbstractTableModel):
+    """Rows of cells; `set_wrap(n)` lays a unit's criteria out on as many lines of n cells as it
+    needs, so the matrix wraps to the window instead of scrolling sideways. `rows()[i]` is the
+    (part of a) unit shown on line i."""
+
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
+        self._logical: list[UnitCoverageRow] = []
         self._rows: list[UnitCoverageRow] = []
+        self._origin: list[tuple[UnitCoverageRow, int]] = []  # (whole unit row, line number)
         self._columns = 0
+        self._wrap = 0
 
     def set_rows(self, rows: list[UnitCoverageRow]) -> None:
+        self._logical = list(rows)
+        self._relayout()
+
+    def set_wrap(self, width: int) -> bool:
+        """Cells per line (0: no wrapping). Returns True when the layout changed."""
+        if width == self._wrap:
+            return False
+        self._wrap = width
+        self._relayout()
+        return True
+
+    def _relayout(self) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
-        self._columns = max((len(r.cells) or len(r.requirements) for r in rows), default=0)
+        self._rows, self._origin = [], []
+        for row in self._logical:
+            for part, line in enumerate(_wrapped(row, self._wrap)):
+                self._rows.append(line)
+                self._origin.append((row, part))
+        self._columns = max((len(r.cells) or len(r.requirements) for r in self._rows),
+                            default=0)
         self.endResetModel()
 
     def rows(self) -> list[UnitCoverageRow]:
@@ -209,7 +242,7 @@ class CoverageModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            row = self._rows[section]
+            row, _line = self._origin[section]  # every line of a wrapped unit is labelled
             if row.is_requirements:
                 n = len(row.requirements)
                 if role == Qt.ItemDataRole.DisplayRole:

@@ -159,7 +159,13 @@ class UnitProgressModel(RowTableModel):
 
 
 def _labels(labels: list[str]) -> str:
-    return " ".join(label.split(":", 1)[-1] for label in labels)
+    """"K/503/8194 2.1 2.2 · H/601/1232 2.1": criteria grouped under their unit, so two units'
+    2.1 are never confused."""
+    by_unit: dict[str, list[str]] = {}
+    for label in labels:
+        unit, _, number = label.rpartition(":")
+        by_unit.setdefault(unit, []).append(number)
+    return " · ".join(f"{unit} {' '.join(numbers)}".strip() for unit, numbers in by_unit.items())
 
 
 class VisitsModel(QAbstractListModel):
@@ -190,6 +196,9 @@ class VisitsModel(QAbstractListModel):
                 text += f" · {v.place}"
             if s.planned:
                 text += f"\n   planned: {_labels(s.planned)}"
+            if v.action_plan.strip():
+                plan = v.action_plan.strip().splitlines()[0]
+                text += f"\n   action plan: {plan[:90]}{'…' if len(plan) > 90 else ''}"
             if s.targets:
                 text += f"\n   next time: {_labels(s.targets)}"
             return text

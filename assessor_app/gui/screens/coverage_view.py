@@ -7,8 +7,10 @@ requirement shows the evidence that ticks it (requirements are ticked, not judge
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.evidence.edits import Edit
-from assessor_app.evidence.errors import EvidenceError
+from assessor_app.evidence.errors import EvidenceError, RecordLocked
 from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.queries import Matrix, coverage_matrix
+from assessor_app.evidence.unlock import unlocking
+from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
 from assessor_app.gui.models.coverage_model import (
     REQUIREMENT_SYMBOLS,
     CoverageModel,
@@ -36,8 +40,11 @@ from assessor_app.gui.models.coverage_model import (
 )
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.gui.support import theme
+from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.undo import REDO_KEYS, UNDO_KEYS
 from assessor_app.gui.support.workers import Loader
+from assessor_app.signoff.locks import read_signoff_locks
 from assessor_app.store import Store
 
 
@@ -76,6 +83,7 @@ class CoverageView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         h.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("◐ 10.10") + 10)
@@ -154,6 +162,7 @@ class CoverageView(QWidget):
         self.heading.setText(f"<b>{learner.name}</b> · {c.met} of {c.total} criteria met, "
                              f"{c.evidenced} more evidenced")
         self.model.set_rows(rows_from_coverage(coverage))
+        self._wrap_cells()
         self._fit_table()
         if self.requirement_id is not None:
             idx = self.model.find_requirement(self.requirement_id)
@@ -163,6 +172,20 @@ class CoverageView(QWidget):
         if idx is not None and idx.isValid():
             self.table.setCurrentIndex(idx)
             self._on_cell(idx)
+
+    def _wrap_cells(self) -> None:
+        """As many cells per line as fit the table's width: criteria wrap onto the next line
+        rather than scrolling sideways."""
+        cell = self.table.horizontalHeader().defaultSectionSize()
+        header = self.table.verticalHeader().sizeHint().width()
+        room = self.table.width() - header - 2 * self.table.frameWidth() \
+            - self.table.verticalScrollBar().sizeHint().width()
+        if self.model.set_wrap(max(4, room // max(cell, 1))):
+            self._fit_table()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._wrap_cells()
 
     def _fit_table(self) -> None:
         # As tall as the units need (up to 10 rows) so the evidence panel gets the rest.
@@ -225,13 +248,22 @@ class CoverageView(QWidget):
         wanted = set(ids)
         self.evidence_model.set_summaries([s for s in self._evidence.values() if s.id in wanted])
 
-    def judge(self, state: str) -> None:
+    def judge(self, state: str, unlock_reason: str = "") -> None:
+        """Record the decision. On a unit a valid sign-off covers, the core refuses; the
+        assessor is then asked to unlock (naming the sign-offs, with a reason) and only then
+        is the decision recorded, voiding them."""
         if self.learner_id is None or self.criterion_id is None:
             return
+        actor = self._assessor_name() or "Assessor"
         try:
-            edit = record_judgement(self.store, self.learner_id, self.criterion_id, state,
-                                    actor=self._assessor_name() or "Assessor",
-                                    reason=self.reason.text())
+            with unlocking(unlock_reason, actor) if unlock_reason else nullcontext():
+                edit = record_judgement(self.store, self.learner_id, self.criterion_id, state,
+                                        actor=actor, reason=self.reason.text())
+        except RecordLocked as exc:
+            reason = self._ask_unlock(exc)
+            if reason:
+                self.judge(state, reason)
+            return
         except EvidenceError as exc:
             self.banner.show_error(exc)
             return
@@ -241,13 +273,47 @@ class CoverageView(QWidget):
         self.load(self.learner_id)
         self.judged.emit(self.learner_id)
 
+    def _ask_unlock(self, exc: RecordLocked) -> str:
+        signoffs = read_signoff_locks(self.store, exc.signoff_ids)
+        dlg = UnlockDialog("This unit's judgements", signoffs, None, self)
+        return dlg.reason_text() if dlg.exec() == QDialog.DialogCode.Accepted else ""
+
 
 class CoverageDialog(QDialog):
-    def __init__(self, view: CoverageView, parent: QWidget | None = None) -> None:
+    """The matrix in its own window. Ctrl+Z / Ctrl+Shift+Z undo and redo here as in the main
+    window (the Edit menu's "Undo Judge met" is the same step); its messages go when it closes."""
+
+    def __init__(self, view: CoverageView, parent: QWidget | None = None, *,
+                 undo: Callable[[], None] | None = None,
+                 redo: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("coverageDialog")
         self.setWindowTitle("Coverage")
         self.view = view
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(view)
-        self.resize(1000, 560)
+        for keys, fn in ((UNDO_KEYS, undo), (REDO_KEYS, redo)):
+            if fn is not None:
+                action = QAction(self)
+                action.setShortcuts(keys)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                action.triggered.connect(fn)
+                action.setEnabled(False)  # only while the dialog is shown (see showEvent)
+                self.addAction(action)
+        fit_to_screen(self, QSize(1000, 560))
+
+    def done(self, result: int) -> None:
+        self.view.banner.dismiss()
+        super().done(result)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        for action in self.actions():
+            action.setEnabled(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        self.view.banner.dismiss()
+        for action in self.actions():  # the main window's own Ctrl+Z is the one then
+            action.setEnabled(False)
+        super().hideEvent(event)

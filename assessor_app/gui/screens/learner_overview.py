@@ -36,7 +36,9 @@ from assessor_app.signoff.queries import Overview
 class OverviewPanel(QWidget):
     visit_activated = Signal(int)  # visit id: Enter or double-click in the visits list
     signoff_cell_activated = Signal(int)  # unit id: double-click in the sign-off column
-    has_units_changed = Signal(bool)  # after filling: is the learner enrolled on anything
+    # whether a unit is chosen (selected, or the only one): unit actions such as "Sign-offs and
+    # ERS…" are enabled only then
+    has_units_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +57,8 @@ class OverviewPanel(QWidget):
         self.visits_list.setWordWrap(True)
         self.visits_list.activated.connect(self._visit_activated)
 
+        self.units_table.selectionModel().currentChanged.connect(
+            lambda *_: self.has_units_changed.emit(self.selected_unit_id() is not None))
         self.start_button = QPushButton("Start visit")
         self.coverage_button = QPushButton("Coverage")
         self.signoff_button = QPushButton("Sign off unit…")
@@ -115,7 +119,7 @@ class OverviewPanel(QWidget):
             f"<span style='font-size:large'><b>{lr.name}</b></span> · {lr.registration}"
             f"{employer}{lm}<br>{c.met} of {c.total} criteria met · {c.evidenced} more evidenced")
         self.units_model.set_units(overview.coverage.units, overview.signoffs)
-        self.has_units_changed.emit(bool(overview.coverage.units))
+        self.has_units_changed.emit(self.selected_unit_id() is not None)
         self.fit_units_table()
         self.visits_model.set_visits(overview.visits)
         if not overview.coverage.units:

@@ -24,6 +24,7 @@ class MainCommands(Protocol):
     def new_learner(self) -> None: ...
     def enrol(self) -> None: ...
     def open_settings(self) -> None: ...
+    def open_demo(self) -> None: ...
     def undo(self) -> None: ...
     def redo(self) -> None: ...
     def focus_search(self) -> None: ...
@@ -35,6 +36,8 @@ class MainCommands(Protocol):
     def import_unit_spec(self) -> object: ...
     def close_current_visit(self) -> None: ...
     def show_learner_page(self) -> None: ...
+    def export_learner_data(self) -> None: ...
+    def erase_learner(self) -> None: ...
 
 
 def shortcut_action(owner: QMainWindow, text: str,
@@ -98,11 +101,17 @@ class MainActions(QObject):
         self.act_signoff = act("Sign &off unit…", "Ctrl+Shift+S", c.signoff_selected)
         self.act_history = act("Sign-offs and &ERS…", "Ctrl+Shift+H", c.history_selected,
                                "Sign-off history and ERS of the selected unit")
-        self.act_unit_library = act("Unit &library…", "Ctrl+L", c.open_unit_library,
+        self.act_export_learner = act("E&xport learner's data…", None, c.export_learner_data,
+                                      "Everything held about this learner, as a readable zip")
+        self.act_erase_learner = act("&Erase learner…", None, c.erase_learner,
+                                     "Erase this learner's data from this computer for good")
+        self.act_unit_library = act("Unit &library…", "Ctrl+Shift+U", c.open_unit_library,
                                     "Browse and import unit specifications")
         self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
                                    "Review a unit PDF, handbook or text, then import it")
         self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.act_demo = act("Open the &demo (separate practice database)", None, c.open_demo,
+                            "A demo learner in a window and database of its own")
 
     def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
         act = self._act
@@ -154,8 +163,11 @@ class MainActions(QObject):
         m.addSeparator()
         m.addAction(self.act_quit)
         mb.addMenu("&Edit").addActions([self.act_undo, self.act_redo])
-        mb.addMenu("&Learner").addActions([self.act_find, self.act_start, self.act_coverage,
-                                          self.act_signoff, self.act_history])
+        m = mb.addMenu("&Learner")
+        m.addActions([self.act_find, self.act_start, self.act_coverage, self.act_signoff,
+                      self.act_history])
+        m.addSeparator()
+        m.addActions([self.act_export_learner, self.act_erase_learner])
         m = mb.addMenu("&Visit")
         for group in ((self.act_new_obs, self.act_new_qa, self.act_new_wt, self.act_new_pe,
                        self.act_new_pd, self.act_new_ls),
@@ -171,7 +183,9 @@ class MainActions(QObject):
         self.units_menu.addAction(self.act_unit_library)
         self.units_menu.addAction(self.act_import_spec)
         mb.addMenu(self.units_menu)
-        mb.addMenu("&Help").addAction(self.act_shortcuts)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_demo)
 
     def bind_overview_buttons(self, start: QAbstractButton, coverage: QAbstractButton,
                               signoff: QAbstractButton, history: QAbstractButton,
@@ -189,7 +203,8 @@ class MainActions(QObject):
                   self.act_focus_list, self.act_focus_editor, self.act_focus_picker,
                   self.act_focus_reqs, self.act_close_visit, self.act_back):
             a.setEnabled(in_visit)
-        for a in (self.act_start, self.act_coverage, self.act_signoff, self.act_enrol):
+        for a in (self.act_start, self.act_coverage, self.act_signoff, self.act_enrol,
+                  self.act_export_learner, self.act_erase_learner):
             a.setEnabled(has_learner)
 
     def show_shortcuts(self) -> None:

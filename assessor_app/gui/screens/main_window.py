@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -31,13 +31,15 @@ from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
 from assessor_app.gui.support.error_boundary import WaitNotifier
+from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.widgets.backup_warning import BackupWarning
+from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store
-from assessor_app.store.settings import get_setting
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,14 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
         self.pages.addWidget(self.visit_screen)
-        self.setCentralWidget(self.pages)
+        # Scrolls only on a screen smaller than its panes need (1366×768 at 2× is 683×384).
+        self.setCentralWidget(scrolling(self.pages))
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
         self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
         self.wait_notifier.changed.connect(self._show_waiting)
+        self.backup_warning = BackupWarning(self.store, self)
+        self.statusBar().addPermanentWidget(self.backup_warning)
 
         self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
         p = self.overview_panel
@@ -235,8 +240,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.redo()
 
     def assessor_name(self) -> str:
-        """This laptop's setting, else the name recorded with the database (e.g. by the demo)."""
-        return self.settings.assessor_name or get_setting(self.store, "assessor_name")
+        """The assessor set up for this database (first-run set-up or Settings), else the
+        older per-laptop setting."""
+        return load_profile(self.store).assessor_name or self.settings.assessor_name
 
     # -- coverage / sign-off / sync ------------------------------------------------------------
     def show_coverage(self) -> None:
@@ -248,7 +254,7 @@ class MainWindow(QMainWindow):
             view.judged.connect(lambda lid: (self.refresh_overview(),
                                              self.visit_screen.refresh_coverage()
                                              if self.visit_screen.learner_id == lid else None))
-            self.coverage_dialog = CoverageDialog(view, self)
+            self.coverage_dialog = CoverageDialog(view, self, undo=self.undo, redo=self.redo)
         self.coverage_dialog.view.load(self.learner_id)
         current = self.visit_screen.picker.current_criterion_id()
         if current is not None and self.pages.currentWidget() is self.visit_screen:
@@ -343,18 +349,46 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
+    def open_demo(self) -> None:
+        from assessor_app.gui.dialogs.first_run import open_demo_window
+
+        open_demo_window(self)
+
+    def export_learner_data(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import export_learner_data
+
+        if self.overview is not None:
+            export_learner_data(self, self.store, self.overview.learner.registration,
+                                self.show_status)
+
+    def erase_learner(self) -> None:
+        from assessor_app.gui.dialogs.learner_rights import EraseLearnerDialog
+
+        if self.overview is None:
+            return
+        learner = self.overview.learner
+        dialog = EraseLearnerDialog(self.store, learner.registration, learner.name, self)
+        if dialog.exec() and dialog.erased:
+            self.learner_id = None
+            self.settings.last_learner_id = 0
+            self.refresh_learners()
+            self._update_actions()
+            self.show_status("The learner was erased.")
+
     def open_settings(self) -> None:
         from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.settings, self).exec()
+        SettingsDialog(self.settings, self, self.store).exec()
+        lock = getattr(self, "app_lock", None)
+        if lock is not None:
+            lock.set_idle_ms(max(0, self.settings.lock_idle_minutes) * 60_000)
+        self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
         s = self.settings
-        if not s.window_geometry.isEmpty():
-            self.restoreGeometry(s.window_geometry)
-        else:
-            self.resize(1280, 760)
+        # saved per screen size and scale factor, and always inside the screen
+        restore_geometry(self, "main_window", s.qsettings, QSize(1280, 760))
         if not s.window_state.isEmpty():
             self.restoreState(s.window_state)
         if not s.main_splitter.isEmpty():
@@ -364,7 +398,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         s = self.settings
-        s.window_geometry = self.saveGeometry()
+        save_geometry(self, "main_window", s.qsettings)
         s.window_state = self.saveState()
         s.main_splitter = self.main_split.saveState()
         s.visit_splitter = self.visit_screen.splitter.saveState()

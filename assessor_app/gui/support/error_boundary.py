@@ -15,7 +15,8 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assessor_app.store import Store, open_store
+from assessor_app.store import Store
+from assessor_app.store.engine import check_before_opening
 from assessor_app.store.failures import crash_message, describe_failure, write_crash_report
 
 UI_THREAD_MAX_WAIT = 2.0  # seconds the window's own thread may wait for the write lock
@@ -29,14 +30,20 @@ def explain(exc: BaseException, where: str) -> tuple[str, bool]:
     return crash_message(write_crash_report(exc, context=where)), False
 
 
-def open_store_or_explain(db: str | Path | None, parent: QWidget | None = None) -> Store | None:
-    """The store, or None after a dialog saying why it cannot be opened and what to do."""
+def open_store_or_explain(db: str | Path | None, parent: QWidget | None = None) -> Store | int:
+    """The store (unlocked, asking for the passphrase if needed), or the exit status: 1 when the
+    assessor cancelled the passphrase prompt, 2 after a dialog saying why the database cannot
+    be opened and what to do."""
+    from assessor_app.gui.support.store_opening import open_store_for_gui
+
     try:
-        return open_store(db)
+        check_before_opening(db)  # before the GUI offers to encrypt a plaintext file
+        store = open_store_for_gui(db, parent=parent)
     except Exception as exc:  # noqa: BLE001 - the boundary: every failure becomes a dialog
         message, _expected = explain(exc, "gui start: opening the database")
         QMessageBox.critical(parent, "The database cannot be opened", message)
-        return None
+        return 2
+    return 1 if store is None else store
 
 
 class WaitNotifier(QObject):

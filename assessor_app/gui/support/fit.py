@@ -53,11 +53,10 @@ def fit_size(preferred: QSize, available: QRect, minimum: QSize | None = None) -
 def fit_to_screen(window: QWidget, preferred: QSize | None = None,
                   available: QRect | None = None) -> QRect:
     """Resize `window` to its preferred size (else its size hint) within the available screen
-    and centre it there. The window's maximum size is capped too, so a later size hint cannot
-    push it off-screen. Returns the geometry it now has."""
+    and centre it there (the user may still make it bigger, e.g. on a larger monitor).
+    Returns the geometry it now has."""
     area = available if available is not None else available_geometry(window)
     size = fit_size(preferred or window.sizeHint(), area, window.minimumSizeHint())
-    window.setMaximumSize(area.width(), area.height())
     if window.minimumWidth() > area.width() or window.minimumHeight() > area.height():
         window.setMinimumSize(min(window.minimumWidth(), area.width()),
                               min(window.minimumHeight(), area.height()))

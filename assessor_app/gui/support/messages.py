@@ -59,9 +59,10 @@ def _is_core_error(exc: BaseException) -> bool:
     from assessor_app.signoff.keys import KeyStoreError
     from assessor_app.store.engine import StoreError
     from assessor_app.sync.bundle_export import BundleExportError
+    from assessor_app.vault.errors import VaultError
 
     return isinstance(exc, (EvidenceError, SignOffError, KeyStoreError, BundleExportError,
-                            SecretStoreUnavailable, StoreError))
+                            SecretStoreUnavailable, StoreError, VaultError))
 
 
 #: The sync core words these two for the command line; in the app the fix is in a menu.

@@ -66,6 +66,7 @@ class AppSettings:
     autosave_delay_ms = Option("editing/autosaveDelayMs", int, 400)
     demo_offered = Option("firstRun/demoOffered", bool, False)
     last_attachment_dir = Option("paths/lastAttachmentDir", str, "")
+    lock_idle_minutes = Option("security/lockIdleMinutes", int, 5)  # 0: never lock when idle
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.qsettings = qsettings or QSettings(

@@ -105,7 +105,8 @@ def run_sync(store: Store, *, automatic: bool = False, respect_backoff: bool | N
 
     summary = sync_outbox(store, settings, password, progress=report, cancel=cancel,
                           include_failed=not automatic,
-                          respect_backoff=automatic if respect_backoff is None else respect_backoff)
+                          respect_backoff=automatic if respect_backoff is None else respect_backoff,
+                          signer=_notice_signer(store))
     sent = sum(1 for o in summary.outcomes if o.outcome in ("sent", "already_there"))
     if summary.cancelled:
         return SyncOutcome("cancelled", "Sync stopped.", sent=sent, remaining=summary.remaining)
@@ -118,6 +119,21 @@ def run_sync(store: Store, *, automatic: bool = False, respect_backoff: bool | N
         problem = next((o.message for o in summary.outcomes if o.outcome == "failed"), "")
         return SyncOutcome("error", problem, "", sent, summary.remaining)
     return SyncOutcome("done", "", "", sent, summary.remaining)
+
+
+def _notice_signer(store: Store):  # noqa: ANN202 - a BundleSigner or None
+    """The assessor's key for signing void notices, when notices wait and the key opens
+    without asking (keyring); otherwise they wait and the void ERSs stay withheld."""
+    from assessor_app.signoff.keys import KeyStoreError
+    from assessor_app.sync.bundle_signing import signer_for_store
+    from assessor_app.sync.void_notices import notices_waiting
+
+    if not notices_waiting(store):
+        return None
+    try:
+        return signer_for_store(store)
+    except KeyStoreError:
+        return None
 
 
 # -- bundles ------------------------------------------------------------------------------------

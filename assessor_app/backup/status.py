@@ -1,0 +1,50 @@
+"""Is a backup overdue? Yes when something changed more than a day ago and no backup since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from assessor_app.backup.run import last_backup
+from assessor_app.store import Store
+
+OVERDUE_AFTER = timedelta(days=1)
+_CHANGES = ("SELECT min(t) FROM ("
+            "SELECT min(updated_at) AS t FROM evidence_item WHERE updated_at > :since "
+            "UNION ALL SELECT min(updated_at) FROM visit WHERE updated_at > :since "
+            "UNION ALL SELECT min(decided_at) FROM judgement WHERE decided_at > :since "
+            "UNION ALL SELECT min(created_at) FROM signoff WHERE created_at > :since "
+            "UNION ALL SELECT min(created_at) FROM learner WHERE created_at > :since)")
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    last: datetime | None
+    oldest_unsaved_change: datetime | None
+    overdue: bool
+
+    def message(self) -> str:
+        when = self.last.astimezone().strftime("%d %b %Y %H:%M") if self.last else "never"
+        if self.overdue:
+            return (f"Last backup: {when}. Changes made over a day ago are not backed up yet; "
+                    "back up now (Settings → Backup).")
+        return f"Last backup: {when}."
+
+
+def _parse(value: object) -> datetime | None:
+    if value is None:
+        return None
+    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def backup_status(store: Store, now: datetime | None = None) -> BackupStatus:
+    now = now or datetime.now(UTC)
+    last = last_backup(store)
+    since = (last or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
+    with store.read_session() as s:
+        oldest = _parse(s.exec(text(_CHANGES).bindparams(since=since.isoformat(" "))).one()[0])
+    overdue = oldest is not None and now - oldest > OVERDUE_AFTER
+    return BackupStatus(last, oldest, overdue)
