@@ -9,6 +9,7 @@ import base64
 import binascii
 import hashlib
 import json
+import lzma
 import stat
 import struct
 import zipfile
@@ -37,8 +38,9 @@ from assessor_app.sync.bundle_signing import fingerprint, signature_valid
 # What reading a damaged or hostile zip can raise: a flipped bit in a deflated member
 # (zlib.error), the encryption flag (RuntimeError), an unknown compression method
 # (NotImplementedError), bad header fields (struct.error, ValueError, UnicodeDecodeError)…
-ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError,
-                   RuntimeError, NotImplementedError, KeyError, OverflowError)
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error, OSError,
+                   EOFError, ValueError, RuntimeError, NotImplementedError, KeyError,
+                   OverflowError)
 
 
 @dataclass
@@ -286,7 +288,7 @@ def _depth(value: Any) -> int:
 
 def _why(exc: BaseException) -> str:
     """A short reason for a zip problem, in words a user can pass on."""
-    if isinstance(exc, zlib.error):
+    if isinstance(exc, zlib.error | lzma.LZMAError):
         return "compressed data is corrupt"
     if isinstance(exc, NotImplementedError):
         return "uses a compression method this app does not read"

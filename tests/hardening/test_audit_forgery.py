@@ -4,6 +4,7 @@ attacker with the database file could try is detected by `audit verify`."""
 
 from __future__ import annotations
 
+import io
 import json
 from contextlib import closing
 from pathlib import Path
@@ -169,12 +170,17 @@ def test_a_filed_ers_carries_the_sealed_head(tmp_path: Path, monkeypatch: pytest
     [pdf] = list(files.glob("ers/*.pdf"))
     from pypdf import PdfReader
 
-    head = json.loads(PdfReader(pdf).attachments["audit-head.json"][0])
+    store = open_store(db)
+    plain = store.key.file_cipher().read_file(pdf) if store.key is not None else pdf.read_bytes()
+    store.close()
+    head = json.loads(PdfReader(io.BytesIO(plain)).attachments["audit-head.json"][0])
     with closing(raw_connect(db, PASSPHRASE)) as conn:
         sealed = conn.execute("SELECT entry_hash FROM audit_entry WHERE seq = ?",
                               (head["seq"],)).fetchone()
     assert sealed == (head["entry_hash"],)
-    assert main(["ers", "verify", str(pdf), "--db", str(db)]) == 0  # still a valid PAdES file
+    exported = tmp_path / "filed.pdf"
+    exported.write_bytes(plain)
+    assert main(["ers", "verify", str(exported), "--db", str(db)]) == 0  # still valid PAdES
     (files / "audit" / "heads.jsonl").unlink()
     _sql(db, f"DELETE FROM audit_entry WHERE seq >= {head['seq']}",
          "DELETE FROM ers_document")  # and hide the filing that came after the head

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from assessor_app.store import open_store
@@ -28,7 +29,8 @@ def _both(args: list[str], tmp_path: Path) -> list[subprocess.CompletedProcess[s
     return out
 
 
-def test_two_demo_runs_at_once(tmp_path: Path) -> None:
+def test_two_demo_runs_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "two at once")  # to open it here too
     db = tmp_path / "demo.sqlite3"
     for proc in _both(["demo", "--db", str(db)], tmp_path):
         assert proc.returncode == 0, proc.stderr

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sqlite3
 from contextlib import closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -17,22 +16,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessor_app.cli import main
+from assessor_app.vault.keys import key_file_path
 from tests.hardening.fuzz_counts import FuzzTally
+from tests.rawdb import raw_connect
 
 EXAMPLES = int(os.environ.get("ASSESSOR_FUZZ_EXAMPLES", "150"))
 PAGE = 4096
 
 
 @pytest.fixture
-def demo_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+def demo_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
+    """The demo database (encrypted at rest) and its key file."""
     monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "fuzz")
     db = tmp_path / "base" / "demo.sqlite3"
     db.parent.mkdir()
     with redirect_stdout(io.StringIO()):
         assert main(["demo", "--db", str(db)]) == 0
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(raw_connect(db, "fuzz")) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return db.read_bytes()
+    return db.read_bytes(), key_file_path(db).read_bytes()
 
 
 def _mutations(n: int) -> st.SearchStrategy:
@@ -78,22 +80,25 @@ def _run(db: Path, command: list[str]) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("command", [["audit", "verify"], ["learner", "list"]])
-def test_fuzz_opening_damaged_databases(command: list[str], demo_bytes: bytes, tmp_path: Path,
+def test_fuzz_opening_damaged_databases(command: list[str], demo_bytes: tuple[bytes, bytes],
+                                        tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     logs = tmp_path / "logs"
     monkeypatch.setenv("ASSESSOR_APP_LOG_DIR", str(logs))
     tally = FuzzTally(f"database open ({' '.join(command)})")
+    original, key_file = demo_bytes
     work = tmp_path / "work"
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(m=_mutations(len(demo_bytes)))
+    @given(m=_mutations(len(original)))
     def check(m: tuple) -> None:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         db = work / "damaged.sqlite3"
-        damaged = _apply(demo_bytes, m)
+        damaged = _apply(original, m)
         db.write_bytes(damaged)
+        key_file_path(db).write_bytes(key_file)  # its (intact) key file beside it
         try:
             code, err = _run(db, command)
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: counted, goal 0

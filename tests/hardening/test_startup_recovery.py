@@ -16,6 +16,8 @@ from contextlib import closing
 from pathlib import Path
 from unittest import mock
 
+import pytest
+
 from assessor_app.store import open_store
 from assessor_app.store.recovery import remove_leftovers
 from assessor_app.sync.bundle_export import export_bundle
@@ -124,7 +126,9 @@ def _big_bundle(tmp_path: Path) -> Path:
     return out
 
 
-def test_bundle_import_killed_at_random_points(tmp_path: Path) -> None:
+def test_bundle_import_killed_at_random_points(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", ENV["ASSESSOR_APP_KEY_PASSPHRASE"])
     rng = random.Random(9)
     bundle = _big_bundle(tmp_path)
     window = _timed(["bundle", "import", "--trust-signer", str(bundle), "--db",
@@ -153,9 +157,11 @@ def test_bundle_import_killed_at_random_points(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_ers_filing_killed_at_random_points(tmp_path: Path) -> None:
+def test_ers_filing_killed_at_random_points(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """`demo` signs the unit and files its ERS (render, PAdES-sign, write, record): killed
     anywhere in that, the next start leaves no stray files and the trail verifies."""
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", ENV["ASSESSOR_APP_KEY_PASSPHRASE"])
     rng = random.Random(11)
     window = _timed(["demo", "--db", str(tmp_path / "timing.sqlite3")])
     killed = 0

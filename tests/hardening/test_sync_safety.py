@@ -4,7 +4,6 @@ on 127.0.0.1 (WsgiDAV, and a socket that accepts and then never answers)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -21,7 +20,8 @@ from assessor_app.sync.errors import STALLED_MESSAGE
 from assessor_app.sync.run_lock import ANOTHER_RUN, sync_run_lock
 from assessor_app.sync.settings import PASSWORD_ENV, STALL_SECONDS, SyncSettings, save_settings
 from assessor_app.sync.webdav import WebDavClient
-from tests.sync.helpers import file_ers
+from tests.rawdb import cli_env
+from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
 from tests.webdav_server import PASSWORD, DavServer
 
 EXE = Path(sys.executable).with_name("assessor-app")
@@ -42,7 +42,7 @@ def test_two_sync_processes_at_once(store: Store, db_path: Path, dav_server: Dav
     for n in range(6):
         file_ers(store, f"concurrent {n}", registration=f"REG-{n}", padding=400)
     _configure(store, dav_server.url, dav_server.user)
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    env = cli_env(store, **{PASSWORD_ENV: PASSWORD})  # the children unlock with a passphrase
     procs = [subprocess.Popen([str(EXE), "sync", "run", "--db", str(db_path), "--quiet"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for _ in range(2)]
@@ -50,9 +50,9 @@ def test_two_sync_processes_at_once(store: Store, db_path: Path, dav_server: Dav
     for _out, err, code in results:
         assert code == 0, err
         assert "Traceback" not in err and "404" not in err and "WARNING" not in err.upper()
-    files = _files_on_server(dav_server.root)
-    assert len(files) == 6 and len(set(files)) == 6  # every file once, no .part left
-    assert not [f for f in files if ".part-" in f]
+    pdfs = [sha256_file(p) for p in remote_pdfs(dav_server.root)]
+    assert len(pdfs) == 6 and len(set(pdfs)) == 6  # every ERS once
+    assert not [f for f in _files_on_server(dav_server.root) if ".part-" in f]  # none half-sent
     listing = subprocess.run([str(EXE), "outbox", "list", "--json", "--db", str(db_path)],
                              capture_output=True, text=True, env=env, timeout=60)
     assert [i["state"] for i in json.loads(listing.stdout)] == ["sent"] * 6
