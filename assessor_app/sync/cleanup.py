@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -43,11 +44,19 @@ def our_folders(store: Store) -> dict[str, set[str]]:
     return dict(folders)
 
 
-def remove_stale_parts(store: Store, client: WebDavClient) -> int:
+def remove_stale_parts(store: Store, connect: Callable[[], WebDavClient]) -> int:
     """Delete our leftover `.part` uploads; returns how many. Network problems are logged and
     left for the next run: cleaning up must never stop the uploads themselves."""
+    folders = our_folders(store)
+    if not folders:
+        return 0
+    with connect() as client:
+        return _remove(client, folders)
+
+
+def _remove(client: WebDavClient, folders: dict[str, set[str]]) -> int:
     removed = 0
-    for folder, names in our_folders(store).items():
+    for folder, names in folders.items():
         try:
             children = client.list_dir("" if folder == "." else folder)
             for child in children:

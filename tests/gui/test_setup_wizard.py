@@ -84,10 +84,8 @@ def test_wizard_sets_up_the_real_assessor(qtbot: QtBot, spec_store: Store,
     assert load_profile(spec_store).centre_number == "58214"
 
     # the demo, opened afterwards, leaves this profile and this database's learners alone
-    from assessor_app.gui.dialogs.first_run import open_demo_window
-
     opened = []
-    open_demo_window(window, opened.append)
+    window.open_demo(opened.append)
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
     demo = opened[0]
     qtbot.addWidget(demo)

@@ -49,10 +49,10 @@ def test_badge_says_why_and_hides_when_unlocked(qtbot: QtBot) -> None:
     qtbot.addWidget(badge)
     badge.show_lock(EvidenceLock(SIGNED, None))
     assert badge.isVisibleTo(badge.parentWidget() or badge) or not badge.isHidden()
-    assert "Signed — read-only" in badge.label.text() and "sign-off 3" in badge.label.text()
+    assert "Locked: signed, read-only" in badge.label.text() and "sign-off 3" in badge.label.text()
     with qtbot.waitSignal(badge.unlock_requested):
         qtbot.mouseClick(badge.button, Qt.MouseButton.LeftButton)
     badge.show_lock(EvidenceLock((), date(2025, 11, 12)))
-    assert "Completed visit (12 Nov 2025)" in badge.label.text() and not badge.isHidden()
+    assert "completed visit (12 Nov 2025)" in badge.label.text() and not badge.isHidden()
     badge.show_lock(EvidenceLock())
     assert badge.isHidden()

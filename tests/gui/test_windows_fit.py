@@ -111,3 +111,45 @@ def test_every_window_fits_with_its_default_button_visible(
 def fits(w: QWidget, area: QRect) -> bool:
     # offscreen windows have no frame; the geometry is what the window manager would place
     return area.contains(w.geometry())
+
+
+SCALED = """
+import json, sys
+from datetime import date
+from PySide6.QtWidgets import QApplication
+from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
+from assessor_app.gui.support.fit import button_visible
+from assessor_app.signoff.locks import LockingSignOff
+app = QApplication(sys.argv)
+area = app.primaryScreen().availableGeometry()
+dlg = UnlockDialog("QA-1", (LockingSignOff(1, "H/601/1232", date(2025, 11, 21)),) * 6)
+dlg.show()
+app.processEvents()
+g = dlg.geometry()
+print(json.dumps({"area": [area.width(), area.height()], "ratio": dlg.devicePixelRatio(),
+                  "fits": area.contains(g), "cancel": button_visible(next(
+                      b for b in dlg.findChildren(type(dlg.unlock_button)) if b.isDefault()),
+                      dlg)}))
+"""
+
+
+@pytest.mark.parametrize(("scale", "logical"), [("2", [960, 540]), ("1.5", [1280, 720])])
+def test_a_real_scaled_screen(tmp_path, scale: str, logical: list[int]) -> None:  # noqa: ANN001
+    """Without the simulated geometry: Qt itself scales a 1920×1080 screen (QT_SCALE_FACTOR)
+    and the dialog sizes itself from what Qt reports."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": 1920,
+                                               "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_SCALE_FACTOR": scale,
+           "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run([sys.executable, "-c", SCALED], capture_output=True, text=True,
+                          env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["area"] == logical and result["ratio"] == float(scale)
+    assert result["fits"] and result["cancel"]

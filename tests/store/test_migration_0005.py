@@ -21,9 +21,9 @@ from assessor_app.vault.unlock import unlock
 from tests.rawdb import raw_connect
 
 
-def test_upgrade_from_0007_keeps_the_trail(db_path: Path) -> None:
+def test_upgrade_from_0006_keeps_the_trail(db_path: Path) -> None:
     engine = make_engine(db_path)
-    command.upgrade(alembic_config(engine), "0007")  # the schema before this revision
+    command.upgrade(alembic_config(engine), "0006")  # the schema before this revision (0006)
     engine.dispose()
     with sqlite3.connect(db_path) as raw:  # still plaintext: made as by an older version
         cols = [r[1] for r in raw.execute("pragma table_info(audit_entry)")]
@@ -49,10 +49,10 @@ def test_upgrade_from_0007_keeps_the_trail(db_path: Path) -> None:
     store.close()
 
 
-def test_downgrade_to_0007(db_path: Path) -> None:
+def test_downgrade_to_0006(db_path: Path) -> None:
     open_store(db_path).close()
     engine = make_engine(db_path, unlock(db_path))
-    command.downgrade(alembic_config(engine), "0007")
+    command.downgrade(alembic_config(engine), "0006")
     engine.dispose()
     with closing(raw_connect(db_path)) as raw:
         tables = {r[0] for r in raw.execute("select name from sqlite_master where type='table'")}

@@ -15,21 +15,18 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
 
-from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 from assessor_app.evidence.learners import list_learners
 from assessor_app.gui.dialogs.setup_wizard import SetupWizard
-from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.setup.profile import load_profile
 from assessor_app.specs.bootstrap import ensure_bundled_specs
-from assessor_app.store import Store, open_store
+from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
 NO_DEMO_ENV = "ASSESSOR_APP_NO_DEMO_PROMPT"
-DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 def demo_prompt_wanted() -> bool:
@@ -40,35 +37,6 @@ def _prepare(store: Store) -> int:
     """Pool thread: import bundled specs (a no-op after the first time); count learners."""
     ensure_bundled_specs(store)
     return len(list_learners(store))
-
-
-def open_demo_window(window: QWidget, on_open=None) -> None:  # noqa: ANN001
-    """Build (or find) the demo in its own database in the background, then open it in a
-    second window titled DEMO. `window` is the real main window (its store is left alone)."""
-    store: Store = window.store  # type: ignore[attr-defined]
-    path = demo_db_path(store.db_path)
-
-    def opened(_result: object) -> None:
-        from assessor_app.gui.screens.main_window import MainWindow
-
-        demo_store = open_store(path)
-        qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
-                       f"{APPLICATION} demo")
-        demo = MainWindow(demo_store, AppSettings(qs))
-        demo.setWindowTitle(DEMO_TITLE)
-        demo.setObjectName("demoWindow")
-        demo.destroyed.connect(lambda *_: demo_store.close())
-        window._demo_window = demo  # type: ignore[attr-defined]  # keep it alive
-        demo.show()
-        demo.refresh_learners()
-        if on_open is not None:
-            on_open(demo)
-
-    if is_demo_db(store.db_path):
-        return
-    window.show_status("Preparing the demo in its own database…")  # type: ignore[attr-defined]
-    run_in_background(prepare_demo_store, path, on_done=opened,
-                      on_error=window.show_error, writes=True)  # type: ignore[attr-defined]
 
 
 class FirstRun(QObject):
@@ -137,4 +105,4 @@ class FirstRun(QObject):
 
     def _answered(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
-            open_demo_window(self.window, self.demo_opened.emit)
+            self.window.open_demo(self.demo_opened.emit)

@@ -129,7 +129,7 @@ class KeyPage(_Page):
         self.passphrase.setPlaceholderText("Leave empty to keep a random one in the keyring")
         self.form.addRow(self.create)
         self.form.addRow(self.import_)
-        self.form.addRow(".p12 &file", row)
+        self.form.addRow(".p12 file", row)
         self.form.addRow("Password of the .p12", self.p12_password)
         self.form.addRow("Key &passphrase", self.passphrase)
         self.note = QLabel("")

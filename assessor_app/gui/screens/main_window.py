@@ -10,20 +10,17 @@ and refresh the parts from what the core reports changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
-from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
-from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog, choose_and_review
-from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
@@ -33,15 +30,24 @@ from assessor_app.gui.screens.visit_screen import VisitScreen
 from assessor_app.gui.support.error_boundary import WaitNotifier
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
-from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.workers import Loader, cancel_all
+from assessor_app.gui.support.workers import Loader, cancel_all, run_in_background
 from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
-from assessor_app.store import Store
+from assessor_app.store import Store, open_store
+
+if TYPE_CHECKING:
+    # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
+    # ReportLab), which the first window must not wait for.
+    from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+    from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+    from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
+    from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 
 log = logging.getLogger(__name__)
+DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 class MainWindow(QMainWindow):
@@ -219,6 +225,8 @@ class MainWindow(QMainWindow):
 
     def close_visit(self, visit_id: int) -> None:
         self.visit_screen.flush()
+        from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+
         dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
                                   autosave_ms=self.settings.autosave_delay_ms)
         if dialog.exec():
@@ -294,6 +302,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+
         dialog = SignOffDialog(self.store, learner_id, unit.version_id,
                                assessor_name=self.assessor_name(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -324,6 +334,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+
         dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
                                       f"{unit.reference} {unit.title}", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -332,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def open_unit_library(self) -> UnitLibraryDialog:
         """Browse every unit in the database and import new specifications."""
+        from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+
         dialog = UnitLibraryDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())
@@ -340,6 +354,8 @@ class MainWindow(QMainWindow):
 
     def import_unit_spec(self) -> SpecReviewDialog | None:
         """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        from assessor_app.gui.dialogs.spec_review_dialog import choose_and_review
+
         dialog = choose_and_review(self, self.store, self.assessor_name())
         if dialog is not None:
             dialog.imported.connect(lambda _refs: self.refresh_overview())
@@ -349,10 +365,34 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.main_actions.show_shortcuts()
 
-    def open_demo(self) -> None:
-        from assessor_app.gui.dialogs.first_run import open_demo_window
+    def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
+        """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
+        background, then shown in a second window titled DEMO; this store is left alone."""
+        # Imported when wanted: building the demo signs and files an ERS (pyHanko, ReportLab),
+        # which the first window must not wait for.
+        from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 
-        open_demo_window(self)
+        path = demo_db_path(self.store.db_path)
+        if is_demo_db(self.store.db_path):
+            return
+
+        def opened(_result: object) -> None:
+            demo_store = open_store(path)
+            qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
+                           f"{APPLICATION} demo")
+            demo = MainWindow(demo_store, AppSettings(qs))
+            demo.setWindowTitle(DEMO_TITLE)
+            demo.setObjectName("demoWindow")
+            demo.destroyed.connect(lambda *_: demo_store.close())
+            self._demo_window = demo  # kept alive with this window
+            demo.show()
+            demo.refresh_learners()
+            if on_open is not None:
+                on_open(demo)
+
+        self.show_status("Preparing the demo in its own database…")
+        run_in_background(prepare_demo_store, path, on_done=opened, on_error=self.show_error,
+                          writes=True)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data

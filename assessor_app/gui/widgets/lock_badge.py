@@ -7,16 +7,16 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from assessor_app.signoff.locks import EvidenceLock
 
-LOCK = "🔒"
+LOCK = "⚿ Locked:"  # U+26BF is in DejaVu Sans, so it draws everywhere
 
 
 def lock_text(lock: EvidenceLock) -> str:
     if lock.signoffs:
         names = ", ".join(s.label for s in lock.signoffs)
-        return f"{LOCK} Signed — read-only. Covered by {names}."
+        return f"{LOCK} signed, read-only. Covered by {names}."
     if lock.visit_completed_on is not None:
         d = lock.visit_completed_on
-        return f"{LOCK} Completed visit ({d.day} {d:%b %Y}) — read-only."
+        return f"{LOCK} completed visit ({d.day} {d:%b %Y}), read-only."
     return ""
 
 

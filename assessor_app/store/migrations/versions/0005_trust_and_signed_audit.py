@@ -1,14 +1,14 @@
 """trusted assessor keys; audit entries carry the assessor's Ed25519 signature
 
 Revision ID: 0005
-Revises: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
