@@ -4,6 +4,7 @@ the schema before it, keeping its rows."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from alembic import command
@@ -11,6 +12,8 @@ from alembic import command
 from assessor_app.store import open_store
 from assessor_app.store.engine import alembic_config, make_engine
 from assessor_app.store.models import Enrolment, Learner, OutboxItem
+from assessor_app.vault.unlock import unlock
+from tests.rawdb import raw_connect
 
 
 def _insert_row(raw: sqlite3.Connection, table: str, given: dict[str, object]) -> None:
@@ -27,10 +30,10 @@ def _insert_row(raw: sqlite3.Connection, table: str, given: dict[str, object]) -
 
 def _previous_schema_db(path: Path) -> None:
     """A file as the app before 0007 left it, holding one learner enrolled on one unit."""
-    engine = make_engine(path)
+    engine = make_engine(path, unlock(path))
     command.upgrade(alembic_config(engine), "0002")
     engine.dispose()
-    with sqlite3.connect(path) as raw:
+    with closing(raw_connect(path)) as raw, raw:
         raw.execute("insert into learner (name, registration, employer, line_manager, "
                     "line_manager_email, created_at) values ('Old Learner', 'R-OLD', '', '', "
                     "'', '2025-01-01 00:00:00')")
@@ -58,17 +61,17 @@ def test_upgrade_from_previous_schema_keeps_rows(db_path: Path) -> None:
     store.close()
     backups = list(db_path.parent.glob(f"{db_path.name}.before-*.bak"))
     assert backups, "the file was copied before migrating"
-    with sqlite3.connect(db_path) as raw:
+    with closing(raw_connect(db_path)) as raw:
         assert raw.execute("select uln from learner").fetchone() == ("1234567890",)
         assert raw.execute("select version_num from alembic_version").fetchone() == ("0007",)
 
 
 def test_downgrade_removes_the_columns(db_path: Path) -> None:
     open_store(db_path).close()
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, unlock(db_path))
     command.downgrade(alembic_config(engine), "0002")
     engine.dispose()
-    with sqlite3.connect(db_path) as raw:
+    with closing(raw_connect(db_path)) as raw:
         assert "uln" not in {r[1] for r in raw.execute("pragma table_info(learner)")}
         assert "voids_document_id" not in {
             r[1] for r in raw.execute("pragma table_info(outbox_item)")}
