@@ -37,8 +37,10 @@ lint: venv
 screenshots: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots/
 
+# BEFORE=<git rev> also measures that revision; BENCH_ARGS=--with-1m adds the 1M-item database
+# (generated once, a few minutes, cached in benchmarks/.cache/).
 bench: venv
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/report.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 package: venv
 	$(BIN)/python -m pip install --quiet -e ".[package]"

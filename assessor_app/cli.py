@@ -53,12 +53,22 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(getattr(args, "db", None))
 
 
+def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they only ask for the desktop app (nothing, `gui`, `--db PATH`), so
+    start-up builds no subcommand parsers: those import every area (PDF signing, ReportLab…)."""
+    args, rest = common_parser().parse_known_args(list(argv))
+    if rest not in ([], ["gui"]):
+        return None
+    args.func = _run_gui
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from assessor_app.workflow.wiring import install
 
     install()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _gui_args(argv) or build_parser().parse_args(argv)
     func = getattr(args, "func", _run_gui)
     try:
         return int(func(args) or 0)

@@ -275,6 +275,7 @@ class _Builder:
             if w:
                 parts = [w["name"], w["role"], w["relationship"], w["contact"]]
                 block.append(self.p("Witness: " + ", ".join(x for x in parts if x), self.s.cell))
+            block.extend(self.range_items(e))
             block.extend(thumbnails(self, e["attachments"], self.images, FRAME_W))
             # keep the heading with the start of its text; long narratives still flow
             out.append(CondPageBreak(25 * mm))
@@ -283,6 +284,16 @@ class _Builder:
         if out:
             out.insert(0, self.p("Evidence appendix", self.s.h2))
         return out
+
+    def range_items(self, e: dict[str, Any]) -> list[Flowable]:
+        """The range items the assessor recorded this item as covering, grouped by criterion
+        and range heading (issue 13)."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in e.get("range_items", []):
+            groups.setdefault((r["where"], r["heading"]), []).append(r["item"])
+        return [self.p(f"Range covered ({where}{': ' + heading if heading else ''}): "
+                       + ", ".join(items), self.s.cell)
+                for (where, heading), items in groups.items()]
 
     def signatures(self) -> list[Flowable]:
         decl = self.c["declarations"]

@@ -7,6 +7,8 @@
     assessor-app evidence list REG [--json]
     assessor-app evidence search REG "words" [--json]
     assessor-app evidence tick EVIDENCE_ID UNIT_REF KEY [--unlock REASON]   (a requirement, e.g. 4a)
+    assessor-app evidence range EVIDENCE_ID UNIT:CRITERION [ITEM…] [--remove] [--unlock REASON]
+        (range items the item covers, by wording or number; no ITEM: list them) [--json]
     assessor-app judge REG UNIT_REF CRITERION met|not-yet [--reason …] [--by NAME] [--unlock REASON]
 
 A change to a record a completed sign-off covers is refused, naming the sign-off, unless
@@ -33,6 +35,12 @@ from assessor_app.evidence.errors import EvidenceError, InvalidInput
 from assessor_app.evidence.items import QA, Witness, create_evidence, list_evidence
 from assessor_app.evidence.judgements import record_judgement
 from assessor_app.evidence.learners import add_learner, enrol, find_learner, list_learners
+from assessor_app.evidence.range_items import (
+    covered_keys,
+    criterion_range,
+    resolve_range_items,
+    set_range_item,
+)
 from assessor_app.evidence.refs import CriterionRef, get_item, normalise_unit_reference
 from assessor_app.evidence.requirements import requirement_by_key, tick_requirement
 from assessor_app.evidence.search import search_evidence
@@ -175,6 +183,27 @@ def _evidence_tick(store: Store, args: argparse.Namespace) -> int:
         tick_requirement(store, args.evidence_id, requirement_id)
     print(f"requirement {args.key.strip()} of {normalise_unit_reference(args.unit)} ticked "
           f"against evidence {args.evidence_id}")
+    return 0
+
+
+def _evidence_range(store: Store, args: argparse.Namespace) -> int:
+    with store.session() as session:
+        items = resolve_range_items(session, args.evidence_id, args.criterion, args.items) \
+            if args.items else None
+    with _unlock(args):
+        for item in items or []:
+            set_range_item(store, args.evidence_id, item.note_id, item.index, not args.remove)
+    with store.session() as session:
+        _number, listed = criterion_range(session, args.evidence_id, args.criterion)
+        covered = covered_keys(session, args.evidence_id)
+    rows = [{"number": k, "heading": r.heading, "item": r.text, "covered": r.key in covered}
+            for k, r in enumerate(listed, start=1)]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        heading = f"{row['heading']}: " if row["heading"] else ""
+        print(f"[{'x' if row['covered'] else ' '}] {row['number']}. {heading}{row['item']}")
     return 0
 
 
@@ -349,6 +378,16 @@ def _register_evidence(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("key", metavar="KEY", help="the requirement's key, e.g. 4a")
     _unlock_flag(p)
     p.set_defaults(func=_run(_evidence_tick))
+    p = esub.add_parser("range", parents=[common],
+                        help="record which range items of a criterion an evidence item covers")
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.add_argument("criterion", metavar="UNIT:CRITERION", help="e.g. K/503/8194:1.2")
+    p.add_argument("items", nargs="*", metavar="ITEM",
+                   help="a range item's wording or its number in the list; none: list them")
+    p.add_argument("--remove", action="store_true", help="no longer record these items")
+    _unlock_flag(p)
+    _json_flag(p)
+    p.set_defaults(func=_run(_evidence_range))
 
 
 def _register_judging(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -5,10 +5,10 @@ State of a criterion for a learner:
 - evidenced: otherwise, at least one non-deleted evidence item of the learner is mapped to it;
 - unevidenced: otherwise.
 
-One query (CTEs; GROUP BY for the evidence ids; the latest judgement by an index probe per
-criterion; window counts per outcome and per unit) returns every criterion with its counts, so the
-GUI can call
-`learner_coverage` after every keystroke save; see benchmarks/bench_coverage.py.
+Two plain queries do the work: the criteria in display order with their current judgement (an
+index probe each), and the learner's live evidence grouped per criterion in one pass over a
+covering index; the counts per outcome and unit are summed while the tree is assembled. See
+benchmarks/bench_coverage.py for the figures.
 
 Evidence requirements: a group heading ("4 … with:") is returned flagged (`is_group`) so a UI can
 show it above its items, but only the leaves (1, 2, 3, 4a … 4d, …) are counted; the per-unit
@@ -159,55 +159,32 @@ def _counts_json(c: Counts) -> dict[str, int]:
             "met": c.met}
 
 
-COVERAGE_SQL = text("""
-WITH enrolled AS (
-    SELECT en.unit_id, en.unit_version_id AS version_id, u.reference, v.title AS unit_title
-    FROM enrolment AS en
-    JOIN unit AS u ON u.id = en.unit_id
-    JOIN unit_version AS v ON v.id = en.unit_version_id
-    WHERE en.learner_id = :learner_id
-),
-crit AS (
-    SELECT c.id AS criterion_id, c.number, c.text, c.position, c.outcome_id,
-           lo.number AS outcome_number, lo.text AS outcome_text, lo.position AS outcome_position,
-           e.unit_id, e.version_id, e.reference, e.unit_title,
-           -- the current judgement: the latest row, one probe of ix_judgement_learner_criterion_id
-           (SELECT j.id FROM judgement AS j
-            WHERE j.learner_id = :learner_id AND j.criterion_id = c.id
-            ORDER BY j.id DESC LIMIT 1) AS judgement_id
-    FROM enrolled AS e
-    JOIN criterion AS c ON c.version_id = e.version_id
-    JOIN learning_outcome AS lo ON lo.id = c.outcome_id
-),
-evidence AS (
-    SELECT ec.criterion_id, count(*) AS n, group_concat(ei.id) AS ids
-    FROM evidence_item AS ei
-    JOIN evidence_criterion AS ec ON ec.evidence_id = ei.id
-    WHERE ei.learner_id = :learner_id AND ei.deleted = 0
-    GROUP BY ec.criterion_id
-),
-states AS (
-    SELECT crit.*, evidence.ids AS evidence_ids, latest.state AS judgement,
-           latest.decided_by, latest.decided_at,
-           CASE WHEN latest.state = 'met' THEN 'met'
-                WHEN evidence.n > 0 THEN 'evidenced'
-                ELSE 'unevidenced' END AS state
-    FROM crit
-    LEFT JOIN evidence ON evidence.criterion_id = crit.criterion_id
-    LEFT JOIN judgement AS latest ON latest.id = crit.judgement_id
-)
-SELECT states.*,
-       count(*) OVER o AS o_total,
-       count(*) FILTER (WHERE state = 'unevidenced') OVER o AS o_unevidenced,
-       count(*) FILTER (WHERE state = 'evidenced') OVER o AS o_evidenced,
-       count(*) FILTER (WHERE state = 'met') OVER o AS o_met,
-       count(*) OVER u AS u_total,
-       count(*) FILTER (WHERE state = 'unevidenced') OVER u AS u_unevidenced,
-       count(*) FILTER (WHERE state = 'evidenced') OVER u AS u_evidenced,
-       count(*) FILTER (WHERE state = 'met') OVER u AS u_met
-FROM states
-WINDOW o AS (PARTITION BY outcome_id), u AS (PARTITION BY unit_id)
-ORDER BY reference, outcome_position, position
+#: Every criterion of the learner's enrolled versions in display order, with its current judgement
+#: (the latest row: one probe of ix_judgement_learner_criterion_id per criterion).
+CRITERIA_SQL = text("""
+SELECT en.unit_id, c.id AS criterion_id, c.number, c.text, c.outcome_id,
+       lo.number AS outcome_number, lo.text AS outcome_text,
+       j.state AS judgement, j.decided_by, j.decided_at
+FROM enrolment AS en
+JOIN unit AS u ON u.id = en.unit_id
+JOIN criterion AS c ON c.version_id = en.unit_version_id
+JOIN learning_outcome AS lo ON lo.id = c.outcome_id
+LEFT JOIN judgement AS j ON j.id = (
+    SELECT jl.id FROM judgement AS jl
+    WHERE jl.learner_id = en.learner_id AND jl.criterion_id = c.id
+    ORDER BY jl.id DESC LIMIT 1)
+WHERE en.learner_id = :learner_id
+ORDER BY u.reference, lo.position, c.position
+""")
+
+#: The learner's live items per criterion: one ordered range of the covering index
+#: ix_evidence_criterion_learner_live (learner and liveness are kept on the mapping by triggers),
+#: grouped as it is read: no join, no sort.
+EVIDENCE_SQL = text("""
+SELECT criterion_id, group_concat(evidence_id) AS ids
+FROM evidence_criterion
+WHERE learner_id = :learner_id AND live = 1
+GROUP BY criterion_id
 """)
 
 UNITS_SQL = text("""
@@ -238,7 +215,7 @@ ORDER BY r.position, r.id
 
 
 def _ids(csv: str | None) -> tuple[int, ...]:
-    return tuple(sorted(int(x) for x in csv.split(","))) if csv else ()
+    return tuple(sorted(map(int, csv.split(",")))) if csv else ()
 
 
 def _when(value: Any) -> datetime | None:
@@ -249,33 +226,49 @@ def _when(value: Any) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
-    """Coverage of every unit the learner is enrolled on: per unit, per outcome, per criterion,
-    plus the unit's evidence requirements (ticked or not)."""
-    params = {"learner_id": learner_id}
-    with reading(db) as session:
-        learner = get_learner(session, learner_id)
-        unit_rows = session.execute(UNITS_SQL, params).all()
-        rows = session.execute(COVERAGE_SQL, params).all()
-        req_rows = session.execute(REQUIREMENTS_SQL, params).all()
+def _positional(sql: Any) -> str:
+    """The text of a one-parameter statement with its :learner_id as the DB-API's `?`."""
+    return sql.text.replace(":learner_id", "?")
 
-    # Assemble the tree from the flat, already ordered and counted rows.
-    outcomes: dict[int, list[OutcomeCoverage]] = {r.unit_id: [] for r in unit_rows}
-    unit_counts: dict[int, Counts] = {}
-    current: OutcomeCoverage | None = None
-    for r in rows:
-        if current is None or current.outcome_id != r.outcome_id:
-            current = OutcomeCoverage(r.outcome_id, r.outcome_number, r.outcome_text,
-                                      Counts(r.o_total, r.o_unevidenced, r.o_evidenced, r.o_met))
-            outcomes[r.unit_id].append(current)
-            unit_counts[r.unit_id] = Counts(r.u_total, r.u_unevidenced, r.u_evidenced, r.u_met)
-        current.criteria.append(CriterionCoverage(
-            r.criterion_id, r.number, r.text, CoverageState(r.state), _ids(r.evidence_ids),
-            r.judgement, r.decided_by, _when(r.decided_at)))
-    by_unit: dict[int, list[Any]] = {r.unit_id: [] for r in unit_rows}
+
+_MET, _EVIDENCED, _UNEVIDENCED = CoverageState.MET, CoverageState.EVIDENCED, \
+    CoverageState.UNEVIDENCED
+
+
+def _outcomes(rows: list[tuple], evidence: dict[int, str]) -> dict[int, list[OutcomeCoverage]]:
+    """The flat, ordered criterion rows (CRITERIA_SQL's columns) as outcomes per unit, counted
+    on the way (one pass)."""
+    grouped: dict[int, list[OutcomeCoverage]] = {}
+    current: list[CriterionCoverage] = []
+    counts = [0, 0, 0]  # unevidenced, evidenced, met of the current outcome
+    head: tuple | None = None
+
+    def close() -> None:
+        if head is not None:
+            unit_id, outcome = head
+            grouped.setdefault(unit_id, []).append(OutcomeCoverage(
+                *outcome, Counts(len(current), *counts), current))
+
+    for unit_id, cid, number, text_, outcome_id, onum, otext, judgement, by, at in rows:
+        if head is None or outcome_id != head[1][0]:
+            close()
+            head, current, counts = (unit_id, (outcome_id, onum, otext)), [], [0, 0, 0]
+        csv = evidence.get(cid)
+        ids = tuple(sorted(map(int, csv.split(",")))) if csv else ()
+        state = _MET if judgement == "met" else _EVIDENCED if ids else _UNEVIDENCED
+        counts[2 if state is _MET else 1 if ids else 0] += 1
+        current.append(CriterionCoverage(cid, number, text_, state, ids, judgement, by,
+                                         _when(at) if at else None))
+    close()
+    return grouped
+
+
+def _requirements(req_rows: list[Any]) -> tuple[dict[int, list[RequirementCoverage]],
+                                                dict[int, tuple[int, int]]]:
+    by_unit: dict[int, list[Any]] = {}
     req_counts: dict[int, tuple[int, int]] = {}
     for r in req_rows:
-        by_unit[r.unit_id].append(r)
+        by_unit.setdefault(r.unit_id, []).append(r)
         req_counts[r.unit_id] = (r.u_total, r.u_ticked)
     requirements: dict[int, list[RequirementCoverage]] = {}
     for unit_id, rs in by_unit.items():
@@ -285,43 +278,59 @@ def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
                                 () if r.is_group else _ids(r.evidence_ids), bool(r.is_group),
                                 parent)
             for r, parent in zip(rs, parents, strict=True)]
+    return requirements, req_counts
 
-    units = [UnitCoverage(u.unit_id, u.reference, u.title, u.version_id,
-                          unit_counts.get(u.unit_id, Counts()), outcomes[u.unit_id],
-                          requirements[u.unit_id], *req_counts.get(u.unit_id, (0, 0)))
-             for u in unit_rows]
+
+def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
+    """Coverage of every unit the learner is enrolled on: per unit, per outcome, per criterion,
+    plus the unit's evidence requirements (ticked or not)."""
+    params = {"learner_id": learner_id}
+    with reading(db) as session:
+        learner = get_learner(session, learner_id)
+        unit_rows = session.execute(UNITS_SQL, params).all()
+        # The two big results as plain DB-API tuples, in the session's transaction (snapshot).
+        cursor = session.connection().connection.cursor()
+        try:
+            rows = cursor.execute(_positional(CRITERIA_SQL), (learner_id,)).fetchall()
+            evidence = dict(cursor.execute(_positional(EVIDENCE_SQL), (learner_id,)).fetchall())
+        finally:
+            cursor.close()
+        req_rows = session.execute(REQUIREMENTS_SQL, params).all()
+
+    outcomes = _outcomes(rows, evidence)
+    requirements, req_counts = _requirements(req_rows)
+    units = []
+    for u in unit_rows:
+        unit_outcomes = outcomes.get(u.unit_id, [])
+        counts = Counts(*(sum(getattr(o.counts, f) for o in unit_outcomes)
+                          for f in ("total", "unevidenced", "evidenced", "met")))
+        units.append(UnitCoverage(u.unit_id, u.reference, u.title, u.version_id, counts,
+                                  unit_outcomes, requirements.get(u.unit_id, []),
+                                  *req_counts.get(u.unit_id, (0, 0))))
     total = Counts(*(sum(getattr(u.counts, f) for u in units)
                      for f in ("total", "unevidenced", "evidenced", "met")))
     return LearnerCoverage(learner_id, learner.registration, total, units)
 
 
+#: Per learner, per enrolled criterion: two index probes (the latest judgement; any live mapping
+#: in ix_evidence_criterion_learner_live), then one count per learner. Nothing scans the evidence.
 PROGRESS_SQL = text("""
 WITH crit AS (
-    SELECT en.learner_id, c.id AS criterion_id
+    SELECT en.learner_id,
+           (SELECT j.state FROM judgement AS j
+            WHERE j.learner_id = en.learner_id AND j.criterion_id = c.id
+            ORDER BY j.id DESC LIMIT 1) AS judgement,
+           EXISTS (SELECT 1 FROM evidence_criterion AS ec
+                   WHERE ec.learner_id = en.learner_id AND ec.live = 1
+                     AND ec.criterion_id = c.id) AS has_evidence
     FROM enrolment AS en JOIN criterion AS c ON c.version_id = en.unit_version_id
-),
-evidenced AS (
-    SELECT DISTINCT ei.learner_id, ec.criterion_id
-    FROM evidence_item AS ei JOIN evidence_criterion AS ec ON ec.evidence_id = ei.id
-    WHERE ei.deleted = 0
-),
-latest AS (
-    SELECT learner_id, criterion_id, state FROM (
-        SELECT learner_id, criterion_id, state,
-               row_number() OVER (PARTITION BY learner_id, criterion_id ORDER BY id DESC) AS rn
-        FROM judgement
-    ) WHERE rn = 1
 )
 SELECT l.id AS learner_id,
-       count(crit.criterion_id) AS total,
-       count(*) FILTER (WHERE latest.state = 'met') AS met,
-       count(*) FILTER (WHERE latest.state IS NOT 'met'
-                        AND evidenced.criterion_id IS NOT NULL) AS evidenced
+       count(crit.learner_id) AS total,
+       count(*) FILTER (WHERE crit.judgement = 'met') AS met,
+       count(*) FILTER (WHERE crit.judgement IS NOT 'met' AND crit.has_evidence) AS evidenced
 FROM learner AS l
 LEFT JOIN crit ON crit.learner_id = l.id
-LEFT JOIN evidenced
-       ON evidenced.learner_id = l.id AND evidenced.criterion_id = crit.criterion_id
-LEFT JOIN latest ON latest.learner_id = l.id AND latest.criterion_id = crit.criterion_id
 GROUP BY l.id
 """)
 

@@ -22,6 +22,7 @@ from assessor_app.evidence.blobstore import Blob
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.edits import FieldEdit, ToggleEdit
 from assessor_app.evidence.errors import InvalidInput
+from assessor_app.evidence.hot_edit import NOT_HANDLED, SAME, set_hot_field
 from assessor_app.evidence.limits import check_short, check_text, check_time, parse_date
 from assessor_app.evidence.locking import UNCHANGED, change_evidence
 from assessor_app.evidence.refs import (
@@ -138,6 +139,11 @@ class FieldChange(FieldEdit):
 
 def _set_field(store: Store, evidence_id: int, field_name: str, value: Any) -> Any:
     value = validate_field(field_name, value)
+    old = set_hot_field(store, evidence_id, field_name, value)
+    if old is SAME:
+        return UNCHANGED
+    if old is not NOT_HANDLED:
+        return old
 
     def mutate(session: Session, item: EvidenceItem) -> Any:
         old = getattr(item, field_name)
@@ -336,7 +342,7 @@ _LIST_SQL = text("""
 SELECT * FROM (
     SELECT e.id, e.kind, e.date, e.title, substr(e.text, 1, 300) AS head, e.visit_id, e.deleted,
            e.revision,
-           row_number() OVER (PARTITION BY e.kind ORDER BY e.id) AS ordinal,
+           e.ref_number AS ordinal,
            (SELECT group_concat(label, ',') FROM (
                 SELECT u.reference || ':' || c.number AS label
                 FROM evidence_criterion AS ec
@@ -418,10 +424,6 @@ class EvidenceDetail:
 def get_evidence(db: Db, evidence_id: int) -> EvidenceDetail:
     with reading(db) as session:
         item = get_item(session, evidence_id)
-        ordinal = session.execute(
-            text("SELECT count(*) FROM evidence_item WHERE learner_id = :l AND kind = :k "
-                 "AND id <= :i"), {"l": item.learner_id, "k": item.kind, "i": item.id},
-        ).scalar_one()
         questions = session.exec(
             select(QuestionAnswer).where(QuestionAnswer.evidence_id == evidence_id)
             .order_by(col(QuestionAnswer.position), col(QuestionAnswer.id))
@@ -449,7 +451,7 @@ def get_evidence(db: Db, evidence_id: int) -> EvidenceDetail:
             .order_by(col(Unit.reference), col(EvidenceRequirement.position))
         ).all()
         return EvidenceDetail(
-            item=item, ref=evidence_ref(item.kind, ordinal), questions=list(questions),
+            item=item, ref=evidence_ref(item.kind, item.ref_number or 0), questions=list(questions),
             criteria=[MappedCriterion(cid, f"{ref}:{num}", txt)
                       for cid, ref, num, txt in crit_rows],
             attachments=list(attachments),

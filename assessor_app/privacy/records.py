@@ -13,6 +13,7 @@ from assessor_app.store.models import (
     ErsDocument,
     EvidenceCriterion,
     EvidenceItem,
+    EvidenceRangeItem,
     EvidenceRequirementTick,
     Judgement,
     Learner,
@@ -49,7 +50,7 @@ class LearnerRecords:
     def deletion_order(self) -> list[SQLModel]:
         order = ["outbox_item", "ers_document", "signature", "signoff_evidence", "signoff",
                  "judgement", "evidence_requirement_tick", "attachment", "evidence_criterion",
-                 "question_answer", "evidence_item", "visit_planned_criterion",
+                 "evidence_range_item", "question_answer", "evidence_item", "visit_planned_criterion",
                  "visit_target_criterion", "visit", "enrolment"]
         return [r for t in order for r in self.rows.get(t, [])] + [self.learner]
 
@@ -80,6 +81,8 @@ def gather(session: Session, learner: Learner) -> LearnerRecords:
     rec.rows["question_answer"] = _all(session, QuestionAnswer, QuestionAnswer.evidence_id, items)
     rec.rows["evidence_criterion"] = _all(session, EvidenceCriterion,
                                           EvidenceCriterion.evidence_id, items)
+    rec.rows["evidence_range_item"] = _all(session, EvidenceRangeItem,
+                                           EvidenceRangeItem.evidence_id, items)
     rec.rows["attachment"] = _all(session, Attachment, Attachment.evidence_id, items)
     rec.rows["signoff_evidence"] = _all(session, SignOffEvidence, SignOffEvidence.signoff_id,
                                         signoffs)

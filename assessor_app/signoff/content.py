@@ -31,6 +31,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.items import evidence_ref
+from assessor_app.evidence.range_items import covered_range_items
 from assessor_app.specs.queries import version_rows
 from assessor_app.store.models import (
     Attachment,
@@ -288,6 +289,19 @@ def _evidence_entries(session: Session, items: dict[int, EvidenceItem],
     ]
 
 
+def _add_range_items(session: Session, entries: list[dict[str, Any]],
+                     unit_reference: str) -> list[dict[str, Any]]:
+    """The range items of this unit each item was recorded as covering (issue 13), on the
+    entries that have any: entries without keep the shape older records were signed with."""
+    covered = covered_range_items(session, [e["id"] for e in entries])
+    for entry in entries:
+        mine = [{k: r[k] for k in ("where", "heading", "item")}
+                for r in covered.get(entry["id"], []) if r["unit"] == unit_reference]
+        if mine:
+            entry["range_items"] = mine
+    return entries
+
+
 def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *,
                       partial_reason: str = "") -> dict[str, Any]:
     """Gather the canonical content from the database. `partial_reason` is recorded (with the
@@ -329,7 +343,8 @@ def build_ers_content(session: Session, learner_id: int, unit_version_id: int, *
                                    "unit_number": p.unit_number} for p in pubs]},
         "outcomes": out_rows,
         "requirements": req_rows,
-        "evidence": _evidence_entries(session, items, refs),
+        "evidence": _add_range_items(session, _evidence_entries(session, items, refs),
+                                     spec.unit.reference),
         "declarations": dict(DECLARATIONS),
         "partial": partial,
     }

@@ -20,12 +20,12 @@ import io
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from reportlab.graphics.shapes import Drawing, PolyLine
-from reportlab.lib import colors
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.signoff.errors import InvalidStrokesError
+
+if TYPE_CHECKING:  # ReportLab loads when a signature is drawn into a PDF, not at start-up
+    from reportlab.graphics.shapes import Drawing, PolyLine
 
 FORMAT = "assessor-signature/1"
 MAX_POINTS = 20_000  # a long, slow signature at 120 Hz is ~1,500 points; this stops runaway input
@@ -151,6 +151,8 @@ class SignatureStrokes:
         """A ReportLab Drawing (vector lines, usable as a platypus flowable) sized to fit the
         box with the canvas aspect ratio kept. Pressure scales each segment's width
         (0 → 0.5×, 0.5 → 1×, 1 → 1.5× `line_width`)."""
+        from reportlab.graphics.shapes import Drawing
+
         w, h = self.fitted_size(max_width, max_height)
         drawing = Drawing(w, h)
         for s in self.strokes:
@@ -176,6 +178,9 @@ class SignatureStrokes:
 
     @staticmethod
     def _polyline(points: list[float], level: int, line_width: float) -> PolyLine:
+        from reportlab.graphics.shapes import PolyLine
+        from reportlab.lib import colors
+
         pressure = level / PRESSURE_LEVELS
         return PolyLine(points, strokeWidth=line_width * (0.5 + pressure), strokeLineCap=1,
                         strokeLineJoin=1, strokeColor=colors.black)

@@ -108,6 +108,11 @@ def on_evidence_changing(session: Session, event: EvidenceChanging) -> None:
                  [s.id for s in voided])
 
 
+#: It does nothing for an item no live sign-off covers, which `evidence_item.signoff_live` (kept by
+#: triggers) tells the autosave fast path without a query (see `evidence.hot_edit`).
+on_evidence_changing.only_for_signed_items = True  # type: ignore[attr-defined]
+
+
 def on_judgement_changed(session: Session, event: JudgementChanged) -> None:
     """Listener: a judgement changed; void the live sign-offs of that learner's unit version
     (a signed one only under an explicit unlock, else `RecordLocked` refuses the change)."""

@@ -1,9 +1,9 @@
 """Reading a unit PDF (or a handbook of many units) into ordered lines for the text parser.
 
-pdfplumber gives every word with its position and the ruling lines of tables, so the
-learning-outcome, criterion and side columns of a unit table are read as columns (cell by cell,
-a row continued across a page break rejoined) instead of the interleaved lines a plain text
-extraction gives. Page furniture is dropped: running headers and footers (small text in the top
+Words come with their positions (PDFium for plain pages, pdfplumber and its table finder for
+pages with ruling lines: see pdf_words), so the learning-outcome, criterion and side columns of a
+unit table are read as columns (cell by cell, a row continued across a page break rejoined)
+instead of the interleaved lines a plain text extraction gives. Page furniture is dropped: running headers and footers (small text in the top
 or bottom band that repeats on other pages), page numbers and the repeated table heading row.
 """
 
@@ -19,11 +19,11 @@ from typing import Any
 
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.layout_cells import TABLE_HEADER_RE
+from assessor_app.specs.pdf_words import BAND, has_rules, page_words
 
 Progress = Callable[[int, int], None]  # (done, total) pages or units
 # pdfminer warns about every damaged object it skips; the import reports what matters itself.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
-BAND = 0.085  # top and bottom share of the page where running headers and footers sit
 _PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$",
                              re.I)
 _ITEM_START_RE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\b|[\u2022\u25cf\u25aa\u2013-]\s)")
@@ -58,26 +58,69 @@ Item = PdfLine | PdfRow
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> list[Item]:
-    """Lines and table rows of every page, in reading order, furniture removed."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
+    """Lines and table rows of every page, in reading order, furniture removed. Pages without
+    ruling lines are read with PDFium (fast); pages with them with pdfplumber, for its tables."""
+    import pypdfium2
 
-    items: list[Item] = []
     try:
-        with pdfplumber.open(str(path)) as pdf:
-            total = len(pdf.pages)
-            for number, page in enumerate(pdf.pages, start=1):
-                items.extend(_page_items(page, number))
-                page.flush_cache()
-                if progress is not None:
-                    progress(number, total)
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as exc:
-        raise SpecError(str(path), f"cannot read the PDF ({type(exc).__name__})") from exc
-    except Exception as exc:  # pdfminer raises its own bases for damaged files
-        if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
-            raise SpecError(str(path), f"cannot read the PDF ({type(exc).__name__})") from exc
-        raise
+        doc = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        raise SpecError(str(path), "cannot read the PDF (damaged or not a PDF)") from exc
+    items: list[Item] = []
+    plumber = _Plumber(path)
+    try:
+        total = len(doc)
+        for number in range(1, total + 1):
+            page = doc[number - 1]
+            try:
+                if has_rules(page):
+                    items.extend(plumber.page_items(number))
+                else:
+                    items.extend(_page_items(page_words(page), [], number, page.get_height()))
+            finally:
+                page.close()
+            if progress is not None:
+                progress(number, total)
+    except pypdfium2.PdfiumError as exc:
+        raise SpecError(str(path), "cannot read the PDF (a damaged page)") from exc
+    finally:
+        plumber.close()
+        doc.close()
     return drop_furniture(items)
+
+
+class _Plumber:
+    """pdfplumber on the same file, opened once and only if a page has ruling lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf: Any = None
+
+    def page_items(self, number: int) -> list[Item]:
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(str(self.path))
+            page = self.pdf.pages[number - 1]
+            words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
+            tables = page.find_tables() if page.edges else []
+            out = _page_items(words, tables, number, float(page.height))
+            page.flush_cache()
+            return out
+        except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError,
+                IndexError) as exc:
+            raise SpecError(str(self.path), f"cannot read the PDF ({type(exc).__name__})") from exc
+        except Exception as exc:  # pdfminer raises its own bases for damaged files
+            if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
+                raise SpecError(str(self.path),
+                                f"cannot read the PDF ({type(exc).__name__})") from exc
+            raise
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 _CID_BULLET_RE = re.compile(r"\(cid:(?:127|149|183|108)\)")
@@ -92,12 +135,12 @@ def _clean_word(text: str) -> str:
     return _CID_RE.sub("", _CID_BULLET_RE.sub("\u2022", text))
 
 
-def _page_items(page: Any, number: int) -> list[Item]:  # noqa: ANN401 - a pdfplumber Page
-    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
+def _page_items(words: list[dict[str, Any]], tables: list[Any], number: int,
+                height: float) -> list[Item]:
+    """A page's words placed in its tables' cells (rows) or free lines, ordered top down."""
     for word in words:
         word["text"] = _clean_word(word["text"])
     words = [w for w in words if w["text"]]
-    tables = page.find_tables() if page.edges else []
     rows: list[PdfRow] = []
     free: list[dict[str, Any]] = []
     cells_words: dict[tuple[int, int, int], list[dict[str, Any]]] = {}
@@ -124,7 +167,6 @@ def _page_items(page: Any, number: int) -> list[Item]:  # noqa: ANN401 - a pdfpl
             cells = [_paragraphs(cells_words.get((t, r, c), [])) for c in range(len(row.cells))]
             if any(cells):
                 rows.append(PdfRow(number, row.bbox[1], cells))
-    height = float(page.height)
     lines = [PdfLine(number, " ".join(w["text"] for w in ws), ws[0]["top"],
                      max(w["size"] for w in ws),
                      ws[0]["top"] < height * BAND or ws[0]["bottom"] > height * (1 - BAND))

@@ -190,3 +190,18 @@ def criterion_guidance(store: Store, criterion_id: int) -> list[dict[str, Any]]:
                  "body": n.body, "items": json.loads(n.items_json),
                  "for_criterion": n.criterion_id == criterion_id}
                 for n in notes if n.criterion_id in (None, criterion_id)]
+
+
+def unit_guidance_for_criterion(store: Store, criterion_id: int) -> dict[str, str] | None:
+    """The aim, assessment and guidance on assessment of the unit version a criterion belongs
+    to (the visit screen's collapsible panel), with the unit's reference and title."""
+    with store.read_session() as session:
+        crit = session.get(Criterion, criterion_id)
+        version = session.get(UnitVersion, crit.version_id) if crit is not None else None
+        unit = session.get(Unit, version.unit_id) if version is not None else None
+        if version is None or unit is None:
+            return None
+        stored = json.loads(version.structured_json or "{}")
+        return {"reference": unit.reference, "title": version.title, "aim": version.aim,
+                "assessment": version.assessment,
+                "guidance_on_assessment": stored.get("guidance_on_assessment") or ""}

@@ -4,15 +4,13 @@ plaintext database from an older version is encrypted the first time it is opene
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
@@ -21,6 +19,9 @@ from assessor_app.store.paths import files_dir_for, resolve_db_path
 from assessor_app.vault.dbfile import connect, secure_data_folder
 from assessor_app.vault.errors import VaultError, VaultLocked
 from assessor_app.vault.keys import DataKey
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
@@ -65,13 +66,46 @@ def make_engine(db_path: Path, key: DataKey | None = None) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*["\']?([\w]+)["\']?', re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest revision id, read from the revision files' `revision` / `down_revision`
+    lines without importing Alembic (start-up only needs to know whether the file is current)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision", "None"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision the file says it is at (None for a new or foreign file)."""
+    with engine.connect() as conn:
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if not exists:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return row[0] if row else None
+
+
 def _current_and_head(engine: Engine, cfg: Config) -> tuple[str | None, str | None]:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -79,7 +113,13 @@ def _current_and_head(engine: Engine, cfg: Config) -> tuple[str | None, str | No
 
 
 def migrate(engine: Engine, db_path: Path, key: DataKey | None = None) -> None:
-    """Bring the schema to head, keeping a copy of the file first if it already held data."""
+    """Bring the schema to head, keeping a copy of the file first if it already held data.
+    A file already at head is recognised without loading Alembic."""
+    head = head_revision()
+    if head is not None and stored_revision(engine) == head:
+        return
+    from alembic import command
+
     cfg = alembic_config(engine)
     current, head = _current_and_head(engine, cfg)
     if current == head:

@@ -36,6 +36,12 @@ def listen(event_type: type[E], listener: Callable[[Session, E], None]) -> None:
         registered.append(listener)
 
 
+def listeners_of(event_type: type) -> list[Listener]:
+    """The listeners registered for `event_type` (a copy), for a publisher's fast path that must
+    know whether skipping the event would skip any work (see `evidence.hot_edit`)."""
+    return list(_listeners.get(event_type, []))
+
+
 def publish(session: Session, event: object) -> None:
     """Run every listener of `type(event)` in `session`, in registration order."""
     registered = _listeners.get(type(event))

@@ -1,38 +1,31 @@
 """The sync run: send every due outbox item to the centre once, intact, and confirm it.
 
 Safe to call from a worker thread: it opens its own short transactions on the store and never
-touches Qt. Per item:
+touches Qt. Per item: claim it (state "uploading", attempts+1, its remote path and temporary
+name recorded), send it (see `transfer.py`: temp name, PUT, MOVE into place, confirmation), and
+only then mark it sent.
 
-1. claim it (state "uploading", attempts+1) and fix its remote path;
-2. delete the temporary file a previous, interrupted attempt may have left;
-3. on a retry, if the final name already holds these exact bytes (a crash after MOVE), just
-   mark it sent without uploading again;
-4. PUT to a hidden temporary name in the same folder, hashing the local bytes on the way;
-5. MOVE it into place with Overwrite: F. If the name is taken: by these same bytes → done; by
-   different bytes (someone else's sheet) → never destroy them, use a second deterministic name
-   (`<stem>-<sha256 prefix>.pdf`);
-6. PROPFIND the final file and compare size (+ server checksum, or GET-and-hash when
-   configured), and only then mark it sent.
-
+Up to WORKERS files are in flight at once, each worker on its own keep-alive connection (see
+`transfer.py`); the run's thread claims items and records finished ones several per transaction.
 A crash at any point leaves the row in "uploading" or "queued", and the next run repeats only
 what is not confirmed. The same PDF never ends up twice on the server.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
@@ -40,11 +33,16 @@ from assessor_app.store.models._common import utcnow
 from assessor_app.sync import outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
-from assessor_app.sync.layout import alternative_name, part_name, remote_path_for
-from assessor_app.sync.local_files import LocalFileChanged as _LocalFileChanged
-from assessor_app.sync.local_files import read_local
+from assessor_app.sync.layout import part_name, remote_path_for
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
-from assessor_app.sync.webdav import RemoteFile, WebDavClient
+from assessor_app.sync.transfer import (
+    Confirmed,
+    LocalFileChanged,
+    Transfer,
+    as_sync_error,
+    sent_values,
+)
+from assessor_app.sync.webdav import WebDavClient
 
 if TYPE_CHECKING:
     from assessor_app.sync.bundle_signing import BundleSigner
@@ -53,6 +51,14 @@ log = logging.getLogger(__name__)
 
 # After this many transient failures in a row the server is clearly unwell: stop the run.
 MAX_CONSECUTIVE_TRANSIENT = 3
+#: Files in flight at once, each on its own keep-alive connection: uploads overlap the server's
+#: work on one file with the network and the client's work on the others.
+WORKERS = 4
+#: Files sent one at a time at the start of each run before the others overlap.
+WARMUP = 8
+#: Items claimed, and finished items recorded, per transaction once uploads overlap.
+CLAIM_BATCH = 16
+RECORD_BATCH = 16
 
 _run_locks: dict[str, threading.Lock] = {}
 _run_locks_guard = threading.Lock()
@@ -135,11 +141,16 @@ def sync_outbox(
     if not lock.acquire(blocking=False):
         return SyncSummary(error="A sync is already running.")
     try:
-        with WebDavClient(settings, password, transport=transport) as client:
-            run = _Run(store, settings, client, progress, cancel, hooks or SyncHooks(), rng)
-            if signer is not None:
-                void_notices.queue_void_notices(store, signer)
-            return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
+        known_dirs: set[str] = set()
+
+        def connect() -> WebDavClient:
+            return WebDavClient(settings, password, transport=transport,  # type: ignore[arg-type]
+                                known_dirs=known_dirs)
+
+        run = _Run(store, settings, connect, progress, cancel, hooks or SyncHooks(), rng)
+        if signer is not None:
+            void_notices.queue_void_notices(store, signer)
+        return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
     finally:
         lock.release()
 
@@ -194,42 +205,66 @@ def _lock_for(store: Store) -> threading.Lock:
 
 
 class _Run:
+    """One run: the main thread claims items, hands them to worker threads (each with its own
+    keep-alive connection), and records what came back, several items per transaction."""
+
     def __init__(
         self,
         store: Store,
         settings: SyncSettings,
-        client: WebDavClient,
+        connect: Callable[[], WebDavClient],
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
         hooks: SyncHooks,
         rng: random.Random | None,
+        workers: int = WORKERS,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.client = client
+        self.connect = connect
         self.progress_cb = progress
         self.cancel = cancel
-        self.hooks = hooks
         self.rng = rng
+        self.workers = max(1, workers)
         self.summary = SyncSummary()
         self.items_total = 0
         self.items_done = 0
         self.bytes_total = 0
         self.bytes_done = 0
+        self.consecutive_transient = 0
+        self._lock = threading.Lock()  # bytes_done and the progress callback
+        self._local = threading.local()
+        self._clients: list[WebDavClient] = []
+        self._unrecorded: list[tuple[int, dict[str, object]]] = []
+        self.transfer = Transfer(settings, store, self._record, self._add_bytes,
+                                 self._emit, cancel, hooks.after_put, hooks.after_move)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def _emit(self, item_id: int | None, phase: str) -> None:
         if self.progress_cb is not None:
-            self.progress_cb(
-                SyncProgress(
-                    self.items_total, self.items_done, self.bytes_total, self.bytes_done,
-                    item_id, phase,
+            with self._lock:
+                self.progress_cb(
+                    SyncProgress(
+                        self.items_total, self.items_done, self.bytes_total, self.bytes_done,
+                        item_id, phase,
+                    )
                 )
-            )
+
+    def _add_bytes(self, n: int) -> None:
+        with self._lock:
+            self.bytes_done += n
+            self._local.sent = getattr(self._local, "sent", 0) + n
+        self._emit(getattr(self._local, "item_id", None), "uploading")
 
     def _cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
+
+    def _stopping(self) -> bool:
+        if self._cancelled():
+            self.summary.cancelled = True
+        return bool(self.summary.cancelled or self.summary.error
+                    or self.consecutive_transient >= MAX_CONSECUTIVE_TRANSIENT)
 
     def execute(self, *, include_failed: bool, respect_backoff: bool) -> SyncSummary:
         with self.store.session() as s:
@@ -251,27 +286,11 @@ class _Run:
                 )
         self.items_total = len(ids)
         self._emit(None, "starting")
-        consecutive_transient = 0
-        for item_id in ids:
-            if self._cancelled():
-                self.summary.cancelled = True
-                break
-            outcome = self._one(item_id)
-            if outcome is None:  # cancelled mid-item
-                self.summary.cancelled = True
-                break
-            self.summary.outcomes.append(outcome)
-            self.items_done += 1
-            self._emit(item_id, "checking")
-            if outcome.outcome == "retry_later":
-                consecutive_transient += 1
-            else:
-                consecutive_transient = 0
-            if self.summary.error:
-                break
-            if consecutive_transient >= MAX_CONSECUTIVE_TRANSIENT:
-                self.summary.error = outcome.message
-                break
+        try:
+            self._dispatch(deque(ids))
+        finally:
+            for client in self._clients:
+                client.close()
         with self.store.session() as s:
             self.summary.remaining = int(
                 s.exec(
@@ -282,204 +301,198 @@ class _Run:
         self._emit(None, "done")
         return self.summary
 
-    # -- one item ----------------------------------------------------------------------------
-
-    def _claim(self, item_id: int) -> tuple[OutboxItem, str] | None:
-        """Mark the item "uploading" and give it a fresh temp name, in one short transaction.
-        Returns the item and the temp name an interrupted attempt left behind ("" if none)."""
-        with self.store.session() as s:
-            item = s.get(OutboxItem, item_id)
-            if item is None or item.state in (OutboxState.SENT.value,
-                                              OutboxState.WITHHELD.value):
-                return None
-            if void_notices.is_void_ers(s, item):  # voided since the run started
-                item.state = OutboxState.WITHHELD.value
-                item.failure_reason = void_notices.WITHHELD_REASON
-                s.add(item)
-                return None
-            if not item.remote_path:
-                item.remote_path = remote_path_for(
-                    self.settings.layout,
-                    centre=self.settings.centre,
-                    learner_registration=item.learner_registration,
-                    unit_reference=item.unit_reference,
-                    filename=item.filename,
-                )
-            stale = item.part_path
-            if not stale:  # recorded before the PUT, so a crash can never orphan it
-                item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
-            item.state = OutboxState.UPLOADING.value
-            item.attempts += 1
-            item.last_attempt_at = item.updated_at = utcnow()
-            s.add(item)
-            return item, stale
-
-    def _update(self, item_id: int, **values: object) -> None:
-        with self.store.session() as s:
-            item = s.get(OutboxItem, item_id)
-            assert item is not None
-            for k, v in values.items():
-                setattr(item, k, v)
-            item.updated_at = utcnow()
-            s.add(item)
-
-    def _one(self, item_id: int) -> ItemOutcome | None:
-        claimed = self._claim(item_id)
-        if claimed is None:
-            with self.store.read_session() as s:
-                row = s.get(OutboxItem, item_id)
-            if row is not None and row.state == OutboxState.WITHHELD.value:
-                return ItemOutcome(item_id, row.filename, "withheld", row.failure_reason)
-            return ItemOutcome(item_id, "", "already_there", "already confirmed")
-        item, stale_part = claimed
-        self.summary.attempted += 1
-        bytes_before = self.bytes_done
+    def _dispatch(self, pending: deque[int]) -> None:
+        """Keep up to `workers` files in flight. Items are claimed CLAIM_BATCH at a time and
+        finished ones recorded RECORD_BATCH at a time, each batch one transaction. The first
+        WARMUP files of a run go one at a time: if the server is unwell, that shows with one file
+        in flight rather than several."""
+        ready: deque[tuple[OutboxItem, str]] = deque()
+        in_flight: dict[Future[tuple[str, object, int]], OutboxItem] = {}
         try:
-            return self._send(item, stale_part)
-        except SyncCancelled:
-            self.bytes_done = bytes_before
-            self._update(item_id, state=OutboxState.QUEUED.value, attempts=item.attempts - 1)
-            return None
-        except SyncError as err:
-            self.bytes_done = bytes_before + item.size  # counted as handled for the bar
-            return self._record_failure(item, err)
-        except OSError as exc:  # the local copy could not be read
-            err = SyncError(
-                "This ERS file could not be read on this computer. Re-file the ERS, "
-                "then press Sync now.",
-                f"{exc.__class__.__name__}: {exc.strerror or exc}",
-                permanent=True,
-            )
-            return self._record_failure(item, err)
-        except _LocalFileChanged as exc:
-            err = SyncError(
-                "This ERS file has changed on this computer since it was filed, so it was not "
-                "sent. Re-file the ERS, then press Sync now.",
-                str(exc),
-                permanent=True,
-            )
-            return self._record_failure(item, err)
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="sync-upload") as pool:
+                while True:
+                    if not self._stopping():
+                        width = self.workers if self.items_done >= WARMUP else 1
+                        batch = width if width == 1 else CLAIM_BATCH
+                        while not ready and pending and len(in_flight) < width:
+                            # (a batch may come back empty: all of it confirmed meanwhile)
+                            ready.extend(self._claim(
+                                [pending.popleft() for _ in range(min(len(pending), batch))]))
+                        while ready and len(in_flight) < width:
+                            item, stale = ready.popleft()
+                            in_flight[pool.submit(self._work, item, stale)] = item
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    self._settle([(in_flight.pop(f), f.result()) for f in done])
+                    if len(self._unrecorded) >= RECORD_BATCH or not in_flight:
+                        self._write_unrecorded()
+        finally:
+            self._write_unrecorded()
+            self._unclaim(ready)
 
-    def _record_failure(self, item: OutboxItem, err: SyncError) -> ItemOutcome:
+    # -- the worker side -----------------------------------------------------------------------
+
+    def _client(self) -> WebDavClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.connect()
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def _work(self, item: OutboxItem, stale_part: str) -> tuple[str, object, int]:
+        """Send one file; returns (how it went, the result or the error, bytes it counted).
+        Errors that concern this file come back as values; anything else (a crash) propagates."""
+        self._local.item_id, self._local.sent = item.id, 0
+        try:
+            return "ok", self.transfer.send(self._client(), item, stale_part), self._local.sent
+        except (SyncError, SyncCancelled, OSError, LocalFileChanged) as err:
+            return "error", err, self._local.sent
+
+    # -- the database side -----------------------------------------------------------------
+
+    def _claim(self, item_ids: list[int]) -> list[tuple[OutboxItem, str]]:
+        """Mark items "uploading" with a temp name, in one transaction. Returns each claimed item
+        with the temp name an interrupted attempt left behind ("" if none)."""
+        claimed: list[tuple[OutboxItem, str]] = []
+        if not item_ids:
+            return claimed
+        with self.store.session() as s:
+            rows = {i.id: i for i in s.exec(
+                select(OutboxItem).where(col(OutboxItem.id).in_(item_ids)))}
+            for item_id in item_ids:
+                item = rows.get(item_id)
+                if item is not None and item.state != OutboxState.WITHHELD.value \
+                        and void_notices.is_void_ers(s, item):  # voided since the run started
+                    item.state = OutboxState.WITHHELD.value
+                    item.failure_reason = void_notices.WITHHELD_REASON
+                    s.add(item)
+                if item is None or item.state in (OutboxState.SENT.value,
+                                                  OutboxState.WITHHELD.value):
+                    self.summary.outcomes.append(
+                        ItemOutcome(item_id, item.filename, "withheld", item.failure_reason)
+                        if item is not None and item.state == OutboxState.WITHHELD.value
+                        else ItemOutcome(item_id, "", "already_there", "already confirmed"))
+                    self.items_done += 1
+                    continue
+                if not item.remote_path:
+                    item.remote_path = remote_path_for(
+                        self.settings.layout,
+                        centre=self.settings.centre,
+                        learner_registration=item.learner_registration,
+                        unit_reference=item.unit_reference,
+                        filename=item.filename,
+                    )
+                stale = item.part_path
+                if not stale:  # recorded before the PUT, so a crash can never orphan it
+                    item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
+                item.state = OutboxState.UPLOADING.value
+                item.attempts += 1
+                item.last_attempt_at = item.updated_at = utcnow()
+                s.add(item)
+                claimed.append((item, stale))
+                self.summary.attempted += 1
+        return claimed
+
+    def _unclaim(self, ready: deque[tuple[OutboxItem, str]]) -> None:
+        """Claimed items the run never started (it stopped): back in the queue, untried."""
+        if not ready:
+            return
+        with self.store.session() as s:
+            for item, stale in ready:
+                assert item.id is not None
+                self.summary.attempted -= 1
+                self._apply(s, item.id, {"state": OutboxState.QUEUED.value,
+                                         "attempts": item.attempts - 1,
+                                         "part_path": stale})
+
+    def _write_unrecorded(self) -> None:
+        if not self._unrecorded:
+            return
+        now = utcnow()
+        with self.store.session() as s:
+            # ORM bulk UPDATE by primary key: one executemany per shape of change, no reads.
+            s.execute(update(OutboxItem), [{"id": item_id, **values, "updated_at": now}
+                                           for item_id, values in self._unrecorded])
+        self._unrecorded.clear()
+
+    def _record(self, item_id: int, **values: object) -> None:
+        with self.store.session() as s:
+            self._apply(s, item_id, values)
+
+    @staticmethod
+    def _apply(s: Session, item_id: int, values: dict[str, object]) -> None:
+        item = s.get(OutboxItem, item_id)
+        assert item is not None
+        for k, v in values.items():
+            setattr(item, k, v)
+        item.updated_at = utcnow()
+        s.add(item)
+
+    def _settle(self, finished: list[tuple[OutboxItem, tuple[str, object, int]]]) -> None:
+        """Count finished files and queue what the database must record about them (written by
+        `_write_unrecorded`, several at a time). Until then a sent file's row still says
+        "uploading", which after a crash only means the next run checks the server first."""
+        changes: list[tuple[int, dict[str, object]]] = []
+        outcomes: list[ItemOutcome | None] = []
+        for item, (status, value, counted) in finished:
+            assert item.id is not None
+            if status == "ok":
+                assert isinstance(value, Confirmed)
+                changes.append((item.id, sent_values(value)))
+                outcome = self._count_confirmed(item, value, counted)
+            elif isinstance(value, SyncCancelled):
+                with self._lock:
+                    self.bytes_done -= counted
+                changes.append((item.id, {"state": OutboxState.QUEUED.value,
+                                          "attempts": item.attempts - 1}))
+                self.summary.cancelled = True
+                outcome = None
+            else:
+                with self._lock:  # counted as handled for the progress bar
+                    self.bytes_done += item.size - counted
+                values, outcome = self._failure(item, as_sync_error(value))
+                changes.append((item.id, values))
+            outcomes.append(outcome)
+        self._unrecorded.extend(changes)
+        for (item, _), outcome in zip(finished, outcomes, strict=True):
+            if outcome is None:
+                continue
+            self.summary.outcomes.append(outcome)
+            self.items_done += 1
+            self._emit(item.id, "checking")
+            if outcome.outcome == "retry_later":
+                self.consecutive_transient += 1
+                if self.consecutive_transient >= MAX_CONSECUTIVE_TRANSIENT:
+                    self.summary.error = self.summary.error or outcome.message
+            else:
+                self.consecutive_transient = 0
+
+    def _count_confirmed(self, item: OutboxItem, done: Confirmed, counted: int) -> ItemOutcome:
+        assert item.id is not None
+        if done.already_there:
+            with self._lock:
+                self.bytes_done += item.size - counted
+            self.summary.already_there += 1
+            return ItemOutcome(item.id, item.filename, "already_there")
+        self.summary.sent += 1
+        return ItemOutcome(item.id, item.filename, "sent")
+
+    def _failure(self, item: OutboxItem, err: SyncError) -> tuple[dict[str, object], ItemOutcome]:
         assert item.id is not None
         log.warning("outbox item %s: %s", item.id, err.detail)
+        values: dict[str, object] = {"failure_reason": err.user_message, "last_error": err.detail}
         if err.permanent:
-            self._update(
-                item.id, state=OutboxState.FAILED.value, failure_reason=err.user_message,
-                last_error=err.detail, next_attempt_at=None,
-            )
+            values.update(state=OutboxState.FAILED.value, next_attempt_at=None)
             self.summary.failed += 1
             outcome = "failed"
         else:
-            self._update(
-                item.id, state=OutboxState.QUEUED.value, failure_reason=err.user_message,
-                last_error=err.detail,
-                next_attempt_at=next_attempt_at(item.attempts, utcnow(), rng=self.rng),
-            )
+            values.update(state=OutboxState.QUEUED.value,
+                          next_attempt_at=next_attempt_at(item.attempts, utcnow(), rng=self.rng))
             self.summary.retry_later += 1
             outcome = "retry_later"
         if err.scope is ErrorScope.RUN:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
-        return ItemOutcome(item.id, item.filename, outcome, err.user_message)
-
-    def _send(self, item: OutboxItem, stale_part: str) -> ItemOutcome:
-        assert item.id is not None
-        c = self.client
-        data = read_local(self.store, item)
-
-        self._emit(item.id, "checking")
-        if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
-            c.delete(stale_part)
-            item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
-            self._update(item.id, part_path=item.part_path)
-        folder = str(PurePosixPath(item.remote_path).parent)
-        if folder not in ("", "."):
-            c.ensure_folder(folder)
-
-        if item.attempts > 1:
-            # Tried before: a crash after MOVE may have left it in place already.
-            for candidate in (item.remote_path, alternative_name(item.remote_path, item.sha256)):
-                remote = c.stat(candidate)
-                if remote is not None and not remote.is_collection:
-                    how = self._same_bytes(remote, item)
-                    if how:
-                        return self._already_there(item, candidate, remote.etag, how)
-
-        self._emit(item.id, "uploading")
-        hasher = hashlib.sha256()
-
-        def on_chunk(chunk: bytes) -> None:
-            hasher.update(chunk)
-            self.bytes_done += len(chunk)
-            self._emit(item.id, "uploading")
-
-        part = item.part_path
-        put_etag = c.put_file(
-            part, data, item.size, on_chunk=on_chunk, cancel=self.cancel, sha256=item.sha256
-        )
-        if hasher.hexdigest() != item.sha256:
-            c.delete(part)
-            raise _LocalFileChanged("local SHA-256 differs from the filed one")
-        if self.hooks.after_put:
-            self.hooks.after_put(item.id)
-
-        target = item.remote_path
-        if not c.move(part, target, overwrite=False):
-            # The name is taken. By our own bytes (sent from elsewhere / an earlier run)?
-            remote = c.stat(target)
-            how = self._same_bytes(remote, item) if remote and not remote.is_collection else ""
-            if how:
-                c.delete(part)
-                return self._already_there(item, target, remote.etag if remote else "", how)
-            # By different bytes: never destroy them. The second name is derived from our
-            # hash, so whatever holds it can only be an earlier copy of this very file.
-            target = alternative_name(item.remote_path, item.sha256)
-            c.move(part, target, overwrite=True)
-        if self.hooks.after_move:
-            self.hooks.after_move(item.id)
-
-        self._emit(item.id, "confirming")
-        remote = c.stat(target)
-        if remote is None or remote.size != item.size:
-            raise SyncError(
-                "The centre's server did not keep the whole file; it will be sent again.",
-                f"after MOVE: remote size {remote.size if remote else None} != {item.size}",
-                permanent=False,
-            )
-        how = "size+etag" if remote.etag else "size"
-        if remote.sha256 or self.settings.confirm == "sha256":
-            how = self._same_bytes(remote, item)
-            if not how:
-                raise SyncError(
-                    "The copy on the centre's server does not match; it will be sent again.",
-                    "after MOVE: remote SHA-256 differs",
-                    permanent=False,
-                )
-        self._mark_sent(item, target, remote.etag or put_etag, how)
-        self.summary.sent += 1
-        return ItemOutcome(item.id, item.filename, "sent")
-
-    def _already_there(self, item: OutboxItem, target: str, etag: str, how: str) -> ItemOutcome:
-        assert item.id is not None
-        self._mark_sent(item, target, etag, how)
-        self.bytes_done += item.size
-        self.summary.already_there += 1
-        return ItemOutcome(item.id, item.filename, "already_there")
-
-    def _same_bytes(self, remote: RemoteFile, item: OutboxItem) -> str:
-        """How we know `remote` holds exactly this item's bytes ("" if it does not)."""
-        if remote.size is not None and remote.size != item.size:
-            return ""
-        if remote.sha256:
-            return "checksum" if remote.sha256 == item.sha256 else ""
-        digest = self.client.sha256_of(remote.path, self.cancel)
-        return "sha256" if digest == item.sha256 else ""
-
-    def _mark_sent(self, item: OutboxItem, target: str, etag: str, how: str) -> None:
-        assert item.id is not None
-        self._update(
-            item.id, state=OutboxState.SENT.value, remote_path=target, remote_etag=etag,
-            confirmed_by=how, sent_at=utcnow(), part_path="", failure_reason="", last_error="",
-            next_attempt_at=None,
-        )
+        return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)

@@ -67,6 +67,7 @@ class WebDavClient:
         *,
         timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
+        known_dirs: set[str] | None = None,
     ) -> None:
         self.settings = settings
         t = timeout if timeout is not None else settings.timeout_seconds
@@ -78,7 +79,9 @@ class WebDavClient:
             follow_redirects=False,  # a redirect would drop the body of a streamed PUT
             transport=transport,
         )
-        self._known_dirs: set[str] = set()
+        # Folders known to exist; several clients of one sync run share one set (adding to a set
+        # and testing membership are atomic in CPython, and a duplicate MKCOL is harmless).
+        self._known_dirs: set[str] = set() if known_dirs is None else known_dirs
 
     def __enter__(self) -> WebDavClient:
         return self

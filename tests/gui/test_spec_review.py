@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
@@ -137,3 +138,58 @@ def test_review_a_text_highlights_the_finding_line(qtbot: QtBot, store: Store,
     dialog.findings.setCurrentRow(0)
     assert dialog.highlighted_line() == i + 1
     assert dialog.page_label.text() == f"Line {i + 1}"
+
+
+def _criteria(dialog: SpecReviewDialog, outcome: int) -> list[tuple[str, str]]:
+    item = dialog.tree.topLevelItem(outcome)
+    return [(item.child(i).text(0).removeprefix("⚠ "), item.child(i).text(1))
+            for i in range(item.childCount())]
+
+
+def test_split_and_merge_rows_then_import(qtbot: QtBot, store: Store, tmp_path: Path,
+                                          monkeypatch) -> None:  # noqa: ANN001
+    """Flattened columns ran 2.4 into 2.3's cell: the assessor splits 2.3 (the screen offers
+    the end to split off), tries a merge and splits again; the import records each change."""
+    spec = copy.deepcopy(parse_file(seed("000")))
+    original = [(c.number, c.text) for c in spec.outcomes[1].criteria]
+    out = spec.outcomes[1]
+    out.criteria[2].text += ". " + out.criteria[3].text
+    out.criteria.pop(3)
+    for k, crit in enumerate(out.criteria, start=1):
+        crit.number = f"2.{k}"
+    dialog = SpecReviewDialog(store, build_ocr_pdf(spec, tmp_path / "flat.pdf"), "Test Assessor")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, dialog)
+    assert len(_criteria(dialog, 2)) == len(original) - 1
+    offered: list[str] = []
+
+    def answer(_parent, _title, _label, text=""):  # noqa: ANN001, ANN202
+        offered.append(text)
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(2).child(2))
+    assert dialog.split_button.isEnabled() and dialog.merge_button.isEnabled()
+    dialog.split_button.click()
+    assert offered == [original[3][1]]  # the end after the sentence break
+    assert _criteria(dialog, 2) == [(n, t + "." if n == "2.3" else t)
+                                    for n, t in original]
+    assert dialog.tree.currentItem().text(0) == "2.4"
+    dialog.merge_button.click()  # back into 2.3
+    assert len(_criteria(dialog, 2)) == len(original) - 1
+    assert dialog.tree.currentItem().text(0) == "2.3"
+    dialog.split_button.click()
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(2).child(0))
+    assert not dialog.merge_button.isEnabled()  # nothing before 2.1
+    edits = [e.what for e in dialog.review.spec.edits]
+    assert edits == ["criterion 2.3 split into 2.3 and 2.4", "criterion 2.4 merged into 2.3",
+                     "criterion 2.3 split into 2.3 and 2.4"]
+    with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS):
+        dialog.import_button.click()
+    with store.session() as s:
+        tree_json = unit_tree(s, "K/503/8194")
+    assert tree_json is not None
+    got = [(c["number"], c["text"]) for c in tree_json["learning_outcomes"][1]["criteria"]]
+    assert got == [(n, t + "." if n == "2.3" else t) for n, t in original]
+    assert [e["what"] for e in tree_json["review_edits"]] == edits

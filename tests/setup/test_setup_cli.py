@@ -5,8 +5,6 @@ demo writes no settings and its people stay out of real learners' sheets."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,8 +21,6 @@ from assessor_app.setup.cli import P12_PASSWORD_ENV
 from assessor_app.setup.profile import load_profile
 from assessor_app.store import open_store
 from assessor_app.store.models import Setting
-from tests.conftest import REPO
-from tests.rawdb import cli_env
 
 DETAILS = ["--assessor-name", "Jo Carter", "--assessor-id", "ASR 7731", "--centre-name",
            "Riverside Skills College", "--centre-number", "58213"]
@@ -111,13 +107,6 @@ def test_a_new_database_from_any_command_has_the_bundled_units(
                str(enrolled))[0] == 0
     code, out, err = cli(capsys, "enrol", "R1", "K/503/8194", "--db", str(enrolled))
     assert code == 0, err
-    # the real console script, end to end, on yet another new file
-    exe = Path(sys.executable).with_name("assessor-app")
-    fresh = tmp_path / "script.sqlite3"
-    done = subprocess.run([str(exe), "specs", "list", "--db", str(fresh)], capture_output=True,
-                          text=True, cwd=REPO, check=False,
-                          env=cli_env(QT_QPA_PLATFORM="offscreen"))
-    assert done.returncode == 0 and "H/601/1232" in done.stdout, done.stderr
 
 
 def test_demo_writes_no_settings_and_stays_out_of_real_sheets(

@@ -4,6 +4,7 @@ repeated, City & Guilds' unit pages with Range blocks, and a City & Guilds-style
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -22,6 +23,15 @@ from reportlab.platypus import (
 )
 
 from assessor_app.specs.model import NoteSpec, UnitSpec
+from assessor_app.specs.parser import parse_file
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO / "specs" / "sources"
+FIXTURES = Path(__file__).with_name("fixtures")
+# The seed texts and the real unit texts under tests/: what the test PDFs are built from.
+TEXTS = (sorted(SOURCES.glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+         + sorted(p for p in (FIXTURES / "real").glob("*.txt")
+                  if not p.name.endswith(".source.txt")))
 
 _STYLES = getSampleStyleSheet()
 BODY = _STYLES["BodyText"]
@@ -148,3 +158,24 @@ def build_handbook(units: list[tuple[str, UnitSpec]], path: Path) -> Path:
                       "City & Guilds \u00a9 2012")
     doc.build(story, onFirstPage=draw, onLaterPages=draw)
     return path
+
+
+def spec_for_pdf(path: Path) -> UnitSpec:
+    """A text's parsed unit, with the title and reference a PDF from the awarding body always
+    states (some real texts state neither)."""
+    spec = parse_file(path)
+    spec.title = spec.title or f"Workplace unit {path.stem[:12]}"
+    spec.reference = spec.reference or "A/100/1000"
+    return spec
+
+
+def handbook_units(count: int) -> list[tuple[str, UnitSpec]]:
+    """`count` units for a handbook, cycling through the texts, each with its own unit number
+    (201, 202, ...) and reference."""
+    specs = [spec_for_pdf(p) for p in TEXTS[:count]]
+    units = []
+    for k in range(count):
+        spec = copy.deepcopy(specs[k % len(specs)])
+        spec.reference = f"B/{200 + k}/{3000 + k}"
+        units.append((str(201 + k), spec))
+    return units

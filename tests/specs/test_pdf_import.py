@@ -15,20 +15,15 @@ from assessor_app.specs.model import UnitSpec
 from assessor_app.specs.parser import parse_file
 from assessor_app.specs.pdf_units import read_pdf_units
 from assessor_app.store import Store
-from tests.specs.helpers import FIXTURES, SOURCES, row_counts, run_cli, run_json, seed
-from tests.specs.pdf_builders import build_cg_pdf, build_handbook, build_ocr_pdf
-
-TEXTS = (sorted(SOURCES.glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
-         + sorted(p for p in (FIXTURES / "real").glob("*.txt")
-                  if not p.name.endswith(".source.txt")))
-
-
-def _spec(path: Path) -> UnitSpec:
-    spec = parse_file(path)
-    # Some real texts state no title or reference; a PDF from the awarding body always does.
-    spec.title = spec.title or f"Workplace unit {path.stem[:12]}"
-    spec.reference = spec.reference or "A/100/1000"
-    return spec
+from tests.specs.helpers import SOURCES, row_counts, run_cli, run_json, seed
+from tests.specs.pdf_builders import (
+    TEXTS,
+    build_cg_pdf,
+    build_handbook,
+    build_ocr_pdf,
+    handbook_units,
+)
+from tests.specs.pdf_builders import spec_for_pdf as _spec
 
 
 def _tree(spec: UnitSpec) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -81,12 +76,7 @@ def test_ocr_table_split_over_pages_with_repeated_heading(tmp_path: Path) -> Non
 
 
 def _handbook_units() -> list[tuple[str, UnitSpec]]:
-    units = []
-    for k in range(20):
-        spec = copy.deepcopy(_spec(TEXTS[k % len(TEXTS)]))
-        spec.reference = f"B/{200 + k}/{3000 + k}"
-        units.append((str(201 + k), spec))
-    return units
+    return handbook_units(20)
 
 
 def test_handbook_splits_into_its_units(tmp_path: Path) -> None:
@@ -163,3 +153,32 @@ def test_pdf_finding_names_its_page(tmp_path: Path) -> None:
     (finding,) = unit.spec.findings
     assert finding.kind == "missing criterion number" and finding.page == 1
     assert finding.describe(unit.source).startswith(f"{pdf} (unit 1, pages 1-2), page 1: ")
+
+
+def test_pdfium_and_pdfplumber_read_plain_pages_alike(tmp_path: Path) -> None:
+    """The fast path (PDFium, pages without ruling lines) gives the same lines as pdfplumber
+    would: same words, same line breaks, same band and size marks; ruled pages go to
+    pdfplumber."""
+    import pdfplumber
+    import pypdfium2
+
+    from assessor_app.specs.pdf_reader import PdfLine, _page_items
+    from assessor_app.specs.pdf_words import has_rules, page_words
+
+    pdf = build_handbook(handbook_units(3), tmp_path / "handbook.pdf")
+    table = build_ocr_pdf(parse_file(seed("000")), tmp_path / "table.pdf")
+    doc = pypdfium2.PdfDocument(str(pdf))
+    with pdfplumber.open(str(pdf)) as plumber:
+        assert len(doc) == len(plumber.pages)
+        for number, (page, other) in enumerate(zip(doc, plumber.pages, strict=True), start=1):
+            assert not has_rules(page)
+            fast = _page_items(page_words(page), [], number, page.get_height())
+            slow = _page_items(other.extract_words(extra_attrs=["size"]), [], number,
+                               float(other.height))
+            assert all(isinstance(i, PdfLine) for i in fast + slow)
+            assert [(i.text, i.band, round(i.size), i.gap_before) for i in fast] == [
+                (i.text, i.band, round(i.size), i.gap_before) for i in slow], number
+    doc.close()
+    ruled = pypdfium2.PdfDocument(str(table))
+    assert has_rules(ruled[0])
+    ruled.close()

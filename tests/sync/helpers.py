@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlmodel import Session, select
 
-from assessor_app.ers.filing import ers_document_path
+from assessor_app.ers.filing import read_ers_document
 from assessor_app.evidence import create_evidence, record_judgement, unmap_criterion
 from assessor_app.evidence.refs import CriterionRef
 from assessor_app.evidence.unlock import unlocking
@@ -150,7 +150,7 @@ def file_ers(
         item_id = outbox_row.id if queue else 0
         if not queue:
             s.delete(outbox_row)
-    pdf = ers_document_path(store, doc).read_bytes()
+    pdf = read_ers_document(store, doc)  # filed encrypted at rest; this is what is sent
     assert item_id is not None
     return Filed(doc.id, item_id, doc.sha256, doc.size, pdf)  # type: ignore[arg-type]
 

@@ -10,6 +10,7 @@ text; each correction is recorded (who, when, what) with the unit version the im
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -38,7 +40,7 @@ from assessor_app.gui.support.workers import run_in_background
 from assessor_app.specs.errors import SpecError
 from assessor_app.specs.importer import ImportResult, import_all, prepare
 from assessor_app.specs.model import UnitSpec
-from assessor_app.specs.review import Review
+from assessor_app.specs.review import Review, split_suggestion
 from assessor_app.specs.review_source import ReviewUnit, read_for_review
 from assessor_app.store import Store
 
@@ -111,6 +113,17 @@ class SpecReviewDialog(QDialog):
         self.findings.setAccessibleName("Findings")
         self.findings.setMaximumHeight(110)
         self.findings.currentItemChanged.connect(self._finding_selected)
+        self.split_button = QPushButton("Split row…")
+        self.split_button.setObjectName("reviewSplit")
+        self.split_button.setToolTip("The selected criterion's text holds two criteria: make its "
+                                     "end a criterion of its own")
+        self.split_button.clicked.connect(self.split_current)
+        self.merge_button = QPushButton("Merge into previous")
+        self.merge_button.setObjectName("reviewMerge")
+        self.merge_button.setToolTip("The selected criterion is the end of the one before it")
+        self.merge_button.clicked.connect(self.merge_current)
+        for button in (self.split_button, self.merge_button):
+            button.setEnabled(False)
         self.import_button = QPushButton("Import this unit")
         self.import_button.setObjectName("reviewImport")
         self.import_button.setEnabled(False)
@@ -130,6 +143,11 @@ class SpecReviewDialog(QDialog):
         right_lay.addWidget(QLabel("Parsed unit (double-click a title, number or text to correct "
                                    "it)"))
         right_lay.addWidget(self.tree, 1)
+        rows = QHBoxLayout()
+        rows.addWidget(self.split_button)
+        rows.addWidget(self.merge_button)
+        rows.addStretch(1)
+        right_lay.addLayout(rows)
         right_lay.addWidget(QLabel("Findings: what the parser inferred — check each"))
         right_lay.addWidget(self.findings)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -258,6 +276,11 @@ class SpecReviewDialog(QDialog):
 
     # ---- selection and highlighting ----------------------------------------------------------
     def _selected(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        number = self._current_criterion()
+        self.split_button.setEnabled(number is not None)
+        self.merge_button.setEnabled(number is not None and item is not None
+                                     and item.parent() is not None
+                                     and item.parent().indexOfChild(item) > 0)
         if item is not None:
             self.highlight(item.data(1, KEY))
 
@@ -313,6 +336,47 @@ class SpecReviewDialog(QDialog):
         unit = self.unit
         if unit is not None:
             self._fill_tree(unit)  # shows what was kept (a refused change reverts)
+
+    # ---- splitting and merging rows ----------------------------------------------------------
+    def _current_criterion(self) -> str | None:
+        item = self.tree.currentItem()
+        key = item.data(0, KEY) if item is not None else None
+        return key[1] if key and key[0] == "criterion" else None
+
+    def split_current(self) -> None:
+        """Ask which end of the selected criterion's text is a criterion of its own (a guess
+        offered), then split it there."""
+        number = self._current_criterion()
+        if number is None or self.review is None:
+            return
+        text = self.review.criterion(number).text
+        tail, ok = QInputDialog.getText(
+            self, f"Split criterion {number}",
+            f"The end of {number}'s text that is a criterion of its own:",
+            text=split_suggestion(text) or text)
+        if ok:
+            self._change(lambda review: review.split_criterion(number, tail))
+
+    def merge_current(self) -> None:
+        number = self._current_criterion()
+        if number is not None:
+            self._change(lambda review: review.merge_criterion(number))
+
+    def _change(self, change: Callable[[Review], str]) -> None:
+        """Apply a row change, show the tree again and select the row it left."""
+        if self.review is None or self.unit is None:
+            return
+        try:
+            kept = change(self.review)
+        except SpecError as exc:
+            self.banner.show_message(exc.message)
+            return
+        self.banner.hide()
+        self._fill_tree(self.unit)
+        found = self.tree.findItems(kept, Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchEndsWith)
+        rows = [i for i in found if i.data(0, KEY) == ("criterion", kept)]
+        if rows:
+            self.tree.setCurrentItem(rows[0])
 
     # ---- import ------------------------------------------------------------------------------
     def import_unit(self) -> None:

@@ -72,9 +72,14 @@ class AttachmentsModel(QAbstractListModel):
         self._generation = 0
 
     def load(self, evidence_id: int | None) -> None:
+        """Read the item's attachments (after an edit to them) and show them."""
+        self.show(evidence_id, list_attachments(self.store, evidence_id) if evidence_id else [])
+
+    def show(self, evidence_id: int | None, rows: list[Attachment]) -> None:
+        """Show attachments already read (with the item, off the UI thread)."""
         self.beginResetModel()
         self.evidence_id = evidence_id
-        self._rows = list_attachments(self.store, evidence_id) if evidence_id else []
+        self._rows = list(rows)
         self._generation += 1
         self.endResetModel()
         for row in self._rows:

@@ -73,10 +73,20 @@ class LazyListModel(QAbstractListModel):
         """Row of the first item `match` accepts, revealing rows up to it; -1 if none."""
         for i, item in enumerate(self._all):
             if match(item):
-                while i >= self._shown and self.canFetchMore():
-                    self.fetchMore()
+                if i >= self._shown:
+                    # One insertion up to the page holding the row: page by page would make the
+                    # view lay itself out again for every page (hundreds of times for a row far
+                    # down a long visit).
+                    self._reveal_to(min(len(self._all), (i // self.page + 1) * self.page))
                 return i
         return -1
+
+    def _reveal_to(self, n: int) -> None:
+        if n <= self._shown:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, n - 1)
+        self._shown = n
+        self.endInsertRows()
 
     def _shown_item(self, index: _Index) -> Any:  # noqa: ANN401 - the subclass's item type
         """The item at a revealed row, or None for an invalid or not yet revealed index."""
@@ -88,12 +98,8 @@ class LazyListModel(QAbstractListModel):
         return not parent.isValid() and self._shown < len(self._all)
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        n = min(self.page, len(self._all) - self._shown)
-        if parent.isValid() or n <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + n - 1)
-        self._shown += n
-        self.endInsertRows()
+        if not parent.isValid():
+            self._reveal_to(min(len(self._all), self._shown + self.page))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shown

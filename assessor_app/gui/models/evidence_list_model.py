@@ -1,7 +1,10 @@
-"""The visit's evidence list (kind icon, time, first line), revealed lazily in pages.
+"""The visit's evidence list (kind icon, time, first line), newest first, revealed lazily in
+pages.
 
 The core returns light summaries (first 300 characters only); the model shows them `PAGE` at a
-time through canFetchMore/fetchMore, so a learner with hundreds of items opens instantly.
+time through canFetchMore/fetchMore, so a visit with thousands of items opens instantly. Newest
+first because the newest item is the one a visit opens on and works with: it is always in the
+first page, so opening a visit never makes the view lay out every row to reach the last one.
 """
 
 from __future__ import annotations
@@ -28,15 +31,16 @@ class EvidenceListModel(LazyListModel):
         super().__init__(parent, page)
 
     def set_summaries(self, summaries: list[EvidenceSummary]) -> None:
-        """Replace the list; keeps at least as many rows revealed as before (no jumpiness)."""
-        self._replace(summaries, keep=self._shown)
+        """Replace the list (the core's, oldest first; shown newest first); keeps at least as
+        many rows revealed as before (no jumpiness)."""
+        self._replace(reversed(summaries), keep=self._shown)
 
     def summaries(self) -> list[EvidenceSummary]:
         return self._all[: self._shown]
 
     def last_id(self) -> int:
-        """The newest item (the list is oldest first); only call when there are rows."""
-        return self._all[-1].id
+        """The newest item (the first row); only call when there are rows."""
+        return self._all[0].id
 
     def row_of(self, evidence_id: int) -> int:
         return self._reveal_row(lambda s: s.id == evidence_id)

@@ -35,9 +35,14 @@ class QAModel(QAbstractTableModel):
         self._rows: list[QuestionAnswer] = []
 
     def load(self, evidence_id: int | None) -> None:
+        """Read the item's questioning rows (after an edit to them) and show them."""
+        self.show(evidence_id, list_questions(self.store, evidence_id) if evidence_id else [])
+
+    def show(self, evidence_id: int | None, rows: list[QuestionAnswer]) -> None:
+        """Show rows already read (with the item, off the UI thread)."""
         self.beginResetModel()
         self.evidence_id = evidence_id
-        self._rows = list_questions(self.store, evidence_id) if evidence_id else []
+        self._rows = list(rows)
         self.endResetModel()
 
     def reload(self) -> None:

@@ -90,9 +90,17 @@ class RequirementsModel(NodeTreeModel):
 
     def set_current(self, evidence_id: int | None) -> None:
         """The evidence item the boxes tick (None: nothing selected, boxes disabled)."""
-        if evidence_id != self._current:
-            self._current = evidence_id
-            self._all_changed()
+        if evidence_id == self._current:
+            return
+        old, self._current = self._current, evidence_id
+        # Only rows the old or the new item ticks read differently; re-announcing every row
+        # would make the view measure every wrapped line again. (Whether boxes are enabled is
+        # read when painting: the panel repaints, see RequirementsPanel.set_current.)
+        for i, node in enumerate(self._nodes):
+            if node.kind == "requirement" and (old in node.evidence_ids
+                                               or evidence_id in node.evidence_ids):
+                self.dataChanged.emit(self._index_of(i, REQUIREMENT_COL),
+                                      self._index_of(i, ELSEWHERE_COL))
 
     def current(self) -> int | None:
         return self._current

@@ -158,7 +158,9 @@ class EvidenceEditor(QWidget):
         for name, field in self.fields.items():
             value = getattr(item, name, "") if item is not None else ""
             field.load(value or "")
-        self.qa_model.load(self.evidence_id if self.kind == "questioning" else None)
+        questioning = detail is not None and self.kind == "questioning"
+        self.qa_model.show(self.evidence_id if questioning else None,
+                           detail.questions if detail is not None and questioning else [])
         kind = self.kind
         self._set_row_visible(self.times, kind in TIMED)
         for w in (self.witness_name, self.witness_role, self.witness_relationship,

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
-from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
-from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
-from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog, choose_and_review
-from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
@@ -41,6 +36,14 @@ from assessor_app.gui.widgets.backup_warning import BackupWarning
 from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.queries import Overview, learner_overview
 from assessor_app.store import Store, open_store
+
+if TYPE_CHECKING:
+    # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
+    # ReportLab), which the first window must not wait for.
+    from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+    from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+    from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
+    from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
 
 log = logging.getLogger(__name__)
 DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
@@ -213,6 +216,8 @@ class MainWindow(QMainWindow):
 
     def close_visit(self, visit_id: int) -> None:
         self.visit_screen.flush()
+        from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+
         dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
                                   autosave_ms=self.settings.autosave_delay_ms)
         if dialog.exec():
@@ -288,6 +293,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign off unit", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
+
         dialog = SignOffDialog(self.store, learner_id, unit.version_id,
                                assessor_name=self.assessor_name(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -318,6 +325,8 @@ class MainWindow(QMainWindow):
         if unit is None:
             show_error(self, "Sign-offs and ERS", "The learner is not enrolled on that unit.")
             return None
+        from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
+
         dialog = SignOffHistoryDialog(self.store, learner_id, unit_id,
                                       f"{unit.reference} {unit.title}", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -326,6 +335,8 @@ class MainWindow(QMainWindow):
 
     def open_unit_library(self) -> UnitLibraryDialog:
         """Browse every unit in the database and import new specifications."""
+        from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+
         dialog = UnitLibraryDialog(self.store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _refs: self.refresh_overview())
@@ -334,6 +345,8 @@ class MainWindow(QMainWindow):
 
     def import_unit_spec(self) -> SpecReviewDialog | None:
         """Units → Import…: review a unit PDF, handbook or text, then import it."""
+        from assessor_app.gui.dialogs.spec_review_dialog import choose_and_review
+
         dialog = choose_and_review(self, self.store, self.assessor_name())
         if dialog is not None:
             dialog.imported.connect(lambda _refs: self.refresh_overview())
@@ -346,6 +359,10 @@ class MainWindow(QMainWindow):
     def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
         """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
         background, then shown in a second window titled DEMO; this store is left alone."""
+        # Imported when wanted: building the demo signs and files an ERS (pyHanko, ReportLab),
+        # which the first window must not wait for.
+        from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
+
         path = demo_db_path(self.store.db_path)
         if is_demo_db(self.store.db_path):
             return

@@ -28,6 +28,7 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import QA, create_evidence, delete_evidence
 from assessor_app.evidence.mapping import map_criterion, unmap_criterion
 from assessor_app.evidence.questioning import add_question, remove_question
+from assessor_app.evidence.range_items import set_range_item
 from assessor_app.evidence.requirements import tick_requirement, untick_requirement
 from assessor_app.gui.support.icons import KIND_CODES, KIND_NAMES, kind_icon
 from assessor_app.gui.support.messages import friendly_error
@@ -142,7 +143,7 @@ class VisitCommands:
             self.show_error(exc)
             return None
         self._push(edit)
-        self._load_item(edit.evidence_id)
+        self._load_item(edit.evidence_id, now=True)
         self._refresh_list()
         self.editor.focus_main_field()
         return edit.evidence_id
@@ -195,6 +196,19 @@ class VisitCommands:
         self._push(edit)
         self._reload_detail()
         self.refresh_coverage()
+
+    def set_range_item(self, note_id: int, index: int, covered: bool) -> None:
+        """Record (or stop recording) that the current item covers a range item, undoably."""
+        if self.detail is None:
+            return
+        self.editor.flush()
+        try:
+            edit = set_range_item(self.store, self.detail.item.id, note_id, index, covered)
+        except EvidenceError as exc:
+            self.show_error(exc)
+            self.criterion_guidance.reload()  # the box goes back to what is stored
+            return
+        self._push(edit)
 
     def add_question(self) -> None:
         if self.detail is None or self.detail.item.kind != "questioning":

@@ -68,10 +68,15 @@ class VisitLocks:
         detail = self.detail
         lock = EvidenceLock()
         if detail is not None and detail.item.id is not None:
-            try:
-                lock = read_evidence_lock(self.store, detail.item.id)
-            except EvidenceError:
-                lock = EvidenceLock()
+            preloaded = getattr(self, "_preloaded_lock", None)
+            self._preloaded_lock = None
+            if preloaded is not None and preloaded[0] == detail.item.id:
+                lock = preloaded[1]  # read with the item, off the UI thread
+            else:
+                try:
+                    lock = read_evidence_lock(self.store, detail.item.id)
+                except EvidenceError:
+                    lock = EvidenceLock()
             if not lock.signoffs and detail.item.id in self._unlocked:
                 lock = EvidenceLock()
         self.lock = lock

@@ -49,12 +49,22 @@ from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
+from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
 
 #: The longest heading an evidence row usually has; the list is at least this wide.
 LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
+
+
+def _item_and_lock(store: Store, evidence_id: int) -> tuple[EvidenceDetail, EvidenceLock]:
+    """Worker thread: everything the editor shows for one item, and whether it is locked."""
+    try:
+        lock = read_evidence_lock(store, evidence_id)
+    except EvidenceError:
+        lock = EvidenceLock()
+    return get_evidence(store, evidence_id), lock
 
 
 class VisitScreen(VisitCommands, VisitLocks, QWidget):
@@ -75,6 +85,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         self._visit_loader = Loader(self)
         self._list_loader = Loader(self)
         self._coverage_loader = Loader(self)
+        self._item_loader = Loader(self)
 
         self.title = QLabel()
         self.title.setObjectName("visitTitle")
@@ -168,6 +179,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         # Range and teaching content beside the criterion being ticked (issue 13).
         self.criterion_guidance = CriterionGuidance(self.store)
         self.picker.layout().addWidget(self.criterion_guidance)
+        self.criterion_guidance.range_toggled.connect(self.set_range_item)
         self.picker.tree.selectionModel().currentChanged.connect(
             lambda *_: self.criterion_guidance.show_criterion(self.picker.current_criterion_id()))
         self.requirements = RequirementsPanel()
@@ -233,9 +245,9 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
     # -- opening -----------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        """A load is under way (the visit, its evidence list or the coverage)."""
+        """A load is under way (the visit, its evidence list, the coverage or an item)."""
         return any(loader.busy for loader in (self._visit_loader, self._list_loader,
-                                              self._coverage_loader))
+                                              self._coverage_loader, self._item_loader))
 
     def open_visit(self, learner_id: int, visit_id: int) -> None:
         """Show the visit: the screen clears at once and fills when its data has been read."""
@@ -313,7 +325,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         if current is not None:
             self._mark_current(current)  # the editor keeps what is being typed
         elif self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.last_id())
+            self.select_evidence(self.evidence_model.last_id(), now=False)
         else:
             self._show_detail(None)
 
@@ -329,7 +341,9 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         finally:
             self._loading = False
 
-    def select_evidence(self, evidence_id: int, reload: bool = True) -> None:
+    def select_evidence(self, evidence_id: int, reload: bool = True, *, now: bool = True) -> None:
+        """Select an item in the list and show it (`now`: read at once, for callers that act on
+        it straight away; the screen's own selections read in the background)."""
         row = self.evidence_model.row_of(evidence_id)
         if row < 0:
             return
@@ -343,16 +357,23 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         finally:
             self._loading = False
         self.evidence_list.scrollTo(index)
-        self._load_item(evidence_id)
+        self._load_item(evidence_id, now=now)
 
     def _on_current_evidence(self, current: QModelIndex, _prev: QModelIndex) -> None:
         if self._loading or not current.isValid():
             return
         self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
 
-    def _load_item(self, evidence_id: int, *, quiet: bool = False) -> bool:
-        """Show one item in the editor (a single-row read, done at once so typing can start)."""
+    def _load_item(self, evidence_id: int, *, quiet: bool = False, now: bool = False) -> bool:
+        """Show one item in the editor. Picked in the list (or on opening a visit): read in the
+        background, so the window never waits for the database. `now`: read at once, for an
+        item this screen has just written (a new item, an undo), so typing can start."""
         self.editor.flush()  # saves belong to the item they were typed into
+        if not now:
+            self._item_loader.run(_item_and_lock, self.store, evidence_id,
+                                  on_done=self._item_loaded,
+                                  on_error=None if quiet else self.show_error)
+            return True
         try:
             detail = get_evidence(self.store, evidence_id)
         except EvidenceError as exc:
@@ -361,6 +382,12 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             return False
         self._show_detail(detail)
         return True
+
+    def _item_loaded(self, loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
+        self.editor.flush()  # anything typed meanwhile belongs to the item it was typed into
+        detail, lock = loaded
+        self._preloaded_lock = (detail.item.id, lock)
+        self._show_detail(detail)
 
     def _show_detail(self, detail: EvidenceDetail | None) -> None:
         self.detail = detail
@@ -371,8 +398,10 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             w.setEnabled(detail is not None)
         self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
         self.requirements.set_current(detail.item.id if detail else None)
+        self.criterion_guidance.set_evidence(detail.item.id if detail else None)
         self._show_mapping()
-        self.attachments_model.load(detail.item.id if detail else None)
+        self.attachments_model.show(detail.item.id if detail else None,
+                                    detail.attachments if detail else [])
         self.picker.set_enabled_for_mapping(detail is not None)
         self._apply_lock()
 
@@ -426,6 +455,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             return
         self.editor.reload_fields(self.detail)
         self._show_mapping()
+        self.criterion_guidance.reload()  # the range boxes follow an undo or a refusal
         self.attachments_model.reload()
         self._apply_lock()
 
@@ -443,7 +473,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         if isinstance(edit, CompoundEdit) and edit.edits:
             target = getattr(edit.edits[0], "evidence_id", None)
         if target is not None and (self.detail is None or self.detail.item.id != target) \
-                and self._load_item(target, quiet=True):
+                and self._load_item(target, quiet=True, now=True):
             pass  # the item the edit touched is in the editor now
         elif self.detail is not None:
             self._reload_detail()  # clears the editor if the edit removed the item

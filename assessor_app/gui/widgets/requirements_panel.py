@@ -138,6 +138,7 @@ class RequirementsPanel(QWidget):
 
     def set_current(self, evidence_id: int | None) -> None:
         self.model.set_current(evidence_id)
+        self.tree.viewport().update()  # boxes become enabled or not; no row changes height
 
     def has_requirements(self) -> bool:
         return bool(self.model.requirement_ids())

@@ -5,6 +5,7 @@ from assessor_app.store.models.evidence import (
     EvidenceCriterion,
     EvidenceItem,
     EvidenceKind,
+    EvidenceRangeItem,
     EvidenceRequirementTick,
     Judgement,
     JudgementState,
@@ -39,7 +40,8 @@ from assessor_app.store.models.sync import ImportedBundle, OutboxItem, OutboxSta
 
 __all__ = [
     "Attachment", "AuditEntry", "Criterion", "Enrolment", "ErsDocument", "EvidenceCriterion",
-    "EvidenceItem", "EvidenceKind", "EvidenceRequirement", "EvidenceRequirementTick", "GuidanceNote",
+    "EvidenceItem", "EvidenceKind", "EvidenceRangeItem", "EvidenceRequirement",
+    "EvidenceRequirementTick", "GuidanceNote",
     "ImportedBundle", "Judgement", "JudgementState", "Learner", "LearningOutcome", "OutboxItem",
     "OutboxState", "Publication", "QuestionAnswer", "Setting", "SignOff", "SignOffEvidence", "Signature", "Unit",
     "UnitVersion", "Visit", "VisitPlannedCriterion", "VisitStatus", "VisitTargetCriterion",

@@ -61,6 +61,8 @@ _KIND_PREFIXES = {
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_item"
+    # The next reference number of a learner and kind is one probe of this index (migration 0003).
+    __table_args__ = (Index("ix_evidence_item_ref", "learner_id", "kind", "ref_number"),)
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
@@ -75,6 +77,12 @@ class EvidenceItem(SQLModel, table=True):
     witness_relationship: str = ""
     witness_contact: str = ""
     revision: int = 1  # bumped when edited after a sign-off covered it
+    #: the "3" of OBS-3: its number among the learner's items of its kind, in creation order;
+    #: filled in by a trigger when left None (migration 0003 keeps it right on a change of kind)
+    ref_number: int | None = None
+    #: True while a live sign-off covers this revision; kept by triggers (migration 0003), so an
+    #: edit knows from the row itself whether anything needs voiding
+    signoff_live: bool = False
     deleted: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -92,8 +100,26 @@ class QuestionAnswer(SQLModel, table=True):
 
 class EvidenceCriterion(SQLModel, table=True):
     __tablename__ = "evidence_criterion"
+    # Coverage reads a learner's live mappings as one range of this index (migration 0003).
+    __table_args__ = (Index("ix_evidence_criterion_learner_live", "learner_id", "live",
+                            "criterion_id", "evidence_id"),)
     evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True)
     criterion_id: int = Field(foreign_key="criterion.id", primary_key=True, index=True)
+    #: copies of the item's learner and "not deleted", kept by triggers whatever writes the row
+    learner_id: int | None = None
+    live: bool = True
+
+
+class EvidenceRangeItem(SQLModel, table=True):
+    """An optional record that an evidence item covers one item of a unit's range ("religion"
+    under 1.2's Segmentation range): the range note and the item's place in its list, with the
+    item's wording kept for the ERS."""
+
+    __tablename__ = "evidence_range_item"
+    evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True)
+    note_id: int = Field(foreign_key="guidance_note.id", primary_key=True, index=True)
+    item_index: int = Field(primary_key=True)  # 0-based place in the note's items
+    item_text: str
 
 
 class Attachment(SQLModel, table=True):

@@ -1,0 +1,65 @@
+"""Search at a centre's scale: one learner's items and everyone's, for a common word, against a
+bare FTS5 bm25 top-50 on the same index, in the same run.
+
+    .venv/bin/python benchmarks/bench_search.py [--sizes 1000,10000,100000] [--with-1m]
+
+Databases come from generate.py (200 learners, bundled units). "customer" is in about one item in
+five. Reports medians, and how both searches grow from the smallest to the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+
+from common import median_ms, open_bench_store, row, save, timings
+from generate import evidence_db
+
+from assessor_app.evidence import search_evidence
+
+WORD = "customer"
+LEARNER = 7
+BARE_SQL = ("SELECT rowid, bm25(evidence_fts) FROM evidence_fts WHERE evidence_fts MATCH ? "
+            "ORDER BY rank LIMIT 50")
+
+
+def measure(items: int, repeat: int) -> dict[str, float]:
+    path = evidence_db(items)
+    store = open_bench_store(path)
+    raw = sqlite3.connect(path)
+    try:
+        bare = timings(lambda: raw.execute(BARE_SQL, (WORD,)).fetchall(), repeat=repeat)
+        one = timings(lambda: search_evidence(store, LEARNER, WORD), repeat=repeat)
+        every = timings(lambda: search_evidence(store, None, WORD), repeat=repeat)
+        hits = len(search_evidence(store, None, WORD))
+    finally:
+        raw.close()
+        store.close()
+    return {"items": items, "bare_ms": median_ms(bare), "one_ms": median_ms(one),
+            "all_ms": median_ms(every), "hits_returned": hits}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", default="1000,10000,100000")
+    p.add_argument("--with-1m", action="store_true",
+                   help="include 1,000,000 items (generating it once takes a few minutes)")
+    p.add_argument("--repeat", type=int, default=15)
+    args = p.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.with_1m or (evidence_db.__globals__["CACHE"] / "evidence-1000000-l200-s1.sqlite3"
+                        ).exists():
+        sizes.append(1_000_000)
+    growth = [measure(n, args.repeat) for n in sorted(set(sizes))]
+    top = growth[-1]
+    label = f"{top['items']:,} items, common word"
+    rows = [
+        row(f"search, one learner, {label}", top["bare_ms"], top["one_ms"], "ms", "≤ 20 ms"),
+        row(f"search, all learners, {label}", top["bare_ms"], top["all_ms"], "ms", "≤ 100 ms"),
+    ]
+    save("search", {"rows": rows, "growth": growth})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

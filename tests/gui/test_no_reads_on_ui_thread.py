@@ -1,0 +1,75 @@
+"""Opening a visit, picking an item, typing into it and opening the coverage matrix never read the
+database on the UI thread: every read-only snapshot these actions take runs on a worker thread.
+
+The check hooks SQLAlchemy itself (every statement of every engine), so it catches any read,
+whichever module issues it. Reads are the statements of read-only snapshots (`Store.read_session`,
+BEGIN DEFERRED); an autosave is a short write transaction (BEGIN IMMEDIATE) and is allowed.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from assessor_app.demo.builder import demo_learner_id
+from assessor_app.evidence.items import create_evidence
+from assessor_app.evidence.visits import start_visit
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.store import Store
+from assessor_app.store.engine import BEGIN_OPTION
+from tests.gui.conftest import WAIT_MS, click_index, settle
+
+
+@pytest.fixture
+def ui_thread_reads() -> Iterator[list[str]]:
+    reads: list[str] = []
+
+    def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
+        if (threading.current_thread() is threading.main_thread()
+                and conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE"):
+            where = [f"{f.filename.rsplit('assessor_app/', 1)[-1]}:{f.lineno}"
+                     for f in traceback.extract_stack() if "assessor_app/gui" in f.filename]
+            reads.append(f"{statement.split(chr(10))[0][:60]} <- {' < '.join(where[-2:])}")
+
+    event.listen(Engine, "before_cursor_execute", watch)
+    try:
+        yield reads
+    finally:
+        event.remove(Engine, "before_cursor_execute", watch)
+
+
+def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        ui_thread_reads: list[str]) -> None:
+    learner_id = demo_learner_id(spec_store)
+    visit = start_visit(spec_store, learner_id)
+    assert visit.id is not None
+    for n in range(3):
+        create_evidence(spec_store, learner_id, "observation", visit_id=visit.id,
+                        title=f"Till {n}", text="Counted the float.")
+    window = make_window(spec_store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    settle(qtbot, window)
+    ui_thread_reads.clear()  # from here on: the actions under test
+
+    window.open_visit(visit.id)
+    vs = window.visit_screen
+    settle(qtbot, window, vs)
+    assert vs.detail is not None
+    first = vs.detail.item.id
+    last_row = vs.evidence_model.index(vs.evidence_model.rowCount() - 1)
+    click_index(vs.evidence_list, last_row)  # another (the oldest) item, by the mouse
+    settle(qtbot, vs)
+    assert vs.detail is not None and vs.detail.item.id != first
+    qtbot.keyClicks(vs.editor.text, " Checked the safe.")
+    vs.flush()
+    assert vs.detail.item.id == vs.editor.evidence_id
+    window.show_coverage()
+    settle(qtbot, window, window.coverage_dialog.view)
+    assert ui_thread_reads == []
