@@ -13,12 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import OperationalError
-
 from assessor_app import __version__
 from assessor_app.cli_common import CliError, common_parser
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import StoreError
+from assessor_app.store.failures import crash_message, describe_failure, write_crash_report
 
 AREAS = ("setup", "specs", "evidence", "signoff", "ers", "sync", "demo", "backup")
 
@@ -74,22 +73,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args) or 0)
     except CliError as exc:
         return _fail(str(exc), exc.status)
-    except (StoreError, SecretStoreUnavailable) as exc:
-        return _fail(str(exc), 2)
     except KeyboardInterrupt:
         print("assessor-app: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `assessor-app specs list | head`: quiet, like other tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as exc:  # a file the user named (or the data folder) cannot be used
-        where = f"{exc.filename}: " if exc.filename else ""
-        return _fail(f"{where}{exc.strerror or exc}", 1)
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig):
-            raise
-        return _fail("the database is busy (another assessor-app is writing to it); try again "
-                     "in a moment", 1)
+    except (StoreError, SecretStoreUnavailable) as exc:
+        return _fail(str(exc), 2)
+    except Exception as exc:  # the error boundary: never a traceback on the terminal
+        message = describe_failure(exc)
+        if message is not None:
+            return _fail(message, 1)
+        return _fail(crash_message(write_crash_report(exc, context=_context(args))), 70)
+
+
+def _context(args: argparse.Namespace) -> str:
+    """The subcommand words only (e.g. "sync run"): arguments can hold personal data."""
+    keys = sorted((k for k in vars(args) if k.endswith("_command")), key=len)
+    words = [str(v) for k in ("command", *keys) if isinstance(v := getattr(args, k, None), str)]
+    return "cli " + " ".join(words) if words else "cli"
 
 
 def _fail(message: str, status: int) -> int:

@@ -47,8 +47,9 @@ def store_from_args(args: argparse.Namespace) -> Store:
     keyring cannot unlock it and no passphrase is set, the passphrase is asked at a terminal.
     A database this call creates starts with the units bundled with the app, as the GUI's does."""
     path = resolve_db_path(getattr(args, "db", None))
-    fresh = not path.exists()
+    fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
     store = _open_unlocking(path)
+    store.wait_hooks.on_wait = _say_waiting
     if fresh:
         from assessor_app.specs.bootstrap import ensure_bundled_specs  # only for a new file
 
@@ -70,6 +71,12 @@ def _open_unlocking(path: Path) -> Store:
     store = open_store(path, passphrase=typed)
     store.typed_passphrase = typed  # reused for the signing key in this run; never saved
     return store
+
+
+def _say_waiting(message: str) -> None:
+    """Writers wait for another program's write lock; say so on the terminal once."""
+    if message:
+        print(f"assessor-app: {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -102,7 +109,10 @@ def cli_identity(store: Store) -> AssessorIdentity:
         return load_or_create_identity(store, passphrase=passphrase)
     except PassphraseUnavailable as exc:
         if passphrase is None and sys.stdin.isatty():
-            typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            try:
+                typed = getpass.getpass("Passphrase for your signing key (not stored): ")
+            except EOFError as eof:
+                raise CliError(f"{exc} (For scripts, set {PASSPHRASE_ENV}.)") from eof
             try:
                 return load_or_create_identity(store, passphrase=typed)
             except KeyStoreError as again:

@@ -10,6 +10,7 @@ numbers start with "DEMO-" so nobody mistakes it for real data.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -27,8 +28,10 @@ from assessor_app.signoff.service import latest_signed
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.specs.queries import latest_unit_version, list_units
 from assessor_app.store import Store
+from assessor_app.store.locks import process_lock
 from assessor_app.store.models import Unit
 from assessor_app.store.settings import get_setting
+from assessor_app.store.waiting import WAITING_MESSAGE
 from assessor_app.workflow.signoff import SignerInput, SignOffPlan, file_plan
 
 DEMO_REGISTRATION = "DEMO-0001"
@@ -87,7 +90,7 @@ def create_demo_learner(store: Store, *, today: date | None = None) -> DemoResul
                           line_manager=LINE_MANAGER, line_manager_email="sam.lee@example.com")
     assert learner.id is not None
     for ref in units:
-        enrol(store, learner.id, ref)
+        enrol(store, learner.id, ref, enrolled_on=today - timedelta(days=28))
     _record_first_visit(store, learner.id, units, today - timedelta(days=21), assessor)
     plan_visit(store, learner.id, on=today + timedelta(days=7), place="Corner Shop")
     return DemoResult(learner.id, True, units)
@@ -96,7 +99,8 @@ def create_demo_learner(store: Store, *, today: date | None = None) -> DemoResul
 def demo_learner_id(store: Store, *, today: date | None = None) -> int | None:
     """The demo learner's id (created if needed, without a sign-off), or None with no units.
     This is what the GUI's first-run offer creates: no signing key is needed for it."""
-    result = create_demo_learner(store, today=today)
+    with demo_lock(store):
+        result = create_demo_learner(store, today=today)
     return None if result is None else result.learner_id
 
 
@@ -191,7 +195,20 @@ def build_demo(store: Store, identity_factory: Callable[[Store], AssessorIdentit
                today: date | None = None) -> DemoResult | None:
     """The full demo: learner, evidence and the signed, filed ERS. Safe to run again: an existing
     demo learner is kept, and the sign-off is completed if an earlier run stopped before it.
-    The assessor's keys are loaded first, so a missing passphrase changes nothing."""
+    The assessor's keys are loaded first, so a missing passphrase changes nothing. Two runs at
+    once (two windows' first starts, two `demo` commands) take turns."""
+    with demo_lock(store):
+        return _build_demo(store, identity_factory, today=today)
+
+
+def demo_lock(store: Store) -> AbstractContextManager[None]:
+    """Only one process builds the demo at a time; the second then finds it built."""
+    return process_lock(store.files_dir / "locks" / "demo.lock",
+                        on_wait=lambda: store.wait_hooks.notify(WAITING_MESSAGE))
+
+
+def _build_demo(store: Store, identity_factory: Callable[[Store], AssessorIdentity], *,
+                today: date | None) -> DemoResult | None:
     identity = identity_factory(store)
     result = create_demo_learner(store, today=today)
     if result is None or SIGNED_UNIT not in result.units:

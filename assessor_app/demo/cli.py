@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from assessor_app.cli_common import cli_identity, cli_store, db_hint
+from assessor_app.cli_common import CliError, cli_identity, cli_store, db_hint
 from assessor_app.demo.builder import SIGNED_UNIT, build_demo
 from assessor_app.ers.filing import ers_document_path
+from assessor_app.signoff.errors import SignOffRuleError
 from assessor_app.store.models import ErsDocument
 
 
@@ -20,7 +21,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _demo(args: argparse.Namespace) -> int:
     with cli_store(args) as store:
-        result = build_demo(store, cli_identity)
+        try:
+            result = build_demo(store, cli_identity)
+        except SignOffRuleError as exc:  # the demo record itself is not complete
+            raise CliError(
+                "The demo learner DEMO-0001 in this database is incomplete (an earlier demo run "
+                f"was interrupted), so its unit cannot be signed off: {exc} Run the demo on a "
+                "new database with --db.") from exc
         if result is None:
             print("No units in the library to build a demo on.")
             return 1

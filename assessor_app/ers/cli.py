@@ -10,14 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from assessor_app.cli_common import CliError, cli_identity, store_from_args
+from assessor_app.cli_common import CliError, cli_identity, cli_store, store_from_args
 from assessor_app.ers.filing import attachment_images, file_ers, render_signed_pdf
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.ers.view import draft_view
 from assessor_app.signoff.content import ContentNotFound, find_learner_unit
 from assessor_app.signoff.errors import SignOffError
+from assessor_app.signoff.keys import keys_dir
 from assessor_app.signoff.service import latest_signed
+from assessor_app.signoff.trust import certificate_trust
 from assessor_app.store import Store
 from assessor_app.store.files import atomic_write_bytes
 from assessor_app.store.models import SignOff, UnitVersion
@@ -103,11 +105,13 @@ def _verify(args: argparse.Namespace) -> int:
     if not args.pdf.is_file():
         raise CliError(f"{args.pdf} does not exist.")
     result = verify_pdf(args.pdf)
-    if result.ok:
-        print(result.summary)
-        return 0
-    print(result.summary, file=sys.stderr)
-    return 1
+    if not result.ok:
+        print(result.summary, file=sys.stderr)
+        return 1
+    with cli_store(args) as store, store.read_session() as session:
+        trust = certificate_trust(session, result.certificate_sha256, keys_dir(store))
+    print(f"{result.summary}; {trust.describe(result.certificate_sha256[:16])}")
+    return 1 if trust.status == "revoked" else 0
 
 
 def _file(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from assessor_app.ers.blocks import ImageLoader
@@ -26,6 +27,7 @@ from assessor_app.ers.events import ErsFiled
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import sign_ers_pdf
 from assessor_app.ers.view import view_for_signoff
+from assessor_app.signoff.audit_seal import HEAD_ATTACHMENT, AuditHead, record_head, seal_audit
 from assessor_app.signoff.errors import SignOffStateError
 from assessor_app.signoff.keys import AssessorIdentity
 from assessor_app.store import Store
@@ -66,22 +68,37 @@ def attachment_images(store: Store) -> ImageLoader:
     return load
 
 
-def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity) -> bytes:
+def render_signed_pdf(store: Store, signoff_id: int, identity: AssessorIdentity, *,
+                      audit_head: AuditHead | None = None) -> bytes:
     """Render any sign-off (signed, void or unfinished) from its snapshot and PAdES-sign it."""
     with store.session() as session:
-        return render_signed_pdf_in(session, signoff_id, identity, attachment_images(store))
+        return render_signed_pdf_in(session, signoff_id, identity, attachment_images(store),
+                                    audit_head=audit_head)
 
 
 def render_signed_pdf_in(session: Session, signoff_id: int, identity: AssessorIdentity,
-                         images: ImageLoader | None = None) -> bytes:
+                         images: ImageLoader | None = None, *,
+                         audit_head: AuditHead | None = None) -> bytes:
     """`render_signed_pdf` from what `session` sees (e.g. a sign-off not yet committed);
-    `images` gives photos' bytes for the thumbnails (see `attachment_images`)."""
+    `images` gives photos' bytes for the thumbnails (see `attachment_images`). A filed ERS
+    also carries the audit trail's sealed head (see `signoff.audit_seal`)."""
     so = session.get(SignOff, signoff_id)
     if so is None:
         raise SignOffStateError(f"Sign-off {signoff_id} does not exist.")
     view = view_for_signoff(session, signoff_id)
+    extra = {HEAD_ATTACHMENT: audit_head.to_json().encode()} if audit_head else None
     return sign_ers_pdf(render_ers(view, images), identity, content_hash=view.content_hash,
-                        content_json=so.content_json)
+                        content_json=so.content_json, attachments=extra)
+
+
+def _seal(session: Session, store: Store, identity: AssessorIdentity) -> AuditHead | None:
+    """Seal the trail with the assessor's key; the head is also written beside the database
+    once (and only if) this transaction commits."""
+    head = seal_audit(session, identity)
+    if head is not None:
+        event.listen(session, "after_commit",
+                     lambda _s: record_head(store.files_dir, head, "ERS filing"), once=True)
+    return head
 
 
 def _write_blob(store: Store, sha256: str, data: bytes) -> Path:
@@ -94,6 +111,24 @@ def _write_blob(store: Store, sha256: str, data: bytes) -> Path:
         else:
             atomic_write_bytes(path, data, mode=0o600)
     return path
+
+
+PENDING_SUFFIX = ".pending"
+
+
+def _write_pending(session: Session, store: Store, sha256: str, pdf: bytes) -> None:
+    """Write the PDF before the transaction commits, with a marker beside it that the commit
+    removes. A run killed in between leaves PDF + marker, which start-up recovery deletes
+    (`store.recovery`); a PDF without a marker is never deleted, even if its row goes missing:
+    it carries the audit head that shows the trail was cut."""
+    folder = ers_folder(store)
+    if (folder / f"{sha256}.pdf").exists():
+        return  # the same bytes were filed before: nothing new to mark
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    marker = folder / f"{sha256}{PENDING_SUFFIX}"
+    marker.touch()
+    _write_blob(store, sha256, pdf)
+    event.listen(session, "after_commit", lambda _s: marker.unlink(missing_ok=True), once=True)
 
 
 def existing_document(store: Store, signoff_id: int) -> ErsDocument | None:
@@ -121,9 +156,10 @@ def file_ers(store: Store, signoff_id: int, identity: AssessorIdentity, *,
     `refile` is set."""
     if not refile and (doc := existing_document(store, signoff_id)) is not None:
         return doc
-    with store.read_session() as session:
+    with store.session() as session:
         _require_signed(session, signoff_id)
-    pdf = render_signed_pdf(store, signoff_id, identity)  # slow: outside any transaction
+        head = _seal(session, store, identity)
+    pdf = render_signed_pdf(store, signoff_id, identity, audit_head=head)  # slow: on its own
     with store.session() as session:
         # Checked again in the writing transaction: while the PDF was rendered another thread
         # may have voided the sign-off (an evidence edit) or filed it already.
@@ -139,7 +175,8 @@ def file_ers_in(session: Session, store: Store, signoff_id: int,
     PAdES-signed from what the session sees, recorded, audited and queued, all committed or
     rolled back with the sign-off itself."""
     _require_signed(session, signoff_id)
-    pdf = render_signed_pdf_in(session, signoff_id, identity, attachment_images(store))
+    pdf = render_signed_pdf_in(session, signoff_id, identity, attachment_images(store),
+                               audit_head=_seal(session, store, identity))
     return _record(session, store, signoff_id, pdf, identity)
 
 
@@ -147,7 +184,7 @@ def _record(session: Session, store: Store, signoff_id: int, pdf: bytes,
             identity: AssessorIdentity) -> ErsDocument:
     """Keep the bytes, add the `ErsDocument`, its audit entry, and announce it (sync queues it)."""
     sha = sha256_bytes(pdf)
-    _write_blob(store, sha, pdf)  # content-addressed: harmless if we roll back
+    _write_pending(session, store, sha, pdf)
     view_ref = view_for_signoff(session, signoff_id).unit_reference
     doc = ErsDocument(signoff_id=signoff_id, sha256=sha, size=len(pdf),
                       filename=public_filename(view_ref, signoff_id, sha))

@@ -42,9 +42,16 @@ _HASH_RE = re.compile(r"content-sha256:([0-9a-f]{64})")
 
 
 def sign_ers_pdf(pdf: bytes, identity: AssessorIdentity, *, content_hash: str,
-                 content_json: str | None = None, location: str | None = None) -> bytes:
-    """Return the PDF with the canonical content attached and a PAdES signature added."""
+                 content_json: str | None = None, location: str | None = None,
+                 attachments: dict[str, bytes] | None = None) -> bytes:
+    """Return the PDF with the canonical content (and any other `attachments`, e.g. the audit
+    trail's head) attached and a PAdES signature added over all of it."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    for name, data in (attachments or {}).items():
+        extra = embed.EmbeddedFileObject.from_file_data(writer, data,
+                                                        mime_type="application/json")
+        embed.embed_file(writer, embed.FileSpec(file_spec_string=name, file_name=name,
+                                                embedded_data=extra))
     if content_json is not None:
         data = content_json.encode("utf-8")
         if hashlib.sha256(data).hexdigest() != content_hash:

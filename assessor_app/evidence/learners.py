@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -179,9 +180,11 @@ def _qualification(title: str | None, number: str | None) -> dict[str, str]:
 
 def enrol(store: Store, learner_id: int, unit_reference: str, *,
           qualification_title: str | None = None,
-          qualification_number: str | None = None) -> EnrolmentInfo:
+          qualification_number: str | None = None,
+          enrolled_on: date | None = None) -> EnrolmentInfo:
     """Enrol the learner on the unit's latest version, with the qualification the unit counts
-    towards (printed on the ERS). Enrolling again keeps the version and only updates the
+    towards (printed on the ERS), today or on `enrolled_on` when the enrolment happened before
+    it was recorded here. Enrolling again keeps the version and only updates the
     qualification fields that are given."""
     qualification = _qualification(qualification_title, qualification_number)
     with store.session() as session:
@@ -201,6 +204,8 @@ def enrol(store: Store, learner_id: int, unit_reference: str, *,
         assert unit.id is not None and version.id is not None
         enrolment = Enrolment(learner_id=learner_id, unit_id=unit.id, unit_version_id=version.id,
                               **qualification)
+        if enrolled_on is not None:  # no signature may be dated before it (signoff.rules)
+            enrolment.enrolled_at = datetime.combine(enrolled_on, time(9), tzinfo=UTC)
         session.add(enrolment)
         session.flush()
         return _info(session, enrolment, created=True)

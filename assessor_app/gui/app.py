@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.error_boundary import ExceptionDialogs, open_store_or_explain
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
-from assessor_app.gui.support.store_opening import open_store_for_gui
 from assessor_app.gui.support.workers import wait_for_all
 from assessor_app.store import Store
 
@@ -29,17 +29,20 @@ def make_app() -> QApplication:
 
 def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> int:
     app = make_app()
-    store = open_store_for_gui(db)
-    if store is None:  # the assessor cancelled the passphrase prompt
-        return 1
+    store = open_store_or_explain(db)
+    if isinstance(store, int):  # cancelled (1), or a dialog said why it cannot be opened (2)
+        return store
     window = MainWindow(store)
     window.app_lock = install_lock(window, store)
+    dialogs = ExceptionDialogs(lambda: window)
+    dialogs.install()
     window.show()
     first_run = FirstRun(window, offer_demo=offer_demo)
     first_run.start()
     try:
         return app.exec()
     finally:
+        dialogs.uninstall()
         wait_for_all(5000)
         store.close()
 

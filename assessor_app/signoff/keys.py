@@ -27,8 +27,10 @@ API::
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
 import secrets as pysecrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,7 @@ from cryptography.x509.oid import NameOID
 
 from assessor_app.secrets import SecretStoreUnavailable, get_secret, set_secret
 from assessor_app.store.files import atomic_write_bytes
+from assessor_app.store.locks import process_lock
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -57,6 +60,7 @@ from assessor_app.store.settings import get_setting
 PASSPHRASE_SECRET = "assessor-key-passphrase"
 P12_NAME = "assessor.p12"
 ED25519_NAME = "sync-ed25519.pem"
+OWN_PUBLIC_FILE = "public.json"  # the public halves, so trust checks need no passphrase
 CERT_YEARS = 10
 
 
@@ -244,6 +248,15 @@ def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "",
         from assessor_app.signoff.passphrase import finish_pending
 
         finish_pending(store_or_dir)
+    if (folder / P12_NAME).exists() and (folder / ED25519_NAME).exists():
+        return _load_or_create(folder, store_or_dir, assessor_name, passphrase)
+    # First use: two processes at once must not each make (and half-overwrite) a key pair.
+    with process_lock(folder.parent / "locks" / "keys.lock"):
+        return _load_or_create(folder, store_or_dir, assessor_name, passphrase)
+
+
+def _load_or_create(folder: Path, store_or_dir: Store | Path, assessor_name: str,
+                    passphrase: str | None) -> AssessorIdentity:
     exists = (folder / P12_NAME).exists()
     secret = _passphrase(passphrase, create=not exists)
     if exists:
@@ -254,7 +267,20 @@ def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "",
         others = []
         _save_p12(folder, name, key, cert, others, secret)
     sync_key = _load_or_create_ed25519(folder, secret)
-    return AssessorIdentity(_cn(cert), cert, key, sync_key, tuple(others))
+    return _recorded(folder, AssessorIdentity(_cn(cert), cert, key, sync_key, tuple(others)))
+
+
+def _recorded(folder: Path, identity: AssessorIdentity) -> AssessorIdentity:
+    """Keep the public halves beside the keys (see `signoff.trust`): your own signatures are
+    trusted without unlocking anything."""
+    data = json.dumps({"name": identity.name,
+                       "public_key": base64.b64encode(identity.sync_public_key_bytes).decode(),
+                       "certificate_sha256": identity.certificate_sha256},
+                      sort_keys=True).encode()
+    path = folder / OWN_PUBLIC_FILE
+    if not path.exists() or path.read_bytes() != data:
+        atomic_write_bytes(path, data)
+    return identity
 
 
 def import_p12(store_or_dir: Store | Path, p12_bytes: bytes, p12_password: str | None, *,
@@ -274,7 +300,7 @@ def import_p12(store_or_dir: Store | Path, p12_bytes: bytes, p12_password: str |
     secret = _passphrase(passphrase, create=fresh)
     _save_p12(folder, _cn(cert), key, cert, list(others), secret)
     sync_key = _load_or_create_ed25519(folder, secret)
-    return AssessorIdentity(_cn(cert), cert, key, sync_key, tuple(others))
+    return _recorded(folder, AssessorIdentity(_cn(cert), cert, key, sync_key, tuple(others)))
 
 
 def public_fingerprint(public_key_bytes: bytes) -> str:

@@ -18,8 +18,10 @@ from assessor_app.signoff.errors import (
     IncompleteUnitError,
     SignatureDateError,
     SignatureOrderError,
+    SignOffRuleError,
     TrivialSignatureError,
 )
+from assessor_app.signoff.signature_quality import quality_problem, same_hand
 from assessor_app.signoff.strokes import SignatureStrokes, parse_strokes
 
 ROLES: tuple[str, ...] = ("learner", "line_manager", "assessor")
@@ -100,10 +102,30 @@ def check_completion(gaps: Gaps, partial_reason: str) -> None:
         "first.", list(gaps.unmet_criteria), list(gaps.unticked_requirements))
 
 
+MAX_NAME_CHARS = 80  # fits the ERS signature box on one or two lines
+MAX_JOB_TITLE_CHARS = 80
+
+
 def check_printed_name(printed_name: str, role: str) -> None:
     if not printed_name.strip():
         raise SignatureOrderError(f"Enter the {ROLE_LABEL[role].lower()}'s name in capitals "
                                   "before signing.")
+    _check_short_text(printed_name, f"the {ROLE_LABEL[role].lower()}'s name", MAX_NAME_CHARS)
+
+
+def check_job_title(job_title: str, role: str) -> None:
+    """Only the line manager gives one, and it must fit the ERS like a name does."""
+    if role == "line_manager" and not job_title.strip():
+        raise SignOffRuleError("Enter the line manager's job title before they sign.")
+    _check_short_text(job_title, "the job title", MAX_JOB_TITLE_CHARS)
+
+
+def _check_short_text(text: str, what: str, limit: int) -> None:
+    if len(text.strip()) > limit:
+        raise SignOffRuleError(f"Shorten {what} to at most {limit} characters (it has "
+                               f"{len(text.strip())}); it must fit on the ERS.")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text.strip()):
+        raise SignOffRuleError(f"Remove the control characters (line breaks, tabs) from {what}.")
 
 
 def check_strokes(strokes_json: str) -> SignatureStrokes:
@@ -112,7 +134,27 @@ def check_strokes(strokes_json: str) -> SignatureStrokes:
         strokes = parse_strokes(strokes_json)
     except ValueError as exc:
         raise TrivialSignatureError(f"The signature could not be read: {exc}") from exc
-    if strokes.is_trivial():
-        raise TrivialSignatureError("The signature is empty or too short. Please sign with "
-                                    "your usual signature across the box.")
+    problem = quality_problem(strokes)
+    if problem:
+        raise TrivialSignatureError(f"{problem} Please sign with your usual signature across "
+                                    "the box.")
     return strokes
+
+
+def check_own_signature(strokes: SignatureStrokes, others: Sequence[tuple[str, str]],
+                        role: str) -> None:
+    """Refuse a signature that copies another signer's on the same sign-off. `others` holds
+    (role, stroke JSON) of those who signed already."""
+    for other_role, other_json in others:
+        if same_hand(strokes, parse_strokes(other_json)):
+            raise TrivialSignatureError(
+                f"This signature is the same as the {ROLE_LABEL[other_role].lower()}'s. The "
+                f"{ROLE_LABEL[role].lower()} must sign with their own signature.")
+
+
+def check_not_before_enrolment(signed_on: date, enrolled_on: date | None, role: str) -> None:
+    if enrolled_on is not None and signed_on < enrolled_on:
+        raise SignatureDateError(
+            f"The {ROLE_LABEL[role].lower()}'s date ({human_date(signed_on)}) is before the "
+            f"learner was enrolled on this unit ({human_date(enrolled_on)}). Use a date on or "
+            "after the enrolment.")

@@ -42,16 +42,20 @@ from assessor_app.signoff.rules import (
     ROLE_LABEL,
     ROLES,
     check_completion,
+    check_job_title,
     check_line_manager_before_assessor,
+    check_not_before_enrolment,
     check_not_before_evidence,
     check_not_future,
     check_order,
+    check_own_signature,
     check_printed_name,
     check_strokes,
     next_role,
 )
 from assessor_app.store.audit import append_audit
 from assessor_app.store.models import (
+    Enrolment,
     Signature,
     SignOff,
     SignOffEvidence,
@@ -167,6 +171,15 @@ def _require_current(session: Session, so: SignOff) -> None:
             "signs the current version.")
 
 
+def _enrolled_on(session: Session, so: SignOff) -> date | None:
+    """The day the learner was enrolled on the sign-off's unit (no signature may predate it)."""
+    uv = session.get(UnitVersion, so.unit_version_id)
+    row = session.exec(select(Enrolment).where(
+        Enrolment.learner_id == so.learner_id, Enrolment.unit_id == uv.unit_id)).first() \
+        if uv is not None else None
+    return row.enrolled_at.date() if row is not None else None
+
+
 def add_signature(session: Session, signoff_id: int, role: str, *, printed_name: str,
                   signed_on: date, strokes_json: str, job_title: str = "",
                   declaration_accepted: bool = False, today: date | None = None) -> Signature:
@@ -184,15 +197,16 @@ def add_signature(session: Session, signoff_id: int, role: str, *, printed_name:
     if role == "learner" and not declaration_accepted:
         raise SignOffRuleError("The learner must confirm the declaration that the evidence is "
                                "their own work before signing.")
-    if role == "line_manager" and not job_title.strip():
-        raise SignOffRuleError("Enter the line manager's job title before they sign.")
+    check_job_title(job_title, role)
     check_not_future(signed_on, today, role)
+    check_not_before_enrolment(signed_on, _enrolled_on(session, so), role)
     if role == "assessor":
         lm = next(s for s in existing if s.role == "line_manager")
         check_line_manager_before_assessor(lm.signed_on, signed_on)
         dates = [date.fromisoformat(e["date"]) for e in signoff_content(so)["evidence"]]
         check_not_before_evidence(signed_on, max(dates) if dates else None)
     strokes = check_strokes(strokes_json)
+    check_own_signature(strokes, [(s.role, s.strokes_json) for s in existing], role)
     _require_current(session, so)
     normalised = strokes.to_json()
     sig = Signature(signoff_id=signoff_id, role=role, printed_name=printed_name.strip(),

@@ -29,10 +29,7 @@ if TYPE_CHECKING:  # ReportLab loads when a signature is drawn into a PDF, not a
 
 FORMAT = "assessor-signature/1"
 MAX_POINTS = 20_000  # a long, slow signature at 120 Hz is ~1,500 points; this stops runaway input
-MIN_POINTS = 10
-MIN_INK_RATIO = 0.5  # total ink length at least half the canvas width…
 PRESSURE_LEVELS = 8  # line widths are drawn in this many steps
-MIN_EXTENT_RATIO = 0.1  # …and the ink spans at least a tenth of the width or height
 
 
 @dataclass(frozen=True)
@@ -128,17 +125,12 @@ class SignatureStrokes:
         return total
 
     def is_trivial(self) -> bool:
-        """True for an empty signature, a dot, a tick or a short dash: too few points, too little
-        ink relative to the canvas width, or ink confined to a tiny area."""
-        if self.point_count < MIN_POINTS:
-            return True
-        if self.ink_length() < MIN_INK_RATIO * self.width:
-            return True
-        xs = [p.x for s in self.strokes for p in s.points]
-        ys = [p.y for s in self.strokes for p in s.points]
-        span_x = (max(xs) - min(xs)) * self.width
-        span_y = (max(ys) - min(ys)) * self.height
-        return max(span_x / self.width, span_y / self.height) < MIN_EXTENT_RATIO
+        """True when this is not acceptable as a signature: too few points or too little ink
+        for the pad, too small, one straight line or a spray of dots (see
+        `signature_quality`)."""
+        from assessor_app.signoff.signature_quality import quality_problem
+
+        return bool(quality_problem(self))
 
     # ---- rendering ----------------------------------------------------------------------
     def fitted_size(self, max_width: float, max_height: float) -> tuple[float, float]:

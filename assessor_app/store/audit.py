@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.store.models import AuditEntry, Signature, SignOff
+from assessor_app.store.models import AuditEntry
 from assessor_app.store.models._common import utcnow
 
 GENESIS = "0" * 64
@@ -72,34 +72,3 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(False, len(entries), f"entry {e.seq} was altered")
         prev = e.entry_hash
     return ChainReport(True, len(entries))
-
-
-def verify_audit(session: Session) -> ChainReport:
-    """The chain check plus a cross-check against the records it describes: every signature and
-    every completed sign-off must have its audit entry. The chain alone cannot notice its last
-    entries being cut off; this catches that for signatures and completions."""
-    report = verify_chain(session)
-    if not report.ok:
-        return report
-    entries = session.exec(select(AuditEntry).where(
-        col(AuditEntry.action).startswith("signoff."))).all()
-    signed_ids: set[int] = set()
-    completed: set[str] = set()
-    for e in entries:
-        if e.action.startswith("signoff.sign."):
-            sig_id = json.loads(e.details_json).get("signature_id")
-            if isinstance(sig_id, int):
-                signed_ids.add(sig_id)
-        elif e.action == "signoff.complete":
-            completed.add(e.subject)
-    for sig in session.exec(select(Signature).order_by(col(Signature.id))).all():
-        if sig.id not in signed_ids:
-            return ChainReport(False, report.entries,
-                               f"signature {sig.id} (sign-off {sig.signoff_id}) has no audit "
-                               "entry; the trail was cut short or the signature was added "
-                               "outside the app")
-    for so in session.exec(select(SignOff).where(col(SignOff.completed_at).is_not(None))).all():
-        if f"signoff:{so.id}" not in completed:
-            return ChainReport(False, report.entries,
-                               f"sign-off {so.id} was completed without an audit entry")
-    return report

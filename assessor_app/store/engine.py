@@ -4,6 +4,7 @@ plaintext database from an older version is encrypted the first time it is opene
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -15,16 +16,21 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
+from assessor_app.store.errors import DamagedDatabase, StoreError
+from assessor_app.store.guard import check_database_file, check_revision, safe_reason
+from assessor_app.store.locks import process_lock
 from assessor_app.store.paths import files_dir_for, resolve_db_path
+from assessor_app.store.waiting import BUSY_TIMEOUT_MS, WaitHooks, begin_waiting
 from assessor_app.vault.dbfile import connect, secure_data_folder
 from assessor_app.vault.errors import VaultError, VaultLocked
-from assessor_app.vault.keys import DataKey
+from assessor_app.vault.keys import DataKey, key_file_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
+WAIT_OPTION = "assessor_wait_hooks"
 
 
 def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -38,15 +44,15 @@ def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connectio
     # NORMAL is durable across application crashes in WAL mode; only power loss can drop the
     # last commits, which is the trade-off SQLite documents for WAL.
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Deleted rows are overwritten, not left readable in free pages (learner erasure).
     cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
 def _on_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    begin_waiting(conn, options.get(BEGIN_OPTION, "DEFERRED"), options.get(WAIT_OPTION))
 
 
 def make_engine(db_path: Path, key: DataKey | None = None) -> Engine:
@@ -112,6 +118,22 @@ def _current_and_head(engine: Engine, cfg: Config) -> tuple[str | None, str | No
     return current, head
 
 
+@functools.cache
+def _revisions() -> frozenset[str]:
+    """Read like `head_revision`: from the revision files, without importing Alembic."""
+    found = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        ids = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in ids:
+            found.add(ids["revision"])
+    return frozenset(found)
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app can open."""
+    return set(_revisions())
+
+
 def migrate(engine: Engine, db_path: Path, key: DataKey | None = None) -> None:
     """Bring the schema to head, keeping a copy of the file first if it already held data.
     A file already at head is recognised without loading Alembic."""
@@ -140,10 +162,6 @@ def _backup(source: Path, target: Path, key: DataKey | None) -> None:
         src.backup(dst)
 
 
-class StoreError(RuntimeError):
-    """The database file cannot be opened or used; the message says which file and why."""
-
-
 class StoreLocked(StoreError):
     """The data key is not available without the assessor's passphrase (ask, then retry)."""
 
@@ -154,10 +172,13 @@ class Store:
     def __init__(self, db_path: Path, engine: Engine, key: DataKey | None = None) -> None:
         self.db_path = db_path
         self.engine = engine
+        self.wait_hooks = WaitHooks()  # writers report "waiting…" here (see store.waiting)
+        self._presence_fd: int | None = None  # "this database is open here" (store.recovery)
         self.key = key  # None: a plaintext database (benchmarks' baseline only)
         self.typed_passphrase: str | None = None  # typed this run (CLI prompt); never saved
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
-        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
+                                                   WAIT_OPTION: self.wait_hooks})
 
     @property
     def files_dir(self) -> Path:
@@ -201,6 +222,9 @@ class Store:
                 conn.rollback()
 
     def close(self) -> None:
+        from assessor_app.store.recovery import close_presence
+
+        close_presence(self)
         self.engine.dispose()
 
 
@@ -217,12 +241,16 @@ def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
     needed, `StoreError` when the file cannot be created or is not a database of this app."""
     path = resolve_db_path(db)
     try:
+        check_before_opening(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = _unlock_and_encrypt(path, passphrase, progress) if encrypt else None
-        secure_data_folder(path)
-        engine = make_engine(path, key)
-        if migrate_schema:
-            migrate(engine, path, key)
+        # Two first starts at once: one makes the key and the schema, the other waits for it.
+        with process_lock(files_dir_for(path) / "locks" / "migrate.lock"):
+            key = _unlock_and_encrypt(path, passphrase, progress) if encrypt else None
+            secure_data_folder(path)
+            engine = make_engine(path, key)
+            if migrate_schema:
+                check_revision(path, stored_revision(engine), known_revisions())
+                migrate(engine, path, key)
     except VaultLocked as exc:
         raise StoreLocked(str(exc)) from exc
     except VaultError as exc:
@@ -230,10 +258,24 @@ def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
     except DatabaseError as exc:
-        reason = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
-        raise StoreError(f"Cannot open the database {path}: {reason}. Check the path given with "
-                         "--db or ASSESSOR_APP_DB.") from exc
-    return Store(path, engine, key)
+        reason = safe_reason(exc.orig if exc.orig is not None else exc)
+        raise DamagedDatabase(f"Cannot open the database {path}: {reason}. Check the path given "
+                              "with --db or ASSESSOR_APP_DB.") from exc
+    store = Store(path, engine, key)
+    if migrate_schema:
+        from assessor_app.store.recovery import open_with_recovery  # leftovers of a killed run
+
+        open_with_recovery(store)
+    return store
+
+
+def check_before_opening(db: str | Path | None) -> None:
+    """Refuse a plaintext file that is not this app's database, or is from a newer version,
+    before anything (encrypting it included) writes to it. An encrypted one is checked through
+    the engine when opened."""
+    path = resolve_db_path(db)
+    if not key_file_path(path).exists():
+        check_database_file(path, known_revisions())
 
 
 def _unlock_and_encrypt(path: Path, passphrase: str | None,

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from assessor_app import __version__
 from assessor_app.evidence.blobstore import blob_store
+from assessor_app.signoff.audit_seal import AuditHead, record_head, seal_with
 from assessor_app.store import Store
 from assessor_app.store.files import CHUNK, atomic_writer, sha256_bytes
 from assessor_app.store.models import (
@@ -45,7 +46,7 @@ from assessor_app.sync.bundle_format import (
     PUBLIC_KEY,
     SIGNATURE,
 )
-from assessor_app.sync.bundle_signing import BundleSigner, fingerprint
+from assessor_app.sync.bundle_signing import BundleSigner, IdentitySigner, fingerprint
 from assessor_app.sync.outbox import ers_relative_path, local_file
 from assessor_app.vault.errors import FileTampered
 from assessor_app.vault.filecrypt import FileCipher
@@ -263,6 +264,26 @@ def _dedupe(entries: Iterable[_Entry]) -> list[_Entry]:
     return list(seen.values())
 
 
+def _gather(store: Store, signer: BundleSigner, learner_registration: str | None,
+            since_dt: datetime | None) -> tuple[list[_Entry], list[dict[str, Any]],
+                                                AuditHead | None]:
+    """What goes in the bundle, per learner, and the audit trail sealed by the assessor's own
+    key (its head travels in the manifest)."""
+    with store.session() as s:
+        versions = _unit_refs_by_version(s)
+        entries: list[_Entry] = []
+        learner_meta: list[dict[str, Any]] = []
+        for learner in _learners(s, learner_registration):
+            found, units = _collect(store, s, learner, since_dt, versions)
+            if found:
+                entries.extend(found)
+                learner_meta.append({"id": learner.id, "registration": learner.registration,
+                                     "units": sorted(units)})
+        head = seal_with(s, signer.public_key, signer.sign) \
+            if isinstance(signer, IdentitySigner) else None
+    return _dedupe(entries), learner_meta, head
+
+
 def export_bundle(
     store: Store,
     out: Path,
@@ -276,18 +297,7 @@ def export_bundle(
     since_dt = _since_dt(since)
     if progress:
         progress(BundleProgress(0, 0, 0, 0, "collecting"))
-    with store.session() as s:
-        versions = _unit_refs_by_version(s)
-        learners = _learners(s, learner_registration)
-        entries: list[_Entry] = []
-        learner_meta = []
-        for learner in learners:
-            found, units = _collect(store, s, learner, since_dt, versions)
-            if found:
-                entries.extend(found)
-                learner_meta.append({"id": learner.id, "registration": learner.registration,
-                                     "units": sorted(units)})
-    entries = _dedupe(entries)
+    entries, learner_meta, head = _gather(store, signer, learner_registration, since_dt)
     for e in entries:
         if e.data is not None:
             e.size = len(e.data)
@@ -332,6 +342,7 @@ def export_bundle(
             "learners": learner_meta,
             "files": [{"path": e.path, "kind": e.kind, "size": e.size, "sha256": e.sha256,
                        **e.meta} for e in entries],
+            "audit_head": head.to_dict() if head else None,
         }
         manifest_bytes = _json_bytes(manifest)
         zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
@@ -339,6 +350,8 @@ def export_bundle(
                     base64.b64encode(signer.sign(manifest_bytes)) + b"\n")
         zf.writestr(_info(PUBLIC_KEY, zipfile.ZIP_STORED),
                     b"ed25519 " + base64.b64encode(signer.public_key) + b"\n")
+    if head is not None:
+        record_head(store.files_dir, head, f"bundle {sha256_bytes(manifest_bytes)[:16]}")
     if progress:
         progress(BundleProgress(done_files, len(entries), done_bytes, total, "done"))
     return ExportResult(out, sha256_bytes(manifest_bytes), len(entries), total,

@@ -20,14 +20,18 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from assessor_app.signoff.keys import keys_dir
+from assessor_app.signoff.trust import REVOKED, UNKNOWN, SignerTrust, pin_key, signer_trust
 from assessor_app.store import Store
 from assessor_app.store.files import CHUNK, fsync_dir
 from assessor_app.store.models import ImportedBundle
 from assessor_app.sync.bundle_format import RESERVED, as_relative
-from assessor_app.sync.bundle_verify import VerifyReport, verify_bundle
+from assessor_app.sync.bundle_verify import ZIP_READ_ERRORS, VerifyReport, verify_bundle
 from assessor_app.vault.filecrypt import FileCipher
 
 IMPORTED_DIR = "imported"
+# Reading the zip again can fail like verification did; writing (OSError) is reported as is.
+_ZIP_DATA_ERRORS = tuple(e for e in ZIP_READ_ERRORS if e is not OSError)
 
 
 class BundleRejected(Exception):
@@ -36,6 +40,10 @@ class BundleRejected(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class UntrustedSigner(BundleRejected):
+    """The bundle is intact but its signer is unknown (not accepted) or revoked."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,10 @@ def import_bundle(
     *,
     trusted_keys: set[bytes] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    accept_signer: bool = False,
 ) -> ImportResult:
+    """Verify and import. The signer must be trusted (`signoff.trust`): a revoked key is always
+    refused, an unknown one only imported with `accept_signer`, which pins it for next time."""
     report = verify_bundle(path, trusted_keys=trusted_keys, progress=progress)
     if not report.ok:
         raise BundleRejected(report.problems or ["the bundle could not be verified"])
@@ -68,12 +79,18 @@ def import_bundle(
         if existing is not None and existing.id is not None:
             return ImportResult(existing.id, sha, imported_folder(store, sha), True,
                                 existing.assessor, existing.file_count)
+        trust = signer_trust(s, report.public_key, keys_dir(store))
+    _check_trust(trust, report, accept_signer)
     dest = imported_folder(store, sha)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".tmp-{uuid.uuid4().hex}"
     try:
         cipher = store.key.file_cipher() if store.key is not None else None
-        count, total = _extract(path, report, tmp, cipher)
+        try:
+            count, total = _extract(path, report, tmp, cipher)
+        except _ZIP_DATA_ERRORS as exc:  # the file changed or broke since it was verified
+            raise BundleRejected([f"the bundle could not be read while importing: "
+                                  f"{exc.__class__.__name__}"]) from exc
         if dest.exists():  # left by a crash between rename and the DB row: same verified bytes
             shutil.rmtree(dest)
         tmp.rename(dest)
@@ -89,6 +106,8 @@ def import_bundle(
                 manifest_json=report.manifest_bytes.decode("utf-8"),
             )
             s.add(row)
+            if trust.status == UNKNOWN:  # accepted by the user: pinned on first contact
+                pin_key(s, report.public_key, report.assessor or "unnamed assessor")
             s.flush()
             assert row.id is not None
             return ImportResult(row.id, sha, dest, False, row.assessor, count)
@@ -103,6 +122,18 @@ def import_bundle(
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise
+
+
+def _check_trust(trust: SignerTrust, report: VerifyReport, accept_signer: bool) -> None:
+    if trust.status == REVOKED:
+        raise UntrustedSigner([f"signed by {trust.name or 'an assessor'} with a key that has been "
+                               f"revoked (key {report.fingerprint}); it cannot be imported"])
+    if trust.status == UNKNOWN and not accept_signer:
+        raise UntrustedSigner([
+            f"signed by {report.assessor or 'someone'} with a key that is not in this laptop's "
+            f"list of the centre's assessors (key {report.fingerprint}). Compare the key with "
+            "the centre's list (or import that list with `keys import`); to accept this "
+            "signer, import again with --trust-signer"])
 
 
 def read_imported_file(store: Store, manifest_sha256: str, relative: str) -> bytes:

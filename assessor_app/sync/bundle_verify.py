@@ -9,8 +9,11 @@ import base64
 import binascii
 import hashlib
 import json
+import lzma
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,13 @@ from assessor_app.sync.bundle_format import (
     unsafe_path_reason,
 )
 from assessor_app.sync.bundle_signing import fingerprint, signature_valid
+
+# What reading a damaged or hostile zip can raise: a flipped bit in a deflated member
+# (zlib.error), the encryption flag (RuntimeError), an unknown compression method
+# (NotImplementedError), bad header fields (struct.error, ValueError, UnicodeDecodeError)…
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error, OSError,
+                   EOFError, ValueError, RuntimeError, NotImplementedError, KeyError,
+                   OverflowError)
 
 
 @dataclass
@@ -73,17 +83,21 @@ def verify_bundle(
     except FileNotFoundError:
         report.problems.append("the bundle file does not exist")
         return report
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        report.problems.append(f"not a complete zip file (truncated or damaged): {exc}")
+    except ZIP_READ_ERRORS as exc:
+        report.problems.append(f"not a complete zip file (truncated or damaged): {_why(exc)}")
         return report
     with zf:
-        infos = _check_entries(zf, report, max_entry_bytes)
-        if report.problems:
-            return report
-        _check_manifest_and_signature(zf, report, trusted_keys)
-        if report.manifest is None:
-            return report
-        _check_files(zf, infos, report, progress)
+        try:
+            infos = _check_entries(zf, report, max_entry_bytes)
+            if report.problems:
+                return report
+            _check_manifest_and_signature(zf, report, trusted_keys)
+            if report.manifest is None:
+                return report
+            _check_files(zf, infos, report, progress)
+        except ZIP_READ_ERRORS as exc:  # anything the checks above did not name themselves
+            report.problems.append(f"the bundle is damaged: {_why(exc)}")
+            report.manifest = None
     return report
 
 
@@ -143,8 +157,8 @@ def _check_manifest_and_signature(
         manifest_bytes = _read_limited(zf, MANIFEST, MAX_MANIFEST_BYTES)
         sig_text = _read_limited(zf, SIGNATURE, 1024)
         key_text = _read_limited(zf, PUBLIC_KEY, 1024)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        report.problems.append(f"manifest, signature or key unreadable: {exc}")
+    except ZIP_READ_ERRORS as exc:
+        report.problems.append(f"manifest, signature or key unreadable: {_why(exc)}")
         return
     try:
         signature = base64.b64decode(sig_text.strip(), validate=True)
@@ -166,16 +180,27 @@ def _check_manifest_and_signature(
         return
     try:
         manifest = json.loads(manifest_bytes)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, huge numbers
         report.problems.append(f"manifest.json is not valid JSON: {exc}")
+        return
+    except RecursionError:
+        report.problems.append("manifest.json is nested too deeply to be a bundle manifest")
         return
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.problems.append("manifest.json is not an assessor-app sync bundle manifest")
+        return
+    if _depth(manifest) > MAX_MANIFEST_DEPTH:
+        report.problems.append("manifest.json is nested deeper than a bundle manifest ever is")
         return
     assessor = manifest.get("assessor")
     key_in_manifest = assessor.get("public_key", "") if isinstance(assessor, dict) else ""
     if key_in_manifest != base64.b64encode(public_key).decode():
         report.problems.append("the public key does not match the one named in the manifest")
+        return
+    if not isinstance(assessor, dict) or not isinstance(assessor.get("name", ""), str) \
+            or len(assessor.get("name", "")) > 200:
+        report.problems.append("manifest.json names the assessor in a form this app never "
+                               "writes")
         return
     files = manifest.get("files")
     if not isinstance(files, list) or not all(
@@ -221,8 +246,8 @@ def _check_files(
             continue
         try:
             digest = _hash_member(zf, name, f["size"])
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-            report.problems.append(f"{name!r}: damaged ({exc})")
+        except ZIP_READ_ERRORS as exc:
+            report.problems.append(f"{name!r}: damaged ({_why(exc)})")
             continue
         if digest != f["sha256"]:
             report.problems.append(f"{name!r}: SHA-256 does not match the manifest")
@@ -242,3 +267,31 @@ def _hash_member(zf: zipfile.ZipFile, name: str, size: int) -> str:
     if seen != size:
         raise ValueError("shorter than its declared size")
     return h.hexdigest()
+
+
+MAX_MANIFEST_DEPTH = 6  # manifest → files → entry → value is 3; some room, no more
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_MANIFEST_DEPTH:
+            return depth
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _why(exc: BaseException) -> str:
+    """A short reason for a zip problem, in words a user can pass on."""
+    if isinstance(exc, zlib.error | lzma.LZMAError):
+        return "compressed data is corrupt"
+    if isinstance(exc, NotImplementedError):
+        return "uses a compression method this app does not read"
+    if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
+        return "a member is encrypted"
+    return str(exc) or exc.__class__.__name__

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from assessor_app.cli_common import CliError, cli_identity, cli_store, print_json
 from assessor_app.secrets import SecretStoreUnavailable
+from assessor_app.signoff.trust import SignerTrust
 from assessor_app.store import Store
 from assessor_app.sync import outbox
 from assessor_app.sync.engine import SyncProgress, sync_outbox
@@ -87,6 +88,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     imp = bsub.add_parser("import", parents=[common],
                           help="load a colleague's bundle read-only for IQA sampling")
     imp.add_argument("file", type=Path, metavar="FILE.zip")
+    imp.add_argument("--trust-signer", action="store_true",
+                     help="accept a signer who is not in the centre's key list (pins the key)")
     imp.set_defaults(func=_bundle_import)
 
 
@@ -123,7 +126,7 @@ def _configure(args: argparse.Namespace) -> int:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
-            password = getpass.getpass(f"Password or app token for {settings.username}: ")
+            password = _prompt_password(settings.username)
         if not password:
             raise CliError("no password given; settings saved, password not stored")
         try:
@@ -136,6 +139,19 @@ def _configure(args: argparse.Namespace) -> int:
             ) from exc
         print("Settings saved; password stored in the system keyring.", file=sys.stderr)
         return 0
+
+
+def _prompt_password(username: str) -> str:
+    """Ask at the terminal; with no terminal (a script, a pipe) say how to give it instead."""
+    no_terminal = CliError(
+        "Settings saved, but there is no terminal to type the password at, so it was NOT "
+        f"stored. Pipe it in with --password-stdin, or use --no-password and set {PASSWORD_ENV}.")
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise no_terminal
+    try:
+        return getpass.getpass(f"Password or app token for {username}: ")
+    except EOFError as exc:
+        raise no_terminal from exc
 
 
 def _settings_and_password(store: Store) -> tuple[SyncSettings, str]:
@@ -210,6 +226,7 @@ def _run(args: argparse.Namespace) -> int:
         summary = sync_outbox(
             store, settings, password, progress=None if args.quiet else _ProgressBar(),
             signer=_notice_signer(store),
+            wait_for_other_run=True,  # a scheduled run queues behind the GUI's, never skips
         )
         print(
             f"Sent {summary.sent}, already on the server {summary.already_there}, "
@@ -296,15 +313,25 @@ def _bundle_verify(args: argparse.Namespace) -> int:
     from assessor_app.sync.bundle_verify import verify_bundle
 
     report = verify_bundle(args.file)
-    if report.ok:
-        files = len(report.manifest["files"]) if report.manifest else 0
-        print(f"OK: {files} files, signed by {report.assessor or 'unknown'} "
-              f"(key {report.fingerprint}), manifest SHA-256 {report.manifest_sha256}")
-        return 0
-    for p in report.problems:
-        print(f"problem: {p}", file=sys.stderr)
-    print("assessor-app: the bundle failed verification", file=sys.stderr)
-    return EXIT_NOT_ALL_SENT
+    if not report.ok:
+        for p in report.problems:
+            print(f"problem: {p}", file=sys.stderr)
+        print("assessor-app: the bundle failed verification", file=sys.stderr)
+        return EXIT_NOT_ALL_SENT
+    trust = _signer_trust(args, report.public_key)
+    files = len(report.manifest["files"]) if report.manifest else 0
+    print(f"OK: {files} files, signed by {report.assessor or 'unknown'} "
+          f"(key {report.fingerprint}), manifest SHA-256 {report.manifest_sha256}; "
+          f"{trust.describe(report.fingerprint)}")
+    return EXIT_NOT_ALL_SENT if trust.status == "revoked" else 0
+
+
+def _signer_trust(args: argparse.Namespace, public_key: bytes) -> SignerTrust:
+    from assessor_app.signoff.keys import keys_dir
+    from assessor_app.signoff.trust import signer_trust
+
+    with cli_store(args) as store, store.read_session() as s:
+        return signer_trust(s, public_key, keys_dir(store))
 
 
 def _bundle_import(args: argparse.Namespace) -> int:
@@ -312,7 +339,7 @@ def _bundle_import(args: argparse.Namespace) -> int:
 
     with cli_store(args) as store:
         try:
-            result = import_bundle(store, args.file)
+            result = import_bundle(store, args.file, accept_signer=args.trust_signer)
         except BundleRejected as exc:
             for p in exc.problems:
                 print(f"problem: {p}", file=sys.stderr)

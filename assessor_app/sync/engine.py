@@ -32,8 +32,10 @@ from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
 from assessor_app.sync import outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
+from assessor_app.sync.cleanup import remove_stale_parts
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import part_name, remote_path_for
+from assessor_app.sync.run_lock import one_run
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.transfer import (
     Confirmed,
@@ -59,9 +61,6 @@ WARMUP = 8
 #: Items claimed, and finished items recorded, per transaction once uploads overlap.
 CLAIM_BATCH = 16
 RECORD_BATCH = 16
-
-_run_locks: dict[str, threading.Lock] = {}
-_run_locks_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -125,34 +124,34 @@ def sync_outbox(
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
     signer: BundleSigner | None = None,
+    wait_for_other_run: bool = False,
 ) -> SyncSummary:
     """Send what is due and report. "Sync now" = defaults; a background timer should pass
     `include_failed=False, respect_backoff=True` so it honours backoff and waits for the user
     on permanent failures. With `signer` (the assessor's key), void notices are signed and
     queued first; without it, an unsent ERS of a void sign-off is still withheld, and its
-    notice waits for a run that has the key. Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
+    notice waits for a run that has the key. One run per database across processes (`run_lock`:
+    wait, or return at once). Raises NotConfigured / PasswordMissing / SecretStoreUnavailable
     before any network traffic if settings or password are missing."""
     if settings is None:
         with store.session() as s:
             settings = require_settings(s)
     if password is None:
         password = resolve_password(settings)
-    lock = _lock_for(store)
-    if not lock.acquire(blocking=False):
-        return SyncSummary(error="A sync is already running.")
-    try:
+    with one_run(store, wait=wait_for_other_run, on_wait=store.wait_hooks.notify) as refusal:
+        if refusal:
+            return SyncSummary(error=refusal)
         known_dirs: set[str] = set()
 
         def connect() -> WebDavClient:
             return WebDavClient(settings, password, transport=transport,  # type: ignore[arg-type]
                                 known_dirs=known_dirs)
 
+        remove_stale_parts(store, connect)
         run = _Run(store, settings, connect, progress, cancel, hooks or SyncHooks(), rng)
         if signer is not None:
             void_notices.queue_void_notices(store, signer)
         return run.execute(include_failed=include_failed, respect_backoff=respect_backoff)
-    finally:
-        lock.release()
 
 
 class SyncRunner:
@@ -196,12 +195,6 @@ class SyncRunner:
             transport=self.transport,
             signer=self.signer,
         )
-
-
-def _lock_for(store: Store) -> threading.Lock:
-    key = str(store.db_path)
-    with _run_locks_guard:
-        return _run_locks.setdefault(key, threading.Lock())
 
 
 class _Run:

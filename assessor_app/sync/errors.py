@@ -56,6 +56,11 @@ STORAGE_FULL_MESSAGE = (
     "The centre's storage is full; contact the centre. Your files stay safely in the outbox "
     "and will be sent when there is room."
 )
+STALLED_MESSAGE = (
+    "The centre's server stopped answering (it accepted the connection, then said nothing). "
+    "Files stay in the outbox and will be sent automatically later; if this keeps happening, "
+    "tell the centre."
+)
 UNREACHABLE_MESSAGE = (
     "The centre's server cannot be reached (offline or the server is down). Files stay in the "
     "outbox and will be sent automatically when the connection is back."
@@ -104,4 +109,6 @@ def error_for_transport(exc: httpx.TransportError) -> SyncError:
     text = f"{exc.__class__.__name__}: {exc}"
     if isinstance(exc, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
         return SyncError(TLS_MESSAGE, text, permanent=True, scope=ErrorScope.RUN)
+    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
+        return SyncError(STALLED_MESSAGE, text, permanent=False, scope=ErrorScope.RUN)
     return SyncError(UNREACHABLE_MESSAGE, text, permanent=False, scope=ErrorScope.RUN)

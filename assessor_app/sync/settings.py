@@ -19,6 +19,7 @@ from assessor_app.sync.layout import DEFAULT_LAYOUT, validate_layout
 
 SETTING_KEY = "sync.webdav"
 PASSWORD_ENV = "ASSESSOR_APP_SYNC_PASSWORD"
+STALL_SECONDS = 12.0
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class SyncSettings:
     centre: str = ""
     verify_tls: bool = True
     ca_bundle: str = ""  # path to a PEM bundle for a centre's own certificate authority
-    timeout_seconds: float = 60.0
+    # A stalled server (connection open, no answer) is reported after this long; long uploads
+    # are fine, as it bounds each wait for the next bytes, not the whole transfer.
+    timeout_seconds: float = STALL_SECONDS
     # "size": after our own MOVE, PROPFIND size (+ETag) confirms; "sha256": also GET and hash.
     confirm: str = "size"
 
@@ -42,6 +45,8 @@ class SyncSettings:
         if self.confirm not in ("size", "sha256"):
             raise ValueError("confirm must be 'size' or 'sha256'")
         validate_layout(self.layout)
+        if not 0 < self.timeout_seconds <= STALL_SECONDS:  # older settings saved 60 s
+            object.__setattr__(self, "timeout_seconds", STALL_SECONDS)
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
 

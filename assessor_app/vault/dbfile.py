@@ -29,6 +29,8 @@ def connect(path: Path, key: DataKey | None, **kwargs: Any) -> sqlcipher.Connect
     """A DB-API connection to `path`, keyed with the raw data key (no key derivation per
     connection: the key is already random). `key=None` opens a plaintext file."""
     conn = sqlcipher.connect(str(path), check_same_thread=False, **kwargs)
+    # SQLCipher logs a damaged page to stderr itself; the app says it once, in its own words.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
         conn.execute(key.sqlcipher_pragma)
     return conn

@@ -141,8 +141,10 @@ def add_learner(session: Session, unit: UnitRecords | None = None, *,
     session.add(learner)
     session.flush()
     if unit is not None:
+        # enrolled well before the visits and signatures these scenarios date in 2025
         session.add(Enrolment(learner_id=learner.id, unit_id=unit.unit.id,
-                              unit_version_id=unit.version.id))
+                              unit_version_id=unit.version.id,
+                              enrolled_at=datetime(2025, 9, 1, 9, 0, tzinfo=UTC)))
     session.flush()
     return learner
 
@@ -165,10 +167,18 @@ def add_evidence(session: Session, learner: Learner, kind: str, on: date, title:
 
 def judge(session: Session, learner: Learner, criteria: list[Criterion], state: str = "met",
           when: datetime | None = None) -> None:
+    from assessor_app.store.audit import append_audit
+
     for c in criteria:
-        session.add(Judgement(learner_id=learner.id, criterion_id=c.id, state=state,
-                              decided_by="Alex Morgan",
-                              decided_at=when or datetime(2025, 11, 12, 15, 0, tzinfo=UTC)))
+        row = Judgement(learner_id=learner.id, criterion_id=c.id, state=state,
+                        decided_by="Alex Morgan",
+                        decided_at=when or datetime(2025, 11, 12, 15, 0, tzinfo=UTC))
+        session.add(row)
+        session.flush()
+        # audited as the app's judgement service does, so the trail describes every row
+        append_audit(session, actor="Alex Morgan", action="judgement",
+                     subject=f"learner:{learner.id}/criterion:{c.id}",
+                     details={"judgement_id": row.id, "state": state, "evidence_ids": []})
     session.flush()
 
 

@@ -72,8 +72,8 @@ def test_rehashed_entry_still_breaks_the_link(store: Store, db_path: Path) -> No
 
 
 def test_cut_off_tail_is_caught_by_the_signature_cross_check(store: Store, db_path: Path) -> None:
+    from assessor_app.signoff.audit_check import verify_audit
     from assessor_app.signoff.service import start_signoff
-    from assessor_app.store.audit import verify_audit
     from tests.signoff.factory import seed_scenario, sign_all
 
     with store.session() as s:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -94,7 +94,8 @@ def _learner(s: Session, registration: str, unit_ref: str) -> tuple[int, int]:
     unit_id = s.get(UnitVersion, version_id).unit_id  # type: ignore[union-attr]
     if s.exec(select(Enrolment).where(Enrolment.learner_id == learner.id,
                                       Enrolment.unit_id == unit_id)).first() is None:
-        s.add(Enrolment(learner_id=learner.id, unit_id=unit_id, unit_version_id=version_id))
+        s.add(Enrolment(learner_id=learner.id, unit_id=unit_id, unit_version_id=version_id,
+                        enrolled_at=datetime(2025, 1, 6, tzinfo=UTC)))  # before any signature
     assert learner.id is not None
     return learner.id, version_id
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -37,7 +37,9 @@ from assessor_app.gui.support.icons import KIND_NAMES
 from assessor_app.gui.support.undo import route_undo_keys
 from assessor_app.gui.widgets.qa_table import QATable
 from assessor_app.store import Store
+from assessor_app.store.errors import StoreBusy
 
+BUSY_RETRY_MS = 3000  # another program holds the write lock: try the save again after this
 TEXT_LABELS = {"observation": "What you observed", "questioning": "Notes",
                "witness": "Testimony", "product": "Description of the work product",
                "discussion": "Discussion record", "statement": "Learner's statement"}
@@ -124,6 +126,11 @@ class EvidenceEditor(QWidget):
                 edit = set_evidence_field(self.store, self.evidence_id, field, value)
             except EvidenceError as exc:
                 self._on_error(exc)
+                return False
+            except StoreBusy as exc:  # another program holds the lock: keep the text, retry
+                self._on_error(exc)
+                autosave = self.fields[field]
+                QTimer.singleShot(BUSY_RETRY_MS, autosave, autosave.flush)
                 return False
             self._push_edit(edit)
             self.saved.emit()

@@ -27,6 +27,7 @@ from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.sync_status import SyncController
 from assessor_app.gui.screens.visit_screen import VisitScreen
+from assessor_app.gui.support.error_boundary import WaitNotifier
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(scrolling(self.pages))
         self.status_label = QLabel("Ready")
         self.statusBar().addWidget(self.status_label, 1)
+        self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
+        self.wait_notifier.changed.connect(self._show_waiting)
         self.backup_warning = BackupWarning(self.store, self)
         self.statusBar().addPermanentWidget(self.backup_warning)
 
@@ -118,6 +121,12 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
+
+    def _show_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
 
     def show_error(self, message: str) -> None:
         self.overview_panel.banner.show_error(message)
@@ -367,8 +376,11 @@ class MainWindow(QMainWindow):
         if is_demo_db(self.store.db_path):
             return
 
+        passphrase = self.store.typed_passphrase  # no keyring: the one typed at start
+
         def opened(_result: object) -> None:
-            demo_store = open_store(path)
+            demo_store = open_store(path, passphrase=passphrase)
+            demo_store.typed_passphrase = passphrase
             qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
                            f"{APPLICATION} demo")
             demo = MainWindow(demo_store, AppSettings(qs))
@@ -382,8 +394,12 @@ class MainWindow(QMainWindow):
                 on_open(demo)
 
         self.show_status("Preparing the demo in its own database…")
-        run_in_background(prepare_demo_store, path, on_done=opened, on_error=self.show_error,
-                          writes=True)
+        def failed(message: str) -> None:
+            self.show_status("The demo could not be prepared.")
+            self.show_error(message)
+
+        run_in_background(prepare_demo_store, path, passphrase=passphrase, on_done=opened,
+                          on_error=failed, writes=True)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data
@@ -442,4 +458,5 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.sync.shutdown()
         cancel_all()
+        self.wait_notifier.detach()
         super().closeEvent(event)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolBut
 
 from assessor_app.gui.support import theme
 from assessor_app.store.errors import is_constraint_clash, is_database_busy
+from assessor_app.store.failures import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ def friendly_error(exc: BaseException) -> str:
         return "The database is busy with another task. Wait a moment and try again."
     if is_constraint_clash(exc):
         return "That change clashes with something already recorded (for example a duplicate)."
+    described = describe_failure(exc)  # full disk, no permission, a damaged database, …
+    if described is not None:
+        return described
     # Core modules raise ValueError/LookupError subclasses with messages written for people.
     if isinstance(exc, (ValueError, LookupError, PermissionError)) and str(exc):
         text = str(exc).strip().strip("'\"")

@@ -37,12 +37,13 @@ from assessor_app.store.models.specs import (
     UnitVersion,
 )
 from assessor_app.store.models.sync import ImportedBundle, OutboxItem, OutboxState
+from assessor_app.store.models.trust import TrustedKey
 
 __all__ = [
     "Attachment", "AuditEntry", "Criterion", "Enrolment", "ErsDocument", "EvidenceCriterion",
     "EvidenceItem", "EvidenceKind", "EvidenceRangeItem", "EvidenceRequirement",
     "EvidenceRequirementTick", "GuidanceNote",
     "ImportedBundle", "Judgement", "JudgementState", "Learner", "LearningOutcome", "OutboxItem",
-    "OutboxState", "Publication", "QuestionAnswer", "Setting", "SignOff", "SignOffEvidence", "Signature", "Unit",
+    "OutboxState", "Publication", "QuestionAnswer", "Setting", "SignOff", "SignOffEvidence", "Signature", "TrustedKey", "Unit",
     "UnitVersion", "Visit", "VisitPlannedCriterion", "VisitStatus", "VisitTargetCriterion",
 ]

@@ -75,3 +75,7 @@ class AuditEntry(SQLModel, table=True):
     details_json: str = "{}"
     prev_hash: str
     entry_hash: str
+    # Ed25519 signature (base64) over `entry_hash` by the assessor's key, added when the trail is
+    # sealed (filing an ERS, exporting a bundle); outside the hash, so sealing changes no entry.
+    signature: str = ""
+    signer_key: str = ""  # base64 raw public key that made `signature`
