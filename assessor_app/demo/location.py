@@ -28,13 +28,16 @@ def is_demo_db(path: Path) -> bool:
     return path.stem.endswith(DEMO_SUFFIX)
 
 
-def prepare_demo_store(path: Path, *, today: date | None = None) -> DemoResult | None:
+def prepare_demo_store(path: Path, *, today: date | None = None,
+                       passphrase: str | None = None) -> DemoResult | None:
     """Build the full demo (a signed, filed unit) in the database at `path`; when no signing
-    key can be used without asking (no keyring), the demo learner without the sign-off."""
-    store = open_store(path)
+    key can be used without asking (no keyring), the demo learner without the sign-off.
+    `passphrase`: the one the assessor typed this run (no keyring), kept in memory only."""
+    store = open_store(path, passphrase=passphrase)
     try:
         try:
-            return build_demo(store, load_or_create_identity, today=today)
+            return build_demo(store, lambda s: load_or_create_identity(s, passphrase=passphrase),
+                              today=today)
         except KeyStoreError:
             return create_demo_learner(store, today=today)
     finally:

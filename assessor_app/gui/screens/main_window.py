@@ -376,8 +376,11 @@ class MainWindow(QMainWindow):
         if is_demo_db(self.store.db_path):
             return
 
+        passphrase = self.store.typed_passphrase  # no keyring: the one typed at start
+
         def opened(_result: object) -> None:
-            demo_store = open_store(path)
+            demo_store = open_store(path, passphrase=passphrase)
+            demo_store.typed_passphrase = passphrase
             qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
                            f"{APPLICATION} demo")
             demo = MainWindow(demo_store, AppSettings(qs))
@@ -391,8 +394,12 @@ class MainWindow(QMainWindow):
                 on_open(demo)
 
         self.show_status("Preparing the demo in its own database…")
-        run_in_background(prepare_demo_store, path, on_done=opened, on_error=self.show_error,
-                          writes=True)
+        def failed(message: str) -> None:
+            self.show_status("The demo could not be prepared.")
+            self.show_error(message)
+
+        run_in_background(prepare_demo_store, path, passphrase=passphrase, on_done=opened,
+                          on_error=failed, writes=True)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data

@@ -41,8 +41,12 @@ def open_store_for_gui(db: str | Path | None = None, *, parent: QWidget | None =
     while True:
         try:
             if needs_encryption(resolve_db_path(db)):
-                return _encrypt_with_progress(db, passphrase, parent)
-            return open_store(db, passphrase=passphrase)
+                store = _encrypt_with_progress(db, passphrase, parent)
+                store.typed_passphrase = passphrase
+                return store
+            store = open_store(db, passphrase=passphrase)
+            store.typed_passphrase = passphrase  # in memory only: the demo window reuses it
+            return store
         except StoreLocked as exc:
             message = str(exc)
         except StoreError as exc:
