@@ -96,7 +96,7 @@ def _verify(args: argparse.Namespace) -> int:
     from assessor_app.backup.restore import verify_backup
 
     with cli_store(args) as store, _target(store, args.dir) as target:
-        check = verify_backup(target, store.key)  # type: ignore[arg-type]
+        check = verify_backup(target, store.key, live=store)  # type: ignore[arg-type]
     print(f"OK: the backup of {check.created_at} is complete and intact "
           f"({check.files} files, {check.bytes} bytes).")
     return 0

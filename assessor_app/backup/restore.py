@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from assessor_app.backup.format import KEYS
-from assessor_app.backup.run import BackupError, manifests
+from assessor_app.backup.run import BackupError, audit_head_of, manifests
 from assessor_app.backup.targets import BackupTarget
+from assessor_app.store import Store
 from assessor_app.store.files import fsync_dir
 from assessor_app.vault.dbfile import connect
 from assessor_app.vault.errors import FileTampered, VaultError, WrongPassphrase
@@ -88,14 +89,18 @@ def _check_file(key: DataKey, rel: str, data: bytes) -> None:
         raise BackupError("A backed-up attachment does not match its name. Nothing was changed.")
 
 
-def _check_db(path: Path, key: DataKey) -> None:
+def _check_db(path: Path, key: DataKey, audit_head: dict[str, Any] | None = None) -> None:
     try:
         with closing(connect(path, key)) as conn:
             ok = conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            head = audit_head_of(conn) if ok else None
     except Exception as exc:  # noqa: BLE001 - any failure to read it means the same
         raise BackupError("The backed-up database cannot be read. Nothing was changed.") from exc
     if not ok:
         raise BackupError("The backed-up database failed its integrity check. Nothing changed.")
+    if audit_head is not None and head != audit_head:
+        raise BackupError("The backed-up database does not end its audit trail where the backup "
+                          "recorded it (entries removed or rewritten). Nothing was changed.")
 
 
 def _fetch_all(target: BackupTarget, key: DataKey, manifest: dict[str, Any], into: Path,
@@ -104,7 +109,7 @@ def _fetch_all(target: BackupTarget, key: DataKey, manifest: dict[str, Any], int
     into.mkdir(parents=True, exist_ok=True, mode=0o700)
     snap = _fetch(target, manifest["database"], "database snapshot")
     (into / "db").write_bytes(snap)
-    _check_db(into / "db", key)
+    _check_db(into / "db", key, manifest.get("audit_head"))
     total = len(snap)
     files = manifest["files"]
     for i, entry in enumerate(files, 1):
@@ -121,15 +126,32 @@ def _fetch_all(target: BackupTarget, key: DataKey, manifest: dict[str, Any], int
     return total
 
 
-def verify_backup(target: BackupTarget, key: DataKey,
-                  progress: Progress | None = None) -> BackupCheck:
-    """Fetch and check the latest backup run completely (in a temporary folder)."""
+def verify_backup(target: BackupTarget, key: DataKey, progress: Progress | None = None,
+                  live: Store | None = None) -> BackupCheck:
+    """Fetch and check the latest backup run completely (in a temporary folder); with `live`,
+    also that this computer's audit trail still holds the head the backup recorded."""
     import tempfile
 
     name, manifest = latest(target, key)
     with tempfile.TemporaryDirectory(prefix="assessor-verify-") as tmp:
         size = _fetch_all(target, key, manifest, Path(tmp), progress)
+    if live is not None:
+        _check_live_trail(live, manifest)
     return BackupCheck(name, manifest["created_at"], len(manifest["files"]), size)
+
+
+def _check_live_trail(store: Store, manifest: dict[str, Any]) -> None:
+    head = manifest.get("audit_head")
+    if not head:
+        return
+    with store.read_session() as s:
+        row = s.connection().exec_driver_sql(
+            "SELECT entry_hash FROM audit_entry WHERE seq = ?", (head["seq"],)).first()
+    if row is None or row[0] != head["entry_hash"]:
+        raise BackupError(f"This computer's audit trail no longer holds entry {head['seq']} as "
+                          f"the backup of {manifest['created_at'][:16]} recorded it: entries "
+                          "were deleted or rewritten since. Run 'audit verify' and tell the "
+                          "centre.")
 
 
 def _staging(db_path: Path) -> Path:

@@ -71,8 +71,9 @@ def manifests(target: BackupTarget, key: DataKey) -> list[tuple[str, dict[str, A
             for n in target.list(MANIFESTS) if n.endswith(".bin")]
 
 
-def _snapshot(store: Store, key: DataKey) -> bytes:
-    """A consistent encrypted copy of the live database, through the online backup API."""
+def _snapshot(store: Store, key: DataKey) -> tuple[bytes, dict[str, Any] | None]:
+    """A consistent encrypted copy of the live database, through the online backup API, and
+    the audit chain's head inside that copy (recorded in the manifest, outside the database)."""
     tmp_dir = store.files_dir / ".backup-tmp"
     tmp_dir.mkdir(exist_ok=True, mode=0o700)
     fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".db")
@@ -81,9 +82,18 @@ def _snapshot(store: Store, key: DataKey) -> bytes:
     try:
         with closing(connect(store.db_path, key)) as src, closing(connect(target, key)) as dst:
             src.backup(dst)
-        return target.read_bytes()
+            head = audit_head_of(dst)
+        return target.read_bytes(), head
     finally:
         target.unlink(missing_ok=True)
+
+
+def audit_head_of(conn: Any) -> dict[str, Any] | None:  # noqa: ANN401 - a DB-API connection
+    """The newest audit entry's number and hash: a backup that ends the chain elsewhere, or a
+    live trail whose newest entries were deleted or recomputed, no longer matches it."""
+    row = conn.execute("SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+                       ).fetchone()
+    return None if row is None else {"seq": int(row[0]), "entry_hash": str(row[1])}
 
 
 def _local_files(files_dir: Path) -> list[str]:
@@ -107,7 +117,7 @@ def backup_run(store: Store, target: BackupTarget, *,
     previous: dict[str, dict[str, Any]] = {}
     for _name, m in manifests(target, key):
         previous |= {f["path"]: f for f in m["files"]}
-    snap = _snapshot(store, key)
+    snap, audit_head = _snapshot(store, key)
     snap_sha = hashlib.sha256(snap).hexdigest()
     db_entry = {"object": object_name(key, "db", snap_sha), "sha256": snap_sha, "size": len(snap)}
     target.put(db_entry["object"], snap)
@@ -128,7 +138,7 @@ def backup_run(store: Store, target: BackupTarget, *,
             progress("uploading", i, len(paths))
     created = datetime.now(UTC).isoformat()
     manifest = {"format": FORMAT, "version": 1, "key_id": key.key_id, "created_at": created,
-                "database": db_entry, "files": files}
+                "database": db_entry, "files": files, "audit_head": audit_head}
     name = f"{created.replace(':', '').replace('+', 'Z')[:21]}-{secrets.token_hex(4)}.bin"
     target.put(f"{MANIFESTS}/{name}", seal_manifest(key, manifest))
     if get_setting(store, PRUNE_SETTING):

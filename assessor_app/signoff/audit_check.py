@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from assessor_app.signoff.audit_seal import AuditHead, entry_payload, recorded_heads
 from assessor_app.signoff.keys import verify_detached
-from assessor_app.signoff.trust import TRUSTED, signer_trust
+from assessor_app.signoff.trust import REVOKED, signer_trust
 from assessor_app.store.audit import ChainReport, verify_chain
 from assessor_app.store.models import AuditEntry, ErsDocument, Judgement, Signature, SignOff
 
@@ -87,9 +87,12 @@ def _check_signatures(session: Session, entries: list[AuditEntry],
             raise _Broken(f"entry {e.seq} does not match its signature: it was rewritten after "
                           "it was sealed (or the chain was recomputed)")
         if e.signer_key not in verdicts:
-            verdicts[e.signer_key] = signer_trust(session, key, keys_folder).status == TRUSTED
+            # Revoked fails; a key merely unknown here (a restored laptop, a colleague's copy)
+            # still proves the entries unchanged since sealing: the heads in the filed ERSs,
+            # PAdES-signed, pin the trail whoever's key it was.
+            verdicts[e.signer_key] = signer_trust(session, key, keys_folder).status != REVOKED
         if not verdicts[e.signer_key]:
-            raise _Broken(f"entry {e.seq} is signed by a key that is not trusted here")
+            raise _Broken(f"entry {e.seq} is signed by a key that has been revoked")
 
 
 def _check_heads(entries: list[AuditEntry], heads: list[tuple[str, AuditHead]]) -> None:

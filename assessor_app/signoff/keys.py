@@ -60,6 +60,7 @@ from assessor_app.store.settings import get_setting
 PASSPHRASE_SECRET = "assessor-key-passphrase"
 P12_NAME = "assessor.p12"
 ED25519_NAME = "sync-ed25519.pem"
+OWN_KEYS_HISTORY = "own-keys.json"
 OWN_PUBLIC_FILE = "public.json"  # the public halves, so trust checks need no passphrase
 CERT_YEARS = 10
 
@@ -280,7 +281,21 @@ def _recorded(folder: Path, identity: AssessorIdentity) -> AssessorIdentity:
     path = folder / OWN_PUBLIC_FILE
     if not path.exists() or path.read_bytes() != data:
         atomic_write_bytes(path, data)
+    _remember_own(folder.parent / "audit" / OWN_KEYS_HISTORY, json.loads(data))
     return identity
+
+
+def _remember_own(path: Path, entry: dict[str, str]) -> None:
+    """Every key this laptop's assessor has signed with, kept with the audit heads (and so in
+    backups): a trail signed before a key change, or restored elsewhere, still verifies."""
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    except (OSError, ValueError):
+        known = []
+    if not isinstance(known, list):
+        known = []
+    if entry not in known:
+        atomic_write_bytes(path, json.dumps([*known, entry], sort_keys=True).encode())
 
 
 def import_p12(store_or_dir: Store | Path, p12_bytes: bytes, p12_password: str | None, *,

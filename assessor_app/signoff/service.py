@@ -199,12 +199,12 @@ def add_signature(session: Session, signoff_id: int, role: str, *, printed_name:
                                "their own work before signing.")
     check_job_title(job_title, role)
     check_not_future(signed_on, today, role)
-    check_not_before_enrolment(signed_on, _enrolled_on(session, so), role)
     if role == "assessor":
         lm = next(s for s in existing if s.role == "line_manager")
         check_line_manager_before_assessor(lm.signed_on, signed_on)
         dates = [date.fromisoformat(e["date"]) for e in signoff_content(so)["evidence"]]
         check_not_before_evidence(signed_on, max(dates) if dates else None)
+    check_not_before_enrolment(signed_on, _enrolled_on(session, so), role)
     strokes = check_strokes(strokes_json)
     check_own_signature(strokes, [(s.role, s.strokes_json) for s in existing], role)
     _require_current(session, so)

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.signoff.keys import OWN_PUBLIC_FILE, public_fingerprint
+from assessor_app.signoff.keys import OWN_KEYS_HISTORY, OWN_PUBLIC_FILE, public_fingerprint
 from assessor_app.store.models import TrustedKey
 from assessor_app.store.models._common import utcnow
 
@@ -68,6 +68,19 @@ def b64(key: bytes) -> str:
 # -- own keys --------------------------------------------------------------------------------
 
 
+def own_history(keys_folder: Path | None) -> list[dict[str, str]]:
+    """The assessor's own public keys, current and earlier (see `keys._remember_own`)."""
+    if keys_folder is None:
+        return []
+    found = [own_public(keys_folder)]
+    try:
+        data = json.loads((keys_folder.parent / "audit" / OWN_KEYS_HISTORY).read_text("utf-8"))
+    except (OSError, ValueError):
+        data = []
+    found += [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
+    return [{k: str(v) for k, v in d.items()} for d in found if d]
+
+
 def own_public(keys_folder: Path) -> dict[str, str]:
     try:
         data = json.loads((keys_folder / OWN_PUBLIC_FILE).read_text(encoding="utf-8"))
@@ -81,12 +94,12 @@ def own_public(keys_folder: Path) -> dict[str, str]:
 
 def signer_trust(session: Session, public_key: bytes, keys_folder: Path | None) -> SignerTrust:
     """Trust in an Ed25519 signing key (bundles, audit trails)."""
-    own = own_public(keys_folder) if keys_folder is not None else {}
     row = session.exec(select(TrustedKey).where(TrustedKey.public_key == b64(public_key))).first()
     if row is not None and row.status == REVOKED:
         return SignerTrust(REVOKED, row.name)
-    if own.get("public_key") == b64(public_key):
-        return SignerTrust(TRUSTED, own.get("name", ""), own=True)
+    for own in own_history(keys_folder):
+        if own.get("public_key") == b64(public_key):
+            return SignerTrust(TRUSTED, own.get("name", ""), own=True)
     if row is not None:
         return SignerTrust(TRUSTED, row.name)
     return SignerTrust(UNKNOWN)
@@ -95,13 +108,13 @@ def signer_trust(session: Session, public_key: bytes, keys_folder: Path | None) 
 def certificate_trust(session: Session, cert_sha256: str,
                       keys_folder: Path | None) -> SignerTrust:
     """Trust in the certificate that PAdES-signed an ERS."""
-    own = own_public(keys_folder) if keys_folder is not None else {}
     rows = session.exec(select(TrustedKey).where(
         TrustedKey.certificate_sha256 == cert_sha256.lower())).all()
     if any(r.status == REVOKED for r in rows):
         return SignerTrust(REVOKED, next(r.name for r in rows if r.status == REVOKED))
-    if own.get("certificate_sha256") == cert_sha256.lower():
-        return SignerTrust(TRUSTED, own.get("name", ""), own=True)
+    for own in own_history(keys_folder):
+        if own.get("certificate_sha256") == cert_sha256.lower():
+            return SignerTrust(TRUSTED, own.get("name", ""), own=True)
     if rows:
         return SignerTrust(TRUSTED, rows[0].name)
     return SignerTrust(UNKNOWN)

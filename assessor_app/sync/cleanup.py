@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePosixPath
 
-from sqlmodel import col, or_, select
+from sqlmodel import and_, col, or_, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
@@ -30,12 +30,15 @@ _PART = re.compile(r"^\.(?P<base>.+)\.part-[0-9a-f]{16}$")
 
 
 def our_folders(store: Store) -> dict[str, set[str]]:
-    """Remote folder -> names of our files in it, for items not yet sent or sent recently."""
+    """Remote folder -> names of our files in it, for the items where a stale `.part` can be:
+    tried before and not sent yet, or sent recently after more than one attempt (a first
+    attempt that succeeded renamed its `.part` away, so those folders are never listed)."""
     since = utcnow() - RECENT
     with store.read_session() as s:
         rows = s.exec(select(OutboxItem.remote_path).where(
             OutboxItem.remote_path != "",
-            or_(OutboxItem.state != OutboxState.SENT.value, col(OutboxItem.updated_at) >= since),
+            or_(and_(OutboxItem.state != OutboxState.SENT.value, col(OutboxItem.attempts) >= 1),
+                and_(col(OutboxItem.attempts) > 1, col(OutboxItem.updated_at) >= since)),
         )).all()
     folders: dict[str, set[str]] = defaultdict(set)
     for remote in rows:

@@ -88,9 +88,12 @@ def sign(qtbot: QtBot, page: SignerPage) -> None:
     def at(fx: float, fy: float) -> QPoint:
         return QPoint(round(area.left() + fx * area.width()), round(area.top() + fy * area.height()))
 
+    # each signer draws their own wave: the core refuses one signer's strokes for another
+    period = {"LearnerPage": 4, "LineManagerPage": 6, "AssessorPage": 3}.get(
+        type(page).__name__, 4)
     qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=at(0.1, 0.6))
     for i in range(1, 31):
-        qtbot.mouseMove(pad, at(0.1 + i * 0.025, 0.6 - 0.25 * ((i % 4) in (1, 2))))
+        qtbot.mouseMove(pad, at(0.1 + i * 0.025, 0.6 - 0.25 * ((i % period) < period / 2)))
     qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=at(0.85, 0.6))
 
 

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from assessor_app.store import Store
+from assessor_app.store.models import OutboxItem
 from assessor_app.sync.engine import sync_outbox
 from assessor_app.sync.errors import STALLED_MESSAGE
 from assessor_app.sync.run_lock import ANOTHER_RUN, sync_run_lock
@@ -89,6 +91,10 @@ def test_our_stale_part_uploads_are_removed_from_the_server(store: Store, db_pat
     not_a_part = pdf.with_name(f".{pdf.name}.part-notourtoken")
     for leftover in (ours, theirs, not_a_part):
         leftover.write_bytes(b"%PDF-1.4 half an upload")
+    with store.session() as s:  # it had needed a second attempt: the first PUT ended late
+        for item in s.exec(select(OutboxItem)).all():
+            item.attempts = 2
+            s.add(item)
     file_ers(store, "second")
     assert sync_outbox(store, settings, PASSWORD).ok
     assert not ours.exists()

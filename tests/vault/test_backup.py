@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assessor_app.backup.restore import restore_backup
-from assessor_app.backup.run import BackupError, backup_run
+from assessor_app.backup.run import BackupError, backup_run, manifests
 from assessor_app.backup.targets import FolderTarget
 from assessor_app.cli import main
 from assessor_app.demo.builder import build_demo
@@ -175,3 +175,23 @@ def test_status_warns_after_a_day_of_changes(store: Store, tmp_path: Path) -> No
     status = backup_status(store, now + timedelta(days=2))
     assert not status.overdue and status.last is not None
     assert "Last backup" in status.message()
+
+
+def test_the_manifest_records_the_audit_head_and_catches_a_trail_cut_since(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The backup keeps the audit chain's head outside this computer's database: deleting the
+    newest entries here afterwards is caught by `backup verify`."""
+    _full(store, tmp_path)
+    usb = tmp_path / "usb"
+    backup_run(store, FolderTarget(usb))
+    [(_name, manifest)] = manifests(FolderTarget(usb), store.key)
+    with closing(connect(store.db_path, store.key)) as conn:
+        last = conn.execute("SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+                            ).fetchone()
+    assert manifest["audit_head"] == {"seq": last[0], "entry_hash": last[1]}
+    assert main(["backup", "verify", str(usb), "--db", str(store.db_path)]) == 0
+    with closing(connect(store.db_path, store.key)) as conn, conn:
+        conn.execute("DELETE FROM audit_entry WHERE seq = ?", (last[0],))
+    capsys.readouterr()
+    assert main(["backup", "verify", str(usb), "--db", str(store.db_path)]) != 0
+    assert f"no longer holds entry {last[0]}" in capsys.readouterr().err
