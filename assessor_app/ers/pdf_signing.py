@@ -131,8 +131,9 @@ def verify_pdf(source: str | Path | bytes,
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_regular_signatures
-    except Exception as exc:  # noqa: BLE001 - any parse failure means a damaged file
-        return _fail(f"the file is not a readable PDF ({exc.__class__.__name__}).")
+    except Exception:  # noqa: BLE001 - any parse failure means a damaged file
+        return _fail("the file is not a readable PDF: it is damaged or not a PDF at all. "
+                     "Ask for the ERS again from the copy that was sent.")
     if not sigs:
         return _fail("the PDF carries no digital signature.")
     if len(sigs) != 1:
