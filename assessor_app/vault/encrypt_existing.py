@@ -28,6 +28,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from assessor_app.vault.dbfile import connect, is_plaintext_sqlite
 from assessor_app.vault.errors import VaultError
 from assessor_app.vault.filecrypt import CHUNK, FileCipher, fsync_dir, private_atomic_writer
@@ -226,7 +228,13 @@ def encrypt_existing(db_path: Path, key: DataKey, *,
         target = _side(db_path, ".encrypting")
         if progress:
             progress("copying database", 0, 1)
-        report.tables = _export(db_path, target, key)
+        try:
+            report.tables = _export(db_path, target, key)
+        except (sqlcipher.Error, ValueError) as exc:  # a damaged file, read half-way
+            target.unlink(missing_ok=True)
+            raise VaultError("it looks like an unencrypted database of an older version, but it "
+                             "is damaged and cannot be read, so it was left as it is. Restore it "
+                             "from a backup") from exc
         cipher = key.file_cipher()
         total = sum(len(_plain_files(files / t)) for t in TREES)
         done = [0]
