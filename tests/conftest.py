@@ -79,7 +79,7 @@ def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def core_wiring() -> None:
     """The listeners every entry point installs at start-up (sign-off voiding, outbox queueing)."""
     from assessor_app.workflow.wiring import install
