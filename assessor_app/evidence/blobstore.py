@@ -20,30 +20,15 @@ from pathlib import Path
 
 from assessor_app.evidence.errors import AttachmentError
 from assessor_app.store import Store
-from assessor_app.store.files import CHUNK, fsync_dir
+from assessor_app.store.files import fsync_dir
 from assessor_app.vault.errors import FileTampered
-from assessor_app.vault.filecrypt import FileCipher
+from assessor_app.vault.filecrypt import FileCipher, HashingReader, store_stream
 
 
 @dataclass(frozen=True)
 class Blob:
     sha256: str
     size: int
-
-
-class _Hashing:
-    """Reads a source file in chunks, hashing and counting what passes through."""
-
-    def __init__(self, fh: object) -> None:
-        self._fh = fh
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._fh.read(n)  # type: ignore[attr-defined]
-        self.digest.update(data)
-        self.size += len(data)
-        return data
 
 
 class BlobStore:
@@ -108,13 +93,9 @@ class BlobStore:
         fd, tmp_name = tempfile.mkstemp(dir=staging, prefix="incoming-")
         tmp = Path(tmp_name)
         try:
-            reader = _Hashing(src)
+            reader = HashingReader(src)  # type: ignore[arg-type]
             with os.fdopen(fd, "wb") as dst:
-                if self.cipher is not None:
-                    self.cipher.encrypt_stream(reader, dst)
-                else:
-                    while chunk := reader.read(CHUNK):
-                        dst.write(chunk)
+                store_stream(reader, dst, self.cipher)
                 dst.flush()
                 os.fsync(dst.fileno())
             sha = reader.digest.hexdigest()

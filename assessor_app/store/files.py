@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from assessor_app.vault.filecrypt import fsync_dir
+
 CHUNK = 1024 * 1024
 
 
@@ -33,17 +35,6 @@ def sha256_stream(fh: BinaryIO) -> str:
 def sha256_file(path: Path) -> str:
     with Path(path).open("rb") as fh:
         return sha256_stream(fh)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename in `path` durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -8,7 +8,6 @@ bundle leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import uuid
@@ -23,11 +22,11 @@ from sqlmodel import select
 from assessor_app.signoff.keys import keys_dir
 from assessor_app.signoff.trust import REVOKED, UNKNOWN, SignerTrust, pin_key, signer_trust
 from assessor_app.store import Store
-from assessor_app.store.files import CHUNK, fsync_dir
+from assessor_app.store.files import fsync_dir
 from assessor_app.store.models import ImportedBundle
 from assessor_app.sync.bundle_format import RESERVED, as_relative
 from assessor_app.sync.bundle_verify import ZIP_READ_ERRORS, VerifyReport, verify_bundle
-from assessor_app.vault.filecrypt import FileCipher
+from assessor_app.vault.filecrypt import FileCipher, HashingReader, store_stream
 
 IMPORTED_DIR = "imported"
 # Reading the zip again can fail like verification did; writing (OSError) is reported as is.
@@ -144,19 +143,6 @@ def read_imported_file(store: Store, manifest_sha256: str, relative: str) -> byt
     return store.key.file_cipher().read_file(target, "imported file")
 
 
-class _Hashing:
-    def __init__(self, fh: object) -> None:
-        self._fh = fh
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._fh.read(n)  # type: ignore[attr-defined]
-        self.digest.update(data)
-        self.size += len(data)
-        return data
-
-
 def _extract(path: Path, report: VerifyReport, tmp: Path,
              cipher: FileCipher | None) -> tuple[int, int]:
     """Copy every listed file (and the manifest/signature/key) into `tmp`, re-checking hashes:
@@ -173,12 +159,8 @@ def _extract(path: Path, report: VerifyReport, tmp: Path,
                 raise BundleRejected([f"{name!r}: would be written outside the import folder"])
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(name) as src, target.open("xb") as dst:
-                reader = _Hashing(src)
-                if cipher is not None:
-                    cipher.encrypt_stream(reader, dst)
-                else:
-                    while chunk := reader.read(CHUNK):
-                        dst.write(chunk)
+                reader = HashingReader(src)
+                store_stream(reader, dst, cipher)
                 dst.flush()
                 os.fsync(dst.fileno())
             h, size = reader.digest, reader.size

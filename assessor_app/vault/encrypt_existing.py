@@ -32,7 +32,13 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from assessor_app.vault.dbfile import connect, is_plaintext_sqlite
 from assessor_app.vault.errors import VaultError
-from assessor_app.vault.filecrypt import CHUNK, FileCipher, fsync_dir, private_atomic_writer
+from assessor_app.vault.filecrypt import (
+    CHUNK,
+    FileCipher,
+    HashingReader,
+    fsync_dir,
+    private_atomic_writer,
+)
 from assessor_app.vault.keys import DataKey
 
 Progress = Callable[[str, int, int], None]
@@ -130,25 +136,15 @@ def _encrypt_tree(src: Path, dst: Path, cipher: FileCipher, report: EncryptionRe
     hashes: dict[Path, str] = {}
     for p in _plain_files(src):
         rel = p.relative_to(src)
-        h = hashlib.sha256()
         with p.open("rb") as fh, private_atomic_writer(dst / rel) as out:
-            report.bytes += cipher.encrypt_stream(_HashingReader(fh, h), out)
-        hashes[rel] = h.hexdigest()
+            reader = HashingReader(fh)
+            report.bytes += cipher.encrypt_stream(reader, out)
+        hashes[rel] = reader.digest.hexdigest()
         report.files += 1
         done[0] += 1
         if progress:
             progress("encrypting files", done[0], total)
     return hashes
-
-
-class _HashingReader:
-    def __init__(self, fh: object, h: object) -> None:
-        self._fh, self._h = fh, h
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._fh.read(n)  # type: ignore[attr-defined]
-        self._h.update(data)  # type: ignore[attr-defined]
-        return data
 
 
 def _verify(target: Path, key: DataKey, counts: dict[str, int], cipher: FileCipher,

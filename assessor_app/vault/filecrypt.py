@@ -10,6 +10,7 @@ data key with HKDF for this purpose only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import tempfile
@@ -109,8 +110,8 @@ def _tampered(what: str) -> str:
 
 
 def fsync_dir(path: Path) -> None:
-    """Make a rename in `path` durable where the platform allows it (not on Windows). (The same
-    as `store.files.fsync_dir`; the vault sits below the store and cannot import it.)"""
+    """Make a rename in `path` durable where the platform allows it (not on Windows). The one
+    copy: the vault sits lowest, and `store.files` re-exports it."""
     if os.name != "posix":
         return
     fd = os.open(path, os.O_RDONLY)
@@ -118,6 +119,30 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class HashingReader:
+    """Reads a source in chunks, hashing (SHA-256) and counting what passes through."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+
+def store_stream(reader: HashingReader, dst: BinaryIO, cipher: FileCipher | None) -> None:
+    """Write what `reader` gives to `dst`: encrypted when there is a cipher, else as it is."""
+    if cipher is not None:
+        cipher.encrypt_stream(reader, dst)
+        return
+    while chunk := reader.read(CHUNK):
+        dst.write(chunk)
 
 
 @contextlib.contextmanager
