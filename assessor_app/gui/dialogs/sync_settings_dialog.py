@@ -115,12 +115,18 @@ class SyncSettingsDialog(QDialog):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def test_connection(self) -> None:
+    def _settings_or_say(self) -> SyncSettings | None:
+        """The settings in the form, or None after saying in the banner what is wrong."""
         self.banner.dismiss()
         try:
-            settings = self._settings()
+            return self._settings()
         except ValueError as exc:
             self.banner.show_message(_sentence(exc), "error")
+            return None
+
+    def test_connection(self) -> None:
+        settings = self._settings_or_say()
+        if settings is None:
             return
         password = self._password(settings)
         if not password:
@@ -144,11 +150,8 @@ class SyncSettingsDialog(QDialog):
         self.test_result.setText("⚠ " + message)
 
     def save(self) -> None:
-        self.banner.dismiss()
-        try:
-            settings = self._settings()
-        except ValueError as exc:
-            self.banner.show_message(_sentence(exc), "error")
+        settings = self._settings_or_say()
+        if settings is None:
             return
         write_sync_settings(self.store, settings)
         self.current = settings
