@@ -20,7 +20,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
@@ -37,6 +36,13 @@ from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import part_name, remote_path_for
 from assessor_app.sync.run_lock import one_run
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
+from assessor_app.sync.summary import (  # re-exported: callers import them from here
+    ItemOutcome,
+    ProgressCallback,
+    SyncHooks,
+    SyncProgress,
+    SyncSummary,
+)
 from assessor_app.sync.transfer import (
     Confirmed,
     LocalFileChanged,
@@ -48,6 +54,9 @@ from assessor_app.sync.webdav import WebDavClient
 
 if TYPE_CHECKING:
     from assessor_app.sync.bundle_signing import BundleSigner
+
+__all__ = ["ItemOutcome", "ProgressCallback", "SyncHooks", "SyncProgress", "SyncRunner",
+           "SyncSummary", "sync_outbox"]
 
 log = logging.getLogger(__name__)
 
@@ -61,54 +70,6 @@ WARMUP = 8
 #: Items claimed, and finished items recorded, per transaction once uploads overlap.
 CLAIM_BATCH = 16
 RECORD_BATCH = 16
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    items_total: int
-    items_done: int
-    bytes_total: int
-    bytes_done: int
-    current_item_id: int | None
-    phase: str  # "starting" | "checking" | "uploading" | "confirming" | "done"
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    item_id: int
-    filename: str
-    outcome: str  # "sent" | "already_there" | "retry_later" | "failed" | "withheld"
-    message: str = ""
-
-
-@dataclass
-class SyncSummary:
-    attempted: int = 0
-    sent: int = 0
-    already_there: int = 0
-    retry_later: int = 0
-    failed: int = 0
-    cancelled: bool = False
-    error: str = ""  # user-facing reason the run stopped early, if it did
-    error_detail: str = ""
-    remaining: int = 0  # items still not confirmed after the run
-    outcomes: list[ItemOutcome] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Everything in the outbox is confirmed on the server."""
-        return self.remaining == 0 and not self.error and not self.cancelled
-
-
-@dataclass
-class SyncHooks:
-    """Test/diagnostic hooks called at the fragile points of an upload (item id)."""
-
-    after_put: Callable[[int], None] | None = None
-    after_move: Callable[[int], None] | None = None
-
-
-ProgressCallback = Callable[[SyncProgress], None]
 
 
 def sync_outbox(
@@ -298,7 +259,8 @@ class _Run:
         """Keep up to `workers` files in flight. Items are claimed CLAIM_BATCH at a time and
         finished ones recorded RECORD_BATCH at a time, each batch one transaction. The first
         WARMUP files of a run go one at a time: if the server is unwell, that shows with one file
-        in flight rather than several."""
+        in flight rather than several. Two files bound for the same name are never in flight
+        together (see `_next_free`)."""
         ready: deque[tuple[OutboxItem, str]] = deque()
         in_flight: dict[Future[tuple[str, object, int]], OutboxItem] = {}
         try:
@@ -311,9 +273,8 @@ class _Run:
                             # (a batch may come back empty: all of it confirmed meanwhile)
                             ready.extend(self._claim(
                                 [pending.popleft() for _ in range(min(len(pending), batch))]))
-                        while ready and len(in_flight) < width:
-                            item, stale = ready.popleft()
-                            in_flight[pool.submit(self._work, item, stale)] = item
+                        while len(in_flight) < width and (nxt := _next_free(ready, in_flight)):
+                            in_flight[pool.submit(self._work, *nxt)] = nxt[0]
                     if not in_flight:
                         break
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -354,10 +315,13 @@ class _Run:
         with self.store.session() as s:
             rows = {i.id: i for i in s.exec(
                 select(OutboxItem).where(col(OutboxItem.id).in_(item_ids)))}
+            # One query for the batch, and no query between the changes below (each one would
+            # flush the rows changed so far, one UPDATE at a time).
+            voided = void_notices.void_item_ids(s, item_ids)
             for item_id in item_ids:
                 item = rows.get(item_id)
                 if item is not None and item.state != OutboxState.WITHHELD.value \
-                        and void_notices.is_void_ers(s, item):  # voided since the run started
+                        and item_id in voided:  # voided since the run started
                     item.state = OutboxState.WITHHELD.value
                     item.failure_reason = void_notices.WITHHELD_REASON
                     s.add(item)
@@ -369,24 +333,28 @@ class _Run:
                         else ItemOutcome(item_id, "", "already_there", "already confirmed"))
                     self.items_done += 1
                     continue
-                if not item.remote_path:
-                    item.remote_path = remote_path_for(
-                        self.settings.layout,
-                        centre=self.settings.centre,
-                        learner_registration=item.learner_registration,
-                        unit_reference=item.unit_reference,
-                        filename=item.filename,
-                    )
-                stale = item.part_path
-                if not stale:  # recorded before the PUT, so a crash can never orphan it
-                    item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
-                item.state = OutboxState.UPLOADING.value
-                item.attempts += 1
-                item.last_attempt_at = item.updated_at = utcnow()
-                s.add(item)
-                claimed.append((item, stale))
+                claimed.append((item, self._claim_one(item)))
                 self.summary.attempted += 1
         return claimed
+
+    def _claim_one(self, item: OutboxItem) -> str:
+        """Mark one item "uploading" (in the caller's transaction); returns the temp name an
+        interrupted attempt left behind ("" if none)."""
+        if not item.remote_path:
+            item.remote_path = remote_path_for(
+                self.settings.layout,
+                centre=self.settings.centre,
+                learner_registration=item.learner_registration,
+                unit_reference=item.unit_reference,
+                filename=item.filename,
+            )
+        stale = item.part_path
+        if not stale:  # recorded before the PUT, so a crash can never orphan it
+            item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
+        item.state = OutboxState.UPLOADING.value
+        item.attempts += 1
+        item.last_attempt_at = item.updated_at = utcnow()
+        return stale
 
     def _unclaim(self, ready: deque[tuple[OutboxItem, str]]) -> None:
         """Claimed items the run never started (it stopped): back in the queue, untried."""
@@ -489,3 +457,19 @@ class _Run:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
         return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)
+
+
+def _next_free(ready: deque[tuple[OutboxItem, str]],
+               in_flight: dict[Future[tuple[str, object, int]], OutboxItem],
+               ) -> tuple[OutboxItem, str] | None:
+    """Take the first ready item whose remote name no upload in flight is using, or None. Two
+    different files queued under one name (a re-filed sheet) must not race their MOVEs: a
+    server's "does the name exist?" check and its rename are not one atomic step (WsgiDAV,
+    Apache), so both could be answered 201 and one overwrite the other. Names are compared
+    case-blind, as Windows/SharePoint servers do."""
+    busy = {i.remote_path.casefold() for i in in_flight.values()}
+    for k, entry in enumerate(ready):
+        if entry[0].remote_path.casefold() not in busy:
+            del ready[k]
+            return entry
+    return None

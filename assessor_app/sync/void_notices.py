@@ -88,6 +88,16 @@ def is_void_ers(session: Session, item: OutboxItem) -> bool:
     return so is not None and so.status == "void"
 
 
+def void_item_ids(session: Session, item_ids: list[int]) -> set[int]:
+    """Which of these outbox rows are ERSs of a void sign-off: `is_void_ers` for a whole batch
+    of claimed items in one query."""
+    q = (select(OutboxItem.id)
+         .join(ErsDocument, col(ErsDocument.id) == OutboxItem.ers_document_id)
+         .join(SignOff, col(SignOff.id) == ErsDocument.signoff_id)
+         .where(SignOff.status == "void", col(OutboxItem.id).in_(item_ids)))
+    return {i for i in session.exec(q).all() if i is not None}
+
+
 def pending_notice_documents(session: Session) -> list[OutboxItem]:
     """ERS outbox rows of void sign-offs that have no void notice queued yet."""
     noticed = select(OutboxItem.voids_document_id).where(
