@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -67,9 +68,13 @@ MAX_CONSECUTIVE_TRANSIENT = 3
 WORKERS = 4
 #: Files sent one at a time at the start of each run before the others overlap.
 WARMUP = 8
-#: Items claimed, and finished items recorded, per transaction once uploads overlap.
-CLAIM_BATCH = 16
-RECORD_BATCH = 16
+#: Items claimed, and finished items recorded, per transaction once uploads overlap (each
+#: transaction costs more than a file's upload on a fast link). A crash forgets at most a
+#: record batch: those rows still say "uploading", and the next run finds them in place.
+CLAIM_BATCH = 64
+RECORD_BATCH = 64
+#: ... and finished items are recorded at least this often (seconds), for the status shown.
+RECORD_EVERY = 1.0
 
 
 def sync_outbox(
@@ -171,7 +176,7 @@ class _Run:
         cancel: threading.Event | None,
         hooks: SyncHooks,
         rng: random.Random | None,
-        workers: int = WORKERS,
+        workers: int | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -179,7 +184,7 @@ class _Run:
         self.progress_cb = progress
         self.cancel = cancel
         self.rng = rng
-        self.workers = max(1, workers)
+        self.workers = max(1, workers or WORKERS)  # (read at run time: tunable)
         self.summary = SyncSummary()
         self.items_total = 0
         self.items_done = 0
@@ -190,6 +195,7 @@ class _Run:
         self._local = threading.local()
         self._clients: list[WebDavClient] = []
         self._unrecorded: list[tuple[int, dict[str, object]]] = []
+        self._recorded_at = time.monotonic()
         self.transfer = Transfer(settings, store, self._record, self._add_bytes,
                                  self._emit, cancel, hooks.after_put, hooks.after_move)
 
@@ -267,23 +273,35 @@ class _Run:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="sync-upload") as pool:
                 while True:
                     if not self._stopping():
-                        width = self.workers if self.items_done >= WARMUP else 1
-                        batch = width if width == 1 else CLAIM_BATCH
-                        while not ready and pending and len(in_flight) < width:
-                            # (a batch may come back empty: all of it confirmed meanwhile)
-                            ready.extend(self._claim(
-                                [pending.popleft() for _ in range(min(len(pending), batch))]))
-                        while len(in_flight) < width and (nxt := _next_free(ready, in_flight)):
-                            in_flight[pool.submit(self._work, *nxt)] = nxt[0]
+                        self._fill(pool, ready, pending, in_flight)
                     if not in_flight:
                         break
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     self._settle([(in_flight.pop(f), f.result()) for f in done])
-                    if len(self._unrecorded) >= RECORD_BATCH or not in_flight:
+                    if (len(self._unrecorded) >= RECORD_BATCH or not in_flight
+                            or time.monotonic() - self._recorded_at >= RECORD_EVERY):
                         self._write_unrecorded()
         finally:
             self._write_unrecorded()
             self._unclaim(ready)
+
+    def _fill(self, pool: ThreadPoolExecutor, ready: deque[tuple[OutboxItem, str]],
+              pending: deque[int],
+              in_flight: dict[Future[tuple[str, object, int]], OutboxItem]) -> None:
+        """Start uploads up to the width allowed now; then, while those run, claim the next
+        batch so a worker that finishes never waits for a transaction."""
+        width = self.workers if self.items_done >= WARMUP else 1
+        batch = 1 if width == 1 else CLAIM_BATCH
+        while len(in_flight) < width and (ready or pending):
+            if not ready:  # (a batch may come back empty: all of it confirmed meanwhile)
+                ready.extend(self._claim(_take(pending, batch)))
+                continue
+            nxt = _next_free(ready, in_flight)
+            if nxt is None:
+                break
+            in_flight[pool.submit(self._work, *nxt)] = nxt[0]
+        if width > 1 and len(ready) < width and pending:
+            ready.extend(self._claim(_take(pending, batch)))
 
     # -- the worker side -----------------------------------------------------------------------
 
@@ -377,6 +395,7 @@ class _Run:
             s.execute(update(OutboxItem), [{"id": item_id, **values, "updated_at": now}
                                            for item_id, values in self._unrecorded])
         self._unrecorded.clear()
+        self._recorded_at = time.monotonic()
 
     def _record(self, item_id: int, **values: object) -> None:
         with self.store.session() as s:
@@ -457,6 +476,10 @@ class _Run:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
         return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)
+
+
+def _take(pending: deque[int], n: int) -> list[int]:
+    return [pending.popleft() for _ in range(min(len(pending), n))]
 
 
 def _next_free(ready: deque[tuple[OutboxItem, str]],
