@@ -34,6 +34,7 @@ from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
 from assessor_app.sync.errors import SyncError
+from assessor_app.sync.http11 import ConnectionDropped
 from assessor_app.sync.layout import alternative_name, part_name
 from assessor_app.sync.local_files import LocalFileChanged, LocalReader
 from assessor_app.sync.settings import SyncSettings
@@ -103,7 +104,18 @@ class Transfer:
                          put_etag: str) -> Confirmed:
         assert item.id is not None
         target = item.remote_path
-        status = c.move_status(part, target, overwrite=False)
+        try:
+            status = c.move_status(part, target, overwrite=False)
+        except ConnectionDropped:
+            # No answer: the MOVE may or may not have happened. Look before moving again (a
+            # second MOVE after a first that worked would find no temporary file).
+            remote = c.stat(target)
+            how = self.same_bytes(c, remote, item) if remote and not remote.is_collection else ""
+            if remote is not None and how:
+                if self.after_move:
+                    self.after_move(item.id)
+                return Confirmed(target, remote.etag or put_etag, how)
+            status = c.move_status(part, target, overwrite=False)
         moved_where_asked = status != 412
         if not moved_where_asked:
             # The name is taken. By our own bytes (sent from elsewhere / an earlier run)?

@@ -26,6 +26,7 @@ from assessor_app.sync.errors import (
     error_for_status,
     error_for_transport,
 )
+from assessor_app.sync.http11 import KeepAlive, usable_for
 from assessor_app.sync.settings import SyncSettings
 
 CHUNK = 256 * 1024
@@ -99,14 +100,24 @@ class WebDavClient:
     ) -> None:
         self.settings = settings
         t = timeout if timeout is not None else settings.timeout_seconds
+        context = tls_context(settings.verify)
+        agent = f"assessor-app/{__version__}"
         self._client = httpx.Client(
             auth=httpx.BasicAuth(settings.username, password),
-            verify=tls_context(settings.verify),
+            verify=context,
             timeout=httpx.Timeout(t, connect=min(t, 15.0)),
-            headers={"User-Agent": f"assessor-app/{__version__}"},
+            headers={"User-Agent": agent},
             follow_redirects=False,  # a redirect would drop the body of a streamed PUT
             transport=transport,
         )
+        # The upload hot path (PUT of an in-memory file, MOVE) goes over a leaner keep-alive
+        # connection with the same credentials, TLS context and timeouts; not when the caller
+        # brought its own transport, nor when the environment names a proxy for the server.
+        self._fast: KeepAlive | None = None
+        if transport is None and usable_for(settings.base_url):
+            self._fast = KeepAlive(settings.base_url, settings.username, password,
+                                   context=context, timeout=t, connect_timeout=min(t, 15.0),
+                                   user_agent=agent)
         # Folders known to exist; several clients of one sync run share one set (adding to a set
         # and testing membership are atomic in CPython, and a duplicate MKCOL is harmless).
         self._known_dirs: set[str] = set() if known_dirs is None else known_dirs
@@ -118,6 +129,8 @@ class WebDavClient:
         self.close()
 
     def close(self) -> None:
+        if self._fast is not None:
+            self._fast.close()
         self._client.close()
 
     def url(self, path: str, *, collection: bool = False) -> str:
@@ -231,14 +244,21 @@ class WebDavClient:
         if sha256:
             # ownCloud/Nextcloud keep this and check it; other servers ignore unknown headers.
             headers["OC-Checksum"] = f"SHA256:{sha256}"
-        body: bytes | Iterator[bytes]
         if isinstance(source, bytes) and len(source) <= CHUNK:
             # Small and already in memory (an ERS PDF): one write, no generator round trips.
             if cancel is not None and cancel.is_set():
                 raise SyncCancelled()
             if on_chunk is not None:
                 on_chunk(source)
-            body = source
+            if self._fast is not None:
+                # Safe to send again if a kept-alive connection drops under it: the bytes go
+                # to the temporary name and replace whatever an earlier try left there.
+                a = self._fast.request("PUT", _target(self.url(path)), body=source,
+                                       headers=headers, retry=True)
+                if a.status not in (200, 201, 204):
+                    raise error_for_status(a.status, "PUT")
+                return a.headers.get("ETag", "")
+            body: bytes | Iterator[bytes] = source
         else:
             body = _file_chunks(source, on_chunk, cancel)
         r = self._request("PUT", self.url(path), content=body, headers=headers)
@@ -252,17 +272,21 @@ class WebDavClient:
 
     def move_status(self, src: str, dst: str, *, overwrite: bool) -> int:
         """MOVE `src` to `dst` and return the server's success status: 201 (Created: `dst` is
-        new), 204 or 200; or 412 when overwrite=False and `dst` already exists."""
-        r = self._request(
-            "MOVE",
-            self.url(src),
-            headers={"Destination": self.url(dst), "Overwrite": "T" if overwrite else "F"},
-        )
-        if r.status_code == 412 and not overwrite:
+        new), 204 or 200; or 412 when overwrite=False and `dst` already exists.
+
+        Raises `ConnectionDropped` when a kept-alive connection closed under it with no answer:
+        the MOVE may have been carried out, so the caller checks before trying again."""
+        headers = {"Destination": self.url(dst), "Overwrite": "T" if overwrite else "F"}
+        if self._fast is not None:
+            status = self._fast.request("MOVE", _target(self.url(src)), headers=headers,
+                                        retry=False).status
+        else:
+            status = self._request("MOVE", self.url(src), headers=headers).status_code
+        if status == 412 and not overwrite:
             return 412
-        if r.status_code not in (200, 201, 204):
-            raise error_for_status(r.status_code, "MOVE")
-        return r.status_code
+        if status not in (200, 201, 204):
+            raise error_for_status(status, "MOVE")
+        return status
 
     def delete(self, path: str) -> bool:
         """True if something was deleted; a missing file is not an error."""
@@ -303,6 +327,12 @@ def probe(
     """Cheap connectivity check for a background worker (short timeout, one request)."""
     with WebDavClient(settings, password, timeout=timeout, transport=transport) as c:
         return c.probe()
+
+
+def _target(url: str) -> str:
+    """The request target (path and query) of an absolute URL."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _file_chunks(
