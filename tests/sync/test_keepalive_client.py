@@ -1,0 +1,296 @@
+"""The lean keep-alive connection that carries the uploads (PUT to the temporary name, MOVE into
+place): a kept-alive connection the server closes is survived without sending anything twice that
+must not be, an endless or huge answer is refused after a bounded read, a wrong password and a
+stalled server read as before, and TLS checks the server's name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from sqlmodel import select
+
+from assessor_app.store.models import OutboxItem
+from assessor_app.sync.engine import sync_outbox
+from assessor_app.sync.errors import AUTH_MESSAGE, STALLED_MESSAGE, TLS_MESSAGE, SyncError
+from assessor_app.sync.http11 import MAX_ANSWER, OVERSIZED_MESSAGE, ConnectionDropped
+from assessor_app.sync.settings import SyncSettings
+from assessor_app.sync.webdav import WebDavClient
+from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
+from tests.webdav_server import PASSWORD, DavServer, _Dropped
+
+PDF = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
+
+
+def _settings(url: str, **kw: object) -> SyncSettings:
+    return SyncSettings(base_url=url, username="assessor", centre="Centre 12", **kw)
+
+
+def _upload(client: WebDavClient, name: str) -> int:
+    client.put_file(f".{name}.part-1", PDF, len(PDF))
+    return client.move_status(f".{name}.part-1", name, overwrite=False)
+
+
+# -- a scripted HTTP server, for what WsgiDAV would never do -----------------------------------
+
+Handler = Callable[[socket.socket, int, bytes], bool]  # (conn, n-th request on it, head) -> keep?
+
+
+class RawServer:
+    """Reads each request (head and Content-Length body) and lets `handler` answer it; the
+    handler returns False to end the connection. `log` holds every request line received."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.log: list[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/dav/"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # closed
+            t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self.threads.append(t)
+            t.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(30)
+        buf = b""
+        n = 0
+        try:
+            while not self.stop.is_set():
+                while b"\r\n\r\n" not in buf:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buf += data
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(buf) < length:
+                    buf += conn.recv(65536)
+                buf = buf[length:]
+                n += 1
+                self.log.append(head.split(b"\r\n")[0].decode())
+                if not self.handler(conn, n, head):
+                    return
+        except OSError:
+            return
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+        for t in self.threads:
+            t.join(5)
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Handler], RawServer]]:
+    made: list[RawServer] = []
+
+    def make(handler: Handler) -> RawServer:
+        made.append(RawServer(handler))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()
+
+
+CREATED = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+
+
+# -- a kept-alive connection closed by the server ----------------------------------------------
+
+def test_idle_connection_closed_by_the_server_between_files(dav_server: DavServer) -> None:
+    assert dav_server._server is not None
+    dav_server._server.timeout = 0.3  # cheroot closes connections idle for longer than this
+    with WebDavClient(_settings(dav_server.url), PASSWORD) as client:
+        assert _upload(client, "one.pdf") == 201
+        time.sleep(1.5)  # the server drops the idle connection meanwhile
+        assert _upload(client, "two.pdf") == 201
+    assert dav_server.faults.count("PUT") == 2 and dav_server.faults.count("MOVE") == 2
+    assert [p.name for p in dav_server.files()] == ["one.pdf", "two.pdf"]
+    assert all(p.read_bytes() == PDF for p in dav_server.files())
+
+
+def test_a_close_racing_a_request_repeats_only_what_is_safe(raw_server) -> None:  # noqa: ANN001
+    # Each connection answers its first request, then reads the next one and closes unanswered
+    # (the server timed the connection out just as the request arrived).
+    server = raw_server(lambda conn, n, _head: n == 1 and conn.sendall(CREATED) is None)
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+        client.put_file(".b.pdf.part-1", PDF, len(PDF))  # dropped once, sent again: delivered
+        assert [line.split()[0] for line in server.log] == ["PUT", "PUT", "PUT"]
+        with pytest.raises(ConnectionDropped) as caught:  # a MOVE is never repeated blindly
+            client.move_status(".b.pdf.part-1", "b.pdf", overwrite=False)
+    assert [line.split()[0] for line in server.log] == ["PUT", "PUT", "PUT", "MOVE"]
+    assert not caught.value.permanent
+
+
+def _drop_moves(server: DavServer, *, after_doing_it: bool) -> list[str]:
+    """The server drops the connection of the first MOVE without an answer, having done the
+    MOVE or not; later MOVEs pass."""
+    inner = server.faults.app
+    seen: list[str] = []
+
+    def app(environ, start_response):  # noqa: ANN001, ANN202
+        if environ["REQUEST_METHOD"] == "MOVE":
+            seen.append(environ["PATH_INFO"])
+            if len(seen) == 1:
+                if after_doing_it:
+                    for _ in inner(environ, lambda *a, **k: None):
+                        pass
+                raise _Dropped()  # cheroot closes the connection without an answer
+        return inner(environ, start_response)
+
+    server.faults.app = app
+    return seen
+
+
+@pytest.mark.parametrize("after_doing_it", [True, False])
+def test_a_move_lost_with_its_connection_is_checked_not_repeated(
+        store, dav_server: DavServer, after_doing_it: bool) -> None:  # noqa: ANN001
+    f = file_ers(store, "dropped move")
+    moves = _drop_moves(dav_server, after_doing_it=after_doing_it)
+    summary = sync_outbox(store, _settings(dav_server.url), PASSWORD)
+    assert summary.ok and summary.sent == 1, summary
+    with store.session() as s:
+        item = s.exec(select(OutboxItem)).one()
+    assert [sha256_file(p) for p in remote_pdfs(dav_server.root)] == [f.sha256]
+    assert [p for p in dav_server.files() if ".part-" in p.name] == []
+    assert dav_server.faults.count("PROPFIND") == 1  # looked before acting again
+    if after_doing_it:  # it was done: confirmed by reading it back, no second MOVE
+        assert len(moves) == 1 and item.confirmed_by == "sha256"
+    else:  # it was not: moved again, and that MOVE's 201 confirms
+        assert len(moves) == 2 and item.confirmed_by == "put+move"
+
+
+# -- hostile or broken answers -----------------------------------------------------------------
+
+def _endless_chunks(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    conn.sendall(b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n")
+    block = b"%x\r\n%s\r\n" % (65536, b"z" * 65536)
+    try:
+        for _ in range(10_000):
+            conn.sendall(block)
+    except OSError:
+        pass  # the client stopped reading and closed: expected
+    return False
+
+
+def _huge_length(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 1000000000000\r\n\r\n" + b"z" * 4096)
+    return False
+
+
+@pytest.mark.parametrize("handler", [_endless_chunks, _huge_length])
+def test_an_endless_or_huge_answer_is_refused(raw_server, handler: Handler) -> None:  # noqa: ANN001
+    server = raw_server(handler)
+    with WebDavClient(_settings(server.url), PASSWORD) as client, \
+            pytest.raises(SyncError) as caught:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+    err = caught.value
+    assert err.user_message == OVERSIZED_MESSAGE and not err.permanent
+    assert str(MAX_ANSWER) in err.detail and "PUT" in err.detail
+
+
+def test_a_stalled_server_is_reported_on_the_upload_path(raw_server) -> None:  # noqa: ANN001
+    server = raw_server(lambda _conn, _n, _head: time.sleep(5) or False)  # reads, never answers
+    with WebDavClient(_settings(server.url), PASSWORD, timeout=1.0) as client, \
+            pytest.raises(SyncError) as caught:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+    assert caught.value.user_message == STALLED_MESSAGE and not caught.value.permanent
+
+
+def test_wrong_password_on_the_upload_path(dav_server: DavServer) -> None:
+    with WebDavClient(_settings(dav_server.url), "wrong password") as client:
+        for call in (lambda: client.put_file(".a.pdf.part-1", PDF, len(PDF)),
+                     lambda: client.move_status(".a.pdf.part-1", "a.pdf", overwrite=False)):
+            with pytest.raises(SyncError) as caught:
+                call()
+            assert caught.value.user_message == AUTH_MESSAGE and caught.value.permanent
+            assert caught.value.status == 401
+    assert dav_server.files() == []
+
+
+# -- TLS ----------------------------------------------------------------------------------------
+
+def _cert(subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Certificate | None,
+          issuer_key: ec.EllipticCurvePrivateKey, san: x509.GeneralName | None) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    b = (x509.CertificateBuilder().subject_name(name)
+         .issuer_name(issuer.subject if issuer else name).public_key(key.public_key())
+         .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+         .not_valid_after(now + dt.timedelta(days=1))
+         .add_extension(x509.BasicConstraints(ca=san is None, path_length=None), critical=True))
+    if san is not None:
+        b = b.add_extension(x509.SubjectAlternativeName([san]), critical=False)
+    return b.sign(issuer_key, hashes.SHA256())
+
+
+@pytest.fixture
+def tls_dav(tmp_path: Path) -> Iterator[tuple[DavServer, Path]]:
+    """WsgiDAV over TLS with a certificate for 127.0.0.1 only, from a test CA."""
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = _cert("Test centre CA", ca_key, None, ca_key, None)
+    leaf = _cert("127.0.0.1", key, ca, ca_key,
+                 x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "cert.pem").write_bytes(leaf.public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    root = tmp_path / "dav-root"
+    root.mkdir()
+    server = DavServer(root)
+    server.start()
+    assert server._server is not None
+    server._server.ssl_adapter = BuiltinSSLAdapter(str(tmp_path / "cert.pem"),
+                                                   str(tmp_path / "key.pem"))
+    try:
+        yield server, tmp_path / "ca.pem"
+    finally:
+        server.stop()
+
+
+def test_tls_with_the_centre_ca_and_a_name_mismatch(tls_dav) -> None:  # noqa: ANN001
+    server, ca = tls_dav
+    good = _settings(f"https://127.0.0.1:{server.port}/", ca_bundle=str(ca))
+    with WebDavClient(good, PASSWORD) as client:
+        assert _upload(client, "tls.pdf") == 201
+    assert (server.root / "tls.pdf").read_bytes() == PDF
+    wrong_name = _settings(f"https://localhost:{server.port}/", ca_bundle=str(ca))
+    with WebDavClient(wrong_name, PASSWORD) as client, pytest.raises(SyncError) as caught:
+        client.put_file(".x.pdf.part-1", PDF, len(PDF))
+    assert caught.value.user_message == TLS_MESSAGE and caught.value.permanent
+    assert "mismatch" in caught.value.detail.lower() or "match" in caught.value.detail.lower()
+    assert not (server.root / ".x.pdf.part-1").exists()
