@@ -191,15 +191,18 @@ class KeepAlive:
     def _read_answer(self, resp: http.client.HTTPResponse, method: str) -> bytes:
         """The answer's body, at most MAX_ANSWER bytes and within the read timeout overall."""
         try:
-            if resp.length is not None and resp.length <= MAX_ANSWER:
-                return resp.read()
-            if resp.length is None:
+            if resp.length == 0:
+                return resp.read()  # the usual PUT/MOVE answer: nothing to read, closes it
+            if resp.length is None or resp.length <= MAX_ANSWER:
+                # One socket read at a time, so a server dribbling bytes is cut off once the
+                # whole body has taken longer than the read timeout.
                 deadline = time.monotonic() + self._timeout
                 parts: list[bytes] = []
                 total = 0
                 while total <= MAX_ANSWER:
-                    block = resp.read(READ_BLOCK)
+                    block = resp.read1(READ_BLOCK)
                     if not block:
+                        resp.close()  # read to its end: the connection may carry the next one
                         return b"".join(parts)
                     parts.append(block)
                     total += len(block)

@@ -230,6 +230,25 @@ def test_a_stalled_server_is_reported_on_the_upload_path(raw_server) -> None:  #
     assert caught.value.user_message == STALLED_MESSAGE and not caught.value.permanent
 
 
+def _dribble(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 100000\r\n\r\n")
+    try:
+        for _ in range(100):  # a byte at a time, never quite silent for a whole timeout
+            conn.sendall(b"z")
+            time.sleep(0.2)
+    except OSError:
+        pass
+    return False
+
+
+def test_an_answer_dribbled_forever_counts_as_stalled(raw_server) -> None:  # noqa: ANN001
+    server = raw_server(_dribble)
+    with WebDavClient(_settings(server.url), PASSWORD, timeout=1.0) as client, \
+            pytest.raises(SyncError) as caught:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+    assert caught.value.user_message == STALLED_MESSAGE
+
+
 def test_wrong_password_on_the_upload_path(dav_server: DavServer) -> None:
     with WebDavClient(_settings(dav_server.url), "wrong password") as client:
         for call in (lambda: client.put_file(".a.pdf.part-1", PDF, len(PDF)),

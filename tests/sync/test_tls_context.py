@@ -53,5 +53,7 @@ def test_clients_of_one_setting_share_the_context(tmp_path: Path) -> None:
     with WebDavClient(settings, "pw") as a, WebDavClient(settings, "pw") as b:
         assert a._client._transport._pool._ssl_context is tls_context(settings.verify)
         assert b._client._transport._pool._ssl_context is tls_context(settings.verify)
+        # the upload connection (PUT, MOVE) speaks TLS with the same context
+        assert a._fast is not None and a._fast._context is tls_context(settings.verify)
     off = SyncSettings(base_url="https://dav.example.invalid/", username="u", verify_tls=False)
     assert tls_context(off.verify).verify_mode.name == "CERT_NONE"
