@@ -1,4 +1,6 @@
 """A small WebDAV client over httpx: PROPFIND, MKCOL, streaming PUT, MOVE, DELETE, GET-and-hash.
+The uploads' hot path (PUT of a file already in memory, MOVE) goes over `http11.KeepAlive`, a
+leaner connection with the same credentials, TLS context and timeouts.
 
 Works with the common servers (Nextcloud/ownCloud, SharePoint, Apache mod_dav, IIS, WsgiDAV):
 only RFC 4918 basics plus the optional ownCloud checksum property when a server offers it.
