@@ -47,7 +47,7 @@ def main() -> int:
     rows = [row("coverage, one learner, 10 units × 300 criteria, 20,000 items", bare, app, "ms",
                 "≤ 20 ms")]
     sizes = [int(s) for s in args.sizes.split(",")]
-    if args.with_1m or (CACHE / "evidence-1000000-l200-s1.sqlite3").exists():
+    if args.with_1m or any(CACHE.glob("evidence-1000000-l200-s1*.sqlite3")):
         sizes.append(1_000_000)
     growth = []
     for n in sorted(set(sizes)):
