@@ -18,16 +18,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import select
 
 from assessor_app.backup.run import PRUNE_SETTING
 from assessor_app.ers.filing import ers_folder
 from assessor_app.evidence.blobstore import blob_store
 from assessor_app.evidence.learners import find_learner
+from assessor_app.privacy.audit_leftovers import earlier_leftovers, whole_trail
 from assessor_app.privacy.records import LearnerRecords, gather
 from assessor_app.privacy.retention import Retention, retention_for
 from assessor_app.store import Store
-from assessor_app.store.audit import ERASURE_ACTION, append_audit, redact_entries
+from assessor_app.store.audit import ERASURE_ACTION, REDACTED, append_audit, redact_entries
 from assessor_app.store.models import Attachment, AuditEntry, ErsDocument, Setting
 from assessor_app.vault.encrypt_existing import shred
 
@@ -67,7 +68,13 @@ def erase_learner(store: Store, registration: str, today: date | None = None,
         records = gather(session, learner)
         counts = {t: len(r) for t, r in records.rows.items() if r}
         erased = _erased_ids(records)
-        listing = redact_entries(session, _entries_about(session, lid, erased))
+        trail = whole_trail(session)
+        earlier = earlier_leftovers(session, trail)  # left by an erasure before 0009
+        about = sorted({e.seq: e for e in _entries_about(trail, lid, erased) + earlier.entries
+                        }.values(), key=lambda e: e.seq)
+        listing = redact_entries(session, about)
+        for table, ids in earlier.erased.items():
+            erased[table] = sorted(set(erased[table]) | set(ids))
         for row in records.deletion_order():
             session.delete(row)
             session.flush()
@@ -108,17 +115,15 @@ def _erased_ids(records: LearnerRecords) -> dict[str, list[int]]:
             for table in ("signoff", "judgement", "ers_document", "evidence_item")}
 
 
-def _entries_about(session: Session, learner_id: int,
+def _entries_about(trail: list[AuditEntry], learner_id: int,
                    erased: dict[str, list[int]]) -> list[AuditEntry]:
-    """Every audit entry about this learner, found by its subject (subjects name ids only)."""
+    """Every audit entry about this learner not yet redacted, found by its subject (subjects
+    name ids only; an id reused after an earlier erasure finds that one's entries redacted)."""
     subjects = {f"learner:{learner_id}"}
     subjects |= {f"signoff:{i}" for i in erased["signoff"]}
     subjects |= {f"evidence:{i}" for i in erased["evidence_item"]}
-    found = []
-    for e in session.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).all():
-        if e.subject in subjects or e.subject.startswith(f"learner:{learner_id}/"):
-            found.append(e)
-    return found
+    return [e for e in trail if e.details_json != REDACTED
+            and (e.subject in subjects or e.subject.startswith(f"learner:{learner_id}/"))]
 
 
 def compact(store: Store) -> None:

@@ -13,6 +13,8 @@ from alembic import command
 from sqlmodel import col, select
 
 from assessor_app.demo.builder import build_demo
+from assessor_app.privacy import erase
+from assessor_app.privacy.audit_leftovers import Leftovers
 from assessor_app.privacy.erase import erase_learner
 from assessor_app.signoff.audit_check import verify_audit
 from assessor_app.signoff.audit_seal import recorded_heads
@@ -41,7 +43,18 @@ def _columns(db_path: Path) -> set[str]:
         return {r[1] for r in raw.execute("pragma table_info(audit_entry)")}
 
 
-def _old_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _erase_as_before_0009(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What erasing did before 0009: rows, files and an erasure entry, nothing redacted."""
+    with monkeypatch.context() as m:
+        m.setattr(erase, "redact_entries", lambda _session, _entries: [])
+        m.setattr(erase, "earlier_leftovers", lambda _session, _trail: Leftovers())
+        m.setattr(erase, "_erased_ids", lambda _records: {
+            t: [] for t in ("signoff", "judgement", "ers_document", "evidence_item")})
+        erase.erase_learner(store, REG)
+
+
+def _old_database(db_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  erased_before: bool = False) -> None:
     """The demo and a signed learner, written as the version before 0009 wrote its trail (the
     format-1 hash is that version's code, unchanged), then the schema taken back to before
     0009, so the upgrade meets exactly what an old version left."""
@@ -49,6 +62,8 @@ def _old_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = open_store(db_path)
     build_demo(store, lambda s: load_or_create_identity(s, passphrase="pw"))
     add_signed_learner(store, load_or_create_identity(store, passphrase="pw"))
+    if erased_before:
+        _erase_as_before_0009(store, monkeypatch)
     store.close()
     monkeypatch.setattr(audit, "CURRENT_FORMAT", FORMAT_V2)
     engine = make_engine(db_path, unlock(db_path))
@@ -106,6 +121,23 @@ def test_erasing_a_learner_with_format_1_entries(db_path: Path,
             raw.execute(f"UPDATE audit_entry SET {column} = ? WHERE seq = ?", (old, seq))
             raw.commit()
         assert _check(store).ok
+    store.close()
+
+
+def test_the_next_erasure_sweeps_what_an_erasure_before_0009_left(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_database(db_path, monkeypatch, erased_before=True)
+    store = open_store(db_path)
+    assert NAME.encode() in on_disk(store)  # the old erasure left the names in the trail
+    report = _check(store)
+    assert not report.ok and "was deleted from the database" in report.problem
+    demo = erase_learner(store, "DEMO-0001")  # the next erasure, of someone else
+    assert demo.audit_entries_redacted > 40  # the demo learner's and the leftovers
+    after = on_disk(store)
+    for needle in (*NEEDLES, "Priya Shah"):
+        assert needle.encode() not in after, needle
+    report = _check(store)
+    assert report.ok, report.problem
     store.close()
 
 
