@@ -158,3 +158,23 @@ def test_deleting_the_erasure_entry_is_detected(
     assert not report.ok
     assert "without an erasure recording it" in report.problem
     assert main(["audit", "verify", "--db", str(store.db_path)]) == 1
+
+
+def test_ids_reused_after_an_erasure_are_checked_again(
+        store: Store, signed: SignedLearner, tmp_path: Path,
+        capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite hands the erased rows' ids out again: the erasure excuses only the entries before
+    it, so the new records are cross-checked in full, and can be erased in turn."""
+    _erased_store(store, tmp_path, capsys, monkeypatch)
+    again = add_signed_learner(store, load_or_create_identity(store, passphrase="pw"),
+                               unlock=False)
+    assert again.signoff_id == signed.signoff_id  # the same id, now another sign-off's
+    assert _check(store).ok
+    _raw(store.db_path, "DELETE FROM signature WHERE signoff_id = ?", again.signoff_id)
+    _raw(store.db_path, "DELETE FROM ers_document WHERE signoff_id = ?", again.signoff_id)
+    _raw(store.db_path, "DELETE FROM outbox_item")
+    _raw(store.db_path, "DELETE FROM signoff_evidence WHERE signoff_id = ?", again.signoff_id)
+    _raw(store.db_path, "DELETE FROM signoff WHERE id = ?", again.signoff_id)
+    report = _check(store)  # deleted outside the app: not excused by the earlier erasure
+    assert not report.ok
+    assert f"signoff {again.signoff_id} is in the audit trail" in report.problem
