@@ -118,11 +118,12 @@ def _erased_ids(records: LearnerRecords) -> dict[str, list[int]]:
 def _entries_about(trail: list[AuditEntry], learner_id: int,
                    erased: dict[str, list[int]]) -> list[AuditEntry]:
     """Every audit entry about this learner not yet redacted, found by its subject (subjects
-    name ids only; an id reused after an earlier erasure finds that one's entries redacted)."""
+    name ids only). Ids are reused after an erasure: that one's entries are redacted already,
+    and its erasure entry (same subject) must stay as it is."""
     subjects = {f"learner:{learner_id}"}
     subjects |= {f"signoff:{i}" for i in erased["signoff"]}
     subjects |= {f"evidence:{i}" for i in erased["evidence_item"]}
-    return [e for e in trail if e.details_json != REDACTED
+    return [e for e in trail if e.details_json != REDACTED and e.action != ERASURE_ACTION
             and (e.subject in subjects or e.subject.startswith(f"learner:{learner_id}/"))]
 
 

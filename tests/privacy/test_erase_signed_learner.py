@@ -16,6 +16,7 @@ from assessor_app.backup.targets import FolderTarget
 from assessor_app.cli import main
 from assessor_app.cli_common import PASSPHRASE_ENV
 from assessor_app.demo.builder import build_demo
+from assessor_app.privacy.erase import erase_learner
 from assessor_app.signoff.audit_check import verify_audit
 from assessor_app.signoff.audit_seal import recorded_heads
 from assessor_app.signoff.keys import keys_dir, load_or_create_identity
@@ -168,8 +169,16 @@ def test_ids_reused_after_an_erasure_are_checked_again(
     _erased_store(store, tmp_path, capsys, monkeypatch)
     again = add_signed_learner(store, load_or_create_identity(store, passphrase="pw"),
                                unlock=False)
-    assert again.signoff_id == signed.signoff_id  # the same id, now another sign-off's
+    assert (again.signoff_id, again.learner_id) == (signed.signoff_id, signed.learner_id)
     assert _check(store).ok
+    erase_learner(store, REG)  # the same ids erased a second time
+    after = on_disk(store)
+    for needle in NEEDLES:
+        assert needle.encode() not in after, needle
+    report = _check(store)
+    assert report.ok, report.problem
+    again = add_signed_learner(store, load_or_create_identity(store, passphrase="pw"),
+                               unlock=False)
     _raw(store.db_path, "DELETE FROM signature WHERE signoff_id = ?", again.signoff_id)
     _raw(store.db_path, "DELETE FROM ers_document WHERE signoff_id = ?", again.signoff_id)
     _raw(store.db_path, "DELETE FROM outbox_item")
