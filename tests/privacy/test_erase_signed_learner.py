@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import col, select
 
 from assessor_app.backup.restore import verify_backup
-from assessor_app.backup.run import backup_run
+from assessor_app.backup.run import backup_run, manifests
 from assessor_app.backup.targets import FolderTarget
 from assessor_app.cli import main
 from assessor_app.cli_common import PASSPHRASE_ENV
@@ -33,6 +33,7 @@ from tests.privacy.signed_learner import (
     on_disk,
 )
 from tests.rawdb import raw_connect
+from tests.vault.sqlcipher_pages import plaintext_of_db
 
 
 @pytest.fixture
@@ -90,8 +91,24 @@ def test_erasure_leaves_nothing_and_the_trail_verifies(
     assert all(e.details_json == REDACTED and not e.details_salt and not e.content_hash
                for e in about)
     assert all(e.signature for e in entries)  # the seals of the redacted entries still hold
-    # The backup made before the erasure still ends at an entry the trail holds unchanged.
-    assert verify_backup(FolderTarget(tmp_path / "usb"), store.key, live=store).files > 0
+    # The backup made before the erasure still ends at an entry the trail holds unchanged;
+    # the next run replaces it and records the erasure entry as its head.
+    usb = FolderTarget(tmp_path / "usb")
+    assert verify_backup(usb, store.key, live=store).files > 0
+    backup_run(store, usb)
+    assert [m["audit_head"]["seq"] for _, m in manifests(usb, store.key)] == [last.seq]
+    assert verify_backup(usb, store.key, live=store).files > 0
+    backed_up = _backup_plaintext(tmp_path / "usb", store)
+    assert b"Priya Shah" in backed_up  # the search sees into the backup
+    for needle in NEEDLES:
+        assert needle.encode() not in backed_up, needle
+
+
+def _backup_plaintext(folder: Path, store: Store) -> bytes:
+    cipher = store.key.file_cipher()
+    return b"\n".join(cipher.read_file(p) if cipher.is_encrypted(p)
+                      else plaintext_of_db(p, store.key.raw)
+                      for p in sorted((folder / "objects").rglob("*")) if p.is_file())
 
 
 def _raw(db: Path, sql: str, *params: object) -> None:
