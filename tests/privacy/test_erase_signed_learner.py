@@ -5,6 +5,8 @@ blob store or any file beside the database, including the audit trail, which sti
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from assessor_app.privacy.erase import erase_learner
 from assessor_app.signoff.audit_check import verify_audit
 from assessor_app.signoff.audit_seal import recorded_heads
 from assessor_app.signoff.keys import keys_dir, load_or_create_identity
-from assessor_app.store import Store
+from assessor_app.store import Store, open_store
 from assessor_app.store.audit import ERASURE_ACTION, FORMAT_V2, REDACTED, ChainReport
 from assessor_app.store.models import AuditEntry, Signature, SignOff
 from tests.privacy.signed_learner import (
@@ -32,7 +34,7 @@ from tests.privacy.signed_learner import (
     audit_text,
     on_disk,
 )
-from tests.rawdb import raw_connect
+from tests.rawdb import cli_env, raw_connect
 from tests.vault.sqlcipher_pages import plaintext_of_db
 
 
@@ -204,3 +206,27 @@ def test_ids_reused_after_an_erasure_are_checked_again(
     report = _check(store)  # deleted outside the app: not excused by the earlier erasure
     assert not report.ok
     assert f"signoff {again.signoff_id} is in the audit trail" in report.problem
+
+
+def test_the_console_script_erases_and_verifies(store: Store, signed: SignedLearner) -> None:
+    """The real `assessor-app` in a child process: one passphrase opens the data and the key,
+    so the erasure is sealed at once; `audit verify` then passes."""
+    env = cli_env(store, passphrase="pw")
+    db = store.db_path
+    store.close()
+    exe = str(Path(sys.executable).with_name("assessor-app"))
+    done = subprocess.run([exe, "learner", "erase", REG, "--yes", "--db", str(db)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "and is sealed" in done.stdout
+    done = subprocess.run([exe, "audit", "verify", "--db", str(db)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Audit trail OK" in done.stdout
+    again = open_store(db)
+    try:
+        after = on_disk(again)
+    finally:
+        again.close()
+    for needle in NEEDLES:
+        assert needle.encode() not in after, needle
