@@ -222,6 +222,7 @@ def _judge_in_matrix(qtbot: QtBot, window: MainWindow, a_12: int) -> None:
     assert view.model.data(index, STATE_ROLE) == "evidenced"
     assert view.model.data(index).startswith("◐")
     click_index(view.table, index)
+    settle(qtbot, view)  # the cell's evidence is read in the background
     assert view.evidence_model.rowCount() == 1
     qtbot.mouseClick(view.met_button, Qt.MouseButton.LeftButton)
     settle(qtbot, view)

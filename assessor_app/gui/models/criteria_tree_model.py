@@ -95,7 +95,12 @@ class CriteriaTreeModel(NodeTreeModel):
 
     def set_states(self, units: list[UnitCoverage]) -> None:
         """Live coverage: update each criterion's ○ ◐ ● without rebuilding the tree."""
-        states = {c.criterion_id: c.state.value for u in units for c in u.criteria}
+        self.set_criterion_states({c.criterion_id: c.state.value
+                                   for u in units for c in u.criteria})
+
+    def set_criterion_states(self, states: dict[int, str]) -> None:
+        """Some criteria's states ("unevidenced", "evidenced", "met"); only rows whose state
+        changed are announced."""
         changed = {cid for cid, st in states.items() if self._states.get(cid) != st}
         self._states.update(states)
         self._emit_changed(changed)
@@ -110,12 +115,14 @@ class CriteriaTreeModel(NodeTreeModel):
 
     def set_enabled(self, enabled: bool) -> None:
         """Disabled when no evidence item is selected: nothing to map to."""
+        if enabled == self._enabled:
+            return
         self._enabled = enabled
-        if self._nodes:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._top) - 1, 0))
-            for c_idx in self._criterion_node.values():
-                i = self._index_of(c_idx)
-                self.dataChanged.emit(i, i)
+        # One signal per outcome's run of criteria (not one per criterion): the view repaints.
+        for node in self._nodes:
+            if node.kind == "outcome" and node.children:
+                self.dataChanged.emit(self._index_of(node.children[0]),
+                                      self._index_of(node.children[-1]))
 
     def checked(self) -> set[int]:
         return set(self._checked)
@@ -147,6 +154,14 @@ class CriteriaTreeModel(NodeTreeModel):
             return ""
         unit = self._nodes[self._nodes[self._nodes[node].parent].parent]
         return unit.label.split("  ", 1)[0]
+
+    def criterion_parts(self, criterion_id: int) -> tuple[str, str, str] | None:
+        """(unit reference, number, text) of a criterion in the tree."""
+        node = self._criterion_node.get(criterion_id)
+        if node is None:
+            return None
+        number, _, text = self._nodes[node].label.partition("  ")
+        return self.criterion_unit_reference(criterion_id), number, text
 
     def criterion_ids(self) -> list[int]:
         return list(self._criterion_node)

@@ -47,24 +47,27 @@ class EvidenceListModel(LazyListModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         s: EvidenceSummary | None = self._shown_item(index)
-        if s is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = s.first_line or s.title or "(nothing written yet)"
-            n = len(s.criteria)
-            crit = f" · {n} criteri{'a' if n != 1 else 'on'}" if n else ""
-            clip = (f" · {s.attachments} file{'s' if s.attachments != 1 else ''}"
-                    if s.attachments else "")
-            return f"{s.ref}  {summary_time(s)}{crit}{clip}\n{head}"
-        if role == Qt.ItemDataRole.DecorationRole:
-            return kind_icon(s.kind)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            crit = ", ".join(s.criteria) or "no criteria yet"
-            return f"{s.ref} · {KIND_NAMES.get(s.kind, s.kind)}\n{s.first_line}\nMapped: {crit}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{KIND_NAMES.get(s.kind, s.kind)} {s.ref}: {s.first_line}"
-        if role == EVIDENCE_ID_ROLE:
-            return s.id
-        if role == KIND_ROLE:
-            return s.kind
-        return None
+        return None if s is None else summary_data(s, role)
+
+
+def summary_data(s: EvidenceSummary, role: int):  # noqa: ANN201 - what Qt's data() returns
+    """One evidence row as the lists show it (shared by the visit screen's paged list)."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        head = s.first_line or s.title or "(nothing written yet)"
+        n = len(s.criteria)
+        crit = f" · {n} criteri{'a' if n != 1 else 'on'}" if n else ""
+        clip = (f" · {s.attachments} file{'s' if s.attachments != 1 else ''}"
+                if s.attachments else "")
+        return f"{s.ref}  {summary_time(s)}{crit}{clip}\n{head}"
+    if role == Qt.ItemDataRole.DecorationRole:
+        return kind_icon(s.kind)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        crit = ", ".join(s.criteria) or "no criteria yet"
+        return f"{s.ref} · {KIND_NAMES.get(s.kind, s.kind)}\n{s.first_line}\nMapped: {crit}"
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return f"{KIND_NAMES.get(s.kind, s.kind)} {s.ref}: {s.first_line}"
+    if role == EVIDENCE_ID_ROLE:
+        return s.id
+    if role == KIND_ROLE:
+        return s.kind
+    return None

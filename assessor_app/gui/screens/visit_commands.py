@@ -56,7 +56,7 @@ def _attach_files(store: Store, evidence_id: int,
 
 class VisitCommands:
     """Mixin for `VisitScreen` (a QWidget): relies on its store, undo stack, editor, picker,
-    requirements panel, banner and the `_push`/`_load_item`/`_reload_detail`/`_refresh_list`
+    requirements panel, banner and the `_push`/`_load_item`/`_reload_detail` and `VisitRefresh`'s `_refresh_*`
     helpers it defines."""
 
     # -- the "New evidence" menu and buttons --------------------------------------------------
@@ -144,7 +144,7 @@ class VisitCommands:
             return None
         self._push(edit)
         self._load_item(edit.evidence_id, now=True)
-        self._refresh_list()
+        self._refresh_items({edit.evidence_id})
         self.editor.focus_main_field()
         return edit.evidence_id
 
@@ -159,7 +159,7 @@ class VisitCommands:
             return
         self._push(edit)
         self._show_detail(None)
-        self._refresh_list()
+        self._refresh_items({edit.evidence_id})
         self.refresh_coverage()
         self.banner.show_message("Evidence deleted. Undo (Ctrl+Z) brings it back.", "info", 6000)
 
@@ -176,9 +176,14 @@ class VisitCommands:
             self._show_mapping()
             return
         self._push(edit)
-        self._reload_detail()
-        self._refresh_list()
-        self.refresh_coverage()
+        # Only what the mapping changed: the box and the chips at once (the core has stored
+        # it), then in the background the item as stored, its list row and the criterion's
+        # state in the picker.
+        self._show_mapped_now(criterion_id, mapped)
+        self._reload_mapping()
+        self._refresh_items({self.detail.item.id})
+        self._refresh_criteria({criterion_id})
+        self.coverage_changed.emit(self.learner_id)
 
     def set_requirement(self, requirement_id: int, ticked: bool) -> None:
         """Tick (or untick) an evidence requirement against the current item, undoably."""
@@ -194,8 +199,9 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
-        self._reload_detail()
-        self.refresh_coverage()
+        self._reload_mapping()  # the "Requirements ticked" line under the chips
+        self._refresh_requirements({requirement_id})
+        self.coverage_changed.emit(self.learner_id)
 
     def set_range_item(self, note_id: int, index: int, covered: bool) -> None:
         """Record (or stop recording) that the current item covers a range item, undoably."""
@@ -266,7 +272,7 @@ class VisitCommands:
                 self._push(CompoundEdit("Attach files", edits))
             if self.detail is not None and self.detail.item.id == evidence_id:
                 self._reload_detail()
-            self._refresh_list()
+            self._refresh_items({evidence_id})
             if problems:
                 self.show_error("Not attached — " + " ".join(problems))
             else:
@@ -283,8 +289,9 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
+        evidence_id = self.detail.item.id if self.detail else None
         self._reload_detail()
-        self._refresh_list()
+        self._refresh_items({evidence_id})
 
     # -- keyboard helpers used by the window's actions ------------------------------------------
     def focus_list(self) -> None:

@@ -79,6 +79,10 @@ class CriteriaPicker(QWidget):
 
     def set_states(self, units: list[UnitCoverage]) -> None:
         self.model.set_states(units)
+        self.show_current_detail()
+
+    def show_current_detail(self) -> None:
+        """Say again what the current criterion is (its state may have changed)."""
         self._on_current(self.tree.currentIndex(), self.tree.currentIndex())
 
     def set_checked(self, ids: set[int]) -> None:
