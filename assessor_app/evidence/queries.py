@@ -83,13 +83,16 @@ _SUMMARY_COLUMNS = """
 
 #: Newest first, resuming after the (date, id) key of the last row shown: keyset paging, so a
 #: page deep in the list costs what the first one does (no OFFSET counting past earlier rows).
+#: The page's ids are chosen first, so the per-row subqueries run for those rows only.
 _VISIT_PAGE_SQL = text(f"""
 SELECT {_SUMMARY_COLUMNS}
-FROM evidence_item AS e
-WHERE e.visit_id = :visit_id AND e.learner_id = :learner_id AND e.deleted = 0
-  AND (e.date, e.id) < (:after_date, :after_id)
+FROM (SELECT id FROM evidence_item
+      WHERE visit_id = :visit_id AND learner_id = :learner_id AND deleted = 0
+        AND (date, id) < (:after_date, :after_id)
+      ORDER BY date DESC, id DESC
+      LIMIT :limit) AS page
+JOIN evidence_item AS e ON e.id = page.id
 ORDER BY e.date DESC, e.id DESC
-LIMIT :limit
 """)
 
 _SUMMARIES_SQL = text(f"SELECT {_SUMMARY_COLUMNS} FROM evidence_item AS e "

@@ -38,6 +38,7 @@ class CriteriaPicker(QWidget):
         self.filter.setAccessibleName("Filter criteria")
         self.filter.textChanged.connect(self._on_filter)
         self.filter.installEventFilter(self)
+        self._on_row = False  # the arrow keys moved onto a row since the last typed key
 
         self.tree = QTreeView()
         self.tree.setObjectName("criteriaTree")
@@ -175,17 +176,24 @@ class CriteriaPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # From the filter box: Down/Up walk the matching criteria, Enter ticks the current one.
+        # Space ticks the current row too once the arrows have moved onto it (or while nothing
+        # is typed); while words are being typed it is the space between them.
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() == Qt.Key.Key_Down:
-                self.step(1)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.step(1 if key == Qt.Key.Key_Down else -1)
+                self._on_row = True
                 return True
-            if event.key() == Qt.Key.Key_Up:
-                self.step(-1)
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if not self._current_is_visible_criterion():
                     self.step(1)
                 self.toggle_current()
                 return True
+            if key == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier \
+                    and (self._on_row or not self.filter.text()) \
+                    and self._current_is_visible_criterion():
+                self.toggle_current()
+                return True
+            self._on_row = False
         return super().eventFilter(watched, event)
