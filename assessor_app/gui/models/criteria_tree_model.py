@@ -114,15 +114,13 @@ class CriteriaTreeModel(NodeTreeModel):
         self._emit_changed(changed)
 
     def set_enabled(self, enabled: bool) -> None:
-        """Disabled when no evidence item is selected: nothing to map to."""
-        if enabled == self._enabled:
-            return
+        """Disabled when no evidence item is selected: nothing to map to. Only the boxes and
+        the text colour change, which the view reads when it paints: no row is announced (the
+        picker repaints), so no row is measured again."""
         self._enabled = enabled
-        # One signal per outcome's run of criteria (not one per criterion): the view repaints.
-        for node in self._nodes:
-            if node.kind == "outcome" and node.children:
-                self.dataChanged.emit(self._index_of(node.children[0]),
-                                      self._index_of(node.children[-1]))
+
+    def enabled(self) -> bool:
+        return self._enabled
 
     def checked(self) -> set[int]:
         return set(self._checked)

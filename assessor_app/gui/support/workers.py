@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,12 @@ from shiboken6 import isValid
 from assessor_app.gui.support.messages import friendly_error
 
 log = logging.getLogger(__name__)
+
+#: How long a pool thread running Python may keep the GIL while the UI thread waits for it.
+#: Python's default is 5 ms, and the UI thread pays it again at every call from Qt into Python
+#: (a model's data(), a delegate's size hint) while a worker runs Python, so one repaint could
+#: wait tens of milliseconds. Set when the first background job starts (the CLI never is).
+UI_SWITCH_INTERVAL = 0.0005
 
 _write_pool: QThreadPool | None = None
 _live_jobs: set[Job] = set()  # keeps jobs (and their signal objects) alive until they report
@@ -123,6 +130,8 @@ def run_in_background(
     **kwargs: Any,
 ) -> Job:
     """Start `fn(*args, **kwargs)` on a pool thread; callbacks run on the UI thread."""
+    if sys.getswitchinterval() > UI_SWITCH_INTERVAL:
+        sys.setswitchinterval(UI_SWITCH_INTERVAL)
     job = Job(fn, *args, **kwargs)
     for signal, callback in ((job.signals.finished, on_done), (job.signals.failed, on_error),
                              (job.signals.progress, on_progress)):

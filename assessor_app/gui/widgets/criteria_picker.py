@@ -93,7 +93,9 @@ class CriteriaPicker(QWidget):
         self.model.set_planned(ids)
 
     def set_enabled_for_mapping(self, enabled: bool) -> None:
-        self.model.set_enabled(enabled)
+        if enabled != self.model.enabled():
+            self.model.set_enabled(enabled)
+            self.tree.viewport().update()  # boxes and greyed text are read when painting
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
