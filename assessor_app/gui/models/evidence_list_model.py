@@ -10,6 +10,7 @@ first page, so opening a visit never makes the view lay out every row to reach t
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 
 from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.gui.models.base import LazyListModel
@@ -50,6 +51,20 @@ class EvidenceListModel(LazyListModel):
         return None if s is None else summary_data(s, role)
 
 
+_icons: dict[tuple[str, int], QIcon] = {}  # (kind, palette) -> icon
+
+
+def _kind_icon(kind: str) -> QIcon:
+    """The kind's icon, drawn once per palette (a list paints it for every row it shows)."""
+    key = (kind, QGuiApplication.palette().cacheKey())
+    icon = _icons.get(key)
+    if icon is None:
+        if len(_icons) > 64:
+            _icons.clear()
+        icon = _icons[key] = kind_icon(kind)
+    return icon
+
+
 def summary_data(s: EvidenceSummary, role: int):  # noqa: ANN201 - what Qt's data() returns
     """One evidence row as the lists show it (shared by the visit screen's paged list)."""
     if role == Qt.ItemDataRole.DisplayRole:
@@ -60,7 +75,7 @@ def summary_data(s: EvidenceSummary, role: int):  # noqa: ANN201 - what Qt's dat
                 if s.attachments else "")
         return f"{s.ref}  {summary_time(s)}{crit}{clip}\n{head}"
     if role == Qt.ItemDataRole.DecorationRole:
-        return kind_icon(s.kind)
+        return _kind_icon(s.kind)
     if role == Qt.ItemDataRole.ToolTipRole:
         crit = ", ".join(s.criteria) or "no criteria yet"
         return f"{s.ref} · {KIND_NAMES.get(s.kind, s.kind)}\n{s.first_line}\nMapped: {crit}"

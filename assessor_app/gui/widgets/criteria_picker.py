@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.gui.models.criteria_tree_model import (
@@ -49,7 +57,10 @@ class CriteriaPicker(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setAccessibleName("Assessment criteria")
-        self.tree.setItemDelegate(VisibleCheckDelegate(self.tree))
+        self._dark_delegate = VisibleCheckDelegate(self.tree)
+        self._plain_delegate = QStyledItemDelegate(self.tree)
+        self._delegate_for_palette()
+        self.tree.installEventFilter(self)  # palette changes pick the delegate again
         self.tree.selectionModel().currentChanged.connect(self._on_current)
 
         self.detail = QLabel()
@@ -176,7 +187,18 @@ class CriteriaPicker(QWidget):
             text += "\n◆ Planned for this visit."
         self.detail.setText(text)
 
+    def _delegate_for_palette(self) -> None:
+        """The box-outline fix is for dark palettes only; a light one paints with Qt's own
+        delegate, so painting a row calls no Python for the delegate (the tree repaints often)."""
+        wanted = self._dark_delegate if theme.is_dark(self.tree.palette()) \
+            else self._plain_delegate
+        if self.tree.itemDelegate() is not wanted:
+            self.tree.setItemDelegate(wanted)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.PaletteChange:
+            self._delegate_for_palette()
+            return False
         # From the filter box: Down/Up walk the matching criteria, Enter ticks the current one.
         # Space ticks the current row too once the arrows have moved onto it (or while nothing
         # is typed); while words are being typed it is the space between them.
