@@ -125,6 +125,7 @@ class VisitRefresh:
         elif self.evidence_model.rowCount():
             self.select_evidence(self.evidence_model.last_id(), now=False)
         else:
+            self._opening = False  # an empty visit: say how to start
             self._show_detail(None)
 
     # -- criteria and requirements -------------------------------------------------------------

@@ -75,6 +75,7 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self.visit_id: int | None = None
         self.detail: EvidenceDetail | None = None
         self._loading = False
+        self._opening = False  # a visit is opening: its newest item is on its way
         self._visit_loader = Loader(self)
         self._coverage_loader = Loader(self)
         self._item_loader = Loader(self)
@@ -142,6 +143,11 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.empty_hint)
+        # While a visit opens: plain text, cheap to lay out and paint (the hint is a table).
+        self.opening_label = QLabel("Opening the visit…")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.hide()
+        ml.addWidget(self.opening_label)
         ml.addWidget(self._build_lock_badge())
         ml.addWidget(self.editor, 1)
         self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
@@ -251,12 +257,18 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self._coverage_loader.cancel()
         self._clear_refreshes()
         self.evidence_model.clear()
+        self._opening = True
         self._show_detail(None)
         self.title.setText("<b>Visit</b> · loading…")
         self.banner.dismiss()
         self._visit_loader.run(open_visit_data, self.store, learner_id, visit_id,
                                self.evidence_model.page,
-                               on_done=self._visit_loaded, on_error=self.show_error)
+                               on_done=self._visit_loaded, on_error=self._visit_failed)
+
+    def _visit_failed(self, message: str) -> None:
+        self._opening = False
+        self._show_detail(None)
+        self.show_error(message)
 
     def _visit_loaded(self, data: VisitOpening) -> None:
         if (data.learner_id, data.visit_id) != (self.learner_id, self.visit_id):
@@ -372,7 +384,9 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self.detail = detail
         self.editor.show_item(detail)
         self.editor.setVisible(detail is not None)
-        self.empty_hint.setVisible(detail is None)
+        self._opening = self._opening and detail is None
+        self.empty_hint.setVisible(detail is None and not self._opening)
+        self.opening_label.setVisible(self._opening)
         for w in (self.chips, self.chips_label, self.attachments, self.attach_button):
             w.setEnabled(detail is not None)
         self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
