@@ -153,3 +153,20 @@ def test_deleting_and_undoing_moves_only_that_row(
     new_id = vs.new_evidence("witness")
     settle(qtbot, vs)
     assert _row_ids(window)[0] == new_id
+
+
+def test_an_empty_visit_says_how_to_start(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    learner = add_learner(spec_store, "Bea Empty", "R3004")
+    assert learner.id is not None
+    enrol(spec_store, learner.id, UNIT)
+    visit = start_visit(spec_store, learner.id)
+    window = make_window(spec_store)
+    _open(qtbot, window, learner.id, visit.id)
+    vs = window.visit_screen
+    assert vs.evidence_model.rowCount() == 0 and vs.detail is None
+    assert vs.empty_hint.isVisible() and "New evidence" in vs.empty_hint.text()
+    assert not vs.opening_label.isVisible()
+    vs.new_evidence("observation")
+    settle(qtbot, vs)
+    assert not vs.empty_hint.isVisible() and vs.evidence_model.rowCount() == 1
