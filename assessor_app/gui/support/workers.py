@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -86,6 +87,7 @@ class Job(QRunnable):
             self.signals.progress.emit(int(percent), text)
 
     def run(self) -> None:  # called on the pool thread
+        _yield_cpu_to_the_ui_thread()
         try:
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # noqa: BLE001 - reported to the user in plain English
@@ -100,6 +102,24 @@ class Job(QRunnable):
             if self.cancelled:  # nobody will hear from it, so stop keeping it alive
                 with _lock:
                     _live_jobs.discard(self)
+
+
+#: Nice value of pool threads (Linux keeps one per thread): when the cores are busy the UI
+#: thread, at the process's own priority, gets about three times a worker's share of the CPU,
+#: so a background read slows down a little instead of the window stalling.
+WORKER_NICE = 5
+_niced = threading.local()
+
+
+def _yield_cpu_to_the_ui_thread() -> None:
+    if getattr(_niced, "done", False):
+        return
+    _niced.done = True
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICE)
+    except (AttributeError, OSError):  # not Linux (or not allowed): Qt's priority stands
+        pass
 
 
 def _parameters(fn: Callable[..., Any]) -> set[str]:
