@@ -180,6 +180,7 @@ def _record_observation(qtbot: QtBot, window: MainWindow,
     vs.picker.tree.setFocus()
     qtbot.keyClick(vs.picker.tree, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(vs.chips.labels()) == 3, timeout=WAIT_MS)
+    settle(qtbot, vs)  # mappings are written on the write pool
     assert _mapped(store, obs_id) == {a_12, a_13, b_11}
     assert sorted(vs.chips.labels()) == sorted([f"{UNIT_A} 1.2", f"{UNIT_A} 1.3",
                                                 f"{UNIT_B} 1.1"])

@@ -164,26 +164,31 @@ class VisitCommands:
         self.banner.show_message("Evidence deleted. Undo (Ctrl+Z) brings it back.", "info", 6000)
 
     def set_mapped(self, criterion_id: int, mapped: bool) -> None:
+        """Map (or unmap) a criterion to the current item, undoably. The box and the chips
+        change at once; the write runs on the write pool (`flush` waits for it), then only
+        what it changed is re-read: the item, its list row and the criterion's state. A
+        refusal puts the stored mapping back on screen."""
         if self.detail is None:
             self.show_error("Select or start a piece of evidence first, then tick its criteria.")
             return
         self.editor.flush()
-        fn = map_criterion if mapped else unmap_criterion
-        try:
-            edit = fn(self.store, self.detail.item.id, criterion_id)
-        except EvidenceError as exc:
-            self.show_error(exc)
-            self._show_mapping()
-            return
-        self._push(edit)
-        # Only what the mapping changed: the box and the chips at once (the core has stored
-        # it), then in the background the item as stored, its list row and the criterion's
-        # state in the picker.
+        evidence_id = self.detail.item.id
         self._show_mapped_now(criterion_id, mapped)
-        self._reload_mapping()
-        self._refresh_items({self.detail.item.id})
-        self._refresh_criteria({criterion_id})
-        self.coverage_changed.emit(self.learner_id)
+
+        def done(edit: Edit) -> None:
+            self._push(edit)
+            self._reload_mapping()
+            self._refresh_items({evidence_id})
+            self._refresh_criteria({criterion_id})
+            if self.learner_id is not None:
+                self.coverage_changed.emit(self.learner_id)
+
+        def refused(message: str) -> None:
+            self.show_error(message)
+            self._reload_mapping()
+
+        self.writes.run(map_criterion if mapped else unmap_criterion, self.store, evidence_id,
+                        criterion_id, on_done=done, on_error=refused)
 
     def set_requirement(self, requirement_id: int, ticked: bool) -> None:
         """Tick (or untick) an evidence requirement against the current item, undoably."""

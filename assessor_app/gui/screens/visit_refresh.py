@@ -23,7 +23,8 @@ from assessor_app.evidence.queries import (
     evidence_summaries,
     requirement_ticks,
 )
-from assessor_app.gui.support.workers import Loader
+from assessor_app.gui.support.messages import friendly_error
+from assessor_app.gui.support.workers import Job, Loader, run_in_background
 from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock
 from assessor_app.store import Store
 
@@ -71,6 +72,57 @@ class IdRefresh:
         self._pending.clear()
 
 
+class BackgroundWrites:
+    """Short writes run on the write pool, in order, each reporting on the UI thread. `finish`
+    waits for those still running and reports them at once: before an undo, a visit closing or
+    the window closing, every write the user made is stored and on the undo stack."""
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self._running: list[tuple[Job, dict[str, Any], Callable[[Any], None],
+                                  Callable[[str], None]]] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+            on_error: Callable[[str], None]) -> None:
+        box: dict[str, Any] = {}
+
+        def write() -> Any:  # noqa: ANN401 - whatever `fn` returns
+            try:
+                box["result"] = fn(*args)
+            except Exception as exc:
+                box["error"] = exc
+                raise
+            return box["result"]
+
+        def report(job: Job, callback: Callable[[Any], None], value: Any) -> None:  # noqa: ANN401
+            for entry in self._running:
+                if entry[0] is job:
+                    self._running.remove(entry)
+                    callback(value)
+                    return
+
+        holder: list[Job] = []
+        job = run_in_background(write, writes=True, owner=self.owner,
+                                on_done=lambda r: report(holder[0], on_done, r),
+                                on_error=lambda m: report(holder[0], on_error, m))
+        holder.append(job)
+        self._running.append((job, box, on_done, on_error))
+
+    def finish(self, timeout_s: float = 30.0) -> None:
+        while self._running:
+            job, box, on_done, on_error = self._running.pop(0)
+            job.done.wait(timeout_s)
+            job.cancel()  # its result, queued for the UI thread, is reported here instead
+            if "result" in box:
+                on_done(box["result"])
+            else:
+                on_error(friendly_error(box.get("error", RuntimeError("not finished"))))
+
+
 def edit_evidence_ids(edit: Edit) -> set[int]:
     """The items an edit (or each step of a compound edit) touched."""
     edits = edit.edits if isinstance(edit, CompoundEdit) else [edit]
@@ -92,10 +144,11 @@ class VisitRefresh:
             self, lambda ids, learner_id: requirement_ticks(store, learner_id, ids),
             self._ticks_read, self.show_error)
         self._mapping_loader = Loader(self)
+        self.writes = BackgroundWrites(self)
 
     def _refreshing(self) -> bool:
         return any(r.busy for r in (self._rows_refresh, self._criteria_refresh,
-                                    self._ticks_refresh, self._mapping_loader))
+                                    self._ticks_refresh, self._mapping_loader, self.writes))
 
     def _clear_refreshes(self) -> None:
         for r in (self._rows_refresh, self._criteria_refresh, self._ticks_refresh):

@@ -475,4 +475,6 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self.refresh_coverage()
 
     def flush(self) -> None:
+        """Store everything the user has done: typing not yet saved, mappings being written."""
         self.editor.flush()
+        self.writes.finish()
