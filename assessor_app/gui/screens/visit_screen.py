@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +76,7 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self.detail: EvidenceDetail | None = None
         self._loading = False
         self._opening = False  # a visit is opening: its newest item is on its way
+        self._stage = self._stage_done = 0  # opening a visit fills the panes in turns
         self._visit_loader = Loader(self)
         self._coverage_loader = Loader(self)
         self._item_loader = Loader(self)
@@ -246,7 +247,8 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
     @property
     def busy(self) -> bool:
         """A load is under way (the visit, its evidence list, the coverage or an item)."""
-        return self.evidence_model.busy or self._refreshing() or any(
+        return self._stage != self._stage_done or self.evidence_model.busy \
+            or self._refreshing() or any(
             loader.busy for loader in (self._visit_loader, self._coverage_loader,
                                        self._item_loader))
 
@@ -257,6 +259,7 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self._coverage_loader.cancel()
         self._clear_refreshes()
         self.evidence_model.clear()
+        self._stage_done = self._stage = self._stage + 1  # panes of a visit still filling: stop
         self._opening = True
         self._show_detail(None)
         self.title.setText("<b>Visit</b> · loading…")
@@ -278,15 +281,29 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         status = visit.status.replace("_", " ")
         self.title.setText(f"<b>Visit</b> · {data.learner_name} · {visit.date:%d %b %Y}{place} "
                            f"· <i>{status}</i>")
-        self.picker.set_units(data.coverage.units)
-        self.picker.set_planned(data.planned)
-        self._show_requirements(data.coverage.units, data.coverage.refs)
         self._loading = True
         try:
             self.evidence_model.show_first_page(data.learner_id, data.visit_id, data.first_page)
         finally:
             self._loading = False
-        self._after_rows_changed()
+        self._after_rows_changed()  # the newest item starts loading now
+        # The picker and the requirements are filled on the next turns of the event loop, each
+        # laid out and painted on its own: no single turn keeps the window from repainting for
+        # long (the list, then the criteria, then the requirements appear).
+        stage = self._stage = self._stage + 1
+
+        def fill_picker() -> None:
+            if stage == self._stage:
+                self.picker.set_units(data.coverage.units)
+                self.picker.set_planned(data.planned)
+                QTimer.singleShot(0, fill_requirements)
+
+        def fill_requirements() -> None:
+            if stage == self._stage:
+                self._show_requirements(data.coverage.units, data.coverage.refs)
+                self._stage_done = stage
+
+        QTimer.singleShot(0, fill_picker)
 
     def refresh_coverage(self) -> None:
         """Recount the picker's states and the requirement ticks in the background."""
