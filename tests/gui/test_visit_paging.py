@@ -170,3 +170,23 @@ def test_an_empty_visit_says_how_to_start(
     vs.new_evidence("observation")
     settle(qtbot, vs)
     assert not vs.empty_hint.isVisible() and vs.evidence_model.rowCount() == 1
+
+
+def test_ticking_in_a_row_recounts_the_learner_page_once(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow]) -> None:
+    """Three criteria ticked one after another: the window is told once (after the last), and
+    the learner page then shows all three as evidenced."""
+    learner_id, visit_id, _ids = _visit_with_items(spec_store)
+    window = make_window(spec_store)
+    _open(qtbot, window, learner_id, visit_id)
+    vs = window.visit_screen
+    told: list[int] = []
+    vs.coverage_changed.connect(told.append)
+    vs.picker.tree.setFocus()
+    for criterion in vs.picker.model.criterion_ids()[:3]:
+        vs.picker.select_criterion(criterion)
+        qtbot.keyClick(vs.picker.tree, Qt.Key.Key_Space)
+    settle(qtbot, window, vs)
+    assert told == [learner_id]
+    assert learner_coverage(spec_store, learner_id).counts.evidenced == 3
+    assert window.overview is not None and window.overview.coverage.counts.evidenced == 3

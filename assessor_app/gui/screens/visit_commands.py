@@ -180,8 +180,7 @@ class VisitCommands:
             self._reload_mapping()
             self._refresh_items({evidence_id})
             self._refresh_criteria({criterion_id})
-            if self.learner_id is not None:
-                self.coverage_changed.emit(self.learner_id)
+            self._coverage_changed_soon()
 
         def refused(message: str) -> None:
             self.show_error(message)
@@ -206,7 +205,7 @@ class VisitCommands:
         self._push(edit)
         self._reload_mapping()  # the "Requirements ticked" line under the chips
         self._refresh_requirements({requirement_id})
-        self.coverage_changed.emit(self.learner_id)
+        self._coverage_changed_soon()
 
     def set_range_item(self, note_id: int, index: int, covered: bool) -> None:
         """Record (or stop recording) that the current item covers a range item, undoably."""

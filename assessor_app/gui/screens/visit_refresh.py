@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
@@ -27,6 +27,9 @@ from assessor_app.gui.support.messages import friendly_error
 from assessor_app.gui.support.workers import Job, Loader, run_in_background
 from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock
 from assessor_app.store import Store
+
+#: How long the screen waits after a tick before the window recounts the learner's progress.
+ANNOUNCE_MS = 250
 
 
 def item_and_lock(store: Store, evidence_id: int) -> tuple[EvidenceDetail, EvidenceLock]:
@@ -145,10 +148,31 @@ class VisitRefresh:
             self._ticks_read, self.show_error)
         self._mapping_loader = Loader(self)
         self.writes = BackgroundWrites(self)
+        # The window recounts the learner page and the learner list when coverage changes:
+        # several ticks in a row ask once, a moment after the last one.
+        self._announce = QTimer(self)
+        self._announce.setSingleShot(True)
+        self._announce.setInterval(ANNOUNCE_MS)
+        self._announce.timeout.connect(self._announce_now)
+        self._announce_for: int | None = None
+
+    def _coverage_changed_soon(self) -> None:
+        """Tell the window (`coverage_changed`) once the ticking pauses."""
+        if self._announce_for is not None and self._announce_for != self.learner_id:
+            self._announce_now()  # another learner's change is not merged into this one
+        self._announce_for = self.learner_id
+        self._announce.start()
+
+    def _announce_now(self) -> None:
+        self._announce.stop()
+        learner_id, self._announce_for = self._announce_for, None
+        if learner_id is not None:
+            self.coverage_changed.emit(learner_id)
 
     def _refreshing(self) -> bool:
-        return any(r.busy for r in (self._rows_refresh, self._criteria_refresh,
-                                    self._ticks_refresh, self._mapping_loader, self.writes))
+        return self._announce.isActive() or any(
+            r.busy for r in (self._rows_refresh, self._criteria_refresh, self._ticks_refresh,
+                             self._mapping_loader, self.writes))
 
     def _clear_refreshes(self) -> None:
         for r in (self._rows_refresh, self._criteria_refresh, self._ticks_refresh):

@@ -495,3 +495,5 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         """Store everything the user has done: typing not yet saved, mappings being written."""
         self.editor.flush()
         self.writes.finish()
+        if self._announce.isActive():
+            self._announce_now()
