@@ -15,13 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail, MappedCriterion, get_evidence
 from assessor_app.evidence.queries import (
+    VisitCoverage,
     criterion_states,
     evidence_summaries,
     requirement_ticks,
+    visit_coverage,
 )
 from assessor_app.gui.support.messages import friendly_error
 from assessor_app.gui.support.workers import Job, Loader, run_in_background
@@ -134,7 +137,8 @@ def edit_evidence_ids(edit: Edit) -> set[int]:
 
 class VisitRefresh:
     """Mixin for `VisitScreen`: relies on its store, learner/visit ids, evidence model, picker,
-    requirements panel, `detail` and `_mark_current`/`select_evidence`/`_show_detail`."""
+    requirements panel, side tabs, `detail`, `_coverage_loader` and
+    `_mark_current`/`select_evidence`/`_show_detail`/`_show_mapping`/`_show_ticks`."""
 
     def _build_refreshers(self) -> None:
         store = self.store
@@ -206,6 +210,37 @@ class VisitRefresh:
             self._show_detail(None)
 
     # -- criteria and requirements -------------------------------------------------------------
+    def refresh_coverage(self) -> None:
+        """Recount the picker's states and the requirement ticks in the background."""
+        if self.learner_id is None:
+            return
+        learner_id = self.learner_id
+        self._coverage_loader.run(visit_coverage, self.store, learner_id,
+                                  on_done=lambda r: self._coverage_loaded(learner_id, r),
+                                  on_error=self.show_error)
+        self.coverage_changed.emit(learner_id)
+
+    def _coverage_loaded(self, learner_id: int, result: VisitCoverage) -> None:
+        if learner_id != self.learner_id:
+            return
+        self.picker.set_states(result.units)
+        self._show_requirements(result.units, result.refs)
+
+    def _show_requirements(self, units: list[UnitCoverage], refs: dict[int, str]) -> None:
+        """Requirements with their ticks; other items are named by their reference (OBS-2)."""
+        with_reqs = [u for u in units if u.requirements]
+        self.requirements.set_units(with_reqs, refs)
+        self.side_tabs.setTabEnabled(1, bool(with_reqs))
+        self._show_requirement_count()
+        if not with_reqs and self.side_tabs.currentIndex() == 1:
+            self.side_tabs.setCurrentIndex(0)
+        self._show_ticks()
+
+    def _show_requirement_count(self) -> None:
+        ticked, total = self.requirements.model.counts()  # group headings not counted
+        self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
+                                  else "Requirements")
+
     def _refresh_criteria(self, criterion_ids: Iterable[int]) -> None:
         """Recount just these criteria's states in the picker (after a mapping)."""
         if self.learner_id is not None:

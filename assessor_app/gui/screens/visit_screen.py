@@ -26,15 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail, get_evidence
 from assessor_app.evidence.queries import (
-    VisitCoverage,
     VisitOpening,
     open_visit_data,
-    visit_coverage,
 )
 from assessor_app.gui.models.attachments_model import AttachmentsModel
 from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE
@@ -304,37 +301,6 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
                 self._stage_done = stage
 
         QTimer.singleShot(0, fill_picker)
-
-    def refresh_coverage(self) -> None:
-        """Recount the picker's states and the requirement ticks in the background."""
-        if self.learner_id is None:
-            return
-        learner_id = self.learner_id
-        self._coverage_loader.run(visit_coverage, self.store, learner_id,
-                                  on_done=lambda r: self._coverage_loaded(learner_id, r),
-                                  on_error=self.show_error)
-        self.coverage_changed.emit(learner_id)
-
-    def _coverage_loaded(self, learner_id: int, result: VisitCoverage) -> None:
-        if learner_id != self.learner_id:
-            return
-        self.picker.set_states(result.units)
-        self._show_requirements(result.units, result.refs)
-
-    def _show_requirements(self, units: list[UnitCoverage], refs: dict[int, str]) -> None:
-        """Requirements with their ticks; other items are named by their reference (OBS-2)."""
-        with_reqs = [u for u in units if u.requirements]
-        self.requirements.set_units(with_reqs, refs)
-        self.side_tabs.setTabEnabled(1, bool(with_reqs))
-        self._show_requirement_count()
-        if not with_reqs and self.side_tabs.currentIndex() == 1:
-            self.side_tabs.setCurrentIndex(0)
-        self._show_ticks()
-
-    def _show_requirement_count(self) -> None:
-        ticked, total = self.requirements.model.counts()  # group headings not counted
-        self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
-                                  else "Requirements")
 
     # -- evidence list -----------------------------------------------------------------------
     def _mark_current(self, evidence_id: int) -> None:
