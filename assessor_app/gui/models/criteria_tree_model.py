@@ -30,6 +30,12 @@ PLANNED_ROLE = Qt.ItemDataRole.UserRole + 5
 STATE_ROLE = Qt.ItemDataRole.UserRole + 6
 
 _Index = QModelIndex | QPersistentModelIndex
+_R = Qt.ItemDataRole
+#: The roles `CriteriaTreeModel.data` answers.
+_ANSWERED = frozenset(int(r) for r in (
+    _R.DisplayRole, _R.ToolTipRole, _R.CheckStateRole, _R.FontRole, _R.BackgroundRole,
+    _R.AccessibleDescriptionRole, _R.ForegroundRole, FULL_TEXT_ROLE, FILTER_ROLE, KIND_ROLE,
+    ID_ROLE, PLANNED_ROLE, STATE_ROLE))
 
 
 @dataclass
@@ -172,7 +178,9 @@ class CriteriaTreeModel(NodeTreeModel):
         return self._nodes[index.internalId()].kind == "criterion" and self._enabled
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid():
+        # A paint asks each row for roles this model never answers (decoration, alignment…):
+        # they return at once instead of after every comparison below.
+        if role not in _ANSWERED or not index.isValid():
             return None
         node = self._nodes[index.internalId()]
         if role == Qt.ItemDataRole.DisplayRole:
