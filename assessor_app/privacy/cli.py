@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from assessor_app.cli_common import PASSPHRASE_ENV, CliError, cli_store
+from assessor_app.cli_common import CliError, cli_store
+from assessor_app.privacy.sealing import unlocked_identity
 
 if TYPE_CHECKING:
-    from assessor_app.signoff.keys import AssessorIdentity
-    from assessor_app.store import Store
+    pass
 
 
 def register_learner_rights(lsub: Any, common: argparse.ArgumentParser) -> None:
@@ -62,7 +61,7 @@ def _erase(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(args.reg):
             print("Not erased.")
             return 1
-        report = erase_learner(store, args.reg, identity=_identity_if_unlocked(store))
+        report = erase_learner(store, args.reg, identity=unlocked_identity(store))
     total = sum(report.rows.values()) + 1
     sealed = ("and is sealed" if report.sealed else
               "(sealed at the next ERS filing or bundle export)")
@@ -70,22 +69,3 @@ def _erase(args: argparse.Namespace) -> int:
           f"{report.documents_removed} ERS documents. The audit trail records the erasure "
           f"{sealed}; {report.audit_entries_redacted} entries about the learner were redacted.")
     return 0
-
-
-def _identity_if_unlocked(store: Store) -> AssessorIdentity | None:
-    """The assessor's keys when they exist and open without asking (keyring, or the passphrase
-    in the environment), to sign the erasure entry at once; else None (no key is created)."""
-    from assessor_app.signoff.keys import (
-        P12_NAME,
-        KeyStoreError,
-        keys_dir,
-        load_or_create_identity,
-    )
-
-    if not (keys_dir(store) / P12_NAME).exists():
-        return None
-    try:
-        passphrase = os.environ.get(PASSPHRASE_ENV) or getattr(store, "typed_passphrase", None)
-        return load_or_create_identity(store, passphrase=passphrase)
-    except KeyStoreError:
-        return None
