@@ -105,6 +105,11 @@ class CentrePage(_Page):
         self.form.addRow("Centre n&umber", self.centre_number)
 
 
+NO_KEYRING_NOTE = ("This computer has no keyring to keep your passphrase, so the app asks for "
+                   "it at each start. Type it twice: the one you chose at start, or a new one. "
+                   "It opens your data, your signing key and your backups.")
+
+
 class KeyPage(_Page):
     """Create a signing key, or import the .p12 the centre issued, with its passphrase."""
 
@@ -139,7 +144,9 @@ class KeyPage(_Page):
         self.confirm.setObjectName("keyPassphraseAgain")
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm.setPlaceholderText("Type it again")
-        if passphrase_chosen(store):
+        if self._must_type():
+            self.passphrase.setPlaceholderText("The one you chose at start, or a new one")
+        elif passphrase_chosen(store):
             self.passphrase.setPlaceholderText("Leave empty to keep your passphrase")
         self.form.addRow(self.create)
         self.form.addRow(self.import_)
@@ -147,10 +154,17 @@ class KeyPage(_Page):
         self.form.addRow("Password of the .p12", self.p12_password)
         self.form.addRow("Your &passphrase", self.passphrase)
         self.form.addRow("Type it a&gain", self.confirm)
-        self.note = QLabel("")
+        self.note = QLabel(NO_KEYRING_NOTE if self._must_type() else "")
+        self.note.setObjectName("keyNote")
         self.note.setWordWrap(True)
         self.form.addRow(self.note)
         self.identity_name = ""
+
+    def _must_type(self) -> bool:
+        """No keyring and no passphrase in the environment: the passphrase was typed once, at
+        start. It is typed twice here, so a slip of the finger at start cannot lock the data
+        for good, and checked like any new one."""
+        return current_passphrase() is None
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Signing key", str(Path.home()),
@@ -162,7 +176,7 @@ class KeyPage(_Page):
     def _chosen_passphrase(self) -> tuple[str | None, str | None]:
         """(the new passphrase or None, the problem with it or None)."""
         typed = self.passphrase.text()
-        if not typed and passphrase_chosen(self.store):
+        if not typed and passphrase_chosen(self.store) and not self._must_type():
             return None, None
         return typed, passphrase_problem(typed, self.confirm.text())
 
@@ -170,9 +184,10 @@ class KeyPage(_Page):
         chosen, problem = self._chosen_passphrase()
         if problem:
             return self.fail(problem)
-        # the keys are made or imported with the passphrase this computer knows, then the
-        # passphrase is changed to the chosen one (data key, signing keys and keyring together)
-        known = current_passphrase()
+        # the keys are made or imported with the passphrase this computer knows (keyring,
+        # environment, else typed at start), then the passphrase is changed to the chosen one
+        # (data key, signing keys and keyring together): one passphrase opens everything
+        known = current_passphrase() or self.store.typed_passphrase
         passphrase = known or chosen
         name = self.wizard().field("assessorName") or ""
         try:
@@ -190,6 +205,8 @@ class KeyPage(_Page):
             return self.fail(f"{exc} Enter a passphrase above to continue.")
         except OSError as exc:
             return self.fail(f"The file could not be read: {exc.strerror or exc}.")
+        if chosen and self.store.typed_passphrase is not None:
+            self.store.typed_passphrase = chosen  # no keyring: the one this session signs with
         self.identity_name = identity.name
         self.note.setText(f"✓ Signing key ready (certificate for {identity.name}).")
         return self.ok()

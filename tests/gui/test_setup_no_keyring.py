@@ -1,0 +1,124 @@
+"""First run on a computer with no keyring (headless Linux) and no passphrase in the
+environment: the app asks for a passphrase at start, the set-up wizard has it typed twice (the
+same or a new one), and from then on that ONE passphrase wraps the data key and protects the
+signing key; nothing secret lies on disk in the clear, and the next start asks for it again."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import keyring
+import pytest
+from cryptography.hazmat.primitives import serialization
+from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from assessor_app.gui.dialogs.first_run import FirstRun
+from assessor_app.gui.dialogs.setup_wizard import NO_KEYRING_NOTE, SetupWizard
+from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support.settings import AppSettings
+from assessor_app.gui.support.store_opening import open_store_for_gui
+from assessor_app.signoff.keys import WrongPassphrase, load_or_create_identity
+from assessor_app.store import Store
+from assessor_app.vault.errors import WrongPassphrase as DataKeyRefused
+from assessor_app.vault.keys import key_file_path, read_key_file, unwrap_with_passphrase
+from tests.gui.conftest import WAIT_MS
+from tests.vault.helpers import all_file_bytes
+
+START = "typed at the first start"
+CHOSEN = "chosen in the set-up wizard"
+
+
+def _type(qtbot: QtBot, wizard: SetupWizard, name: str, text: str) -> None:
+    field = wizard.findChild(type(wizard.you.name), name)
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
+    page = wizard.currentId()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() != page, timeout=WAIT_MS)
+
+
+def _first_start(qtbot: QtBot, db: Path, app_settings: AppSettings) -> tuple[Store, SetupWizard]:
+    asked: list[str] = []
+    store = open_store_for_gui(db, ask=lambda message: asked.append(message) or START)
+    assert store is not None
+    assert len(asked) == 1 and "keyring" in asked[0] and "passphrase" in asked[0]
+    window = MainWindow(store, app_settings)
+    qtbot.addWidget(window)
+    window.show()
+    first_run = FirstRun(window, offer_demo=False, offer_setup=True)
+    first_run.start()
+    qtbot.waitUntil(lambda: first_run.wizard is not None and first_run.wizard.isVisible(),
+                    timeout=WAIT_MS)
+    wizard = first_run.wizard
+    assert wizard is not None
+    _type(qtbot, wizard, "assessorName", "Jo Carter")
+    _next(qtbot, wizard)
+    _type(qtbot, wizard, "centreName", "Riverside Skills College")
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.key
+    assert wizard.key.note.text() == NO_KEYRING_NOTE
+    return store, wizard
+
+
+def _secrets_in_memory(store: Store, passphrase: str) -> list[bytes]:
+    """Every secret that must never be found in a file: the data key (raw, hex, base64), the
+    passphrase, and the signing and sync private keys."""
+    raw = store.key.raw
+    identity = load_or_create_identity(store, passphrase=passphrase)
+    ec_scalar = identity.private_key.private_numbers().private_value.to_bytes(32, "big")
+    ed = identity.sync_key.private_bytes(serialization.Encoding.Raw,
+                                         serialization.PrivateFormat.Raw,
+                                         serialization.NoEncryption())
+    return [raw, raw.hex().encode(), base64.b64encode(raw), passphrase.encode(), START.encode(),
+            ec_scalar, ed, base64.b64encode(ed)]
+
+
+@pytest.mark.parametrize("chosen", [CHOSEN, START])
+def test_no_keyring_first_run_ends_with_one_passphrase(
+        chosen: str, qtbot: QtBot, tmp_path: Path, app_settings: AppSettings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    keyring.set_keyring(FailKeyring())  # the autouse fixture restores the memory keyring
+    monkeypatch.delenv("ASSESSOR_APP_KEY_PASSPHRASE", raising=False)
+    db = tmp_path / "data" / "assessor.sqlite3"
+    store, wizard = _first_start(qtbot, db, app_settings)
+
+    # leaving it empty is not enough: the passphrase typed once at start is confirmed here
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.key and "at least" in wizard.key.error.text()
+    _type(qtbot, wizard, "keyPassphrase", chosen)
+    _type(qtbot, wizard, "keyPassphraseAgain", chosen)
+    _next(qtbot, wizard)
+    assert "Jo Carter" in wizard.key.note.text()
+    assert store.typed_passphrase == chosen  # what this session signs with
+
+    # the one passphrase unwraps the data key (there is no keyring wrap) and opens the keys
+    kf = read_key_file(key_file_path(db))
+    assert kf is not None and kf.keyring is None and kf.chosen
+    assert unwrap_with_passphrase(kf.key_id, kf.passphrase, chosen).raw == store.key.raw
+    assert load_or_create_identity(store, passphrase=chosen).name == "Jo Carter"
+    if chosen != START:
+        with pytest.raises(DataKeyRefused):
+            unwrap_with_passphrase(kf.key_id, kf.passphrase, START)
+        with pytest.raises(WrongPassphrase):
+            load_or_create_identity(store, passphrase=START)
+    secrets = _secrets_in_memory(store, chosen)
+    wizard.close()
+    store.close()
+    for path, data in all_file_bytes(db.parent):
+        for secret in secrets:
+            assert secret not in data, path
+
+    # the next start asks again, refuses a wrong answer, opens with the chosen one
+    answers = iter(["not my passphrase", chosen])
+    asked: list[str] = []
+    again = open_store_for_gui(db, ask=lambda message: asked.append(message) or next(answers))
+    assert again is not None and again.key.raw == secrets[0]
+    assert len(asked) == 2 and "does not open" in asked[1]
+    again.close()
