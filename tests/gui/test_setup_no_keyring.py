@@ -15,6 +15,7 @@ from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
+from sqlmodel import select
 
 from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.dialogs.setup_wizard import NO_KEYRING_NOTE, SetupWizard
@@ -23,6 +24,7 @@ from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.store_opening import open_store_for_gui
 from assessor_app.signoff.keys import WrongPassphrase, load_or_create_identity
 from assessor_app.store import Store
+from assessor_app.store.models import AuditEntry
 from assessor_app.vault.errors import WrongPassphrase as DataKeyRefused
 from assessor_app.vault.keys import key_file_path, read_key_file, unwrap_with_passphrase
 from tests.gui.conftest import WAIT_MS
@@ -108,6 +110,11 @@ def test_no_keyring_first_run_ends_with_one_passphrase(
             unwrap_with_passphrase(kf.key_id, kf.passphrase, START)
         with pytest.raises(WrongPassphrase):
             load_or_create_identity(store, passphrase=START)
+    with store.read_session() as s:  # set-up is in the audit trail, without the values
+        setup = {e.action: e.details_json for e in s.exec(select(AuditEntry)).all()
+                 if e.action.startswith("setup.")}
+    assert set(setup) == {"setup.profile", "setup.signing_key"}
+    assert not any(word in text for text in setup.values() for word in ("Jo", "Riverside"))
     secrets = _secrets_in_memory(store, chosen)
     wizard.close()
     store.close()

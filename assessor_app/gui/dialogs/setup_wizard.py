@@ -31,7 +31,14 @@ from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
 from assessor_app.setup.profile import AssessorProfile, ProfileError, check_profile, save_profile
-from assessor_app.signoff.keys import KeyStoreError, import_p12, load_or_create_identity
+from assessor_app.setup.trail import record_key_setup
+from assessor_app.signoff.keys import (
+    P12_NAME,
+    KeyStoreError,
+    import_p12,
+    keys_dir,
+    load_or_create_identity,
+)
 from assessor_app.signoff.passphrase import (
     MIN_LENGTH,
     change_passphrase,
@@ -190,6 +197,8 @@ class KeyPage(_Page):
         known = current_passphrase() or self.store.typed_passphrase
         passphrase = known or chosen
         name = self.wizard().field("assessorName") or ""
+        how = "imported" if self.import_.isChecked() else (
+            "kept" if (keys_dir(self.store) / P12_NAME).exists() else "created")
         try:
             if self.import_.isChecked():
                 path = Path(self.p12_path.text().strip())
@@ -207,6 +216,8 @@ class KeyPage(_Page):
             return self.fail(f"The file could not be read: {exc.strerror or exc}.")
         if chosen and self.store.typed_passphrase is not None:
             self.store.typed_passphrase = chosen  # no keyring: the one this session signs with
+        record_key_setup(self.store, how=how, certificate_sha256=identity.certificate_sha256,
+                         passphrase_chosen=chosen is not None)
         self.identity_name = identity.name
         self.note.setText(f"✓ Signing key ready (certificate for {identity.name}).")
         return self.ok()
