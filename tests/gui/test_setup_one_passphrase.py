@@ -1,7 +1,8 @@
 """First run on a computer with no keyring (headless Linux) and no passphrase in the
 environment: the app asks for a passphrase at start, the set-up wizard has it typed twice (the
 same or a new one), and from then on that ONE passphrase wraps the data key and protects the
-signing key; nothing secret lies on disk in the clear, and the next start asks for it again."""
+signing key; nothing secret lies on disk in the clear, and the next start asks for it again.
+With a keyring, the chosen passphrase replaces the random one the keyring held until set-up."""
 
 from __future__ import annotations
 
@@ -46,11 +47,15 @@ def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
     qtbot.waitUntil(lambda: wizard.currentId() != page, timeout=WAIT_MS)
 
 
-def _first_start(qtbot: QtBot, db: Path, app_settings: AppSettings) -> tuple[Store, SetupWizard]:
+def _first_start(qtbot: QtBot, db: Path, app_settings: AppSettings, *,
+                 keyring_present: bool = False) -> tuple[Store, SetupWizard]:
     asked: list[str] = []
     store = open_store_for_gui(db, ask=lambda message: asked.append(message) or START)
     assert store is not None
-    assert len(asked) == 1 and "keyring" in asked[0] and "passphrase" in asked[0]
+    if keyring_present:
+        assert asked == []
+    else:
+        assert len(asked) == 1 and "keyring" in asked[0] and "passphrase" in asked[0]
     window = MainWindow(store, app_settings)
     qtbot.addWidget(window)
     window.show()
@@ -65,7 +70,7 @@ def _first_start(qtbot: QtBot, db: Path, app_settings: AppSettings) -> tuple[Sto
     _type(qtbot, wizard, "centreName", "Riverside Skills College")
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.key
-    assert wizard.key.note.text() == NO_KEYRING_NOTE
+    assert (wizard.key.note.text() == NO_KEYRING_NOTE) != keyring_present
     return store, wizard
 
 
@@ -129,3 +134,32 @@ def test_no_keyring_first_run_ends_with_one_passphrase(
     assert again is not None and again.key.raw == secrets[0]
     assert len(asked) == 2 and "does not open" in asked[1]
     again.close()
+
+
+def test_with_a_keyring_the_chosen_passphrase_replaces_the_random_one(
+        qtbot: QtBot, tmp_path: Path, app_settings: AppSettings, memory_keyring,  # noqa: ANN001
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessor_app.secrets import SERVICE
+    from assessor_app.signoff.keys import PASSPHRASE_SECRET
+
+    monkeypatch.delenv("ASSESSOR_APP_KEY_PASSPHRASE", raising=False)
+    db = tmp_path / "data" / "assessor.sqlite3"
+    store, wizard = _first_start(qtbot, db, app_settings, keyring_present=True)
+    made = memory_keyring.get_password(SERVICE, PASSPHRASE_SECRET)  # random, until set-up
+    _type(qtbot, wizard, "keyPassphrase", CHOSEN)
+    _type(qtbot, wizard, "keyPassphraseAgain", CHOSEN)
+    _next(qtbot, wizard)
+    kf = read_key_file(key_file_path(db))
+    assert kf is not None and kf.keyring is not None and kf.chosen  # wrapped both ways
+    assert unwrap_with_passphrase(kf.key_id, kf.passphrase, CHOSEN).raw == store.key.raw
+    with pytest.raises(DataKeyRefused):
+        unwrap_with_passphrase(kf.key_id, kf.passphrase, made)
+    assert memory_keyring.get_password(SERVICE, PASSPHRASE_SECRET) == CHOSEN
+    assert load_or_create_identity(store).name == "Jo Carter"  # the keyring's copy opens it
+    secrets = [*_secrets_in_memory(store, CHOSEN), made.encode(),
+               *(v.encode() for v in memory_keyring.secrets.values())]
+    wizard.close()
+    store.close()
+    for path, data in all_file_bytes(db.parent):
+        for secret in secrets:
+            assert secret not in data, path
