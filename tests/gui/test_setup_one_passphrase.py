@@ -163,3 +163,24 @@ def test_with_a_keyring_the_chosen_passphrase_replaces_the_random_one(
     for path, data in all_file_bytes(db.parent):
         for secret in secrets:
             assert secret not in data, path
+
+
+def test_a_change_from_settings_follows_into_the_session_without_a_keyring(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessor_app.gui.dialogs.passphrase_dialog import PassphraseDialog
+
+    keyring.set_keyring(FailKeyring())
+    monkeypatch.delenv("ASSESSOR_APP_KEY_PASSPHRASE", raising=False)
+    store = open_store_for_gui(tmp_path / "d" / "assessor.sqlite3", ask=lambda _m: START)
+    assert store is not None and store.typed_passphrase == START
+    load_or_create_identity(store, passphrase=START)
+    dialog = PassphraseDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.old.setText(START)
+    dialog.new.setText(CHOSEN)
+    dialog.confirm.setText(CHOSEN)
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.changed, timeout=WAIT_MS)
+    assert store.typed_passphrase == CHOSEN  # what this session now unlocks and signs with
+    assert load_or_create_identity(store, passphrase=store.typed_passphrase).name
+    store.close()
