@@ -58,9 +58,10 @@ class BackupResult:
     created_at: str
 
 
-def _claim(target: BackupTarget, db_path: Path, key: DataKey) -> None:
+def _claim(target: BackupTarget, db_path: Path, key: DataKey) -> dict[str, Any]:
     """Put our passphrase-wrapped key in the backup, or refuse someone else's backup. After a
-    passphrase change the backup's copy is replaced, so only the current passphrase opens it."""
+    passphrase change the backup's copy is replaced, so only the current passphrase opens it.
+    Returns the passphrase wrap put there (see `_same_passphrase`)."""
     theirs = target.get(KEYS)
     if theirs is not None and KeyFile.from_bytes(theirs).key_id != key.key_id:
         raise BackupError(f"{target.label} holds another assessor's backup (or one of other "
@@ -71,6 +72,17 @@ def _claim(target: BackupTarget, db_path: Path, key: DataKey) -> None:
     ours = KeyFile(local.key_id, local.passphrase, None, local.chosen).to_bytes()
     if theirs != ours:
         target.put(KEYS, ours)
+    return local.passphrase
+
+
+def _same_passphrase(db_path: Path, claimed: dict[str, Any]) -> None:
+    """The signing keys read for this run must be encrypted with the passphrase that opens the
+    backup: a passphrase change between the two reads would leave keys the restore's passphrase
+    cannot open. Then nothing is recorded, and the next run starts afresh."""
+    local = read_key_file(key_file_path(db_path))
+    if local is None or local.passphrase != claimed:
+        raise BackupError("Your passphrase was changed while this backup ran, so it was not "
+                          "completed; back up again.")
 
 
 def manifests(target: BackupTarget, key: DataKey) -> list[tuple[str, dict[str, Any]]]:
@@ -143,7 +155,7 @@ def backup_run(store: Store, target: BackupTarget, *,
     key = store.key
     if key is None:
         raise BackupError("Only an encrypted data folder can be backed up.")
-    _claim(target, store.db_path, key)
+    claimed = _claim(target, store.db_path, key)
     previous: dict[str, dict[str, Any]] = {}
     sealed_known: dict[tuple[str, str], dict[str, Any]] = {}
     for _name, m in manifests(target, key):
@@ -152,6 +164,7 @@ def backup_run(store: Store, target: BackupTarget, *,
     # read before the snapshot: an audit head recorded here is then never ahead of the database
     sealed = {rel: (store.files_dir / rel).read_bytes()
               for rel in _local_files(store.files_dir, SEALED_TREES)}
+    _same_passphrase(store.db_path, claimed)
     snap, audit_head = _snapshot(store, key)
     snap_sha = hashlib.sha256(snap).hexdigest()
     db_entry = {"object": object_name(key, "db", snap_sha), "sha256": snap_sha, "size": len(snap)}

@@ -182,3 +182,40 @@ def test_a_changed_key_file_in_the_backup_is_refused(store: Store, tmp_path: Pat
     with pytest.raises(BackupError, match="changed or damaged"):
         restore_backup(usb, new_db, current_passphrase() or "")
     assert not (new_db.parent / "assessor.files" / "keys").exists()
+
+
+def test_a_passphrase_change_during_a_backup_run_records_nothing(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keys read for a run must open with the passphrase that opens the backup: a change
+    in between (another window, another process) makes the run stop before its manifest."""
+    from assessor_app.backup import run as backup_module
+    from assessor_app.backup.run import BackupError
+    from assessor_app.signoff.passphrase import current_passphrase
+
+    load_or_create_identity(store, ASSESSOR)
+    change_passphrase(store, current_passphrase() or "", PASSPHRASE)
+    usb = FolderTarget(tmp_path / "usb")
+    backup_run(store, usb)
+    real = backup_module._local_files
+
+    def changing_meanwhile(files_dir: Path, trees: tuple[str, ...] = backup_module.TREES):
+        if trees == backup_module.SEALED_TREES:
+            change_passphrase(store, PASSPHRASE, NEW_PASSPHRASE)
+            monkeypatch.setattr(backup_module, "_local_files", real)
+        return real(files_dir, trees)
+
+    monkeypatch.setattr(backup_module, "_local_files", changing_meanwhile)
+    with pytest.raises(BackupError, match="passphrase was changed while this backup ran"):
+        backup_run(store, usb)
+    assert len(manifests(usb, store.key)) == 1  # nothing recorded; the first run restores
+    new_db = tmp_path / "new" / "assessor.sqlite3"
+    assert restore_backup(usb, new_db, PASSPHRASE).signing_key
+    restored = open_store(new_db, passphrase=PASSPHRASE)
+    assert load_or_create_identity(restored, passphrase=PASSPHRASE).name == ASSESSOR
+    restored.close()
+    backup_run(store, usb)  # the next run completes, with the new passphrase
+    again = tmp_path / "again" / "assessor.sqlite3"
+    restore_backup(usb, again, NEW_PASSPHRASE)
+    restored = open_store(again, passphrase=NEW_PASSPHRASE)
+    assert load_or_create_identity(restored, passphrase=NEW_PASSPHRASE).name == ASSESSOR
+    restored.close()
