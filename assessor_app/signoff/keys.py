@@ -31,6 +31,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import os
 import secrets as pysecrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,17 +124,24 @@ def keys_dir(store_or_dir: Store | Path) -> Path:
 
 
 def _passphrase(explicit: str | None, *, create: bool, chosen: bool = False) -> str:
-    """The passphrase given, else the keyring's; with neither, a new random one kept in the
-    keyring for a new key (`create`) unless the assessor already chose theirs (`chosen`)."""
+    """The passphrase given, else the keyring's, else the environment's (scripts, CI); with
+    none, a new random one kept in the keyring for a new key (`create`) unless the assessor
+    already chose theirs (`chosen`)."""
     if explicit:
         return explicit
+    from assessor_app.vault.unlock import PASSPHRASE_ENV
+
     try:
         stored = get_secret(PASSPHRASE_SECRET)
     except SecretStoreUnavailable as exc:
+        if env := os.environ.get(PASSPHRASE_ENV):
+            return env
         raise PassphraseUnavailable(
             f"{exc} The signing key's passphrase cannot be read; enter it to continue.") from exc
     if stored:
         return stored
+    if env := os.environ.get(PASSPHRASE_ENV):
+        return env
     if _no_keyring():
         raise PassphraseUnavailable(
             "No secure password store (keyring) is available on this computer, so the signing "
