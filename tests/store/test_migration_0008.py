@@ -1,6 +1,6 @@
 """Migration 0008 (coverage kept per learner × criterion; typed text indexed after the autosave)
-upgrades a database made at 0005, filling the coverage table from its rows and keeping its
-full-text index valid, and downgrades cleanly with the pending text indexed."""
+upgrades a database made at the previous head, filling the coverage table from its rows and
+keeping its full-text index valid, and downgrades cleanly with the pending text indexed."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from assessor_app.store.engine import alembic_config, make_engine
 from tests.evidence.test_coverage_table import TABLE_RECOUNT_SQL
 from tests.store.test_migration_0007 import _insert_row
 
-PREVIOUS = "0005"  # the head before 0008 was added
+PREVIOUS = "0009"  # the head before 0008 was added
 STAMP = "2025-01-01 00:00:00"
 
 
@@ -28,7 +28,7 @@ def _fts_ok(raw: sqlite3.Connection) -> None:
 
 
 def _previous_schema_db(path: Path) -> None:
-    """A file as the app at 0005 left it: two learners on one unit of four criteria, items
+    """A file as the app at the previous head left it: two learners on one unit of four criteria, items
     mapped (one deleted) and a history of judgements."""
     engine = make_engine(path)
     config = alembic_config(engine)

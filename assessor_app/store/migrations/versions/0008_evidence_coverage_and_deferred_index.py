@@ -1,7 +1,7 @@
 """coverage kept per learner and criterion; typed text indexed after the autosave, not in it
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009
 
 Two caches kept by triggers, whichever code path writes the tables they follow:
 
@@ -26,7 +26,7 @@ autogenerate's comparison (`migrations_filter`).
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
