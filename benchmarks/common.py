@@ -184,4 +184,8 @@ def open_encrypted_store(path: Path):  # noqa: ANN201 - the Store of the code un
     from assessor_app.store import open_store
 
     _use_bench_passphrase()
-    return open_store(path, migrate_schema=False)
+    store = open_store(path, migrate_schema=False)
+    if not store.encrypted:
+        store.close()
+        raise RuntimeError(f"{path} opened as plaintext; delete .cache/encrypted/ to rebuild it")
+    return store
