@@ -68,9 +68,11 @@ def table(after: dict[str, dict], before: dict[str, dict]) -> list[str]:
     lines = ["| what | bare baseline | before | after | after ÷ bare | goal |",
              "|---|---|---|---|---|---|"]
     for name in SCRIPTS:
-        for i, r in enumerate(after.get(name, {}).get("rows", [])):
-            b = before.get(name, {}).get("rows", [])
-            old = b[i] if i < len(b) else None
+        # "Before" by what was measured: a revision from before encryption at rest has no
+        # "…, encrypted" rows, and the rows after them must not shift onto the wrong ones.
+        old_rows = {r["what"]: r for r in before.get(name, {}).get("rows", [])}
+        for r in after.get(name, {}).get("rows", []):
+            old = old_rows.get(r["what"])
             before_txt = (f"{_fmt(old['app'], r['unit'])} (bare {_fmt(old['bare'], r['unit'])},"
                           f" {old['ratio']}×)" if old else "—")
             extra = ""
