@@ -109,12 +109,13 @@ class _Ticker:
     """Prints, every few seconds on stderr, how far the encryption of a copy has got (the one
     SQLCipher statement that does it reports nothing while it runs)."""
 
-    def __init__(self, db: Path, every: float = 5.0) -> None:
+    def __init__(self, plain: Path, db: Path, every: float = 5.0) -> None:
         import threading
 
         self.db, self.every, self.t0 = db, every, time.perf_counter()
-        self.total = db.stat().st_size
-        self.stage = "starting"
+        self.total = plain.stat().st_size
+        self.stage = "copying the plaintext file"
+        self.written = False
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -124,11 +125,17 @@ class _Ticker:
     def _run(self) -> None:
         part = self.db.with_name(self.db.name + ".encrypting")
         while not self.stop.wait(self.every):
-            size = part.stat().st_size if part.exists() else 0
-            done = ("written, verifying (integrity check, row counts)" if size >= self.total
-                    else "written")
-            print(f"   {time.perf_counter() - self.t0:5.0f} s  {self.stage}: {size / 1e6:,.0f} "
-                  f"of ~{self.total / 1e6:,.0f} MB {done}", file=sys.stderr, flush=True)
+            state = self.stage
+            if self.written and not part.exists():
+                state = "verified; overwriting the plaintext copy (as the app does)"
+            if part.exists():
+                self.written = True
+                size = part.stat().st_size
+                state += (f": {size / 1e6:,.0f} of ~{self.total / 1e6:,.0f} MB written"
+                          + (", verifying (integrity check, row counts)"
+                             if size >= self.total else ""))
+            print(f"   {time.perf_counter() - self.t0:5.0f} s  {state}", file=sys.stderr,
+                  flush=True)
 
     def __enter__(self) -> _Ticker:
         self.thread.start()
@@ -162,14 +169,16 @@ def encrypted_copy(plain: Path) -> Path | None:
     db = building / plain.name
     print(f"== encrypting a copy of {plain.name} ({plain.stat().st_size / 1e6:,.0f} MB), "
           "once; cached in .cache/encrypted/", file=sys.stderr, flush=True)
-    src, dst = sqlite3.connect(plain), sqlite3.connect(db)
-    try:  # a consistent copy even if a killed run left a WAL beside the cached file
-        src.backup(dst, pages=4096)
-    finally:
-        src.close()
-        dst.close()
     t0 = time.perf_counter()
-    with _Ticker(db) as ticker:
+    with _Ticker(plain, db) as ticker:
+        src, dst = sqlite3.connect(plain), sqlite3.connect(db)
+        try:  # a consistent copy even if a killed run left a WAL beside the cached file
+            src.backup(dst, pages=4096, progress=lambda _status, left, total: ticker.progress(
+                "copying the plaintext file (pages)", total - left, total))
+        finally:
+            src.close()
+            dst.close()
+        ticker.progress("encrypting (the app's migration of a plaintext database)", 0, 1)
         open_store(db, migrate_schema=False, passphrase=PASSPHRASE,
                    progress=ticker.progress).close()
     print(f"   encrypted in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
