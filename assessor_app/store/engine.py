@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
-from assessor_app.store.errors import DamagedDatabase, StoreError
+from assessor_app.store.errors import DamagedDatabase, StoreError, StoreLocked
 from assessor_app.store.guard import check_database_file, check_revision, safe_reason
 from assessor_app.store.locks import process_lock
 from assessor_app.store.paths import files_dir_for, resolve_db_path
@@ -160,10 +160,6 @@ def _backup(source: Path, target: Path, key: DataKey | None) -> None:
     target.touch(mode=0o600)
     with closing(connect(source, key)) as src, closing(connect(target, key)) as dst:
         src.backup(dst)
-
-
-class StoreLocked(StoreError):
-    """The data key is not available without the assessor's passphrase (ask, then retry)."""
 
 
 class Store:
