@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from assessor_app.gui.screens.main_window import MainWindow
-from assessor_app.gui.support.error_boundary import ExceptionDialogs
+from assessor_app.gui.support.error_boundary import ExceptionDialogs, explain_opening_failure
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
 from assessor_app.gui.support.store_opening import StoreOpener
 from assessor_app.gui.support.workers import wait_for_all
@@ -42,10 +42,10 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
     window = MainWindow(None)
     dialogs = ExceptionDialogs(lambda: window)
     dialogs.install()
-    opener = StoreOpener(db, window)
+    opener = window.opener = StoreOpener(db, window)
     opener.opened.connect(lambda store: _store_opened(window, store, offer_demo))
     opener.cancelled.connect(lambda: _stop(window, CANCELLED))
-    opener.failed.connect(lambda _message: (window.opening_failed(), _stop(window, NOT_OPENED)))
+    opener.failed.connect(lambda failure: _not_opened(window, failure))
     window.show()
     QTimer.singleShot(0, opener.start)  # after the first paint
     try:
@@ -60,9 +60,21 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
 def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> None:
     from assessor_app.gui.dialogs.first_run import FirstRun
 
+    if not window.isVisible():
+        return  # closed while the store opened: the app is ending (run_gui closes the store)
     window.attach_store(store)
     window.app_lock = install_lock(window, store)
     FirstRun(window, offer_demo=offer_demo).start()
+
+
+def _not_opened(window: MainWindow, failure: BaseException | str) -> None:
+    """A dialog says why the database cannot be opened (and what to do); then the app ends."""
+    window.opening_failed()
+    if isinstance(failure, BaseException):
+        explain_opening_failure(failure, window)
+    else:
+        QMessageBox.critical(window, "The database cannot be opened", failure)
+    _stop(window, NOT_OPENED)
 
 
 def _stop(window: MainWindow, status: int) -> None:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -30,9 +30,9 @@ from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
-from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
+from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.workers import Loader, cancel_all, run_in_background
+from assessor_app.gui.support.workers import Loader, cancel_all
 
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
-DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 class MainWindow(QMainWindow):
@@ -413,40 +412,9 @@ class MainWindow(QMainWindow):
     def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
         """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
         background, then shown in a second window titled DEMO; this store is left alone."""
-        # Imported when wanted: building the demo signs and files an ERS (pyHanko, ReportLab),
-        # which the first window must not wait for.
-        from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
+        from assessor_app.gui.screens.demo_window import open_demo
 
-        path = demo_db_path(self.store.db_path)
-        if is_demo_db(self.store.db_path):
-            return
-
-        passphrase = self.store.typed_passphrase  # no keyring: the one typed at start
-
-        def opened(_result: object) -> None:
-            from assessor_app.store import open_store
-
-            demo_store = open_store(path, passphrase=passphrase)
-            demo_store.typed_passphrase = passphrase
-            qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
-                           f"{APPLICATION} demo")
-            demo = MainWindow(demo_store, AppSettings(qs))
-            demo.setWindowTitle(DEMO_TITLE)
-            demo.setObjectName("demoWindow")
-            demo.destroyed.connect(lambda *_: demo_store.close())
-            self._demo_window = demo  # kept alive with this window
-            demo.show()
-            demo.refresh_learners()
-            if on_open is not None:
-                on_open(demo)
-
-        self.show_status("Preparing the demo in its own database…")
-        def failed(message: str) -> None:
-            self.show_status("The demo could not be prepared.")
-            self.show_error(message)
-
-        run_in_background(prepare_demo_store, path, passphrase=passphrase, on_done=opened,
-                          on_error=failed, writes=True)
+        open_demo(self, MainWindow, on_open)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data

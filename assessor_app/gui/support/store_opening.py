@@ -179,11 +179,11 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
 class StoreOpener(QObject):
     """Opens the window's store off the UI thread: asks for the passphrase when the keyring
     cannot unlock it (then tries again), encrypts an older plaintext folder with a progress
-    dialog, and ends in `opened(store)`, `cancelled()` or `failed(message)`."""
+    dialog, and ends in `opened(store)`, `cancelled()` or `failed(exception or sentence)`."""
 
     opened = Signal(object)
     cancelled = Signal()
-    failed = Signal(str)  # already explained in a dialog (see `error_boundary.explain`)
+    failed = Signal(object)  # the exception (or a sentence) to explain in a dialog
 
     def __init__(self, db: str | Path | None, parent: QWidget, ask: Ask | None = None) -> None:
         super().__init__(parent)
@@ -196,8 +196,16 @@ class StoreOpener(QObject):
 
     def start(self, first: bool = True) -> None:
         self.pending = True
-        run_in_background(open_in_background, self._db, self._passphrase, first,
-                          on_done=self._arrived, on_error=self._failed_message)
+        db, passphrase = self._db, self._passphrase
+
+        def attempt() -> Opening:
+            outcome = open_in_background(db, passphrase, first)
+            # kept at once (not when the UI hears of it): if the app ends before then, it is
+            # still closed at the end
+            self.store = outcome.store or self.store
+            return outcome
+
+        run_in_background(attempt, on_done=self._arrived, on_error=self._failed_message)
 
     def _arrived(self, outcome: Opening) -> None:
         if outcome.store is not None:
@@ -233,15 +241,10 @@ class StoreOpener(QObject):
         self._arrived(Opening(store=store))
 
     def _explain(self, exc: BaseException) -> None:
-        from assessor_app.gui.support.error_boundary import explain_opening_failure
-
         self.pending = False
-        self.failed.emit(explain_opening_failure(exc, self._parent))
+        self.failed.emit(exc)
 
     def _failed_message(self, message: str) -> None:
-        """A failure outside the attempt itself (importing a module): said as it is."""
-        from PySide6.QtWidgets import QMessageBox
-
+        """A failure outside the attempt itself (importing a module), in plain words."""
         self.pending = False
-        QMessageBox.critical(self._parent, "The database cannot be opened", message)
         self.failed.emit(message)
