@@ -25,6 +25,7 @@ from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
     from assessor_app.store import Store
+    from assessor_app.vault.keys import DataKey
 
 Ask = Callable[[str], str | None]
 STAGES = {"copying database": "Encrypting the database…",
@@ -151,13 +152,12 @@ class Opening:
 
 def open_in_background(db: str | Path | None, passphrase: str | None, first: bool,
                        preload: tuple[str, ...] = OPEN_WINDOW_MODULES) -> Opening:
-    """Pool thread: wire the core, check the file (first attempt), open it, load the modules
-    the window needs next. Failures are returned, not raised, so the UI can ask or explain."""
+    """Pool thread: unwrap the key (an encrypted database) or check the file (a plaintext one,
+    first attempt), wire the core, open the store, load the modules the window needs next.
+    Failures are returned, not raised, so the UI can ask or explain."""
     try:
-        from assessor_app.workflow.wiring import install
-
-        install()  # the core's listeners, before anything can write
-        if first:
+        key = _unwrap_key(db, passphrase)  # before the ORM loads (see _unwrap_key)
+        if first and key is None:
             from assessor_app.store.engine import check_before_opening
 
             check_before_opening(db)  # before the GUI offers to encrypt a plaintext file
@@ -165,15 +165,38 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
 
         if needs_encryption(resolve_db_path(db)):
             return Opening(needs_encryption=True)  # with a progress dialog, on the UI side
-        from assessor_app.store import open_store
+        from assessor_app.store import open_store  # the ORM, from here on
+        from assessor_app.workflow.wiring import install
 
-        store = open_store(db, passphrase=passphrase)
+        install()  # the core's listeners, before anything can write
+
+        store = open_store(db, passphrase=passphrase, key=key)
         store.typed_passphrase = passphrase  # in memory only: the demo window reuses it
     except Exception as exc:  # noqa: BLE001 - handed to the UI thread, which asks or explains
         return Opening(error=exc)
     for name in preload:
         importlib.import_module(name)
     return Opening(store=store)
+
+
+def _unwrap_key(db: str | Path | None, passphrase: str | None) -> DataKey | None:
+    """The data key of an existing encrypted database, unwrapped before the ORM is imported: the
+    passphrase's key derivation (scrypt) takes 32 MiB for a moment, which then does not come on
+    top of the ORM's memory. None for a new database (`open_store` makes its key under its lock).
+    Failures read as `open_store`'s do."""
+    from assessor_app.vault.errors import VaultError, VaultLocked
+    from assessor_app.vault.keys import key_file_path
+    from assessor_app.vault.unlock import unlock
+
+    path = resolve_db_path(db)
+    if not key_file_path(path).exists():
+        return None
+    try:
+        return unlock(path, passphrase)
+    except VaultLocked as exc:
+        raise StoreLocked(str(exc)) from exc
+    except VaultError as exc:
+        raise StoreError(f"Cannot open the database {path}: {exc}") from exc
 
 
 class StoreOpener(QObject):
