@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,6 +23,7 @@ from assessor_app.evidence.learners import add_learner
 from assessor_app.gui.app import run_gui
 from assessor_app.gui.screens.learner_panel import OPENING
 from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.support import store_opening
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.store_opening import StoreOpener
 from assessor_app.store import Store, open_store
@@ -49,13 +51,17 @@ def _database(path: Path, *learners: str) -> Path:
 def _when_window_is_up(check: Callable[[MainWindow], bool],
                        then: Callable[[MainWindow], None]) -> None:
     """Poll from inside `run_gui`'s event loop: once its main window satisfies `check`, call
-    `then` with it (and stop polling)."""
+    `then` with it (and stop polling). After WAIT_MS the app is ended with status 99 instead,
+    so a test whose condition never comes fails rather than hangs."""
+    deadline = time.monotonic() + WAIT_MS / 1000
 
     def poll() -> None:
         windows = [w for w in QApplication.topLevelWidgets()
                    if isinstance(w, MainWindow) and w.isVisible()]
         if windows and check(windows[0]):
             then(windows[0])
+        elif time.monotonic() > deadline:
+            QApplication.exit(99)
         else:
             QTimer.singleShot(5, poll)
 
@@ -189,6 +195,15 @@ def test_the_store_opened_for_a_window_closed_meanwhile_is_closed(
     closed: list[Store] = []
     original = Store.close
     monkeypatch.setattr(Store, "close", lambda self: (closed.append(self), original(self)))
-    _when_window_is_up(lambda w: w.opener.pending, lambda w: w.close())
+    window_closed = threading.Event()
+    unwrap = store_opening._unwrap_key
+
+    def unwrap_once_closed(*args: object) -> object:  # the opening outlasts the window
+        assert window_closed.wait(WAIT_MS / 1000)
+        return unwrap(*args)
+
+    monkeypatch.setattr(store_opening, "_unwrap_key", unwrap_once_closed)
+    _when_window_is_up(lambda w: w.opener.pending,
+                       lambda w: (w.close(), window_closed.set()))
     assert run_gui(db) == 0
     assert [s.db_path for s in closed] == [db.resolve()]
