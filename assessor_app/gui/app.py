@@ -62,7 +62,7 @@ def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> 
 
     if not window.isVisible():
         return  # closed while the store opened: the app is ending (run_gui closes the store)
-    window.attach_store(store)
+    window.attach_store(store, learners=window.opener.learners)
     window.app_lock = install_lock(window, store)
     FirstRun(window, offer_demo=offer_demo).start()
 

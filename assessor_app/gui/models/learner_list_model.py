@@ -38,10 +38,16 @@ class LearnerListModel(LazyListModel):
         self.search = text
         self.refresh()
 
-    def set_store(self, store: Store) -> None:
-        """The database is open: read the list (with the search typed meanwhile)."""
+    def set_store(self, store: Store, rows: list[LearnerSummary] | None = None) -> None:
+        """The database is open: show `rows` (all learners, read with it), or read the list
+        (none given, or a search was typed meanwhile)."""
         self.store = store
-        self.refresh()
+        if rows is None or self.search.strip():
+            self.refresh()
+            return
+        self._generation += 1  # nothing older may land after these
+        self.loading = False
+        self._apply(rows)
 
     def refresh(self) -> None:
         if self.store is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
 
 if TYPE_CHECKING:
+    from assessor_app.evidence.learners import LearnerSummary
     from assessor_app.store import Store
 
 OPENING = "Opening records…"
@@ -74,10 +75,10 @@ class LearnerPanel(QWidget):
     def busy(self) -> bool:
         return self.learner_model.loading or self.learner_model.store is None
 
-    def set_store(self, store: Store) -> None:
-        """The database is open: list its learners."""
+    def set_store(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
+        """The database is open: list its learners (`learners`: as read with it)."""
         self.learner_model.search = self.search.text()
-        self.learner_model.set_store(store)
+        self.learner_model.set_store(store, learners)
 
     def opening_failed(self) -> None:
         self.learner_count.setText("The records could not be opened.")

@@ -37,6 +37,7 @@ from assessor_app.gui.support.workers import Loader, cancel_all
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
     # ReportLab), which the first window must not wait for.
+    from assessor_app.evidence.learners import LearnerSummary
     from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
     from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
     from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
@@ -96,9 +97,10 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.attach_store(store)
 
-    def attach_store(self, store: Store) -> None:
+    def attach_store(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
         """The database is open: build the parts that work on it (visit page, "Waiting…"
-        notices, backup note, sync) and list the learners."""
+        notices, backup note, sync) and list the learners (`learners`: already read with the
+        store, else read now)."""
         from assessor_app.gui.screens.sync_status import SyncController
         from assessor_app.gui.screens.visit_screen import VisitScreen
         from assessor_app.gui.support.error_boundary import WaitNotifier
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         self.sync.install(self, menu=self.main_actions.file_menu)
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
-        self.learner_panel.set_store(store)
+        self.learner_panel.set_store(store, learners)
 
     def opening_failed(self) -> None:
         """The database could not be opened (a dialog says why): the window says so too."""

@@ -11,6 +11,7 @@ same loop run to the end on the calling thread (tests, and the demo window).
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,11 @@ from assessor_app.store.errors import StoreError, StoreLocked
 from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
+    from assessor_app.evidence.learners import LearnerSummary
     from assessor_app.store import Store
     from assessor_app.vault.keys import DataKey
 
+log = logging.getLogger(__name__)
 Ask = Callable[[str], str | None]
 STAGES = {"copying database": "Encrypting the database…",
           "encrypting files": "Encrypting attachments and filed ERS PDFs…",
@@ -148,6 +151,7 @@ class Opening:
     store: Store | None = None
     error: BaseException | None = None
     needs_encryption: bool = False
+    learners: list[LearnerSummary] | None = None  # read at once, for the first screen
 
 
 def open_in_background(db: str | Path | None, passphrase: str | None, first: bool,
@@ -174,9 +178,22 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
         store.typed_passphrase = passphrase  # in memory only: the demo window reuses it
     except Exception as exc:  # noqa: BLE001 - handed to the UI thread, which asks or explains
         return Opening(error=exc)
+    learners = _first_learners(store)  # before the other modules: the list is what is wanted
     for name in preload:
         importlib.import_module(name)
-    return Opening(store=store)
+    return Opening(store=store, learners=learners)
+
+
+def _first_learners(store: Store) -> list[LearnerSummary] | None:
+    """The learner list for the first screen, or None if it cannot be read here (the learner
+    panel then reads it itself, and says why if that fails too)."""
+    from assessor_app.evidence.learners import list_learners
+
+    try:
+        return list_learners(store)
+    except Exception:  # noqa: BLE001 - read again by the panel, which reports the failure
+        log.exception("reading the learner list while opening")
+        return None
 
 
 def _unwrap_key(db: str | Path | None, passphrase: str | None) -> DataKey | None:
@@ -215,6 +232,7 @@ class StoreOpener(QObject):
         self._ask = ask or ask_passphrase(parent)
         self._passphrase: str | None = None
         self.store: Store | None = None  # once opened (the caller closes it at the end)
+        self.learners: list[LearnerSummary] | None = None  # read with it, for the first screen
         self.pending = False
 
     def start(self, first: bool = True) -> None:
@@ -233,7 +251,7 @@ class StoreOpener(QObject):
     def _arrived(self, outcome: Opening) -> None:
         if outcome.store is not None:
             self.pending = False
-            self.store = outcome.store
+            self.store, self.learners = outcome.store, outcome.learners
             self.opened.emit(outcome.store)
         elif outcome.needs_encryption:
             self._encrypt()
