@@ -1,13 +1,18 @@
 """Sync of signed ERS PDFs to WsgiDAV on loopback, against a bare sequential httpx PUT loop of
 the same files to the same server, in the same run.
 
-    .venv/bin/python benchmarks/bench_sync.py [--files 500] [--kb 40]
+    .venv/bin/python benchmarks/bench_sync.py [--files 500] [--kb 40] [--rounds 5]
+        [--procs 2] [--threads 8] [--locks memory|none] [--props memory|none]
 
-The server runs in its own process (benchmarks/dav_server.py), as a centre's server would. The
-app side is `sync_outbox` on a fresh outbox of `files` filed documents: temp name, MOVE into
-place, confirmation and bookkeeping included. The bare side PUTs the same bytes one after the
-other on one keep-alive connection and checks each status. The two alternate for a few rounds;
-reports the median files per second of each.
+The server runs in its own process(es) (benchmarks/dav_server.py, which documents its lean
+configuration), as a centre's server would; the bare loop and the app are served by the same
+configuration, started afresh for each of them. The app side is `sync_outbox` on a fresh,
+encrypted store (as the app keeps it: SQLCipher database, ERS PDFs AES-GCM encrypted at rest)
+with `files` filed documents queued: each PDF read and decrypted from the vault, checked, PUT to
+a temporary name, MOVEd into place, confirmed, and its outbox row recorded. The bare side PUTs
+the same bytes, already in memory, one after the other on one keep-alive connection and checks
+each status. The two alternate for `rounds` rounds (so a busy moment of the shared machine hits
+both); reports medians, the spread, and the median of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -22,15 +27,26 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-from common import HERE, open_fresh_store, row, save
+# The store's key is unlocked by the passphrase below; keep it out of any real keyring.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from assessor_app.store.models import ErsDocument, Learner, SignOff, Unit, UnitVersion
-from assessor_app.sync.engine import sync_outbox
-from assessor_app.sync.outbox import enqueue, ers_relative_path
-from assessor_app.sync.settings import SyncSettings
+import httpx  # noqa: E402
+from common import HERE, row, save  # noqa: E402
+
+from assessor_app.store import open_store  # noqa: E402
+from assessor_app.store.models import (  # noqa: E402
+    ErsDocument,
+    Learner,
+    SignOff,
+    Unit,
+    UnitVersion,
+)
+from assessor_app.sync.engine import sync_outbox  # noqa: E402
+from assessor_app.sync.outbox import enqueue, ers_relative_path  # noqa: E402
+from assessor_app.sync.settings import SyncSettings  # noqa: E402
 
 USER, PASSWORD = "assessor", "bench password"
+PASSPHRASE = "bench store passphrase"
 
 
 def _pdf_like(n: int, size: int) -> bytes:
@@ -39,6 +55,7 @@ def _pdf_like(n: int, size: int) -> bytes:
 
 
 def _outbox(store, pdfs: list[bytes]) -> None:  # noqa: ANN001
+    cipher = store.key.file_cipher() if store.key is not None else None
     with store.session() as s:
         learners = [Learner(name=f"Bench {i}", registration=f"BENCH-{i:03d}") for i in range(20)]
         unit = Unit(reference="K/503/8194")
@@ -51,7 +68,10 @@ def _outbox(store, pdfs: list[bytes]) -> None:  # noqa: ANN001
             sha = hashlib.sha256(pdf).hexdigest()
             path = store.files_dir / ers_relative_path(sha)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
+            if cipher is not None:
+                cipher.write_file(path, pdf)
+            else:
+                path.write_bytes(pdf)
             so = SignOff(learner_id=learners[i % 20].id, unit_version_id=version.id,
                          content_hash=sha, content_json="{}", status="signed")
             s.add(so)
@@ -63,44 +83,83 @@ def _outbox(store, pdfs: list[bytes]) -> None:  # noqa: ANN001
             enqueue(s, doc.id)
 
 
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+class Timed:
+    """Wall time, and the CPU time of the client (this process) and of the server."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    def __enter__(self) -> Timed:
+        self.t0, self.c0, self.s0 = time.perf_counter(), _own_cpu(), self.server.cpu()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self.t0
+        self.client = _own_cpu() - self.c0
+        self.srv = self.server.cpu() - self.s0
+
+
 class Server:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, server_args: list[str]) -> None:
         folder.mkdir()
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "dav_server.py"), str(folder), USER, PASSWORD],
-            stdout=subprocess.PIPE, text=True)
+            [sys.executable, str(HERE / "dav_server.py"), str(folder), USER, PASSWORD,
+             *server_args], stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = f"http://127.0.0.1:{int(self.proc.stdout.readline())}/"
 
+    def cpu(self) -> float:
+        """CPU seconds the server process(es) used so far (Linux /proc; 0 elsewhere)."""
+        return sum(_proc_cpu(pid) for pid in [self.proc.pid, *_children(self.proc.pid)])
+
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(10)
+        self.proc.wait(20)
 
 
-def bare(folder: Path, pdfs: list[bytes]) -> float:
-    server = Server(folder)
+def bare(folder: Path, pdfs: list[bytes], server_args: list[str]) -> Timed:
+    server = Server(folder, server_args)
     try:
         with httpx.Client(auth=(USER, PASSWORD)) as client:
             client.request("MKCOL", server.url + "bare/")
-            t0 = time.perf_counter()
-            for i, pdf in enumerate(pdfs):
-                client.put(f"{server.url}bare/ERS_{i}.pdf", content=pdf).raise_for_status()
-            return time.perf_counter() - t0
+            with Timed(server) as timed:
+                for i, pdf in enumerate(pdfs):
+                    client.put(f"{server.url}bare/ERS_{i}.pdf", content=pdf).raise_for_status()
+            return timed
     finally:
         server.stop()
 
 
-def app(folder: Path, pdfs: list[bytes]) -> float:
-    store = open_fresh_store(folder / "bench.sqlite3")
+def app(folder: Path, pdfs: list[bytes], server_args: list[str]) -> Timed:
+    store = open_store(folder / "bench.sqlite3", passphrase=PASSPHRASE)
     _outbox(store, pdfs)
-    server = Server(folder / "dav")
+    server = Server(folder / "dav", server_args)
     try:
         settings = SyncSettings(base_url=server.url, username=USER, centre="Bench")
-        t0 = time.perf_counter()
-        summary = sync_outbox(store, settings, PASSWORD)
-        elapsed = time.perf_counter() - t0
+        with Timed(server) as timed:
+            summary = sync_outbox(store, settings, PASSWORD)
         assert summary.ok and summary.sent == len(pdfs), summary
-        return elapsed
+        return timed
     finally:
         server.stop()
         store.close()
@@ -110,21 +169,56 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--files", type=int, default=500)
     p.add_argument("--kb", type=int, default=40)
-    p.add_argument("--rounds", type=int, default=3, help="alternate bare and app this many times")
+    p.add_argument("--rounds", type=int, default=5, help="alternate bare and app this many times")
+    p.add_argument("--procs", type=int, default=2, help="server processes (SO_REUSEPORT)")
+    p.add_argument("--threads", type=int, default=8, help="cheroot threads per server process")
+    p.add_argument("--locks", choices=("memory", "none"), default="none")
+    p.add_argument("--props", choices=("memory", "none"), default="none")
+    p.add_argument("--workers", type=int, default=0, help="the app's uploads in flight "
+                   "(default: the app's own setting)")
     args = p.parse_args()
+    if args.workers:
+        import assessor_app.sync.engine as sync_engine
+
+        sync_engine.WORKERS = args.workers
+    server_args = ["--procs", str(args.procs), "--threads", str(args.threads),
+                   "--locks", args.locks, "--props", args.props]
     pdfs = [_pdf_like(i, args.kb * 1024) for i in range(args.files)]
-    bares, apps = [], []
-    for r in range(args.rounds):  # alternating, so a busy moment of the machine hits both
-        with tempfile.TemporaryDirectory() as tmp:
-            bares.append(bare(Path(tmp) / "bare", pdfs))
-            apps.append(app(Path(tmp), pdfs))
-        print(f"round {r + 1}: bare {args.files / bares[-1]:.0f}/s, app {args.files / apps[-1]:.0f}/s")
-    t_bare, t_app = statistics.median(bares), statistics.median(apps)
     n = args.files
+    bares: list[Timed] = []
+    apps: list[Timed] = []
+    for r in range(args.rounds):  # alternating (and which goes first), so a busy moment of
+        with tempfile.TemporaryDirectory() as tmp:  # the shared machine hits both alike
+            if r % 2 == 0:
+                bares.append(bare(Path(tmp) / "bare", pdfs, server_args))
+                apps.append(app(Path(tmp), pdfs, server_args))
+            else:
+                apps.append(app(Path(tmp), pdfs, server_args))
+                bares.append(bare(Path(tmp) / "bare", pdfs, server_args))
+        b, a = bares[-1], apps[-1]
+        print(f"round {r + 1}: bare {n / b.wall:.0f}/s, app {n / a.wall:.0f}/s, ratio "
+              f"{b.wall / a.wall:.2f}; CPU ms per file: bare client {1e3 * b.client / n:.2f} "
+              f"server {1e3 * b.srv / n:.2f}, app client {1e3 * a.client / n:.2f} server "
+              f"{1e3 * a.srv / n:.2f}", file=sys.stderr)
+    walls_b, walls_a = [x.wall for x in bares], [x.wall for x in apps]
     # Throughput: higher is better, so the ratio is bare time / app time (≥ 1.0 is the goal).
+    ratios = sorted(b.wall / a.wall for b, a in zip(bares, apps, strict=True))
+
+    def cpu_ms(xs: list[Timed], attr: str) -> float:
+        return round(1e3 * statistics.median(getattr(x, attr) for x in xs) / n, 2)
+
     r = row(f"sync of {n} signed ERS PDFs ({args.kb} KB) to WsgiDAV on loopback",
-            round(n / t_bare, 1), round(n / t_app, 1), "files/s", "≥ 1.0× bare")
-    r["ratio"] = round(t_bare / t_app, 2)
+            round(n / statistics.median(walls_b), 1), round(n / statistics.median(walls_a), 1),
+            "files/s", "≥ 1.0× bare",
+            bare_range=[round(n / max(walls_b)), round(n / min(walls_b))],
+            app_range=[round(n / max(walls_a)), round(n / min(walls_a))],
+            round_ratios=[round(x, 2) for x in ratios],
+            cpu_ms_per_file={"bare_client": cpu_ms(bares, "client"),
+                             "bare_server": cpu_ms(bares, "srv"),
+                             "app_client": cpu_ms(apps, "client"),
+                             "app_server": cpu_ms(apps, "srv")},
+            server=" ".join(server_args), rounds=args.rounds)
+    r["ratio"] = round(statistics.median(ratios), 2)
     save("sync", {"rows": [r]})
     return 0
 

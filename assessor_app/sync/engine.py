@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
@@ -37,6 +37,13 @@ from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
 from assessor_app.sync.layout import part_name, remote_path_for
 from assessor_app.sync.run_lock import one_run
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
+from assessor_app.sync.summary import (  # re-exported: callers import them from here
+    ItemOutcome,
+    ProgressCallback,
+    SyncHooks,
+    SyncProgress,
+    SyncSummary,
+)
 from assessor_app.sync.transfer import (
     Confirmed,
     LocalFileChanged,
@@ -49,6 +56,9 @@ from assessor_app.sync.webdav import WebDavClient
 if TYPE_CHECKING:
     from assessor_app.sync.bundle_signing import BundleSigner
 
+__all__ = ["ItemOutcome", "ProgressCallback", "SyncHooks", "SyncProgress", "SyncRunner",
+           "SyncSummary", "sync_outbox"]
+
 log = logging.getLogger(__name__)
 
 # After this many transient failures in a row the server is clearly unwell: stop the run.
@@ -58,57 +68,13 @@ MAX_CONSECUTIVE_TRANSIENT = 3
 WORKERS = 4
 #: Files sent one at a time at the start of each run before the others overlap.
 WARMUP = 8
-#: Items claimed, and finished items recorded, per transaction once uploads overlap.
-CLAIM_BATCH = 16
-RECORD_BATCH = 16
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    items_total: int
-    items_done: int
-    bytes_total: int
-    bytes_done: int
-    current_item_id: int | None
-    phase: str  # "starting" | "checking" | "uploading" | "confirming" | "done"
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    item_id: int
-    filename: str
-    outcome: str  # "sent" | "already_there" | "retry_later" | "failed" | "withheld"
-    message: str = ""
-
-
-@dataclass
-class SyncSummary:
-    attempted: int = 0
-    sent: int = 0
-    already_there: int = 0
-    retry_later: int = 0
-    failed: int = 0
-    cancelled: bool = False
-    error: str = ""  # user-facing reason the run stopped early, if it did
-    error_detail: str = ""
-    remaining: int = 0  # items still not confirmed after the run
-    outcomes: list[ItemOutcome] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Everything in the outbox is confirmed on the server."""
-        return self.remaining == 0 and not self.error and not self.cancelled
-
-
-@dataclass
-class SyncHooks:
-    """Test/diagnostic hooks called at the fragile points of an upload (item id)."""
-
-    after_put: Callable[[int], None] | None = None
-    after_move: Callable[[int], None] | None = None
-
-
-ProgressCallback = Callable[[SyncProgress], None]
+#: Items claimed, and finished items recorded, per transaction once uploads overlap (each
+#: transaction costs more than a file's upload on a fast link). A crash forgets at most a
+#: record batch: those rows still say "uploading", and the next run finds them in place.
+CLAIM_BATCH = 64
+RECORD_BATCH = 64
+#: ... and finished items are recorded at least this often (seconds), for the status shown.
+RECORD_EVERY = 1.0
 
 
 def sync_outbox(
@@ -210,7 +176,7 @@ class _Run:
         cancel: threading.Event | None,
         hooks: SyncHooks,
         rng: random.Random | None,
-        workers: int = WORKERS,
+        workers: int | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -218,7 +184,7 @@ class _Run:
         self.progress_cb = progress
         self.cancel = cancel
         self.rng = rng
-        self.workers = max(1, workers)
+        self.workers = max(1, workers or WORKERS)  # (read at run time: tunable)
         self.summary = SyncSummary()
         self.items_total = 0
         self.items_done = 0
@@ -229,6 +195,7 @@ class _Run:
         self._local = threading.local()
         self._clients: list[WebDavClient] = []
         self._unrecorded: list[tuple[int, dict[str, object]]] = []
+        self._recorded_at = time.monotonic()
         self.transfer = Transfer(settings, store, self._record, self._add_bytes,
                                  self._emit, cancel, hooks.after_put, hooks.after_move)
 
@@ -298,31 +265,43 @@ class _Run:
         """Keep up to `workers` files in flight. Items are claimed CLAIM_BATCH at a time and
         finished ones recorded RECORD_BATCH at a time, each batch one transaction. The first
         WARMUP files of a run go one at a time: if the server is unwell, that shows with one file
-        in flight rather than several."""
+        in flight rather than several. Two files bound for the same name are never in flight
+        together (see `_next_free`)."""
         ready: deque[tuple[OutboxItem, str]] = deque()
         in_flight: dict[Future[tuple[str, object, int]], OutboxItem] = {}
         try:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="sync-upload") as pool:
                 while True:
                     if not self._stopping():
-                        width = self.workers if self.items_done >= WARMUP else 1
-                        batch = width if width == 1 else CLAIM_BATCH
-                        while not ready and pending and len(in_flight) < width:
-                            # (a batch may come back empty: all of it confirmed meanwhile)
-                            ready.extend(self._claim(
-                                [pending.popleft() for _ in range(min(len(pending), batch))]))
-                        while ready and len(in_flight) < width:
-                            item, stale = ready.popleft()
-                            in_flight[pool.submit(self._work, item, stale)] = item
+                        self._fill(pool, ready, pending, in_flight)
                     if not in_flight:
                         break
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     self._settle([(in_flight.pop(f), f.result()) for f in done])
-                    if len(self._unrecorded) >= RECORD_BATCH or not in_flight:
+                    if (len(self._unrecorded) >= RECORD_BATCH or not in_flight
+                            or time.monotonic() - self._recorded_at >= RECORD_EVERY):
                         self._write_unrecorded()
         finally:
             self._write_unrecorded()
             self._unclaim(ready)
+
+    def _fill(self, pool: ThreadPoolExecutor, ready: deque[tuple[OutboxItem, str]],
+              pending: deque[int],
+              in_flight: dict[Future[tuple[str, object, int]], OutboxItem]) -> None:
+        """Start uploads up to the width allowed now; then, while those run, claim the next
+        batch so a worker that finishes never waits for a transaction."""
+        width = self.workers if self.items_done >= WARMUP else 1
+        batch = 1 if width == 1 else CLAIM_BATCH
+        while len(in_flight) < width and (ready or pending):
+            if not ready:  # (a batch may come back empty: all of it confirmed meanwhile)
+                ready.extend(self._claim(_take(pending, batch)))
+                continue
+            nxt = _next_free(ready, in_flight)
+            if nxt is None:
+                break
+            in_flight[pool.submit(self._work, *nxt)] = nxt[0]
+        if width > 1 and len(ready) < width and pending:
+            ready.extend(self._claim(_take(pending, batch)))
 
     # -- the worker side -----------------------------------------------------------------------
 
@@ -354,10 +333,13 @@ class _Run:
         with self.store.session() as s:
             rows = {i.id: i for i in s.exec(
                 select(OutboxItem).where(col(OutboxItem.id).in_(item_ids)))}
+            # One query for the batch, and no query between the changes below (each one would
+            # flush the rows changed so far, one UPDATE at a time).
+            voided = void_notices.void_item_ids(s, item_ids)
             for item_id in item_ids:
                 item = rows.get(item_id)
                 if item is not None and item.state != OutboxState.WITHHELD.value \
-                        and void_notices.is_void_ers(s, item):  # voided since the run started
+                        and item_id in voided:  # voided since the run started
                     item.state = OutboxState.WITHHELD.value
                     item.failure_reason = void_notices.WITHHELD_REASON
                     s.add(item)
@@ -369,24 +351,28 @@ class _Run:
                         else ItemOutcome(item_id, "", "already_there", "already confirmed"))
                     self.items_done += 1
                     continue
-                if not item.remote_path:
-                    item.remote_path = remote_path_for(
-                        self.settings.layout,
-                        centre=self.settings.centre,
-                        learner_registration=item.learner_registration,
-                        unit_reference=item.unit_reference,
-                        filename=item.filename,
-                    )
-                stale = item.part_path
-                if not stale:  # recorded before the PUT, so a crash can never orphan it
-                    item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
-                item.state = OutboxState.UPLOADING.value
-                item.attempts += 1
-                item.last_attempt_at = item.updated_at = utcnow()
-                s.add(item)
-                claimed.append((item, stale))
+                claimed.append((item, self._claim_one(item)))
                 self.summary.attempted += 1
         return claimed
+
+    def _claim_one(self, item: OutboxItem) -> str:
+        """Mark one item "uploading" (in the caller's transaction); returns the temp name an
+        interrupted attempt left behind ("" if none)."""
+        if not item.remote_path:
+            item.remote_path = remote_path_for(
+                self.settings.layout,
+                centre=self.settings.centre,
+                learner_registration=item.learner_registration,
+                unit_reference=item.unit_reference,
+                filename=item.filename,
+            )
+        stale = item.part_path
+        if not stale:  # recorded before the PUT, so a crash can never orphan it
+            item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
+        item.state = OutboxState.UPLOADING.value
+        item.attempts += 1
+        item.last_attempt_at = item.updated_at = utcnow()
+        return stale
 
     def _unclaim(self, ready: deque[tuple[OutboxItem, str]]) -> None:
         """Claimed items the run never started (it stopped): back in the queue, untried."""
@@ -409,6 +395,7 @@ class _Run:
             s.execute(update(OutboxItem), [{"id": item_id, **values, "updated_at": now}
                                            for item_id, values in self._unrecorded])
         self._unrecorded.clear()
+        self._recorded_at = time.monotonic()
 
     def _record(self, item_id: int, **values: object) -> None:
         with self.store.session() as s:
@@ -489,3 +476,23 @@ class _Run:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
         return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)
+
+
+def _take(pending: deque[int], n: int) -> list[int]:
+    return [pending.popleft() for _ in range(min(len(pending), n))]
+
+
+def _next_free(ready: deque[tuple[OutboxItem, str]],
+               in_flight: dict[Future[tuple[str, object, int]], OutboxItem],
+               ) -> tuple[OutboxItem, str] | None:
+    """Take the first ready item whose remote name no upload in flight is using, or None. Two
+    different files queued under one name (a re-filed sheet) must not race their MOVEs: a
+    server's "does the name exist?" check and its rename are not one atomic step (WsgiDAV,
+    Apache), so both could be answered 201 and one overwrite the other. Names are compared
+    case-blind, as Windows/SharePoint servers do."""
+    busy = {i.remote_path.casefold() for i in in_flight.values()}
+    for k, entry in enumerate(ready):
+        if entry[0].remote_path.casefold() not in busy:
+            del ready[k]
+            return entry
+    return None

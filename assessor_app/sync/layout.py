@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -17,6 +18,7 @@ class LayoutError(ValueError):
     """The layout template is unusable."""
 
 
+@functools.lru_cache(maxsize=4096)  # a run asks for the same learners and units again and again
 def safe_segment(value: str) -> str:
     """One folder or file name: K/503/8194 → K-503-8194; never empty, '.', '..' or hidden."""
     text = unicodedata.normalize("NFC", value).strip()
@@ -27,6 +29,7 @@ def safe_segment(value: str) -> str:
     return text or "_"
 
 
+@functools.lru_cache(maxsize=32)
 def validate_layout(layout: str) -> str:
     if "{file}" not in layout:
         raise LayoutError("the layout must contain {file}")

@@ -10,23 +10,24 @@ the run has claimed the item: state "uploading", attempts+1, remote path fixed):
 2. delete the temporary file a previous, interrupted attempt may have left;
 3. on a retry, if the final name already holds these exact bytes (a crash after MOVE), just
    mark it sent without uploading again;
-4. PUT to a hidden temporary name in the same folder, hashing the local bytes on the way;
+4. PUT to a hidden temporary name in the same folder: exactly the bytes read (and decrypted)
+   once from the local copy and checked against the filed size and SHA-256 before sending;
 5. MOVE it into place with Overwrite: F. If the name is taken: by these same bytes → done; by
    different bytes (someone else's sheet) → never destroy them, use a second deterministic name
    (`<stem>-<sha256 prefix>.pdf`);
-6. confirm, and only then mark it sent: a MOVE into the asked-for name answered 201/204 after a
-   PUT answered 2xx already proves the file is there, whole (`confirm="size"`); otherwise (the
-   second name, or `confirm="sha256"`) PROPFIND the final file and compare size (+ server
-   checksum, or GET-and-hash).
+6. confirm, and only then mark it sent: a MOVE into the asked-for name answered 201 Created
+   (with Overwrite: F, the server says it made that name just now, from our temp file) after a
+   PUT answered 2xx already proves the file is there, whole (`confirm="size"`); any other answer
+   (200/204 say nothing about what was created), the second name, or `confirm="sha256"`:
+   PROPFIND the final file and compare size (+ server checksum, or GET-and-hash).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from assessor_app.store import Store
@@ -34,7 +35,7 @@ from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
 from assessor_app.sync.errors import SyncError
 from assessor_app.sync.layout import alternative_name, part_name
-from assessor_app.sync.local_files import LocalFileChanged, read_local
+from assessor_app.sync.local_files import LocalFileChanged, LocalReader
 from assessor_app.sync.settings import SyncSettings
 from assessor_app.sync.webdav import RemoteFile, WebDavClient
 
@@ -51,8 +52,9 @@ class Confirmed:
 
 @dataclass
 class Transfer:
-    """What a worker needs to send files (`store`: where the filed PDFs are read from): `record` writes one item's fields at once (its own
-    transaction), `on_bytes` and `on_phase` report progress (thread-safe callables)."""
+    """What a worker needs to send files (`store`: where the filed PDFs are read from):
+    `record` writes one item's fields at once (its own transaction), `on_bytes` and `on_phase`
+    report progress (thread-safe callables)."""
 
     settings: SyncSettings
     store: Store
@@ -62,10 +64,14 @@ class Transfer:
     cancel: threading.Event | None
     after_put: Callable[[int], None] | None = None
     after_move: Callable[[int], None] | None = None
+    reader: LocalReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = LocalReader(self.store)
 
     def send(self, c: WebDavClient, item: OutboxItem, stale_part: str) -> Confirmed:
         assert item.id is not None
-        data = read_local(self.store, item)  # decrypted and checked when kept encrypted
+        data = self.reader.read(item)  # decrypted when kept encrypted; size and hash checked
 
         self.on_phase(item.id, "checking")
         if stale_part:  # left by an interrupted attempt: remove it, then use a fresh name
@@ -86,18 +92,9 @@ class Transfer:
                         return Confirmed(candidate, remote.etag, how, already_there=True)
 
         self.on_phase(item.id, "uploading")
-        hasher = hashlib.sha256()
-
-        def on_chunk(chunk: bytes) -> None:
-            hasher.update(chunk)
-            self.on_bytes(len(chunk))
-
         part = item.part_path
-        put_etag = c.put_file(part, data, item.size, on_chunk=on_chunk, cancel=self.cancel,
-                              sha256=item.sha256)
-        if hasher.hexdigest() != item.sha256:
-            c.delete(part)
-            raise LocalFileChanged("local SHA-256 differs from the filed one")
+        put_etag = c.put_file(part, data, item.size, on_chunk=lambda b: self.on_bytes(len(b)),
+                              cancel=self.cancel, sha256=item.sha256)
         if self.after_put:
             self.after_put(item.id)
         return self._move_into_place(c, item, part, put_etag)
@@ -106,7 +103,8 @@ class Transfer:
                          put_etag: str) -> Confirmed:
         assert item.id is not None
         target = item.remote_path
-        moved_where_asked = c.move(part, target, overwrite=False)
+        status = c.move_status(part, target, overwrite=False)
+        moved_where_asked = status != 412
         if not moved_where_asked:
             # The name is taken. By our own bytes (sent from elsewhere / an earlier run)?
             remote = c.stat(target)
@@ -120,11 +118,13 @@ class Transfer:
             c.move(part, target, overwrite=True)
         if self.after_move:
             self.after_move(item.id)
-        if moved_where_asked and self.settings.confirm == "size":
-            # The server answered the PUT only after reading every byte we declared (and we
-            # hashed what we sent), then answered 201/204 to a MOVE that refuses to overwrite:
-            # the file at `target` is ours, whole. Asking again (PROPFIND) would prove nothing
-            # more, so no extra round trip.
+        if status == 201 and self.settings.confirm == "size":
+            # The server answered the PUT only after reading every byte we declared (checked
+            # against the filed hash before sending), then answered 201 Created to a MOVE that
+            # refuses to overwrite: the file at `target` is new and ours, whole. Asking again
+            # (PROPFIND) would prove nothing more, so no extra round trip. A 200 or 204 does not
+            # say the name was created (a proxy answering anything with 200 would pass), so
+            # those are checked below.
             return Confirmed(target, put_etag, "put+move")
         return self._confirm(c, item, target, put_etag)
 

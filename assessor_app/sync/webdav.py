@@ -6,7 +6,10 @@ only RFC 4918 basics plus the optional ownCloud checksum property when a server 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import ssl
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -53,6 +56,31 @@ class ProbeResult:
     message: str
 
 
+@functools.lru_cache(maxsize=8)
+def _ssl_context(verify: bool | str, env: tuple[str, str], bundle_mtime: float | None,
+                 ) -> ssl.SSLContext:
+    # Loading the CA store takes ~40 ms of CPU; a sync run opens a connection per worker, so the
+    # context is built once per setting (and CA bundle version) and shared: it is thread-safe.
+    del env, bundle_mtime  # parts of the cache key only: a replaced CA bundle is read again
+    if isinstance(verify, str):  # a CA bundle file or folder (httpx deprecates the str form)
+        if os.path.isdir(verify):
+            return ssl.create_default_context(capath=verify)
+        return ssl.create_default_context(cafile=verify)
+    return httpx.create_ssl_context(verify=verify)
+
+
+def tls_context(verify: bool | str) -> ssl.SSLContext:
+    """The TLS context for `SyncSettings.verify` (True, False, or a CA bundle path)."""
+    mtime = None
+    if isinstance(verify, str):
+        try:
+            mtime = os.stat(verify).st_mtime
+        except OSError:
+            mtime = None  # loading it reports the missing bundle
+    env = (os.environ.get("SSL_CERT_FILE", ""), os.environ.get("SSL_CERT_DIR", ""))
+    return _ssl_context(verify, env, mtime)
+
+
 def _quote_path(path: str) -> str:
     return "/".join(quote(seg, safe="") for seg in path.strip("/").split("/") if seg)
 
@@ -73,7 +101,7 @@ class WebDavClient:
         t = timeout if timeout is not None else settings.timeout_seconds
         self._client = httpx.Client(
             auth=httpx.BasicAuth(settings.username, password),
-            verify=settings.verify,
+            verify=tls_context(settings.verify),
             timeout=httpx.Timeout(t, connect=min(t, 15.0)),
             headers={"User-Agent": f"assessor-app/{__version__}"},
             follow_redirects=False,  # a redirect would drop the body of a streamed PUT
@@ -203,28 +231,38 @@ class WebDavClient:
         if sha256:
             # ownCloud/Nextcloud keep this and check it; other servers ignore unknown headers.
             headers["OC-Checksum"] = f"SHA256:{sha256}"
-        r = self._request(
-            "PUT",
-            self.url(path),
-            content=_file_chunks(source, on_chunk, cancel),
-            headers=headers,
-        )
+        body: bytes | Iterator[bytes]
+        if isinstance(source, bytes) and len(source) <= CHUNK:
+            # Small and already in memory (an ERS PDF): one write, no generator round trips.
+            if cancel is not None and cancel.is_set():
+                raise SyncCancelled()
+            if on_chunk is not None:
+                on_chunk(source)
+            body = source
+        else:
+            body = _file_chunks(source, on_chunk, cancel)
+        r = self._request("PUT", self.url(path), content=body, headers=headers)
         if r.status_code not in (200, 201, 204):
             raise error_for_status(r.status_code, "PUT")
         return r.headers.get("ETag", "")
 
     def move(self, src: str, dst: str, *, overwrite: bool) -> bool:
         """MOVE `src` to `dst`. With overwrite=False, returns False when `dst` already exists."""
+        return self.move_status(src, dst, overwrite=overwrite) != 412
+
+    def move_status(self, src: str, dst: str, *, overwrite: bool) -> int:
+        """MOVE `src` to `dst` and return the server's success status: 201 (Created: `dst` is
+        new), 204 or 200; or 412 when overwrite=False and `dst` already exists."""
         r = self._request(
             "MOVE",
             self.url(src),
             headers={"Destination": self.url(dst), "Overwrite": "T" if overwrite else "F"},
         )
         if r.status_code == 412 and not overwrite:
-            return False
+            return 412
         if r.status_code not in (200, 201, 204):
             raise error_for_status(r.status_code, "MOVE")
-        return True
+        return r.status_code
 
     def delete(self, path: str) -> bool:
         """True if something was deleted; a missing file is not an error."""
