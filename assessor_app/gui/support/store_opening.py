@@ -179,8 +179,12 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
     except Exception as exc:  # noqa: BLE001 - handed to the UI thread, which asks or explains
         return Opening(error=exc)
     learners = _first_learners(store)  # before the other modules: the list is what is wanted
-    for name in preload:
-        importlib.import_module(name)
+    try:
+        for name in preload:
+            importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 - a broken install: explained, the store closed
+        store.close()
+        return Opening(error=exc)
     return Opening(store=store, learners=learners)
 
 
