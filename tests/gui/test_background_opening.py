@@ -207,3 +207,18 @@ def test_the_store_opened_for_a_window_closed_meanwhile_is_closed(
                        lambda w: (w.close(), window_closed.set()))
     assert run_gui(db) == 0
     assert [s.db_path for s in closed] == [db.resolve()]
+
+
+def test_a_module_failing_to_load_after_opening_closes_the_store(
+        tmp_path: Path, memory_keyring, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    db = _database(tmp_path / "g.sqlite3", "Gil Seventh")
+    closed: list[Store] = []
+    original = Store.close
+    monkeypatch.setattr(Store, "close", lambda self: (closed.append(self), original(self)))
+    outcome = store_opening.open_in_background(db, None, True,
+                                               preload=("assessor_app.gui.no_such_module",))
+    assert outcome.store is None and isinstance(outcome.error, ModuleNotFoundError)
+    assert [s.db_path for s in closed] == [db.resolve()]
+    ok = store_opening.open_in_background(db, None, True, preload=())
+    assert ok.store is not None and [s.learner.name for s in ok.learners] == ["Gil Seventh"]
+    ok.store.close()
