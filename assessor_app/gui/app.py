@@ -55,6 +55,10 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
         wait_for_all(5000)
         if opener.store is not None:
             opener.store.close()
+        lock = getattr(window, "app_lock", None)
+        if lock is not None:  # its filter on the whole application ends with this run
+            app.removeEventFilter(lock)
+        window.deleteLater()
 
 
 def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> None:
