@@ -112,6 +112,7 @@ def write(after_dir: Path, before_dir: Path | None, note: str) -> None:
     rows, series = growth(after, before)
     draw(HERE / "growth.png", "Coverage and search time as the database grows", series)
     heavy = after.get("startup", {}).get("heavy_imports_at_start")
+    later = after.get("startup", {}).get("heavy_imports_until_listed")
     text = [
         "# Benchmark results", "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node()} "
@@ -123,7 +124,10 @@ def write(after_dir: Path, before_dir: Path | None, note: str) -> None:
         *table(after, before), "",
         "## Growth from 1k to 1M items", "",
         *rows, "", "![growth](growth.png)", "",
-        f"Heavy libraries imported by the GUI's start-up: {', '.join(heavy) if heavy else 'none'}.",
+        f"Heavy libraries imported by the GUI's start-up before the main window's first paint: "
+        f"{', '.join(heavy) if heavy else 'none'}"
+        + (f"; then, in the background until the learners are listed: {', '.join(later)}."
+           if later is not None else "."),
         "",
     ]
     notes = HERE / "notes.md"
