@@ -20,9 +20,10 @@ from assessor_app.store import Store
 from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_dialog_opens
 
 #: Reads whose cost grows with the learner's units and evidence.
-GROWING_READS = ("learner_coverage", "list_evidence", "list_units", "list_visits")
+GROWING_READS = ("learner_coverage", "list_evidence", "list_units", "list_visits",
+                 "open_visit_data", "visit_coverage", "visit_evidence_page",
+                 "evidence_summaries", "criterion_states", "requirement_ticks")
 READ_PATHS = ("assessor_app.gui", "assessor_app.evidence.queries",
-              "assessor_app.evidence.visit_data",
               "assessor_app.signoff.queries", "assessor_app.specs.queries", "assessor_app.ers.queries")
 
 

@@ -118,3 +118,43 @@ def test_keyboard_ticking_and_chip_removal(qtbot: QtBot, spec_store: Store,
     assert vs.chips.labels() == []
     assert vs.picker.model.checked() == set()
     assert vs.detail is not None and vs.detail.criteria == []
+
+
+def test_space_on_a_focused_row_ticks_it(qtbot: QtBot, spec_store: Store,
+                                         make_window: Callable[[Store], MainWindow]) -> None:
+    """Walking the tree with the arrow keys and pressing Space ticks the row (and Space again
+    unticks it); nothing is typed into the filter box."""
+    window, _ = _visit_window(qtbot, spec_store, make_window)
+    vs = window.visit_screen
+    vs.new_evidence("observation")
+    settle(qtbot, window)
+    picker = vs.picker
+    picker.tree.setFocus()
+    qtbot.waitUntil(picker.tree.hasFocus, timeout=WAIT_MS)
+    picker.select_criterion(picker.model.criterion_ids()[1])
+    qtbot.keyClick(picker.tree, Qt.Key.Key_Down)
+    target = picker.current_criterion_id()
+    assert target is not None and target != picker.model.criterion_ids()[1]
+
+    qtbot.keyClick(picker.tree, Qt.Key.Key_Space)
+    assert picker.model.checked() == {target}
+    assert picker.filter.text() == ""
+    settle(qtbot, vs)
+    assert vs.detail is not None and [m.criterion_id for m in vs.detail.criteria] == [target]
+    qtbot.keyClick(picker.tree, Qt.Key.Key_Space)
+    assert picker.model.checked() == set()
+    settle(qtbot, vs)
+    assert vs.detail.criteria == []
+
+    # From the filter box (Ctrl+3): words keep their spaces; after Down, Space ticks the row.
+    press(window, "Ctrl+3")
+    qtbot.keyClicks(picker.filter, "K/503/8194 2")
+    assert picker.filter.text() == "K/503/8194 2"
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Down)
+    on_row = picker.current_criterion_id()
+    assert on_row in picker.visible_criterion_ids()
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Space)
+    assert picker.filter.text() == "K/503/8194 2"
+    assert picker.model.checked() == {on_row}
+    settle(qtbot, vs)
+    assert [m.criterion_id for m in vs.detail.criteria] == [on_row]

@@ -22,7 +22,7 @@ from assessor_app.signoff.keys import WrongPassphrase
 from assessor_app.store import Store
 from assessor_app.store.models import Attachment, Criterion, EvidenceItem, Unit, UnitVersion
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
-from tests.gui.conftest import WAIT_MS, click, make_photo, press
+from tests.gui.conftest import WAIT_MS, click, make_photo, press, settle
 
 
 def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]):
@@ -82,6 +82,7 @@ def test_a_criterion_from_an_unrelated_unit_is_refused(
         other = s.exec(select(Criterion).join(UnitVersion).join(Unit)
                        .where(Unit.reference.not_in(enrolled))).first()
     vs.set_mapped(other.id, True)
+    settle(qtbot, vs)  # the mapping is written (and refused) on the write pool
     assert vs.banner.isVisible() and "not enrolled" in vs.banner.text()
     _no_traceback(vs.banner.text())
     assert vs.chips.labels() == []

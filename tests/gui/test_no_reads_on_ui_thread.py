@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from assessor_app.evidence.visits import start_visit
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.engine import BEGIN_OPTION
-from tests.gui.conftest import WAIT_MS, click_index, settle
+from tests.gui.conftest import WAIT_MS, click_index, press, settle
 
 
 @pytest.fixture
@@ -72,4 +73,54 @@ def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
     assert vs.detail.item.id == vs.editor.evidence_id
     window.show_coverage()
     settle(qtbot, window, window.coverage_dialog.view)
+    assert ui_thread_reads == []
+
+
+def test_paging_mapping_ticking_and_cell_evidence_read_off_the_ui_thread(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        ui_thread_reads: list[str]) -> None:
+    """A visit longer than a page: scrolling to its oldest item, ticking a criterion (Space) and
+    a requirement, unticking with a chip, typing, and the coverage matrix's cell evidence all
+    read on worker threads (mapping and ticking write on the UI thread: short writes)."""
+    from tests.gui.test_visit_paging import ITEMS, _open, _visit_with_items
+
+    learner_id, visit_id, ids = _visit_with_items(spec_store)
+    window = make_window(spec_store)
+    window.select_learner(learner_id)
+    settle(qtbot, window)
+    ui_thread_reads.clear()  # from here on: the actions under test
+
+    _open(qtbot, window, learner_id, visit_id)
+    vs = window.visit_screen
+    vs.evidence_list.setFocus()
+    for _ in range(ITEMS):
+        qtbot.keyClick(vs.evidence_list, Qt.Key.Key_End)
+        settle(qtbot, vs)
+        if vs.evidence_model.complete:
+            break
+    qtbot.keyClick(vs.evidence_list, Qt.Key.Key_End)
+    settle(qtbot, vs)
+    assert vs.detail is not None and vs.detail.item.id == ids[0]
+    criterion = vs.picker.model.criterion_ids()[0]
+    vs.picker.select_criterion(criterion)
+    vs.picker.tree.setFocus()
+    qtbot.keyClick(vs.picker.tree, Qt.Key.Key_Space)
+    settle(qtbot, vs)
+    assert vs.picker.model.checked() == {criterion}
+    press(window, "Ctrl+4")
+    qtbot.keyClick(vs.requirements.tree, Qt.Key.Key_Space)
+    settle(qtbot, vs)
+    assert vs.side_tabs.tabText(1) == "Requirements 1/12"
+    vs.chips.setCurrentIndex(vs.chips.model().index(0, 0))
+    qtbot.keyClick(vs.chips, Qt.Key.Key_Delete)
+    settle(qtbot, vs)
+    assert vs.picker.model.checked() == set()
+    qtbot.keyClicks(vs.editor.text, " Checked the safe.")
+    vs.flush()
+    settle(qtbot, vs)
+    window.show_coverage()
+    view = window.coverage_dialog.view
+    settle(qtbot, window, view)
+    click_index(view.table, view.model.index(0, 0))
+    settle(qtbot, view)
     assert ui_thread_reads == []

@@ -188,6 +188,7 @@ def _check_matrix_shows_ticks(qtbot: QtBot, window: MainWindow) -> None:
     idx = view.model.find_key(UNIT, "6b")
     assert view.model.headerData(idx.row(), Qt.Orientation.Vertical).endswith("requirements 2/12")
     click_index(view.table, idx)
+    settle(qtbot, view)  # the cell's evidence is read in the background
     assert view.evidence_model.rowCount() == 1
     assert "quantitative" in view.detail.text() and "Ticked by 1 piece" in view.detail.text()
     assert not view.met_button.isEnabled()  # requirements are ticked, not judged

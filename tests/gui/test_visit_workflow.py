@@ -180,6 +180,7 @@ def _record_observation(qtbot: QtBot, window: MainWindow,
     vs.picker.tree.setFocus()
     qtbot.keyClick(vs.picker.tree, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(vs.chips.labels()) == 3, timeout=WAIT_MS)
+    settle(qtbot, vs)  # mappings are written on the write pool
     assert _mapped(store, obs_id) == {a_12, a_13, b_11}
     assert sorted(vs.chips.labels()) == sorted([f"{UNIT_A} 1.2", f"{UNIT_A} 1.3",
                                                 f"{UNIT_B} 1.1"])
@@ -222,6 +223,7 @@ def _judge_in_matrix(qtbot: QtBot, window: MainWindow, a_12: int) -> None:
     assert view.model.data(index, STATE_ROLE) == "evidenced"
     assert view.model.data(index).startswith("◐")
     click_index(view.table, index)
+    settle(qtbot, view)  # the cell's evidence is read in the background
     assert view.evidence_model.rowCount() == 1
     qtbot.mouseClick(view.met_button, Qt.MouseButton.LeftButton)
     settle(qtbot, view)

@@ -105,6 +105,10 @@ class LazyListModel(QAbstractListModel):
         return 0 if parent.isValid() else self._shown
 
 
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CHECKABLE = _SELECTABLE | Qt.ItemFlag.ItemIsUserCheckable
+
+
 class _TreeNode(Protocol):
     parent: int  # position in the node list; -1 for a top-level node
     row: int
@@ -129,11 +133,11 @@ class NodeTreeModel(QAbstractItemModel):
     def _children(self, parent: _Index) -> list[int]:
         return self._nodes[parent.internalId()].children if parent.isValid() else self._top
 
+    # index(), parent() and flags() run hundreds of times for each paint of a tree (more behind
+    # a proxy), each a call from Qt into Python: they do as little as possible.
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not 0 <= column < self.columnCount() or row < 0:
-            return QModelIndex()
-        siblings = self._children(parent)
-        if row >= len(siblings):
+        siblings = self._nodes[parent.internalId()].children if parent.isValid() else self._top
+        if row < 0 or row >= len(siblings) or not 0 <= column < self.columnCount():
             return QModelIndex()
         return self.createIndex(row, column, siblings[row])
 
@@ -141,7 +145,8 @@ class NodeTreeModel(QAbstractItemModel):
         if not index.isValid():
             return QModelIndex()
         node: _TreeNode = self._nodes[index.internalId()]
-        return QModelIndex() if node.parent < 0 else self._index_of(node.parent)
+        up = node.parent
+        return QModelIndex() if up < 0 else self.createIndex(self._nodes[up].row, 0, up)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.column() > 0 else len(self._children(parent))
@@ -152,7 +157,4 @@ class NodeTreeModel(QAbstractItemModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._checkable(index):
-            f |= Qt.ItemFlag.ItemIsUserCheckable
-        return f
+        return _CHECKABLE if self._checkable(index) else _SELECTABLE

@@ -30,6 +30,12 @@ PLANNED_ROLE = Qt.ItemDataRole.UserRole + 5
 STATE_ROLE = Qt.ItemDataRole.UserRole + 6
 
 _Index = QModelIndex | QPersistentModelIndex
+_R = Qt.ItemDataRole
+#: The roles `CriteriaTreeModel.data` answers.
+_ANSWERED = frozenset(int(r) for r in (
+    _R.DisplayRole, _R.ToolTipRole, _R.CheckStateRole, _R.FontRole, _R.BackgroundRole,
+    _R.AccessibleDescriptionRole, _R.ForegroundRole, FULL_TEXT_ROLE, FILTER_ROLE, KIND_ROLE,
+    ID_ROLE, PLANNED_ROLE, STATE_ROLE))
 
 
 @dataclass
@@ -95,7 +101,12 @@ class CriteriaTreeModel(NodeTreeModel):
 
     def set_states(self, units: list[UnitCoverage]) -> None:
         """Live coverage: update each criterion's ○ ◐ ● without rebuilding the tree."""
-        states = {c.criterion_id: c.state.value for u in units for c in u.criteria}
+        self.set_criterion_states({c.criterion_id: c.state.value
+                                   for u in units for c in u.criteria})
+
+    def set_criterion_states(self, states: dict[int, str]) -> None:
+        """Some criteria's states ("unevidenced", "evidenced", "met"); only rows whose state
+        changed are announced."""
         changed = {cid for cid, st in states.items() if self._states.get(cid) != st}
         self._states.update(states)
         self._emit_changed(changed)
@@ -109,13 +120,13 @@ class CriteriaTreeModel(NodeTreeModel):
         self._emit_changed(changed)
 
     def set_enabled(self, enabled: bool) -> None:
-        """Disabled when no evidence item is selected: nothing to map to."""
+        """Disabled when no evidence item is selected: nothing to map to. Only the boxes and
+        the text colour change, which the view reads when it paints: no row is announced (the
+        picker repaints), so no row is measured again."""
         self._enabled = enabled
-        if self._nodes:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._top) - 1, 0))
-            for c_idx in self._criterion_node.values():
-                i = self._index_of(c_idx)
-                self.dataChanged.emit(i, i)
+
+    def enabled(self) -> bool:
+        return self._enabled
 
     def checked(self) -> set[int]:
         return set(self._checked)
@@ -148,6 +159,14 @@ class CriteriaTreeModel(NodeTreeModel):
         unit = self._nodes[self._nodes[self._nodes[node].parent].parent]
         return unit.label.split("  ", 1)[0]
 
+    def criterion_parts(self, criterion_id: int) -> tuple[str, str, str] | None:
+        """(unit reference, number, text) of a criterion in the tree."""
+        node = self._criterion_node.get(criterion_id)
+        if node is None:
+            return None
+        number, _, text = self._nodes[node].label.partition("  ")
+        return self.criterion_unit_reference(criterion_id), number, text
+
     def criterion_ids(self) -> list[int]:
         return list(self._criterion_node)
 
@@ -159,7 +178,9 @@ class CriteriaTreeModel(NodeTreeModel):
         return self._nodes[index.internalId()].kind == "criterion" and self._enabled
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid():
+        # A paint asks each row for roles this model never answers (decoration, alignment…):
+        # they return at once instead of after every comparison below.
+        if role not in _ANSWERED or not index.isValid():
             return None
         node = self._nodes[index.internalId()]
         if role == Qt.ItemDataRole.DisplayRole:

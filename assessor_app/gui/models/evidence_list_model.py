@@ -10,6 +10,7 @@ first page, so opening a visit never makes the view lay out every row to reach t
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 
 from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.gui.models.base import LazyListModel
@@ -47,24 +48,41 @@ class EvidenceListModel(LazyListModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         s: EvidenceSummary | None = self._shown_item(index)
-        if s is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = s.first_line or s.title or "(nothing written yet)"
-            n = len(s.criteria)
-            crit = f" · {n} criteri{'a' if n != 1 else 'on'}" if n else ""
-            clip = (f" · {s.attachments} file{'s' if s.attachments != 1 else ''}"
-                    if s.attachments else "")
-            return f"{s.ref}  {summary_time(s)}{crit}{clip}\n{head}"
-        if role == Qt.ItemDataRole.DecorationRole:
-            return kind_icon(s.kind)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            crit = ", ".join(s.criteria) or "no criteria yet"
-            return f"{s.ref} · {KIND_NAMES.get(s.kind, s.kind)}\n{s.first_line}\nMapped: {crit}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{KIND_NAMES.get(s.kind, s.kind)} {s.ref}: {s.first_line}"
-        if role == EVIDENCE_ID_ROLE:
-            return s.id
-        if role == KIND_ROLE:
-            return s.kind
-        return None
+        return None if s is None else summary_data(s, role)
+
+
+_icons: dict[tuple[str, int], QIcon] = {}  # (kind, palette) -> icon
+
+
+def _kind_icon(kind: str) -> QIcon:
+    """The kind's icon, drawn once per palette (a list paints it for every row it shows)."""
+    key = (kind, QGuiApplication.palette().cacheKey())
+    icon = _icons.get(key)
+    if icon is None:
+        if len(_icons) > 64:
+            _icons.clear()
+        icon = _icons[key] = kind_icon(kind)
+    return icon
+
+
+def summary_data(s: EvidenceSummary, role: int):  # noqa: ANN201 - what Qt's data() returns
+    """One evidence row as the lists show it (shared by the visit screen's paged list)."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        head = s.first_line or s.title or "(nothing written yet)"
+        n = len(s.criteria)
+        crit = f" · {n} criteri{'a' if n != 1 else 'on'}" if n else ""
+        clip = (f" · {s.attachments} file{'s' if s.attachments != 1 else ''}"
+                if s.attachments else "")
+        return f"{s.ref}  {summary_time(s)}{crit}{clip}\n{head}"
+    if role == Qt.ItemDataRole.DecorationRole:
+        return _kind_icon(s.kind)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        crit = ", ".join(s.criteria) or "no criteria yet"
+        return f"{s.ref} · {KIND_NAMES.get(s.kind, s.kind)}\n{s.first_line}\nMapped: {crit}"
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return f"{KIND_NAMES.get(s.kind, s.kind)} {s.ref}: {s.first_line}"
+    if role == EVIDENCE_ID_ROLE:
+        return s.id
+    if role == KIND_ROLE:
+        return s.kind
+    return None

@@ -62,11 +62,8 @@ class RequirementsModel(NodeTreeModel):
         shown = [(self._nodes[t].id, [self._nodes[c].id for c in self._walk(t)])
                  for t in self._top]
         if wanted == shown:
-            for u in units:
-                for r in u.requirements:
-                    self._nodes[self._by_requirement[r.requirement_id]].evidence_ids = \
-                        tuple(r.evidence_ids)
-            self._all_changed()
+            self.set_ticks({r.requirement_id: tuple(r.evidence_ids)
+                            for u in units for r in u.requirements if not r.is_group})
             return
         self.beginResetModel()
         self._nodes, self._top, self._by_requirement = [], [], {}
@@ -116,12 +113,25 @@ class RequirementsModel(NodeTreeModel):
             out.extend(self._walk(c))
         return out
 
-    def _all_changed(self) -> None:
-        if not self._nodes:
-            return
-        for i in range(len(self._nodes)):
-            left = self._index_of(i, REQUIREMENT_COL)
-            self.dataChanged.emit(left, self._index_of(i, ELSEWHERE_COL))
+    def set_ticks(self, evidence_ids: dict[int, tuple[int, ...]],
+                  refs: dict[int, str] | None = None) -> None:
+        """Which items tick some requirements now (others keep theirs); `refs` names items
+        not named before. Only the rows whose ticks changed, and the counts above them, are
+        announced: every row re-announced would make the view measure every wrapped line."""
+        self._refs.update(refs or {})
+        changed: set[int] = set()
+        for requirement_id, ids in evidence_ids.items():
+            node = self._by_requirement.get(requirement_id)
+            if node is not None and self._nodes[node].evidence_ids != tuple(ids):
+                self._nodes[node].evidence_ids = tuple(ids)
+                changed.add(node)
+                parent = self._nodes[node].parent
+                while parent >= 0:  # groups and the unit show counts
+                    changed.add(parent)
+                    parent = self._nodes[parent].parent
+        for i in sorted(changed):
+            self.dataChanged.emit(self._index_of(i, REQUIREMENT_COL),
+                                  self._index_of(i, ELSEWHERE_COL))
 
     # -- queries ---------------------------------------------------------------------------
     def requirement_ids(self) -> list[int]:

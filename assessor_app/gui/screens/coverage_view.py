@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError, RecordLocked
-from assessor_app.evidence.items import EvidenceSummary
 from assessor_app.evidence.judgements import record_judgement
-from assessor_app.evidence.queries import Matrix, coverage_matrix
+from assessor_app.evidence.queries import Matrix, coverage_matrix, evidence_summaries
 from assessor_app.evidence.unlock import unlocking
 from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
 from assessor_app.gui.models.coverage_model import (
@@ -69,7 +68,7 @@ class CoverageView(QWidget):
         self.criterion_id: int | None = None
         self.requirement_id: int | None = None
         self._loader = Loader(self)
-        self._evidence: dict[int, EvidenceSummary] = {}
+        self._evidence_loader = Loader(self)
         self._criterion_evidence: dict[int, list[int]] = {}
 
         self.heading = QLabel()
@@ -138,12 +137,13 @@ class CoverageView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._loader.busy
+        return self._loader.busy or self._evidence_loader.busy
 
     def load(self, learner_id: int) -> None:
         """Read the learner's coverage and evidence in the background, then show them."""
         if learner_id != self.learner_id:
             self.model.set_rows([])
+            self._evidence_loader.cancel()
             self.evidence_model.set_summaries([])
             self.heading.setText("Loading…")
         self.learner_id = learner_id
@@ -155,7 +155,6 @@ class CoverageView(QWidget):
         if learner_id != self.learner_id:
             return
         learner, coverage = matrix.learner, matrix.coverage
-        self._evidence = {s.id: s for s in matrix.evidence}
         self._criterion_evidence = {c.criterion_id: list(c.evidence_ids)
                                     for u in coverage.units for c in u.criteria}
         c = coverage.counts
@@ -243,10 +242,19 @@ class CoverageView(QWidget):
         self._show_evidence(req.evidence_ids)
         self._set_judging_enabled(False)  # requirements are ticked, not judged
 
-    def _show_evidence(self, ids: list[int]) -> None:
-        """The cell's evidence, from what the last load read (a click reads nothing)."""
-        wanted = set(ids)
-        self.evidence_model.set_summaries([s for s in self._evidence.values() if s.id in wanted])
+    def _show_evidence(self, ids: list[int] | tuple[int, ...]) -> None:
+        """The cell's evidence, read in the background: only the items behind this cell (the
+        matrix itself lists none; a learner may have tens of thousands)."""
+        if not ids:
+            self._evidence_loader.cancel()
+            self.evidence_model.set_summaries([])
+            return
+        learner_id = self.learner_id
+        self._evidence_loader.run(
+            evidence_summaries, self.store, list(ids),
+            on_done=lambda rows: learner_id == self.learner_id and
+            self.evidence_model.set_summaries([s for s in rows if not s.deleted]),
+            on_error=self.banner.show_error)
 
     def judge(self, state: str, unlock_reason: str = "") -> None:
         """Record the decision. On a unit a valid sign-off covers, the core refuses; the

@@ -56,7 +56,7 @@ def _attach_files(store: Store, evidence_id: int,
 
 class VisitCommands:
     """Mixin for `VisitScreen` (a QWidget): relies on its store, undo stack, editor, picker,
-    requirements panel, banner and the `_push`/`_load_item`/`_reload_detail`/`_refresh_list`
+    requirements panel, banner and the `_push`/`_load_item`/`_reload_detail` and `VisitRefresh`'s `_refresh_*`
     helpers it defines."""
 
     # -- the "New evidence" menu and buttons --------------------------------------------------
@@ -144,7 +144,7 @@ class VisitCommands:
             return None
         self._push(edit)
         self._load_item(edit.evidence_id, now=True)
-        self._refresh_list()
+        self._refresh_items({edit.evidence_id})
         self.editor.focus_main_field()
         return edit.evidence_id
 
@@ -159,26 +159,35 @@ class VisitCommands:
             return
         self._push(edit)
         self._show_detail(None)
-        self._refresh_list()
+        self._refresh_items({edit.evidence_id})
         self.refresh_coverage()
         self.banner.show_message("Evidence deleted. Undo (Ctrl+Z) brings it back.", "info", 6000)
 
     def set_mapped(self, criterion_id: int, mapped: bool) -> None:
+        """Map (or unmap) a criterion to the current item, undoably. The box and the chips
+        change at once; the write runs on the write pool (`flush` waits for it), then only
+        what it changed is re-read: the item, its list row and the criterion's state. A
+        refusal puts the stored mapping back on screen."""
         if self.detail is None:
             self.show_error("Select or start a piece of evidence first, then tick its criteria.")
             return
         self.editor.flush()
-        fn = map_criterion if mapped else unmap_criterion
-        try:
-            edit = fn(self.store, self.detail.item.id, criterion_id)
-        except EvidenceError as exc:
-            self.show_error(exc)
-            self._show_mapping()
-            return
-        self._push(edit)
-        self._reload_detail()
-        self._refresh_list()
-        self.refresh_coverage()
+        evidence_id = self.detail.item.id
+        self._show_mapped_now(criterion_id, mapped)
+
+        def done(edit: Edit) -> None:
+            self._push(edit)
+            self._reload_mapping()
+            self._refresh_items({evidence_id})
+            self._refresh_criteria({criterion_id})
+            self._coverage_changed_soon()
+
+        def refused(message: str) -> None:
+            self.show_error(message)
+            self._reload_mapping()
+
+        self.writes.run(map_criterion if mapped else unmap_criterion, self.store, evidence_id,
+                        criterion_id, on_done=done, on_error=refused)
 
     def set_requirement(self, requirement_id: int, ticked: bool) -> None:
         """Tick (or untick) an evidence requirement against the current item, undoably."""
@@ -194,8 +203,9 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
-        self._reload_detail()
-        self.refresh_coverage()
+        self._reload_mapping()  # the "Requirements ticked" line under the chips
+        self._refresh_requirements({requirement_id})
+        self._coverage_changed_soon()
 
     def set_range_item(self, note_id: int, index: int, covered: bool) -> None:
         """Record (or stop recording) that the current item covers a range item, undoably."""
@@ -266,7 +276,7 @@ class VisitCommands:
                 self._push(CompoundEdit("Attach files", edits))
             if self.detail is not None and self.detail.item.id == evidence_id:
                 self._reload_detail()
-            self._refresh_list()
+            self._refresh_items({evidence_id})
             if problems:
                 self.show_error("Not attached — " + " ".join(problems))
             else:
@@ -283,8 +293,9 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
+        evidence_id = self.detail.item.id if self.detail else None
         self._reload_detail()
-        self._refresh_list()
+        self._refresh_items({evidence_id})
 
     # -- keyboard helpers used by the window's actions ------------------------------------------
     def focus_list(self) -> None:

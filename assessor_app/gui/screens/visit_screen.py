@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,21 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.items import (
-    EvidenceDetail,
-    EvidenceSummary,
-    get_evidence,
-    list_evidence,
+from assessor_app.evidence.items import EvidenceDetail, get_evidence
+from assessor_app.evidence.queries import (
+    VisitOpening,
+    open_visit_data,
 )
-from assessor_app.evidence.visit_data import CoverageData, VisitData, load_coverage, load_visit
 from assessor_app.gui.models.attachments_model import AttachmentsModel
-from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE, EvidenceListModel
+from assessor_app.gui.models.evidence_list_model import EVIDENCE_ID_ROLE
+from assessor_app.gui.models.visit_evidence_model import VisitEvidenceModel
 from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
 from assessor_app.gui.screens.visit_locks import VisitLocks
+from assessor_app.gui.screens.visit_refresh import VisitRefresh, edit_evidence_ids, item_and_lock
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
@@ -49,7 +48,7 @@ from assessor_app.gui.widgets.chips import Chip, ChipsView
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.gui.widgets.criterion_guidance import CriterionGuidance
 from assessor_app.gui.widgets.requirements_panel import RequirementsPanel
-from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock
+from assessor_app.signoff.locks import EvidenceLock
 from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -58,16 +57,7 @@ log = logging.getLogger(__name__)
 LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
 
 
-def _item_and_lock(store: Store, evidence_id: int) -> tuple[EvidenceDetail, EvidenceLock]:
-    """Worker thread: everything the editor shows for one item, and whether it is locked."""
-    try:
-        lock = read_evidence_lock(store, evidence_id)
-    except EvidenceError:
-        lock = EvidenceLock()
-    return get_evidence(store, evidence_id), lock
-
-
-class VisitScreen(VisitCommands, VisitLocks, QWidget):
+class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
     back_requested = Signal()
     coverage_changed = Signal(int)  # learner id
     close_requested = Signal(int)  # visit id
@@ -82,8 +72,9 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         self.visit_id: int | None = None
         self.detail: EvidenceDetail | None = None
         self._loading = False
+        self._opening = False  # a visit is opening: its newest item is on its way
+        self._stage = self._stage_done = 0  # opening a visit fills the panes in turns
         self._visit_loader = Loader(self)
-        self._list_loader = Loader(self)
         self._coverage_loader = Loader(self)
         self._item_loader = Loader(self)
 
@@ -98,12 +89,14 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         self._build_splitter(left, middle)
         self._build_top()
         self._wire_commands()
+        self._build_refreshers()
         self._set_tab_order()
         self._show_detail(None)
 
     def _build_left(self) -> QWidget:
         """Left: the evidence recorded on this visit and the New buttons."""
-        self.evidence_model = EvidenceListModel(self)
+        self.evidence_model = VisitEvidenceModel(self.store, self)
+        self.evidence_model.failed.connect(self.show_error)
         self.evidence_list = QListView()
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.setAccessibleName("Evidence recorded on this visit")
@@ -129,7 +122,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
     def _build_middle(self, store: Store, autosave_ms: int) -> QWidget:
         """Middle: the editor, the chips of mapped criteria and the attachments."""
         self.editor = EvidenceEditor(store, self._push, self.show_error, autosave_ms)
-        self.editor.saved.connect(self._refresh_list)
+        self.editor.saved.connect(lambda: self._refresh_items({self.editor.evidence_id}))
         self.chips = ChipsView()
         self.chips.remove_requested.connect(lambda cid: self.set_mapped(cid, False))
         self.attachments_model = AttachmentsModel(store, self)
@@ -148,6 +141,11 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.empty_hint)
+        # While a visit opens: plain text, cheap to lay out and paint (the hint is a table).
+        self.opening_label = QLabel("Opening the visit…")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.hide()
+        ml.addWidget(self.opening_label)
         ml.addWidget(self._build_lock_badge())
         ml.addWidget(self.editor, 1)
         self.chips_label = QLabel("<b>Mapped criteria</b> (click × or press Delete to remove)")
@@ -246,23 +244,33 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
     @property
     def busy(self) -> bool:
         """A load is under way (the visit, its evidence list, the coverage or an item)."""
-        return any(loader.busy for loader in (self._visit_loader, self._list_loader,
-                                              self._coverage_loader, self._item_loader))
+        return self._stage != self._stage_done or self.evidence_model.busy \
+            or self._refreshing() or any(
+            loader.busy for loader in (self._visit_loader, self._coverage_loader,
+                                       self._item_loader))
 
     def open_visit(self, learner_id: int, visit_id: int) -> None:
         """Show the visit: the screen clears at once and fills when its data has been read."""
         self.flush()
         self.learner_id, self.visit_id = learner_id, visit_id
-        self._list_loader.cancel()
         self._coverage_loader.cancel()
-        self.evidence_model.set_summaries([])
+        self._clear_refreshes()
+        self.evidence_model.clear()
+        self._stage_done = self._stage = self._stage + 1  # panes of a visit still filling: stop
+        self._opening = True
         self._show_detail(None)
         self.title.setText("<b>Visit</b> · loading…")
         self.banner.dismiss()
-        self._visit_loader.run(load_visit, self.store, learner_id, visit_id,
-                               on_done=self._visit_loaded, on_error=self.show_error)
+        self._visit_loader.run(open_visit_data, self.store, learner_id, visit_id,
+                               self.evidence_model.page,
+                               on_done=self._visit_loaded, on_error=self._visit_failed)
 
-    def _visit_loaded(self, data: VisitData) -> None:
+    def _visit_failed(self, message: str) -> None:
+        self._opening = False
+        self._show_detail(None)
+        self.show_error(message)
+
+    def _visit_loaded(self, data: VisitOpening) -> None:
         if (data.learner_id, data.visit_id) != (self.learner_id, self.visit_id):
             return  # another visit was opened while this one loaded
         visit = data.visit
@@ -270,65 +278,31 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         status = visit.status.replace("_", " ")
         self.title.setText(f"<b>Visit</b> · {data.learner_name} · {visit.date:%d %b %Y}{place} "
                            f"· <i>{status}</i>")
-        self.picker.set_units(data.coverage.units)
-        self.picker.set_planned(data.planned)
-        self._show_requirements(data.coverage.units, data.coverage.refs)
-        self._list_loaded(data.evidence)
-
-    def refresh_coverage(self) -> None:
-        """Recount the picker's states and the requirement ticks in the background."""
-        if self.learner_id is None:
-            return
-        learner_id = self.learner_id
-        self._coverage_loader.run(load_coverage, self.store, learner_id,
-                                  on_done=lambda r: self._coverage_loaded(learner_id, r),
-                                  on_error=self.show_error)
-        self.coverage_changed.emit(learner_id)
-
-    def _coverage_loaded(self, learner_id: int, result: CoverageData) -> None:
-        if learner_id != self.learner_id:
-            return
-        self.picker.set_states(result.units)
-        self._show_requirements(result.units, result.refs)
-
-    def _show_requirements(self, units: list[UnitCoverage], refs: dict[int, str]) -> None:
-        """Requirements with their ticks; other items are named by their reference (OBS-2)."""
-        with_reqs = [u for u in units if u.requirements]
-        self.requirements.set_units(with_reqs, refs)
-        self.side_tabs.setTabEnabled(1, bool(with_reqs))
-        ticked = sum(u.requirements_ticked for u in with_reqs)
-        total = sum(u.requirements_total for u in with_reqs)  # group headings not counted
-        self.side_tabs.setTabText(1, f"Requirements {ticked}/{total}" if total
-                                  else "Requirements")
-        if not with_reqs and self.side_tabs.currentIndex() == 1:
-            self.side_tabs.setCurrentIndex(0)
-        self._show_ticks()
-
-    # -- evidence list -----------------------------------------------------------------------
-    def _refresh_list(self) -> None:
-        """Re-read the visit's evidence list in the background (after a save, a new item, a
-        deletion, an undo); the item in the editor stays selected."""
-        if self.learner_id is None or self.visit_id is None:
-            return
-        key = (self.learner_id, self.visit_id)
-        self._list_loader.run(list_evidence, self.store, self.learner_id, visit_id=self.visit_id,
-                              on_done=lambda rows: key == (self.learner_id, self.visit_id)
-                              and self._list_loaded(rows), on_error=self.show_error)
-
-    def _list_loaded(self, summaries: list[EvidenceSummary]) -> None:
         self._loading = True
         try:
-            self.evidence_model.set_summaries(summaries)
+            self.evidence_model.show_first_page(data.learner_id, data.visit_id, data.first_page)
         finally:
             self._loading = False
-        current = self.detail.item.id if self.detail else None
-        if current is not None:
-            self._mark_current(current)  # the editor keeps what is being typed
-        elif self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.last_id(), now=False)
-        else:
-            self._show_detail(None)
+        self._after_rows_changed()  # the newest item starts loading now
+        # The picker and the requirements are filled on the next turns of the event loop, each
+        # laid out and painted on its own: no single turn keeps the window from repainting for
+        # long (the list, then the criteria, then the requirements appear).
+        stage = self._stage = self._stage + 1
 
+        def fill_picker() -> None:
+            if stage == self._stage:
+                self.picker.set_units(data.coverage.units)
+                self.picker.set_planned(data.planned)
+                QTimer.singleShot(0, fill_requirements)
+
+        def fill_requirements() -> None:
+            if stage == self._stage:
+                self._show_requirements(data.coverage.units, data.coverage.refs)
+                self._stage_done = stage
+
+        QTimer.singleShot(0, fill_picker)
+
+    # -- evidence list -----------------------------------------------------------------------
     def _mark_current(self, evidence_id: int) -> None:
         """Select the item's row without reloading it into the editor."""
         row = self.evidence_model.row_of(evidence_id)
@@ -370,7 +344,7 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         item this screen has just written (a new item, an undo), so typing can start."""
         self.editor.flush()  # saves belong to the item they were typed into
         if not now:
-            self._item_loader.run(_item_and_lock, self.store, evidence_id,
+            self._item_loader.run(item_and_lock, self.store, evidence_id,
                                   on_done=self._item_loaded,
                                   on_error=None if quiet else self.show_error)
             return True
@@ -393,7 +367,9 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         self.detail = detail
         self.editor.show_item(detail)
         self.editor.setVisible(detail is not None)
-        self.empty_hint.setVisible(detail is None)
+        self._opening = self._opening and detail is None
+        self.empty_hint.setVisible(detail is None and not self._opening)
+        self.opening_label.setVisible(self._opening)
         for w in (self.chips, self.chips_label, self.attachments, self.attach_button):
             w.setEnabled(detail is not None)
         self._set_attachments_prominent(detail is not None and detail.item.kind == "product")
@@ -450,8 +426,9 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
         try:
             self.detail = get_evidence(self.store, self.detail.item.id)
         except EvidenceError:
+            evidence_id = self.detail.item.id
             self._show_detail(None)
-            self._refresh_list()
+            self._refresh_items({evidence_id})
             return
         self.editor.reload_fields(self.detail)
         self._show_mapping()
@@ -477,8 +454,12 @@ class VisitScreen(VisitCommands, VisitLocks, QWidget):
             pass  # the item the edit touched is in the editor now
         elif self.detail is not None:
             self._reload_detail()  # clears the editor if the edit removed the item
-        self._refresh_list()
+        self._refresh_items(edit_evidence_ids(edit))
         self.refresh_coverage()
 
     def flush(self) -> None:
+        """Store everything the user has done: typing not yet saved, mappings being written."""
         self.editor.flush()
+        self.writes.finish()
+        if self._announce.isActive():
+            self._announce_now()

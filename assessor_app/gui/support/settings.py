@@ -36,6 +36,11 @@ class Option(Generic[T]):
         return _coerce(raw, self.type, self.default)
 
     def __set__(self, obj: AppSettings, value: T) -> None:
+        # A write schedules a sync of the settings file on the UI thread (disk I/O, tens of ms
+        # on a busy disk): the same value set again (the learner re-chosen after a refresh)
+        # writes nothing.
+        if obj.qsettings.contains(self.key) and self.__get__(obj, type(obj)) == value:
+            return
         obj.qsettings.setValue(self.key, value)
 
 

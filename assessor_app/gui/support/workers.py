@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +41,12 @@ from shiboken6 import isValid
 from assessor_app.gui.support.messages import friendly_error
 
 log = logging.getLogger(__name__)
+
+#: How long a pool thread running Python may keep the GIL while the UI thread waits for it.
+#: Python's default is 5 ms, and the UI thread pays it again at every call from Qt into Python
+#: (a model's data(), a delegate's size hint) while a worker runs Python, so one repaint could
+#: wait tens of milliseconds. Set when the first background job starts (the CLI never is).
+UI_SWITCH_INTERVAL = 0.0005
 
 _write_pool: QThreadPool | None = None
 _live_jobs: set[Job] = set()  # keeps jobs (and their signal objects) alive until they report
@@ -79,6 +87,7 @@ class Job(QRunnable):
             self.signals.progress.emit(int(percent), text)
 
     def run(self) -> None:  # called on the pool thread
+        _yield_cpu_to_the_ui_thread()
         try:
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # noqa: BLE001 - reported to the user in plain English
@@ -93,6 +102,24 @@ class Job(QRunnable):
             if self.cancelled:  # nobody will hear from it, so stop keeping it alive
                 with _lock:
                     _live_jobs.discard(self)
+
+
+#: Nice value of pool threads (Linux keeps one per thread): when the cores are busy the UI
+#: thread, at the process's own priority, gets about three times a worker's share of the CPU,
+#: so a background read slows down a little instead of the window stalling.
+WORKER_NICE = 5
+_niced = threading.local()
+
+
+def _yield_cpu_to_the_ui_thread() -> None:
+    if getattr(_niced, "done", False):
+        return
+    _niced.done = True
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICE)
+    except (AttributeError, OSError):  # not Linux (or not allowed): Qt's priority stands
+        pass
 
 
 def _parameters(fn: Callable[..., Any]) -> set[str]:
@@ -123,6 +150,8 @@ def run_in_background(
     **kwargs: Any,
 ) -> Job:
     """Start `fn(*args, **kwargs)` on a pool thread; callbacks run on the UI thread."""
+    if sys.getswitchinterval() > UI_SWITCH_INTERVAL:
+        sys.setswitchinterval(UI_SWITCH_INTERVAL)
     job = Job(fn, *args, **kwargs)
     for signal, callback in ((job.signals.finished, on_done), (job.signals.failed, on_error),
                              (job.signals.progress, on_progress)):

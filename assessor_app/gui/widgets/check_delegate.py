@@ -28,7 +28,19 @@ def indicator_palette(palette: QPalette) -> QPalette:
 
 
 class VisibleCheckDelegate(QStyledItemDelegate):
+    """Runs for every row painted or measured, so the adjusted palette is worked out once per
+    palette (and not at all for a light one), not once per row."""
+
+    _source_key: int | None = None
+    _adjusted: QPalette | None = None
+
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.palette = indicator_palette(option.palette)
+        palette = option.palette
+        key = palette.cacheKey()
+        if key != self._source_key:
+            self._source_key = key
+            self._adjusted = indicator_palette(palette) if theme.is_dark(palette) else None
+        if self._adjusted is not None:
+            option.palette = self._adjusted

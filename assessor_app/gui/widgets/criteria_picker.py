@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.gui.models.criteria_tree_model import (
@@ -38,6 +46,7 @@ class CriteriaPicker(QWidget):
         self.filter.setAccessibleName("Filter criteria")
         self.filter.textChanged.connect(self._on_filter)
         self.filter.installEventFilter(self)
+        self._on_row = False  # the arrow keys moved onto a row since the last typed key
 
         self.tree = QTreeView()
         self.tree.setObjectName("criteriaTree")
@@ -48,7 +57,10 @@ class CriteriaPicker(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setAccessibleName("Assessment criteria")
-        self.tree.setItemDelegate(VisibleCheckDelegate(self.tree))
+        self._dark_delegate = VisibleCheckDelegate(self.tree)
+        self._plain_delegate = QStyledItemDelegate(self.tree)
+        self._delegate_for_palette()
+        self.tree.installEventFilter(self)  # palette changes pick the delegate again
         self.tree.selectionModel().currentChanged.connect(self._on_current)
 
         self.detail = QLabel()
@@ -79,6 +91,10 @@ class CriteriaPicker(QWidget):
 
     def set_states(self, units: list[UnitCoverage]) -> None:
         self.model.set_states(units)
+        self.show_current_detail()
+
+    def show_current_detail(self) -> None:
+        """Say again what the current criterion is (its state may have changed)."""
         self._on_current(self.tree.currentIndex(), self.tree.currentIndex())
 
     def set_checked(self, ids: set[int]) -> None:
@@ -88,7 +104,9 @@ class CriteriaPicker(QWidget):
         self.model.set_planned(ids)
 
     def set_enabled_for_mapping(self, enabled: bool) -> None:
-        self.model.set_enabled(enabled)
+        if enabled != self.model.enabled():
+            self.model.set_enabled(enabled)
+            self.tree.viewport().update()  # boxes and greyed text are read when painting
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -169,19 +187,37 @@ class CriteriaPicker(QWidget):
             text += "\n◆ Planned for this visit."
         self.detail.setText(text)
 
+    def _delegate_for_palette(self) -> None:
+        """The box-outline fix is for dark palettes only; a light one paints with Qt's own
+        delegate, so painting a row calls no Python for the delegate (the tree repaints often)."""
+        wanted = self._dark_delegate if theme.is_dark(self.tree.palette()) \
+            else self._plain_delegate
+        if self.tree.itemDelegate() is not wanted:
+            self.tree.setItemDelegate(wanted)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.PaletteChange:
+            self._delegate_for_palette()
+            return False
         # From the filter box: Down/Up walk the matching criteria, Enter ticks the current one.
+        # Space ticks the current row too once the arrows have moved onto it (or while nothing
+        # is typed); while words are being typed it is the space between them.
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() == Qt.Key.Key_Down:
-                self.step(1)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.step(1 if key == Qt.Key.Key_Down else -1)
+                self._on_row = True
                 return True
-            if event.key() == Qt.Key.Key_Up:
-                self.step(-1)
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if not self._current_is_visible_criterion():
                     self.step(1)
                 self.toggle_current()
                 return True
+            if key == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier \
+                    and (self._on_row or not self.filter.text()) \
+                    and self._current_is_visible_criterion():
+                self.toggle_current()
+                return True
+            self._on_row = False
         return super().eventFilter(watched, event)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -49,16 +49,36 @@ NO_REQUIREMENTS = ("None of this learner's units state evidence requirements bey
 class WrappingDelegate(VisibleCheckDelegate):
     """Row heights for wrapped text in a tree, up to `max_lines` (the rest is elided; the panel
     shows the selected one in full). QTreeView asks for a size hint without telling the delegate
-    how wide the column is, so the text would otherwise stay on one line."""
+    how wide the column is, so the text would otherwise stay on one line. Only the requirement
+    column wraps; heights are remembered per text and width, so a layout after a tick or a
+    scroll measures nothing again."""
 
-    def __init__(self, tree: QTreeView, max_lines: int = 2) -> None:
+    def __init__(self, tree: QTreeView, max_lines: int = 2, wrap_column: int = 0) -> None:
         super().__init__(tree)
         self.tree = tree
         self.max_lines = max_lines
+        self.wrap_column = wrap_column
+        self._heights: dict[tuple[str, int, bool], int] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = super().sizeHint(option, index)
+        if index.column() != self.wrap_column:
+            return base
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        font = index.data(Qt.ItemDataRole.FontRole)  # units and group headings are bold
+        metrics = QFontMetrics(font) if isinstance(font, QFont) else option.fontMetrics
+        key = (text, self.tree.columnWidth(index.column()), isinstance(font, QFont))
+        height = self._heights.get(key)
+        if height is None:
+            height = self._wrapped_height(metrics, index, text)
+            if len(self._heights) > 2000:  # widths come and go as the panel is resized
+                self._heights.clear()
+            self._heights[key] = height
+        return QSize(base.width(), max(base.height(), height))
+
+    def _wrapped_height(self, metrics: QFontMetrics,
+                        index: QModelIndex | QPersistentModelIndex, text: str) -> int:
         depth, parent = 0, index.parent()
         while parent.isValid():
             depth, parent = depth + 1, parent.parent()
@@ -71,15 +91,11 @@ class WrappingDelegate(VisibleCheckDelegate):
                 index.data(Qt.ItemDataRole.CheckStateRole) is not None:
             width -= style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.tree) \
                 + 2 * margin
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         if width <= 20 or not text:
-            return base
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        rect = opt.fontMetrics.boundingRect(QRect(0, 0, width, 10_000),
-                                            int(Qt.TextFlag.TextWordWrap), text)
-        height = min(rect.height(), opt.fontMetrics.lineSpacing() * self.max_lines)
-        return QSize(base.width(), max(base.height(), height + 2 * margin))
+            return 0
+        rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap),
+                                    text)
+        return min(rect.height(), metrics.lineSpacing() * self.max_lines) + 2 * margin
 
 
 class RequirementsPanel(QWidget):
