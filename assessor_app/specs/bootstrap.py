@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assessor_app.specs.build import PACKAGE_BUNDLED_DIR, REPO_SPECS_DIR
+from assessor_app.specs.locations import PACKAGE_BUNDLED_DIR, REPO_SPECS_DIR
 from assessor_app.store.models import Setting
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def ensure_bundled_specs(store: Store, directory: Path | None = None) -> int:
     if not files:
         return 0
     mark = fingerprint(files)
-    with store.session() as session:
+    with store.read_session() as session:  # the usual case: nothing to do, no write lock taken
         setting = session.get(Setting, SETTING_KEY)
         if setting is not None and setting.value == mark:
             return 0

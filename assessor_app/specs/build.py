@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assessor_app.specs.locations import (  # noqa: F401 - re-exported
+    PACKAGE_BUNDLED_DIR,
+    REPO_ROOT,
+    REPO_SPECS_DIR,
+    SOURCES_DIR,
+)
 from assessor_app.specs.merge import merge_spec
 from assessor_app.specs.model import UnitSpec, reference_slug
 from assessor_app.specs.parser import parse_file
 from assessor_app.specs.structured import dump_yaml
 from assessor_app.store.files import atomic_write_bytes
-
-PACKAGE_BUNDLED_DIR = Path(__file__).with_name("bundled")
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REPO_SPECS_DIR = REPO_ROOT / "specs"
-SOURCES_DIR = REPO_SPECS_DIR / "sources"
 
 
 def build_structured(sources_dir: Path = SOURCES_DIR) -> dict[str, str]:
