@@ -286,23 +286,20 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         finally:
             self._loading = False
         self._after_rows_changed()  # the newest item starts loading now
-        # The picker and the requirements are filled on the next turns of the event loop, each
-        # laid out and painted on its own: no single turn keeps the window from repainting for
-        # long (the list, then the criteria, then the requirements appear).
+        # The criteria and the requirements are filled on the next turn of the event loop, laid
+        # out and painted on their own (the list appears first). Together: the requirements'
+        # count in their tab's title repaints the side tabs, so a turn of their own would paint
+        # the criteria twice (their tab is hidden: its rows are laid out when it is shown).
         stage = self._stage = self._stage + 1
 
-        def fill_picker() -> None:
+        def fill_side_tabs() -> None:
             if stage == self._stage:
                 self.picker.set_units(data.coverage.units)
                 self.picker.set_planned(data.planned)
-                QTimer.singleShot(0, fill_requirements)
-
-        def fill_requirements() -> None:
-            if stage == self._stage:
                 self._show_requirements(data.coverage.units, data.coverage.refs)
                 self._stage_done = stage
 
-        QTimer.singleShot(0, fill_picker)
+        QTimer.singleShot(0, fill_side_tabs)
 
     # -- evidence list -----------------------------------------------------------------------
     def _mark_current(self, evidence_id: int) -> None:
