@@ -9,7 +9,9 @@ from a fixed vocabulary with a few very common words, 1–3 criteria each, some 
 judgements). `coverage_db` builds one learner on `units` synthetic units of `criteria` criteria
 each. Rows go in with `executemany` in one transaction, with the full-text triggers off and the
 index rebuilt once at the end, so 100k items take seconds. Files are cached in
-`benchmarks/.cache/` (gitignored) by their parameters; delete it to rebuild.
+`benchmarks/.cache/` (gitignored) by their parameters and the schema revision of the code under
+test (a newer schema gets new files: the scripts open them without migrating); delete it to
+rebuild.
 """
 
 from __future__ import annotations
@@ -64,6 +66,16 @@ class _Text:
 
     def title(self) -> str:
         return self.rng.choice(self.titles)
+
+
+def schema_tag() -> str:
+    """"-r<head revision>" of the code under test, "" for revisions that cannot say."""
+    try:
+        from assessor_app.store.engine import head_revision
+    except ImportError:
+        return ""
+    head = head_revision()
+    return f"-r{head}" if head else ""
 
 
 def _fresh_store(path: Path) -> None:
@@ -152,7 +164,7 @@ def _build(path: Path, fill) -> Path:  # noqa: ANN001 - fill(con, rng)
 
 def evidence_db(items: int, learners: int = 200, seed: int = 1) -> Path:
     """The cached file with `items` evidence items over `learners` learners (bundled units)."""
-    path = CACHE / f"evidence-{items}-l{learners}-s{seed}.sqlite3"
+    path = CACHE / f"evidence-{items}-l{learners}-s{seed}{schema_tag()}.sqlite3"
 
     def fill(con: sqlite3.Connection) -> None:
         rng = random.Random(seed)
@@ -168,7 +180,7 @@ def evidence_db(items: int, learners: int = 200, seed: int = 1) -> Path:
 def ui_db(big: int = 20_000, learners: int = 200, each: int = 50, seed: int = 1) -> Path:
     """200 learners on the bundled units; learner 1 has `big` items, all in one visit in
     progress (id 1); the others `each` items."""
-    path = CACHE / f"ui-{big}-l{learners}-e{each}-s{seed}.sqlite3"
+    path = CACHE / f"ui-{big}-l{learners}-e{each}-s{seed}{schema_tag()}.sqlite3"
 
     def fill(con: sqlite3.Connection) -> None:
         rng = random.Random(seed)
@@ -205,7 +217,7 @@ def _bundled_criteria(con: sqlite3.Connection) -> list[int]:
 
 def coverage_db(units: int = 10, criteria: int = 300, items: int = 20_000, seed: int = 1) -> Path:
     """One learner (id 1) enrolled on `units` synthetic units of `criteria` criteria each."""
-    path = CACHE / f"coverage-u{units}-c{criteria}-i{items}-s{seed}.sqlite3"
+    path = CACHE / f"coverage-u{units}-c{criteria}-i{items}-s{seed}{schema_tag()}.sqlite3"
 
     def fill(con: sqlite3.Connection) -> None:
         rng = random.Random(seed)

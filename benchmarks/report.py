@@ -141,7 +141,7 @@ def main() -> int:
     names = args.only.split(",") if args.only else SCRIPTS
     extra = ["--with-1m"] if args.with_1m else []
     after_dir, before_dir = CACHE / "results" / "after", None
-    with_1m = args.with_1m or (CACHE / "evidence-1000000-l200-s1.sqlite3").exists()
+    with_1m = args.with_1m or any(CACHE.glob("evidence-1000000-l200-s1*.sqlite3"))
     note = "Sizes: 1k, 10k, 100k" + (
         " and 1M items (the 1M file is generated once by `generate.py --items 1000000`, about "
         "6 minutes here, then cached)." if with_1m else " items (add --with-1m for 1M).")

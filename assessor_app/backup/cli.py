@@ -72,32 +72,36 @@ def _target(store, folder: str | None) -> Iterator[object]:  # noqa: ANN001
 
 def _run(args: argparse.Namespace) -> int:
     from assessor_app.backup.run import backup_run
+    from assessor_app.backup.status import readable_time
 
     with cli_store(args) as store, _target(store, args.to) as target:
         r = backup_run(store, target)  # type: ignore[arg-type]
     print(f"Backed up {r.files} files ({r.uploaded} objects, {r.uploaded_bytes} bytes sent) "
-          f"at {r.created_at}.")
+          f"at {readable_time(r.created_at)}.")
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
     from assessor_app.backup.run import manifests
+    from assessor_app.backup.status import readable_time
 
     with cli_store(args) as store, _target(store, args.dir) as target:
         runs = manifests(target, store.key)  # type: ignore[arg-type]
     if not runs:
         print("No backups yet.")
     for name, m in runs:
-        print(f"{m['created_at']}  {len(m['files']):>5} files  {name}")
+        print(f"{readable_time(m['created_at'], seconds=True)}  {len(m['files']):>5} files  "
+              f"{name}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
     from assessor_app.backup.restore import verify_backup
+    from assessor_app.backup.status import readable_time
 
     with cli_store(args) as store, _target(store, args.dir) as target:
         check = verify_backup(target, store.key, live=store)  # type: ignore[arg-type]
-    print(f"OK: the backup of {check.created_at} is complete and intact "
+    print(f"OK: the backup of {readable_time(check.created_at)} is complete and intact "
           f"({check.files} files, {check.bytes} bytes).")
     return 0
 
@@ -115,6 +119,7 @@ def _passphrase() -> str:
 
 def _restore(args: argparse.Namespace) -> int:
     from assessor_app.backup.restore import restore_backup
+    from assessor_app.backup.status import readable_time
     from assessor_app.backup.targets import DavTarget, FolderTarget
 
     db_path = resolve_db_path(getattr(args, "db", None))
@@ -136,5 +141,13 @@ def _restore(args: argparse.Namespace) -> int:
         with WebDavClient(settings, password) as client:
             check = restore_backup(DavTarget(client, _dav_folder(args.user)), db_path,
                                    passphrase)
-    print(f"Restored the backup of {check.created_at}: {check.files} files into {db_path}.")
+    print(f"Restored the backup of {readable_time(check.created_at)}: {check.files} files "
+          f"into {db_path}.")
+    if check.signing_key:
+        print("Your signing key came back with it: new sheets are signed with the same key.")
+    if check.keyring:
+        print("This computer's keyring now keeps your passphrase, so the app will not ask for it.")
+    else:
+        print("This computer has no keyring: the app will ask for your passphrase at each start "
+              "(for scripts, set ASSESSOR_APP_KEY_PASSPHRASE).")
     return 0

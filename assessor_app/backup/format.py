@@ -3,6 +3,8 @@
     backup.keys                the data key wrapped by the passphrase only (scrypt), JSON
     objects/ab/<name>          encrypted objects: the database snapshot (SQLCipher, data key) and
                                every stored file exactly as kept on disk (AES-256-GCM, file key);
+                               the signing keys and audit files, kept on disk as they are, sealed
+                               with the file key first (manifest entry `"sealed": true`);
                                <name> is an HMAC of the content hash, so the server learns nothing
                                about the content (not even which photo it is)
     manifests/<time>-<id>.bin  AES-256-GCM sealed JSON listing one run's objects and their hashes

@@ -19,7 +19,9 @@ from typing import Any
 
 from assessor_app.backup.format import KEYS
 from assessor_app.backup.run import BackupError, audit_head_of, manifests
+from assessor_app.backup.status import readable_time
 from assessor_app.backup.targets import BackupTarget
+from assessor_app.signoff.keys import P12_NAME
 from assessor_app.store import Store
 from assessor_app.store.files import fsync_dir
 from assessor_app.vault.dbfile import connect
@@ -41,6 +43,8 @@ class BackupCheck:
     created_at: str
     files: int
     bytes: int
+    signing_key: bool = False  # the backup holds the assessor's signing key
+    keyring: bool = False  # (restore) this computer's keyring now keeps the passphrase
 
 
 def open_backup(target: BackupTarget, passphrase: str) -> tuple[DataKey, KeyFile]:
@@ -79,7 +83,10 @@ def _fetch(target: BackupTarget, entry: dict[str, Any], what: str) -> bytes:
     return data
 
 
-def _check_file(key: DataKey, rel: str, data: bytes) -> None:
+def _check_file(key: DataKey, entry: dict[str, Any], data: bytes) -> bytes:
+    """Authenticate a fetched file; returns what goes on disk: the file as it was stored for an
+    encrypted one, the plaintext for one the backup sealed (a signing key, an audit head)."""
+    rel = entry["path"]
     try:
         plain = key.file_cipher().decrypt_bytes(data, "backed-up file")
     except FileTampered as exc:
@@ -87,6 +94,21 @@ def _check_file(key: DataKey, rel: str, data: bytes) -> None:
     name = Path(rel).name
     if rel.startswith("blobs/") and hashlib.sha256(plain).hexdigest() != name:
         raise BackupError("A backed-up attachment does not match its name. Nothing was changed.")
+    if not entry.get("sealed"):
+        return data
+    if hashlib.sha256(plain).hexdigest() != entry.get("plain_sha256"):
+        raise BackupError("A backed-up key or audit file does not match the manifest. Nothing "
+                          "was changed.")
+    return plain
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A restored file: 0600 from birth, in 0700 folders (umask or not)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, 0o600)
 
 
 def _check_db(path: Path, key: DataKey, audit_head: dict[str, Any] | None = None) -> None:
@@ -108,18 +130,17 @@ def _fetch_all(target: BackupTarget, key: DataKey, manifest: dict[str, Any], int
     """Fetch and check every object into `into` (db + files/); returns the byte count."""
     into.mkdir(parents=True, exist_ok=True, mode=0o700)
     snap = _fetch(target, manifest["database"], "database snapshot")
-    (into / "db").write_bytes(snap)
+    _write_private(into / "db", snap)
     _check_db(into / "db", key, manifest.get("audit_head"))
     total = len(snap)
     files = manifest["files"]
     for i, entry in enumerate(files, 1):
         data = _fetch(target, entry, "stored file")
-        _check_file(key, entry["path"], data)
-        dest = into / "files" / entry["path"]
-        if ".." in Path(entry["path"]).parts:
+        on_disk = _check_file(key, entry, data)
+        rel = Path(entry["path"])
+        if rel.is_absolute() or ".." in rel.parts:
             raise BackupError("The backup names a file outside the data folder.")
-        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        dest.write_bytes(data)
+        _write_private(into / "files" / rel, on_disk)
         total += len(data)
         if progress:
             progress("checking", i, len(files))
@@ -149,7 +170,7 @@ def _check_live_trail(store: Store, manifest: dict[str, Any]) -> None:
             "SELECT entry_hash FROM audit_entry WHERE seq = ?", (head["seq"],)).first()
     if row is None or row[0] != head["entry_hash"]:
         raise BackupError(f"This computer's audit trail no longer holds entry {head['seq']} as "
-                          f"the backup of {manifest['created_at'][:16]} recorded it: entries "
+                          f"the backup of {readable_time(manifest['created_at'])} recorded it: entries "
                           "were deleted or rewritten since. Run 'audit verify' and tell the "
                           "centre.")
 
@@ -181,6 +202,7 @@ def restore_backup(target: BackupTarget, db_path: Path, passphrase: str,
     for tree in sorted((staging / "files").glob("*")) if (staging / "files").exists() else []:
         shutil.rmtree(files_dir / tree.name, ignore_errors=True)
         os.replace(tree, files_dir / tree.name)
+        _private_folders(files_dir / tree.name)
     for side in ("-wal", "-shm"):
         db_path.with_name(db_path.name + side).unlink(missing_ok=True)
     os.replace(staging / "db", db_path)
@@ -188,10 +210,26 @@ def restore_backup(target: BackupTarget, db_path: Path, passphrase: str,
     fsync_dir(db_path.parent)
     write_key_file(key_file_path(db_path), KeyFile(kf.key_id, kf.passphrase, None, True))
     shutil.rmtree(staging, ignore_errors=True)
-    try:  # add this computer's keyring copy of the key, when it has a keyring
-        from assessor_app.vault.unlock import unlock
+    return BackupCheck(name, manifest["created_at"], len(manifest["files"]), size,
+                       _has_signing_key(manifest), _remember(db_path, passphrase))
 
+
+def _has_signing_key(manifest: dict[str, Any]) -> bool:
+    return any(f["path"] == f"keys/{P12_NAME}" for f in manifest["files"])
+
+
+def _private_folders(root: Path) -> None:
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.chmod(folder, 0o700)
+
+
+def _remember(db_path: Path, passphrase: str) -> bool:
+    """On a computer with a keyring, keep the passphrase and a keyring copy of the data key
+    there, so the next start and the next signature need no typing. False without one."""
+    from assessor_app.vault.unlock import remember_passphrase, unlock
+
+    try:
         unlock(db_path, passphrase)
     except VaultError:
-        pass
-    return BackupCheck(name, manifest["created_at"], len(manifest["files"]), size)
+        return False
+    return remember_passphrase(passphrase)

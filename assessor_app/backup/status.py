@@ -26,11 +26,22 @@ class BackupStatus:
     overdue: bool
 
     def message(self) -> str:
-        when = self.last.astimezone().strftime("%d %b %Y %H:%M") if self.last else "never"
+        when = readable_time(self.last) if self.last else "never"
         if self.overdue:
             return (f"Last backup: {when}. Changes made over a day ago are not backed up yet; "
                     "back up now (Settings → Backup).")
         return f"Last backup: {when}."
+
+
+def readable_time(when: datetime | str, *, seconds: bool = False) -> str:
+    """A backup's time as people read it: this computer's local time, e.g. "30 Nov 2026 09:05"
+    (the manifests keep ISO UTC). A value that is not a time is shown as it is."""
+    try:
+        dt = when if isinstance(when, datetime) else datetime.fromisoformat(str(when))
+    except ValueError:
+        return str(when)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return dt.astimezone().strftime("%d %b %Y %H:%M:%S" if seconds else "%d %b %Y %H:%M")
 
 
 def _parse(value: object) -> datetime | None:

@@ -21,6 +21,7 @@ from assessor_app.evidence.coverage import (
     OutcomeCoverage,
     RequirementCoverage,
     UnitCoverage,
+    criteria_coverage,
     learner_coverage,
     learner_progress,
 )
@@ -106,7 +107,7 @@ __all__ = [
     "RequirementCoverage", "SearchHit", "TickChange", "TooLong", "UnitCoverage",
     "VisitFieldChange", "VisitStateError", "VisitSummary", "Witness", "add_learner",
     "add_question", "attach_file", "attachment_path", "read_attachment", "close_visit", "create_evidence",
-    "current_judgement", "current_visit", "delete_evidence", "enrol", "find_learner",
+    "criteria_coverage", "current_judgement", "current_visit", "delete_evidence", "enrol", "find_learner",
     "get_evidence", "judgement_history", "learner_coverage", "learner_progress",
     "list_attachments", "list_enrolments", "list_evidence", "list_learners", "list_questions",
     "list_visits", "map_criterion", "move_question", "plan_visit", "record_judgement",

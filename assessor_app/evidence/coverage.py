@@ -5,10 +5,12 @@ State of a criterion for a learner:
 - evidenced: otherwise, at least one non-deleted evidence item of the learner is mapped to it;
 - unevidenced: otherwise.
 
-Two plain queries do the work: the criteria in display order with their current judgement (an
-index probe each), and the learner's live evidence grouped per criterion in one pass over a
-covering index; the counts per outcome and unit are summed while the tree is assembled. See
-benchmarks/bench_coverage.py for the figures.
+Nothing is counted here: `evidence_coverage` (migration 0008, kept by triggers on the mapping,
+judgement and learner tables) holds per learner × criterion the live items mapped to it and the
+latest judgement. Two plain queries do the work: the criteria in display order, and the learner's
+rows of that table (one primary-key range); the counts per outcome and unit are summed while the
+tree is assembled. `criteria_coverage` reads the same for a few criteria (a screen refreshing
+what an edit changed). See benchmarks/bench_coverage.py for the figures.
 
 Evidence requirements: a group heading ("4 … with:") is returned flagged (`is_group`) so a UI can
 show it above its items, but only the leaves (1, 2, 3, 4a … 4d, …) are counted; the per-unit
@@ -17,7 +19,10 @@ ticked/total counts come from the same SQL query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections import namedtuple
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -25,7 +30,7 @@ from typing import Any
 from sqlalchemy import text
 
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.refs import get_learner
+from assessor_app.evidence.errors import NotFound
 from assessor_app.specs.requirements import group_keys
 
 
@@ -159,44 +164,41 @@ def _counts_json(c: Counts) -> dict[str, int]:
             "met": c.met}
 
 
-#: Every criterion of the learner's enrolled versions in display order, with its current judgement
-#: (the latest row: one probe of ix_judgement_learner_criterion_id per criterion).
-CRITERIA_SQL = text("""
+#: Every criterion of the learner's enrolled versions in display order. `{only}` narrows it to
+#: some criteria (`criteria_coverage`).
+CRITERIA_SQL = """
 SELECT en.unit_id, c.id AS criterion_id, c.number, c.text, c.outcome_id,
-       lo.number AS outcome_number, lo.text AS outcome_text,
-       j.state AS judgement, j.decided_by, j.decided_at
+       lo.number AS outcome_number, lo.text AS outcome_text
 FROM enrolment AS en
 JOIN unit AS u ON u.id = en.unit_id
 JOIN criterion AS c ON c.version_id = en.unit_version_id
 JOIN learning_outcome AS lo ON lo.id = c.outcome_id
-LEFT JOIN judgement AS j ON j.id = (
-    SELECT jl.id FROM judgement AS jl
-    WHERE jl.learner_id = en.learner_id AND jl.criterion_id = c.id
-    ORDER BY jl.id DESC LIMIT 1)
-WHERE en.learner_id = :learner_id
-ORDER BY u.reference, lo.position, c.position
-""")
+WHERE en.learner_id = ?{only}
+ORDER BY u.reference, lo.position, c.position, c.id
+"""
 
-#: The learner's live items per criterion: one ordered range of the covering index
-#: ix_evidence_criterion_learner_live (learner and liveness are kept on the mapping by triggers),
-#: grouped as it is read: no join, no sort.
-EVIDENCE_SQL = text("""
-SELECT criterion_id, group_concat(evidence_id) AS ids
-FROM evidence_criterion
-WHERE learner_id = :learner_id AND live = 1
-GROUP BY criterion_id
-""")
+#: The learner's live evidence and current judgement per criterion, from `evidence_coverage`
+#: (migration 0008: one row per learner × criterion with either, kept by triggers): one range of
+#: its primary key, so nothing counts the learner's mappings or searches their judgements here.
+STATUS_SQL = """
+SELECT cov.criterion_id, cov.evidence_ids, j.state, j.decided_by, j.decided_at
+FROM evidence_coverage AS cov
+LEFT JOIN judgement AS j ON j.id = cov.judgement_id
+WHERE cov.learner_id = ?{only}
+"""
 
-UNITS_SQL = text("""
+_LEARNER_SQL = "SELECT registration FROM learner WHERE id = ?"
+
+UNITS_SQL = """
 SELECT en.unit_id, en.unit_version_id AS version_id, u.reference, v.title
 FROM enrolment AS en
 JOIN unit AS u ON u.id = en.unit_id
 JOIN unit_version AS v ON v.id = en.unit_version_id
-WHERE en.learner_id = :learner_id
+WHERE en.learner_id = ?
 ORDER BY u.reference
-""")
+"""
 
-REQUIREMENTS_SQL = text("""
+REQUIREMENTS_SQL = """
 SELECT en.unit_id, r.id AS requirement_id, r.key, r.text, r.is_group,
        group_concat(ei.id) AS evidence_ids,
        -- per-unit checklist counts: group headings are neither items nor gaps
@@ -207,11 +209,11 @@ JOIN evidence_requirement AS r ON r.version_id = en.unit_version_id
 LEFT JOIN evidence_requirement_tick AS t
        ON t.requirement_id = r.id AND t.learner_id = en.learner_id
 LEFT JOIN evidence_item AS ei ON ei.id = t.evidence_id AND ei.deleted = 0
-WHERE en.learner_id = :learner_id
+WHERE en.learner_id = ?
 GROUP BY en.unit_id, r.id
 WINDOW u AS (PARTITION BY en.unit_id)
 ORDER BY r.position, r.id
-""")
+"""
 
 
 def _ids(csv: str | None) -> tuple[int, ...]:
@@ -226,16 +228,46 @@ def _when(value: Any) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _positional(sql: Any) -> str:
-    """The text of a one-parameter statement with its :learner_id as the DB-API's `?`."""
-    return sql.text.replace(":learner_id", "?")
-
-
 _MET, _EVIDENCED, _UNEVIDENCED = CoverageState.MET, CoverageState.EVIDENCED, \
     CoverageState.UNEVIDENCED
 
 
-def _outcomes(rows: list[tuple], evidence: dict[int, str]) -> dict[int, list[OutcomeCoverage]]:
+_NO_STATUS = ((), None, None, None)
+
+
+def _statuses(rows: list[tuple]) -> dict[int, tuple]:
+    """STATUS_SQL's rows by criterion id as (evidence ids, judgement, decided by, decided at).
+    The ids of all criteria are parsed in one go (as one JSON array: a learner's 40,000 ids cost
+    a few milliseconds parsed one criterion at a time)."""
+    csvs = [r[1] for r in rows if r[1]]
+    lists = iter(json.loads("[[" + "],[".join(csvs) + "]]") if csvs else ())
+    return {r[0]: (tuple(sorted(next(lists))) if r[1] else (), r[2], r[3], r[4]) for r in rows}
+
+
+_new = object.__new__
+if tuple(f.name for f in fields(CriterionCoverage)) != (
+        "criterion_id", "number", "text", "state", "evidence_ids", "judgement", "decided_by",
+        "decided_at"):  # pragma: no cover - `_criterion` below fills exactly these
+    raise ImportError("CriterionCoverage's fields changed: update coverage._criterion")
+
+
+def _criterion(row: tuple, status: dict[int, tuple]) -> CriterionCoverage:
+    """One CRITERIA_SQL row with its status (`_statuses`) if it has one.
+
+    Built without the frozen dataclass's __init__ (one `object.__setattr__` per field): for the
+    3,000 criteria of a learner that was a third of the time spent outside SQLite."""
+    cid = row[1]
+    ids, judgement, by, at = status.get(cid, _NO_STATUS)
+    c = _new(CriterionCoverage)
+    d = c.__dict__
+    d["criterion_id"], d["number"], d["text"] = cid, row[2], row[3]
+    d["state"] = _MET if judgement == "met" else _EVIDENCED if ids else _UNEVIDENCED
+    d["evidence_ids"], d["judgement"], d["decided_by"] = ids, judgement, by
+    d["decided_at"] = _when(at) if at else None
+    return c
+
+
+def _outcomes(rows: list[tuple], status: dict[int, tuple]) -> dict[int, list[OutcomeCoverage]]:
     """The flat, ordered criterion rows (CRITERIA_SQL's columns) as outcomes per unit, counted
     on the way (one pass)."""
     grouped: dict[int, list[OutcomeCoverage]] = {}
@@ -249,16 +281,15 @@ def _outcomes(rows: list[tuple], evidence: dict[int, str]) -> dict[int, list[Out
             grouped.setdefault(unit_id, []).append(OutcomeCoverage(
                 *outcome, Counts(len(current), *counts), current))
 
-    for unit_id, cid, number, text_, outcome_id, onum, otext, judgement, by, at in rows:
+    for row in rows:
+        outcome_id = row[4]
         if head is None or outcome_id != head[1][0]:
             close()
-            head, current, counts = (unit_id, (outcome_id, onum, otext)), [], [0, 0, 0]
-        csv = evidence.get(cid)
-        ids = tuple(sorted(map(int, csv.split(",")))) if csv else ()
-        state = _MET if judgement == "met" else _EVIDENCED if ids else _UNEVIDENCED
-        counts[2 if state is _MET else 1 if ids else 0] += 1
-        current.append(CriterionCoverage(cid, number, text_, state, ids, judgement, by,
-                                         _when(at) if at else None))
+            head, current, counts = (row[0], (outcome_id, row[5], row[6])), [], [0, 0, 0]
+        criterion = _criterion(row, status)
+        state = criterion.state
+        counts[2 if state is _MET else 1 if state is _EVIDENCED else 0] += 1
+        current.append(criterion)
     close()
     return grouped
 
@@ -281,23 +312,32 @@ def _requirements(req_rows: list[Any]) -> tuple[dict[int, list[RequirementCovera
     return requirements, req_counts
 
 
+def _named(cursor: Any, sql: str, params: tuple) -> list[Any]:
+    """Rows with attribute access, without the ORM's result machinery."""
+    cursor.execute(sql, params)
+    row = namedtuple("row", [d[0] for d in cursor.description])  # noqa: PYI024
+    return [row._make(r) for r in cursor.fetchall()]
+
+
 def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
     """Coverage of every unit the learner is enrolled on: per unit, per outcome, per criterion,
     plus the unit's evidence requirements (ticked or not)."""
-    params = {"learner_id": learner_id}
+    params = (learner_id,)
     with reading(db) as session:
-        learner = get_learner(session, learner_id)
-        unit_rows = session.execute(UNITS_SQL, params).all()
-        # The two big results as plain DB-API tuples, in the session's transaction (snapshot).
+        # Plain DB-API reads in the session's transaction (one snapshot).
         cursor = session.connection().connection.cursor()
         try:
-            rows = cursor.execute(_positional(CRITERIA_SQL), (learner_id,)).fetchall()
-            evidence = dict(cursor.execute(_positional(EVIDENCE_SQL), (learner_id,)).fetchall())
+            learner = cursor.execute(_LEARNER_SQL, params).fetchone()
+            if learner is None:
+                raise NotFound(f"There is no learner with id {learner_id}.")
+            unit_rows = _named(cursor, UNITS_SQL, params)
+            rows = cursor.execute(CRITERIA_SQL.format(only=""), params).fetchall()
+            status = _statuses(cursor.execute(STATUS_SQL.format(only=""), params).fetchall())
+            req_rows = _named(cursor, REQUIREMENTS_SQL, params)
         finally:
             cursor.close()
-        req_rows = session.execute(REQUIREMENTS_SQL, params).all()
 
-    outcomes = _outcomes(rows, evidence)
+    outcomes = _outcomes(rows, status)
     requirements, req_counts = _requirements(req_rows)
     units = []
     for u in unit_rows:
@@ -309,21 +349,46 @@ def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
                                   *req_counts.get(u.unit_id, (0, 0))))
     total = Counts(*(sum(getattr(u.counts, f) for u in units)
                      for f in ("total", "unevidenced", "evidenced", "met")))
-    return LearnerCoverage(learner_id, learner.registration, total, units)
+    return LearnerCoverage(learner_id, learner[0], total, units)
 
 
-#: Per learner, per enrolled criterion: two index probes (the latest judgement; any live mapping
-#: in ix_evidence_criterion_learner_live), then one count per learner. Nothing scans the evidence.
+def criteria_coverage(db: Db, learner_id: int,
+                      criterion_ids: Iterable[int]) -> dict[int, CriterionCoverage]:
+    """The coverage of just these criteria of the learner (the ones an edit touched, e.g. a
+    mapping changed): what `learner_coverage` reports for them, read from a handful of rows, so a
+    screen can refresh what changed without rebuilding the whole tree. Criteria of units the
+    learner is not enrolled on are left out."""
+    wanted = sorted({int(c) for c in criterion_ids})
+    if not wanted:
+        return {}
+    found: dict[int, CriterionCoverage] = {}
+    with reading(db) as session:
+        cursor = session.connection().connection.cursor()
+        try:
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter budget
+                chunk = wanted[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows = cursor.execute(CRITERIA_SQL.format(only=f" AND c.id IN ({marks})"),
+                                      (learner_id, *chunk)).fetchall()
+                status = _statuses(cursor.execute(
+                    STATUS_SQL.format(only=f" AND cov.criterion_id IN ({marks})"),
+                    (learner_id, *chunk)).fetchall())
+                found.update((row[1], _criterion(row, status)) for row in rows)
+        finally:
+            cursor.close()
+    return found
+
+
+#: Per learner, per enrolled criterion: one probe of `evidence_coverage` (live evidence and the
+#: latest judgement), then one count per learner. Nothing scans the evidence.
 PROGRESS_SQL = text("""
 WITH crit AS (
-    SELECT en.learner_id,
-           (SELECT j.state FROM judgement AS j
-            WHERE j.learner_id = en.learner_id AND j.criterion_id = c.id
-            ORDER BY j.id DESC LIMIT 1) AS judgement,
-           EXISTS (SELECT 1 FROM evidence_criterion AS ec
-                   WHERE ec.learner_id = en.learner_id AND ec.live = 1
-                     AND ec.criterion_id = c.id) AS has_evidence
+    SELECT en.learner_id, j.state AS judgement,
+           coalesce(cov.evidence_count, 0) > 0 AS has_evidence
     FROM enrolment AS en JOIN criterion AS c ON c.version_id = en.unit_version_id
+    LEFT JOIN evidence_coverage AS cov
+           ON cov.learner_id = en.learner_id AND cov.criterion_id = c.id
+    LEFT JOIN judgement AS j ON j.id = cov.judgement_id
 )
 SELECT l.id AS learner_id,
        count(crit.learner_id) AS total,

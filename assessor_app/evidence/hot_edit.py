@@ -11,7 +11,10 @@ only right while every listener of `EvidenceChanging` has declared that it acts 
 live sign-off covers (`only_for_signed_items`); otherwise this path steps aside.
 
 The transaction is the same as the general path's: BEGIN IMMEDIATE, read, write, COMMIT, so a
-crash loses at most the keystrokes not yet handed to this call.
+crash loses at most the keystrokes not yet handed to this call. Two kinds of work that made one
+commit in a hundred slow (5–100 ms) are left to the store's background maintenance, which runs
+once saving pauses: the WAL checkpoint (this commit does not auto-checkpoint) and updating the
+full-text index (migration 0008 keeps the indexed copy aside instead; see `search_index`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from __future__ import annotations
 from typing import Any
 
 from assessor_app.evidence.events import EvidenceChanging
+from assessor_app.evidence.search_index import schedule_indexing
 from assessor_app.store import Store
 from assessor_app.store.events import listeners_of
+from assessor_app.store.maintenance import AUTOCHECKPOINT_PAGES
 from assessor_app.store.models._common import utcnow
 
 #: Fields a keystroke edits: plain text columns with no rule beyond their length or format.
@@ -65,8 +70,14 @@ def set_hot_field(store: Store, evidence_id: int, field_name: str, value: Any) -
                 cur.execute("ROLLBACK")
                 return SAME
             cur.execute(_WRITE[field_name], (value, _stamp(), evidence_id))
-            cur.execute("COMMIT")
-            return row[0]
+            # The checkpoint waits for the background (restored at once: the connection is
+            # pooled, and other writers keep SQLite's automatic checkpoints).
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+            try:
+                cur.execute("COMMIT")
+            finally:
+                cur.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+            old = row[0]
         except dbapi_error:
             # Locked past the busy timeout, disk full…: undo whatever began and let the general
             # path try and report it in the app's words.
@@ -77,3 +88,5 @@ def set_hot_field(store: Store, evidence_id: int, field_name: str, value: Any) -
             cur.close()
     finally:
         conn.close()  # back to the pool
+    schedule_indexing(store)
+    return old

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from assessor_app.evidence.events import EvidenceChanging
 from assessor_app.evidence.refs import get_item
+from assessor_app.evidence.search_index import schedule_indexing
 from assessor_app.store import Store
 from assessor_app.store.events import publish
 from assessor_app.store.models import EvidenceItem
@@ -73,4 +74,6 @@ def change_evidence(
         result = change_evidence_in(session, evidence_id, reason, mutate, actor=actor)
         if result is UNCHANGED:
             session.rollback()
-        return result
+    if result is not UNCHANGED:
+        schedule_indexing(store)  # typed text is indexed once saving pauses (search_index)
+    return result

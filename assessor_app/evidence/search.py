@@ -9,6 +9,9 @@ Speed at a centre's scale (a million items): one learner's search is an FTS5 AND
 learner's token (migration 0003); the last word is a prefix only while it is not yet a whole word
 of the index; ranking is limited to the newest `CANDIDATES` hits, found by walking the match list
 backwards by rowid; evidence references come from the stored `ref_number`.
+
+Text typed into an item is indexed after the autosave, not in it (`search_index`): a search
+indexes whatever is still pending first, so it always finds what the user sees.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlmodel import Session
 
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.items import evidence_ref
+from assessor_app.evidence.search_index import index_pending
 
 #: bm25 column weights: title, text, questioning, witness.
 WEIGHTS = (5.0, 1.0, 1.0, 0.5)
@@ -115,6 +119,7 @@ def search_evidence(db: Db, learner_id: int | None, words: str, *, limit: int = 
     query = fts_query(words)
     if not query:
         return []
+    index_pending(db)  # text typed since the last indexing (cheap when there is none)
     with reading(db) as session:
         match = _match(_words_query(session, words, learner_id), learner_id)
         floor = session.execute(_FLOOR_SQL, {"query": match, "offset": CANDIDATES - 1}).scalar()

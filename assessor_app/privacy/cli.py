@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.cli_common import CliError, cli_store
+from assessor_app.privacy.sealing import unlocked_identity
+
+if TYPE_CHECKING:
+    pass
 
 
 def register_learner_rights(lsub: Any, common: argparse.ArgumentParser) -> None:
@@ -57,8 +61,11 @@ def _erase(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(args.reg):
             print("Not erased.")
             return 1
-        report = erase_learner(store, args.reg)
+        report = erase_learner(store, args.reg, identity=unlocked_identity(store))
     total = sum(report.rows.values()) + 1
+    sealed = ("and is sealed" if report.sealed else
+              "(sealed at the next ERS filing or bundle export)")
     print(f"Erased {total} records, {report.files_removed} attachment files and "
-          f"{report.documents_removed} ERS documents. The audit trail records the erasure.")
+          f"{report.documents_removed} ERS documents. The audit trail records the erasure "
+          f"{sealed}; {report.audit_entries_redacted} entries about the learner were redacted.")
     return 0

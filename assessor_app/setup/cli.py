@@ -18,14 +18,18 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.cli_common import PASSPHRASE_ENV, CliError, cli_identity, cli_store
 from assessor_app.setup.profile import AssessorProfile, ProfileError, load_profile, save_profile
 from assessor_app.store import Store
 
+if TYPE_CHECKING:
+    from assessor_app.signoff.keys import AssessorIdentity
+
 P12_PASSWORD_ENV = "ASSESSOR_APP_P12_PASSWORD"
 _FIELDS = ("assessor_name", "assessor_id", "centre_name", "centre_number")
+CHOSEN = "Passphrase chosen"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -52,17 +56,37 @@ def _p12_password() -> str | None:
     return None
 
 
-def _import_p12(store: Store, path: str) -> str:
+def _import_p12(store: Store, path: str) -> AssessorIdentity:
     from assessor_app.signoff.keys import KeyStoreError, import_p12
 
     data = Path(path).read_bytes()
     try:
-        identity = import_p12(store, data, _p12_password(),
-                              passphrase=os.environ.get(PASSPHRASE_ENV) or None)
+        return import_p12(store, data, _p12_password(),
+                          passphrase=os.environ.get(PASSPHRASE_ENV)
+                          or getattr(store, "typed_passphrase", None))
     except KeyStoreError as exc:
         raise CliError(f"{exc} (For scripts, set {P12_PASSWORD_ENV} and {PASSPHRASE_ENV}.)") \
             from exc
-    return identity.name
+
+
+def _key(store: Store, args: argparse.Namespace, chose_passphrase: bool) -> str:
+    """Create or import the signing key as asked; record it (no personal data) in the audit
+    trail; the sentence to print ('' when no key option was given)."""
+    from assessor_app.setup.trail import record_key_setup
+    from assessor_app.signoff.keys import P12_NAME, keys_dir
+
+    if args.import_p12:
+        how, identity = "imported", _import_p12(store, args.import_p12)
+        note = f"Signing key imported (certificate for {identity.name})."
+    elif args.create_key:
+        how = "kept" if (keys_dir(store) / P12_NAME).exists() else "created"
+        identity = cli_identity(store)
+        note = f"Signing key ready (certificate for {identity.name})."
+    else:
+        return ""
+    record_key_setup(store, how=how, certificate_sha256=identity.certificate_sha256,
+                     passphrase_chosen=chose_passphrase)
+    return note
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -75,11 +99,7 @@ def _setup(args: argparse.Namespace) -> int:
             except ProfileError as exc:
                 raise CliError(str(exc)) from None
         passphrase_note = _choose_passphrase(store)
-        key_note = ""
-        if args.import_p12:
-            key_note = f"Signing key imported (certificate for {_import_p12(store, args.import_p12)})."
-        elif args.create_key:
-            key_note = f"Signing key ready (certificate for {cli_identity(store).name})."
+        key_note = _key(store, args, passphrase_note.startswith(CHOSEN))
         _print_profile(current)
         if key_note:
             print(key_note)
@@ -103,7 +123,7 @@ def _choose_passphrase(store: Store) -> str:
         return ("Passphrase: not chosen yet. Choose it with `assessor-app passphrase change` "
                 "(backups open only with it).")
     apply_new_passphrase(store, new)
-    return "Passphrase chosen: it opens your data, your signing key and your backups."
+    return f"{CHOSEN}: it opens your data, your signing key and your backups."
 
 
 def _print_profile(profile: AssessorProfile) -> None:

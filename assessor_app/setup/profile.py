@@ -69,9 +69,15 @@ def check_profile(profile: AssessorProfile) -> AssessorProfile:
 
 
 def save_profile(store: Store, profile: AssessorProfile) -> AssessorProfile:
-    """Check and store every field (a blank one is stored blank, so it can be cleared)."""
+    """Check and store every field (a blank one is stored blank, so it can be cleared). The
+    names of the fields that changed go into the audit trail in the same transaction."""
+    from assessor_app.setup.trail import record_profile_change
+
     clean = check_profile(profile)
     with store.session() as session:
+        old = load_profile(session)
         for name, key in SETTING_KEYS.items():
             session.merge(Setting(key=key, value=getattr(clean, name)))
+        changed = [f.name for f in fields(clean) if getattr(clean, f.name) != getattr(old, f.name)]
+        record_profile_change(session, changed, first=not old.assessor_name)
     return clean

@@ -8,8 +8,9 @@
    matches the chain at its sequence number: deleting the newest entries fails here.
 4. Every record the trail describes agrees with it: each signature (name, date, strokes),
    sign-off state (started, signed, void), judgement and filed ERS has its entry, and no entry
-   names a record that is gone. (Which evidence a sign-off covered is bound by its content
-   hash, checked through the signed ERS, not here.)
+   names a record that is gone, unless an erasure entry (`learner.erase`, itself in the
+   verified chain) records that record as erased with its learner. (Which evidence a sign-off
+   covered is bound by its content hash, checked through the signed ERS, not here.)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlmodel import Session, col, select
 from assessor_app.signoff.audit_seal import AuditHead, entry_payload, recorded_heads
 from assessor_app.signoff.keys import verify_detached
 from assessor_app.signoff.trust import REVOKED, signer_trust
-from assessor_app.store.audit import ChainReport, verify_chain
+from assessor_app.store.audit import ERASURE_ACTION, REDACTED, ChainReport, verify_chain
 from assessor_app.store.models import AuditEntry, ErsDocument, Judgement, Signature, SignOff
 
 STATE_OF_ACTION = {"signoff.start": "in_progress", "signoff.complete": "signed",
@@ -51,9 +52,10 @@ def verify_audit(session: Session, *, files_dir: Path | None = None,
     try:
         _check_signatures(session, entries, keys_folder)
         _check_heads(entries, list(heads))
-        _check_signoffs(session, entries)
-        _check_judgements(session, entries)
-        _check_documents(session, entries)
+        erased = _erased(entries)
+        _check_signoffs(session, entries, erased.get("signoff", {}))
+        _check_judgements(session, entries, erased.get("judgement", {}))
+        _check_documents(session, entries, erased.get("ers_document", {}))
     except _Broken as problem:
         return ChainReport(False, report.entries, str(problem))
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
@@ -117,15 +119,38 @@ def _details(e: AuditEntry) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _check_signoffs(session: Session, entries: list[AuditEntry]) -> None:
+def _erased(entries: list[AuditEntry]) -> dict[str, dict[int, int]]:
+    """Record ids that erasure entries say were erased with their learner, by table, each with
+    the erasure entry's seq: only entries before it are excused (ids can be reused after)."""
+    out: dict[str, dict[int, int]] = {}
+    for e in entries:
+        if e.action != ERASURE_ACTION or e.details_json == REDACTED:
+            continue
+        erased = _details(e).get("erased")
+        for table, ids in erased.items() if isinstance(erased, dict) else ():
+            for i in ids if isinstance(ids, list) else ():
+                if isinstance(i, int):
+                    out.setdefault(table, {})[i] = e.seq
+    return out
+
+
+def _id_of(subject: str) -> int:
+    tail = subject.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _check_signoffs(session: Session, entries: list[AuditEntry],
+                    erased: dict[int, int]) -> None:
     state: dict[str, str] = {}
     started: dict[str, str] = {}
+    started_at: dict[str, int] = {}
     signed: dict[int, dict] = {}
     for e in entries:
         if e.action in STATE_OF_ACTION:
             state[e.subject] = STATE_OF_ACTION[e.action]
             if e.action == "signoff.start":
                 started[e.subject] = e.content_hash
+                started_at[e.subject] = e.seq
         elif e.action.startswith("signoff.sign."):
             d = _details(e)
             if isinstance(d.get("signature_id"), int):
@@ -152,19 +177,21 @@ def _check_signoffs(session: Session, entries: list[AuditEntry]) -> None:
         if state[subject] != so.status:
             raise _Broken(f"sign-off {so.id} is '{so.status}' in the database but "
                           f"'{state[subject]}' in the audit trail")
-    missing = set(started) - {f"signoff:{so.id}" for so in rows}
+    missing = {s for s in set(started) - {f"signoff:{so.id}" for so in rows}
+               if erased.get(_id_of(s), 0) < started_at[s]}
     if missing:
         raise _Broken(f"{sorted(missing)[0].replace(':', ' ')} is in the audit trail but was "
                       "deleted from the database")
 
 
-def _check_judgements(session: Session, entries: list[AuditEntry]) -> None:
+def _check_judgements(session: Session, entries: list[AuditEntry],
+                      erased: dict[int, int]) -> None:
     audited: dict[int, dict] = {}
     for e in entries:
         if e.action == "judgement":
             d = _details(e)
             if isinstance(d.get("judgement_id"), int):
-                audited[d["judgement_id"]] = {**d, "subject": e.subject}
+                audited[d["judgement_id"]] = {**d, "subject": e.subject, "_seq": e.seq}
     rows = {j.id: j for j in session.exec(select(Judgement)).all()}
     for jid, j in rows.items():
         d = audited.get(jid)  # type: ignore[arg-type]
@@ -178,20 +205,22 @@ def _check_judgements(session: Session, entries: list[AuditEntry]) -> None:
         if (d.get("state"), d.get("evidence_ids"), d.get("subject")) != (
                 j.state, evidence, f"learner:{j.learner_id}/criterion:{j.criterion_id}"):
             raise _Broken(f"judgement {jid} differs from its audit entry")
-    gone = sorted(set(audited) - set(rows))
+    gone = sorted(j for j in set(audited) - set(rows) if erased.get(j, 0) < audited[j]["_seq"])
     if gone:
         raise _Broken(f"judgement {gone[0]} is in the audit trail but was deleted from the "
                       "database")
 
 
-def _check_documents(session: Session, entries: list[AuditEntry]) -> None:
-    filed = {(_details(e).get("ers_document_id"), e.content_hash) for e in entries
-             if e.action == "ers.file"}
+def _check_documents(session: Session, entries: list[AuditEntry],
+                     erased: dict[int, int]) -> None:
+    filed = {(_details(e).get("ers_document_id"), e.content_hash): e.seq for e in entries
+             if e.action == "ers.file" and e.details_json != REDACTED}
     docs = session.exec(select(ErsDocument)).all()
     for doc in docs:
         if (doc.id, doc.sha256) not in filed:
             raise _Broken(f"filed ERS {doc.id} has no matching audit entry")
-    gone = sorted(str(doc_id) for doc_id, _ in filed - {(d.id, d.sha256) for d in docs})
+    gone = sorted(str(key[0]) for key in set(filed) - {(d.id, d.sha256) for d in docs}
+                  if not isinstance(key[0], int) or erased.get(key[0], 0) < filed[key])
     if gone:
         raise _Broken(f"filed ERS {gone[0]} is in the audit trail but was deleted from the "
                       "database")

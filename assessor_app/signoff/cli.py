@@ -41,6 +41,7 @@ from assessor_app.signoff.trust import (
     revoke_key,
 )
 from assessor_app.store import Store
+from assessor_app.store.audit import REDACTED
 from assessor_app.store.models import AuditEntry
 
 
@@ -69,10 +70,14 @@ def _audit_verify(args: argparse.Namespace) -> int:
         report = verify_audit(session, heads=heads, keys_folder=keys_dir(store))
         sealed = session.exec(select(func.count()).select_from(AuditEntry)
                               .where(AuditEntry.signature != "")).one()
+        redacted = session.exec(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.details_json == REDACTED)).one()
     if report.ok:
-        print(f"Audit trail OK: {report.entries} entries, chain intact, {sealed} signed by the "
-              f"assessor's key, {len(heads)} recorded heads match; every sign-off, judgement "
-              "and filed ERS agrees with it.")
+        erased = (f" ({redacted} redacted by learner erasures, each vouched for by its "
+                  "erasure entry)" if redacted else "")
+        print(f"Audit trail OK: {report.entries} entries{erased}, chain intact, {sealed} "
+              f"signed by the assessor's key, {len(heads)} recorded heads match; every "
+              "sign-off, judgement and filed ERS agrees with it.")
         return 0
     print(f"Audit trail BROKEN: {report.problem} ({report.entries} entries read).",
           file=sys.stderr)

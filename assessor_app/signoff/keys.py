@@ -31,6 +31,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import os
 import secrets as pysecrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,16 +123,25 @@ def keys_dir(store_or_dir: Store | Path) -> Path:
     return store_or_dir.files_dir / "keys"
 
 
-def _passphrase(explicit: str | None, *, create: bool) -> str:
+def _passphrase(explicit: str | None, *, create: bool, chosen: bool = False) -> str:
+    """The passphrase given, else the keyring's, else the environment's (scripts, CI); with
+    none, a new random one kept in the keyring for a new key (`create`) unless the assessor
+    already chose theirs (`chosen`)."""
     if explicit:
         return explicit
+    from assessor_app.vault.unlock import PASSPHRASE_ENV
+
     try:
         stored = get_secret(PASSPHRASE_SECRET)
     except SecretStoreUnavailable as exc:
+        if env := os.environ.get(PASSPHRASE_ENV):
+            return env
         raise PassphraseUnavailable(
             f"{exc} The signing key's passphrase cannot be read; enter it to continue.") from exc
     if stored:
         return stored
+    if env := os.environ.get(PASSPHRASE_ENV):
+        return env
     if _no_keyring():
         raise PassphraseUnavailable(
             "No secure password store (keyring) is available on this computer, so the signing "
@@ -141,6 +151,10 @@ def _passphrase(explicit: str | None, *, create: bool) -> str:
         raise PassphraseUnavailable(
             "The signing key exists but its passphrase is not in this computer's keyring. "
             "Enter the passphrase to continue.")
+    if chosen:
+        raise PassphraseUnavailable(
+            "This computer's keyring does not hold your passphrase. Enter it (the one that "
+            "opens your data) to create your signing key.")
     new = pysecrets.token_urlsafe(32)
     try:
         set_secret(PASSPHRASE_SECRET, new)
@@ -152,6 +166,34 @@ def _passphrase(explicit: str | None, *, create: bool) -> str:
             "No secure password store is available on this computer, so the signing key's "
             "passphrase cannot be kept. Choose a passphrase and enter it each time.")
     return new
+
+
+def _chosen_for_data(store_or_dir: Store | Path) -> dict[str, Any] | None:
+    """The data key's passphrase wrap and id, once the assessor chose the passphrase (None
+    before, or for a bare keys folder): a new signing key must then be protected by it."""
+    if isinstance(store_or_dir, Path):
+        return None
+    from assessor_app.vault.keys import key_file_path, read_key_file
+
+    kf = read_key_file(key_file_path(store_or_dir.db_path))
+    return {"key_id": kf.key_id, "entry": kf.passphrase} if kf is not None and kf.chosen \
+        else None
+
+
+def _check_one_passphrase(chosen: dict[str, Any] | None, secret: str) -> None:
+    """One passphrase for the assessor: a new signing key is refused a passphrase other than
+    the one that opens the data (which backups need too)."""
+    if chosen is None:
+        return
+    from assessor_app.vault import errors as vault_errors
+    from assessor_app.vault.keys import unwrap_with_passphrase
+
+    try:
+        unwrap_with_passphrase(chosen["key_id"], chosen["entry"], secret)
+    except vault_errors.WrongPassphrase as exc:
+        raise WrongPassphrase("That is not your passphrase: your signing key is protected by "
+                              "the same passphrase that opens your data. Enter that one.") \
+            from exc
 
 
 def _no_keyring() -> bool:
@@ -259,7 +301,9 @@ def load_or_create_identity(store_or_dir: Store | Path, assessor_name: str = "",
 def _load_or_create(folder: Path, store_or_dir: Store | Path, assessor_name: str,
                     passphrase: str | None) -> AssessorIdentity:
     exists = (folder / P12_NAME).exists()
-    secret = _passphrase(passphrase, create=not exists)
+    chosen = None if exists else _chosen_for_data(store_or_dir)
+    secret = _passphrase(passphrase, create=not exists, chosen=chosen is not None)
+    _check_one_passphrase(chosen, secret)
     if exists:
         key, cert, others = _load_p12(folder, secret)
     else:
@@ -312,7 +356,9 @@ def import_p12(store_or_dir: Store | Path, p12_bytes: bytes, p12_password: str |
         raise KeyStoreError("The .p12 file has no private key and certificate.")
     folder = keys_dir(store_or_dir)
     fresh = not (folder / ED25519_NAME).exists() and not (folder / P12_NAME).exists()
-    secret = _passphrase(passphrase, create=fresh)
+    chosen = _chosen_for_data(store_or_dir) if fresh else None
+    secret = _passphrase(passphrase, create=fresh, chosen=chosen is not None)
+    _check_one_passphrase(chosen, secret)
     _save_p12(folder, _cn(cert), key, cert, list(others), secret)
     sync_key = _load_or_create_ed25519(folder, secret)
     return _recorded(folder, AssessorIdentity(_cn(cert), cert, key, sync_key, tuple(others)))

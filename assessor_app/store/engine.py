@@ -19,6 +19,7 @@ from sqlmodel import Session, create_engine
 from assessor_app.store.errors import DamagedDatabase, StoreError
 from assessor_app.store.guard import check_database_file, check_revision, safe_reason
 from assessor_app.store.locks import process_lock
+from assessor_app.store.maintenance import Maintenance
 from assessor_app.store.paths import files_dir_for, resolve_db_path
 from assessor_app.store.waiting import BUSY_TIMEOUT_MS, WaitHooks, begin_waiting
 from assessor_app.vault.dbfile import connect, secure_data_folder
@@ -179,6 +180,8 @@ class Store:
         # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
         self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
                                                    WAIT_OPTION: self.wait_hooks})
+        # Checkpoints and deferred indexing once the saving pauses (see store.maintenance).
+        self.maintenance = Maintenance(self)
 
     @property
     def files_dir(self) -> Path:
@@ -224,6 +227,7 @@ class Store:
     def close(self) -> None:
         from assessor_app.store.recovery import close_presence
 
+        self.maintenance.close()
         close_presence(self)
         self.engine.dispose()
 

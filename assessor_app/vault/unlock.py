@@ -54,6 +54,13 @@ def _keyring_put(name: str, value: str) -> bool:
         return False
 
 
+def remember_passphrase(passphrase: str) -> bool:
+    """Keep the assessor's passphrase in this computer's keyring, where the signing key and the
+    next start look for it (e.g. after restoring on a new laptop). False when there is no
+    working keyring: then it is typed at each start, never written to a file."""
+    return _keyring_put(PASSPHRASE_SECRET, passphrase)
+
+
 def _keyring_get(name: str) -> str | None:
     try:
         return get_secret(name)

@@ -56,3 +56,30 @@ def test_erase_asks_for_the_registration(qtbot: QtBot, store: Store, make_window
     window.main_actions.act_erase_learner.trigger()
     assert "erased" in window.status_label.text()
     assert [r.learner.registration for r in list_learners(store)] == []
+
+
+def test_erase_from_the_gui_seals_the_trail_when_the_key_opens(
+        qtbot: QtBot, store: Store, make_window, monkeypatch) -> None:  # noqa: ANN001
+    """With the signing key at hand (here the passphrase in the environment), the erasure entry
+    is signed at once, as the CLI does, instead of waiting for the next ERS filing."""
+    from sqlmodel import col, select
+
+    from assessor_app.signoff.keys import load_or_create_identity
+    from assessor_app.store.models import AuditEntry
+    from assessor_app.vault.unlock import PASSPHRASE_ENV
+
+    load_or_create_identity(store, passphrase="pw")
+    monkeypatch.setenv(PASSPHRASE_ENV, "pw")
+    window, _ = _window_on(qtbot, store, make_window)
+
+    def confirm(dialog: EraseLearnerDialog) -> None:
+        qtbot.waitUntil(lambda: "3 years" in dialog.rule.text(), timeout=WAIT_MS)
+        dialog.confirm.setText("RP-77")
+        dialog.erase_button.click()
+
+    when_dialog_opens(qtbot, confirm)
+    window.main_actions.act_erase_learner.trigger()
+    assert "erased" in window.status_label.text()
+    with store.read_session() as s:
+        newest = s.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc())).first()
+    assert newest is not None and newest.action == "learner.erase" and newest.signature

@@ -428,3 +428,36 @@ def test_filing_from_the_dialog_queues_the_ers_once(
     with store.read_session() as s:
         assert s.exec(select(func.count()).select_from(OutboxItem)).one() == 1
         assert s.exec(select(func.count()).select_from(ErsDocument)).one() == 1
+
+
+def test_no_keyring_signs_with_the_passphrase_typed_at_start(
+        qtbot: QtBot, store: Store, dialog_for, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a computer without a keyring the passphrase typed when the app opened is the one that
+    protects the signing key: the sign-off does not ask for it a second time."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from assessor_app.gui.dialogs import signoff_dialog
+    from assessor_app.signoff.keys import load_or_create_identity
+
+    typed = "typed at the start 123"
+    load_or_create_identity(store, passphrase=typed)
+    monkeypatch.delenv("ASSESSOR_APP_KEY_PASSPHRASE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        store.typed_passphrase = typed
+
+        def asked(*_a: object, **_k: object) -> tuple[str, bool]:
+            raise AssertionError("asked for the passphrase again")
+
+        monkeypatch.setattr(signoff_dialog.QInputDialog, "getText", asked)
+        dlg = dialog_for(make_case(store))
+        go_to_assessor(qtbot, dlg)
+        sign(qtbot, dlg.assessor)
+        click_next(qtbot, dlg)
+        qtbot.waitUntil(lambda: dlg.current() is dlg.preview_page or bool(dlg.problem_text()),
+                        timeout=30_000)
+        assert dlg.current() is dlg.preview_page, dlg.problem_text()
+    finally:
+        keyring.set_keyring(previous)

@@ -140,3 +140,44 @@ def test_demo_writes_no_settings_and_stays_out_of_real_sheets(
     assert "Riverside Skills College" in text and "Jo Carter" in text
     for demo_person in ("Priya Shah", "Sam Lee", "Alex Morgan", "Northgate", "Corner Shop"):
         assert demo_person not in text
+
+
+def _setup_entries(db_path: Path) -> list[tuple[str, str, dict]]:
+    from assessor_app.store.models import AuditEntry
+
+    store = open_store(db_path)
+    with store.read_session() as s:
+        rows = s.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        found = [(r.action, r.subject + r.actor + r.details_json, json.loads(r.details_json))
+                 for r in rows if r.action.startswith("setup.")]
+    store.close()
+    return found
+
+
+def test_setup_is_in_the_audit_trail_without_personal_data(
+        capsys: pytest.CaptureFixture[str], db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSESSOR_APP_NEW_PASSPHRASE", "the passphrase Jo chose")
+    code, out, err = cli(capsys, "setup", *DETAILS, "--create-key", "--db", str(db_path))
+    assert code == 0, err
+    store = open_store(db_path)
+    from assessor_app.signoff.keys import load_or_create_identity
+
+    cert = load_or_create_identity(store).certificate_sha256
+    store.close()
+    assert cli(capsys, "setup", "--centre-number", "58214", "--db", str(db_path))[0] == 0
+    entries = _setup_entries(db_path)
+    assert [(a, d) for a, _t, d in entries] == [
+        ("setup.profile", {"fields": ["assessor_id", "assessor_name", "centre_name",
+                                      "centre_number"], "first_setup": True}),
+        ("setup.signing_key", {"signing_key": "created", "certificate_sha256": cert,
+                               "passphrase_chosen": True}),
+        ("setup.profile", {"fields": ["centre_number"], "first_setup": False}),
+    ]
+    for _action, recorded, _details in entries:
+        for personal in ("Jo", "Carter", "ASR", "7731", "Riverside", "58213", "58214"):
+            assert personal not in recorded
+    assert cli(capsys, "setup", "--centre-number", "58214", "--db", str(db_path))[0] == 0
+    assert len(_setup_entries(db_path)) == 3  # nothing changed: nothing recorded
+    code, out, err = cli(capsys, "audit", "verify", "--db", str(db_path))
+    assert code == 0, err + out

@@ -63,8 +63,7 @@ def test_rehashed_entry_still_breaks_the_link(store: Store, db_path: Path) -> No
 
         e = s.exec(select(AuditEntry).where(AuditEntry.seq == 2)).one()
         e.actor = "someone else"
-        e.entry_hash = audit._entry_hash(e.seq, audit._iso(e), e.actor, e.action, e.subject,
-                                         e.content_hash, e.details_json, e.prev_hash)
+        e.entry_hash = audit.hash_of(e)
         s.add(e)
     with store.session() as s:
         report = verify_chain(s)

@@ -109,6 +109,12 @@ def test_erase_cli_shows_retention_and_asks(demo_store, monkeypatch, capsys) -> 
     out = capsys.readouterr().out
     assert "PAST the retention period" in out and "Erased" in out
     assert main(["learner", "export", demo_reg, "-o", "x.zip", *db]) == 2
+    # The demo learner was signed off and filed: their names were in the audit trail's
+    # signature entries; now redacted there too, and the trail still verifies.
+    after = _on_disk(store)
+    for needle in (DEMO_NAME, demo_reg.encode(), b"returning a kettle"):
+        assert needle not in after
+    assert main(["audit", "verify", *db]) == 0
 
 
 def test_erasure_reaches_the_backups(demo_store, tmp_path: Path) -> None:  # noqa: ANN001

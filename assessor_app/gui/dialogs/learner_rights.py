@@ -85,15 +85,21 @@ class EraseLearnerDialog(QDialog):
         self.problem.setText(message)
 
     def _erase(self) -> None:
-        from assessor_app.privacy.erase import erase_learner
-
         self.busy = True
         self.erase_button.setEnabled(False)
         self.problem.setText("Erasing…")
-        run_in_background(erase_learner, self.store, self.registration, owner=self,
+        run_in_background(_erase_sealed, self.store, self.registration, owner=self,
                           writes=True, on_done=self._erased, on_error=self._failed)
 
     def _erased(self, _report: object) -> None:
         self.erased = True
         self.busy = False
         self.accept()
+
+
+def _erase_sealed(store: Store, registration: str) -> object:
+    """On a worker: erase, sealing the trail at once when the signing key opens without asking."""
+    from assessor_app.privacy.erase import erase_learner
+    from assessor_app.privacy.sealing import unlocked_identity
+
+    return erase_learner(store, registration, identity=unlocked_identity(store))

@@ -90,4 +90,6 @@ class PassphraseDialog(QDialog):
             self.problem.setText(f"⚠ {problem}")
             return
         self.changed = True
+        if self.store.typed_passphrase is not None:  # no keyring: this session's copy follows
+            self.store.typed_passphrase = self.new.text()
         super().accept()

@@ -31,7 +31,14 @@ from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.workers import run_in_background
 from assessor_app.gui.support.workers_sync import ProbeOutcome, probe_settings
 from assessor_app.setup.profile import AssessorProfile, ProfileError, check_profile, save_profile
-from assessor_app.signoff.keys import KeyStoreError, import_p12, load_or_create_identity
+from assessor_app.setup.trail import record_key_setup
+from assessor_app.signoff.keys import (
+    P12_NAME,
+    KeyStoreError,
+    import_p12,
+    keys_dir,
+    load_or_create_identity,
+)
 from assessor_app.signoff.passphrase import (
     MIN_LENGTH,
     change_passphrase,
@@ -105,6 +112,11 @@ class CentrePage(_Page):
         self.form.addRow("Centre n&umber", self.centre_number)
 
 
+NO_KEYRING_NOTE = ("This computer has no keyring to keep your passphrase, so the app asks for "
+                   "it at each start. Type it twice: the one you chose at start, or a new one. "
+                   "It opens your data, your signing key and your backups.")
+
+
 class KeyPage(_Page):
     """Create a signing key, or import the .p12 the centre issued, with its passphrase."""
 
@@ -139,7 +151,9 @@ class KeyPage(_Page):
         self.confirm.setObjectName("keyPassphraseAgain")
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm.setPlaceholderText("Type it again")
-        if passphrase_chosen(store):
+        if self._must_type():
+            self.passphrase.setPlaceholderText("The one you chose at start, or a new one")
+        elif passphrase_chosen(store):
             self.passphrase.setPlaceholderText("Leave empty to keep your passphrase")
         self.form.addRow(self.create)
         self.form.addRow(self.import_)
@@ -147,10 +161,17 @@ class KeyPage(_Page):
         self.form.addRow("Password of the .p12", self.p12_password)
         self.form.addRow("Your &passphrase", self.passphrase)
         self.form.addRow("Type it a&gain", self.confirm)
-        self.note = QLabel("")
+        self.note = QLabel(NO_KEYRING_NOTE if self._must_type() else "")
+        self.note.setObjectName("keyNote")
         self.note.setWordWrap(True)
         self.form.addRow(self.note)
         self.identity_name = ""
+
+    def _must_type(self) -> bool:
+        """No keyring and no passphrase in the environment: the passphrase was typed once, at
+        start. It is typed twice here, so a slip of the finger at start cannot lock the data
+        for good, and checked like any new one."""
+        return current_passphrase() is None
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Signing key", str(Path.home()),
@@ -162,7 +183,7 @@ class KeyPage(_Page):
     def _chosen_passphrase(self) -> tuple[str | None, str | None]:
         """(the new passphrase or None, the problem with it or None)."""
         typed = self.passphrase.text()
-        if not typed and passphrase_chosen(self.store):
+        if not typed and passphrase_chosen(self.store) and not self._must_type():
             return None, None
         return typed, passphrase_problem(typed, self.confirm.text())
 
@@ -170,11 +191,14 @@ class KeyPage(_Page):
         chosen, problem = self._chosen_passphrase()
         if problem:
             return self.fail(problem)
-        # the keys are made or imported with the passphrase this computer knows, then the
-        # passphrase is changed to the chosen one (data key, signing keys and keyring together)
-        known = current_passphrase()
+        # the keys are made or imported with the passphrase this computer knows (keyring,
+        # environment, else typed at start), then the passphrase is changed to the chosen one
+        # (data key, signing keys and keyring together): one passphrase opens everything
+        known = current_passphrase() or self.store.typed_passphrase
         passphrase = known or chosen
         name = self.wizard().field("assessorName") or ""
+        how = "imported" if self.import_.isChecked() else (
+            "kept" if (keys_dir(self.store) / P12_NAME).exists() else "created")
         try:
             if self.import_.isChecked():
                 path = Path(self.p12_path.text().strip())
@@ -190,6 +214,10 @@ class KeyPage(_Page):
             return self.fail(f"{exc} Enter a passphrase above to continue.")
         except OSError as exc:
             return self.fail(f"The file could not be read: {exc.strerror or exc}.")
+        if chosen and self.store.typed_passphrase is not None:
+            self.store.typed_passphrase = chosen  # no keyring: the one this session signs with
+        record_key_setup(self.store, how=how, certificate_sha256=identity.certificate_sha256,
+                         passphrase_chosen=chosen is not None)
         self.identity_name = identity.name
         self.note.setText(f"✓ Signing key ready (certificate for {identity.name}).")
         return self.ok()

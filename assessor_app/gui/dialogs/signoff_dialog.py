@@ -91,7 +91,8 @@ class SignOffDialog(QDialog):
             assessor_name = load_profile(store).assessor_name or AppSettings().assessor_name
         self.assessor_name = assessor_name
         self.plan = SignOffPlan(learner_id, unit_version_id)
-        self._passphrase: str | None = None
+        # No keyring: the passphrase typed at start also opens the signing key; asked only if not
+        self._passphrase: str | None = store.typed_passphrase
         self._job: Job | None = None
         self._filed: Filed | None = None
         self.pdf_bytes = b""

@@ -79,3 +79,9 @@ class AuditEntry(SQLModel, table=True):
     # sealed (filing an ERS, exporting a bundle); outside the hash, so sealing changes no entry.
     signature: str = ""
     signer_key: str = ""  # base64 raw public key that made `signature`
+    # Entry format (see `store.audit`): 1 hashes `details_json` itself; 2 hashes
+    # `details_digest`, a salted digest of `content_hash` and `details_json`, so an erasure can
+    # drop both (and the salt) and the chain still verifies.
+    format: int = 1
+    details_digest: str = ""
+    details_salt: str = ""  # hex; emptied when the entry is redacted
