@@ -16,7 +16,7 @@ from assessor_app.vault.unlock import unlock
 from tests.rawdb import raw_connect
 
 #: The head before 0010 (the lead may re-chain it at merge: change it here only).
-PREVIOUS = "0005"
+PREVIOUS = "0008"
 INDEX = "ix_evidence_item_visit_page"
 #: The part of the page read that picks the page's ids (`evidence.queries._VISIT_PAGE_SQL`).
 PAGE_IDS_SQL = ("SELECT id FROM evidence_item WHERE visit_id = 1 AND learner_id = 1 "

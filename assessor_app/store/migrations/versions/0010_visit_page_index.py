@@ -6,13 +6,13 @@ them (~50 ms for a visit of 20,000 items); with (visit_id, deleted, date, id) a 
 range scan, read backwards.
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0008
 """
 
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
