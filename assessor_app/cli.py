@@ -63,11 +63,15 @@ def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from assessor_app.workflow.wiring import install
-
-    install()
     argv = sys.argv[1:] if argv is None else argv
-    args = _gui_args(argv) or build_parser().parse_args(argv)
+    args = _gui_args(argv)
+    if args is None:
+        # The core's listeners import most of the core; the desktop app wires them in the
+        # background once its window is up (`gui.support.store_opening`).
+        from assessor_app.workflow.wiring import install
+
+        install()
+        args = build_parser().parse_args(argv)
     func = getattr(args, "func", _run_gui)
     try:
         return int(func(args) or 0)

@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessor_app.store import Store, open_store
-from assessor_app.store.engine import StoreLocked
+from assessor_app.store.errors import StoreLocked
 from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
     from assessor_app.signoff.keys import AssessorIdentity
+    from assessor_app.store import Store
 
 PASSPHRASE_ENV = "ASSESSOR_APP_KEY_PASSPHRASE"
 
@@ -62,6 +62,8 @@ def store_from_args(args: argparse.Namespace) -> Store:
 
 
 def _open_unlocking(path: Path) -> Store:
+    from assessor_app.store import open_store  # the ORM loads only when a command opens it
+
     try:
         return open_store(path)
     except StoreLocked:

@@ -1,9 +1,9 @@
-"""Secrets (sync password, key passphrase) live only in the OS keyring, behind this small API."""
+"""Secrets (sync password, key passphrase) live only in the OS keyring, behind this small API.
+
+`keyring` is imported when a secret is first asked for: loading it finds and loads the
+platform's backends, which the desktop app's first window must not wait for."""
 
 from __future__ import annotations
-
-import keyring
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 SERVICE = "assessor-app"
 
@@ -21,6 +21,9 @@ def _unavailable(exc: Exception) -> SecretStoreUnavailable:
 
 
 def get_secret(name: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         return keyring.get_password(SERVICE, name)
     except NoKeyringError:
@@ -30,6 +33,9 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, name, value)
     except KeyringError as exc:
@@ -37,6 +43,9 @@ def set_secret(name: str, value: str) -> None:
 
 
 def delete_secret(name: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, name)
     except PasswordDeleteError:

@@ -1,6 +1,9 @@
 """Coverage of one learner: 10 units × 300 criteria with 20,000 evidence items, against a bare
 count of live evidence per criterion on the same file, in the same run; and how one learner's
-coverage grows with the centre's database (1k → 1M items over 200 learners).
+coverage grows with the centre's database (1k → 1M items over 200 learners). The app is measured
+on the generated (plaintext) file and on an encrypted copy of it (SQLCipher with a data key, as a
+real data folder holds it; made once by the app's own migration and cached), against the same bare
+baseline of the same run.
 
     .venv/bin/python benchmarks/bench_coverage.py [--sizes 1000,10000,100000] [--with-1m]
 
@@ -15,7 +18,16 @@ import argparse
 import sqlite3
 import time
 
-from common import CACHE, median_ms, open_bench_store, row, save, timings
+from common import (
+    CACHE,
+    encrypted_copy,
+    median_ms,
+    open_bench_store,
+    open_encrypted_store,
+    row,
+    save,
+    timings,
+)
 from generate import coverage_db, evidence_db
 
 from assessor_app.evidence import learner_coverage
@@ -38,27 +50,42 @@ def _cpu_median_ms(fn, repeat: int) -> float:  # noqa: ANN001
     return median_ms(samples)
 
 
+def _measure_app(store, learner_id: int, repeat: int, cpu: dict | None) -> float:  # noqa: ANN001
+    def app_fn() -> object:
+        return learner_coverage(store, learner_id)
+
+    try:
+        app = timings(app_fn, repeat=repeat)
+        if cpu is not None:
+            cpu["app_cpu_ms"] = _cpu_median_ms(app_fn, repeat)
+    finally:
+        store.close()
+    return median_ms(app)
+
+
 def measure(path, learner_id: int, repeat: int,  # noqa: ANN001
-            cpu: dict | None = None) -> tuple[float, float]:
-    """Wall-clock medians (bare, app); CPU-time medians go into `cpu` when given."""
-    store = open_bench_store(path)
+            cpu: dict | None = None,
+            enc_cpu: dict | None = None) -> tuple[float, float, float | None]:
+    """Wall-clock medians (bare, app on the plaintext file, app on its encrypted copy or None
+    when the code under test cannot encrypt); CPU-time medians go into `cpu` / `enc_cpu`."""
     raw = sqlite3.connect(path)
     try:
         def bare_fn() -> object:
             return raw.execute(BARE_SQL, (learner_id,)).fetchall()
 
-        def app_fn() -> object:
-            return learner_coverage(store, learner_id)
-
         bare = timings(bare_fn, repeat=repeat)
-        app = timings(app_fn, repeat=repeat)
-        if cpu is not None:
-            cpu["bare_cpu_ms"] = _cpu_median_ms(bare_fn, repeat)
-            cpu["app_cpu_ms"] = _cpu_median_ms(app_fn, repeat)
+        if cpu is not None or enc_cpu is not None:
+            bare_cpu = _cpu_median_ms(bare_fn, repeat)
+            for extra in (cpu, enc_cpu):
+                if extra is not None:
+                    extra["bare_cpu_ms"] = bare_cpu
     finally:
         raw.close()
-        store.close()
-    return median_ms(bare), median_ms(app)
+    app = _measure_app(open_bench_store(path), learner_id, repeat, cpu)
+    enc_path = encrypted_copy(path)
+    enc = None if enc_path is None else _measure_app(open_encrypted_store(enc_path), learner_id,
+                                                     repeat, enc_cpu)
+    return median_ms(bare), app, enc
 
 
 def main() -> int:
@@ -68,16 +95,20 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=15)
     args = p.parse_args()
     cpu: dict[str, float] = {}
-    bare, app = measure(coverage_db(10, 300, 20_000), 1, args.repeat, cpu)
-    rows = [row("coverage, one learner, 10 units × 300 criteria, 20,000 items", bare, app, "ms",
-                "≤ 20 ms", **cpu)]
+    enc_cpu: dict[str, float] = {}
+    bare, app, enc = measure(coverage_db(10, 300, 20_000), 1, args.repeat, cpu, enc_cpu)
+    what = "coverage, one learner, 10 units × 300 criteria, 20,000 items"
+    rows = [row(what, bare, app, "ms", "≤ 20 ms", **cpu)]
+    if enc is not None:
+        rows.append(row(f"{what}, encrypted", bare, enc, "ms", "≤ 20 ms", **enc_cpu))
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.with_1m or any(CACHE.glob("evidence-1000000-l200-s1*.sqlite3")):
         sizes.append(1_000_000)
     growth = []
     for n in sorted(set(sizes)):
-        b, a = measure(evidence_db(n), 7, args.repeat)
-        growth.append({"items": n, "bare_ms": b, "app_ms": a})
+        b, a, e = measure(evidence_db(n), 7, args.repeat)
+        growth.append({"items": n, "bare_ms": b, "app_ms": a,
+                       **({} if e is None else {"app_encrypted_ms": e})})
     save("coverage", {"rows": rows, "growth": growth})
     return 0
 

@@ -24,19 +24,53 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_coverage import build  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from assessor_app.demo.builder import build_demo  # noqa: E402
-from assessor_app.evidence import learner_coverage, search_evidence, update_evidence_text  # noqa: E402
+from assessor_app.evidence import (  # noqa: E402
+    add_learner,
+    create_evidence,
+    enrol,
+    learner_coverage,
+    search_evidence,
+    update_evidence_text,
+)
 from assessor_app.evidence.blobstore import blob_store  # noqa: E402
 from assessor_app.signoff.keys import load_or_create_identity  # noqa: E402
+from assessor_app.specs.bootstrap import ensure_bundled_specs  # noqa: E402
 from assessor_app.store import Store, open_store  # noqa: E402
-from assessor_app.store.models import EvidenceItem  # noqa: E402
+from assessor_app.store.models import Criterion, Enrolment, EvidenceItem  # noqa: E402
 from assessor_app.vault.dbfile import connect  # noqa: E402
 from assessor_app.workflow.wiring import install  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
+
+
+_WORDS = ["customer", "complaint", "refund", "shelf", "stock", "till", "greeting", "kettle", "returned", "manager", "policy", "receipt", "queue", "apology", "record", "handover", "safety"]
+
+
+def build(store: Store, items: int) -> int:
+    """One learner enrolled on every bundled unit, with `items` observations each mapped to three
+    of its criteria, written through the core as the app writes them."""
+    ensure_bundled_specs(store)
+    learner = add_learner(store, "Bench Learner", "BENCH-1")
+    assert learner.id is not None
+    with store.read_session() as s:
+        from assessor_app.store.models import Unit
+
+        refs = [u.reference for u in s.exec(select(Unit)).all()]
+    for ref in refs:
+        enrol(store, learner.id, ref)
+    with store.read_session() as s:
+        versions = [e.unit_version_id for e in s.exec(
+            select(Enrolment).where(Enrolment.learner_id == learner.id)).all()]
+        cids = [c.id for c in s.exec(select(Criterion).where(
+            Criterion.version_id.in_(versions))).all()]  # type: ignore[union-attr]
+    for n in range(items):
+        words = " ".join(_WORDS[(n * 7 + k) % len(_WORDS)] for k in range(12))
+        create_evidence(store, learner.id, "observation", text=f"Item {n}: {words}",
+                        criteria=[cids[(n + k * 11) % len(cids)] for k in range(3)])
+    return learner.id
 
 
 def timed_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -98,7 +132,7 @@ def main() -> None:
         results = {}
         for label, encrypt in (("plain", False), ("encrypted", True)):
             store = open_store(tmp / label / "bench.sqlite3", encrypt=encrypt)
-            learner_id = build(store, 10, 30, args.items)
+            learner_id = build(store, args.items)
             results[label] = measure(store, learner_id, args.repeat, photo)
             store.close()
         t0 = time.perf_counter()

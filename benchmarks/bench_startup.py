@@ -1,6 +1,13 @@
-"""Cold start to an idle main window, and peak memory, against a bare PySide6 QMainWindow in the
-same run (offscreen). Each start is a fresh process (benchmarks/startup_probe.py), timed from
-spawn to exit, alternating bare and app.
+"""Cold start to an idle main window, time until the learners are listed, and peak memory,
+against a bare PySide6 QMainWindow in the same run (offscreen). Each start is a fresh process
+(benchmarks/startup_probe.py), alternating bare and app; times run from the parent spawning the
+process (so they include the interpreter's start) to the probe's marks:
+
+* idle main window: the first turn of the event loop after the main window is shown (the app
+  opens its database after that, in the background);
+* learners listed: the window has its database open and the learner list read into it.
+
+The peak RSS is the whole run's, up to the learners being listed.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 5]
 
@@ -69,15 +76,16 @@ def centre_db() -> Path:
     return stamped
 
 
-def start(mode: str, db: Path | None = None) -> tuple[float, dict]:
+def start(mode: str, db: Path | None = None) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BENCH_CODE": str(CODE),
            "PYTHONPATH": str(CODE), "ASSESSOR_APP_KEY_PASSPHRASE": PASSPHRASE,
-           "ASSESSOR_APP_NO_DEMO_PROMPT": "1"}
+           "ASSESSOR_APP_NO_DEMO_PROMPT": "1", "BENCH_SPAWNED": repr(time.time())}
     args = [sys.executable, str(HERE / "startup_probe.py"), mode] + ([str(db)] if db else [])
-    t0 = time.perf_counter()
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - t0
-    return elapsed, json.loads(out.stdout.strip().splitlines()[-1])
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    if mode == "app" and not info.get("window_shown"):
+        raise SystemExit(f"the app's main window was not shown: {info}")
+    return info
 
 
 def main() -> int:
@@ -87,26 +95,34 @@ def main() -> int:
     demo, centre = demo_db(), centre_db()
     start("app", demo)  # warm the file cache for both sides
     start("bare")
-    bare_t, app_t, bare_rss, app_rss, big_rss, heavy = [], [], [], [], [], set()
+    runs: dict[str, list[dict]] = {"bare": [], "demo": [], "centre": []}
     for _ in range(args.runs):
-        t, info = start("bare")
-        bare_t.append(t)
-        bare_rss.append(info["rss_mib"])
-        t, info = start("app", demo)
-        app_t.append(t)
-        app_rss.append(info["rss_mib"])
-        heavy |= set(info["heavy"])
-        _, info = start("app", centre)
-        big_rss.append(info["rss_mib"])
-    med = statistics.median
+        runs["bare"].append(start("bare"))
+        runs["demo"].append(start("app", demo))
+        runs["centre"].append(start("app", centre))
+
+    def med(which: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[which])
+
+    bare_idle = ms(med("bare", "idle_s")) / 1000
+    bare_rss = med("bare", "rss_mib")
     rows = [
-        row("cold start to an idle main window (demo DB, offscreen)", ms(med(bare_t)) / 1000,
-            ms(med(app_t)) / 1000, "s", "≤ 3× bare"),
-        row("peak RSS at start (demo DB)", med(bare_rss), med(app_rss), "MiB", "≤ 120 MiB"),
-        row("peak RSS with 200 learners loaded", med(bare_rss), med(big_rss), "MiB",
+        row("cold start to an idle main window (demo DB, offscreen)", bare_idle,
+            ms(med("demo", "idle_s")) / 1000, "s", "≤ 3× bare"),
+        row("time until learners listed (demo DB), against the bare window's idle", bare_idle,
+            ms(med("demo", "listed_s")) / 1000, "s", "— (shown so nothing is hidden)"),
+        row("time until learners listed (200 learners), against the bare window's idle",
+            bare_idle, ms(med("centre", "listed_s")) / 1000, "s",
+            "— (shown so nothing is hidden)"),
+        row("peak RSS at start (demo DB, until learners listed)", bare_rss, med("demo", "rss_mib"),
+            "MiB", "≤ 120 MiB"),
+        row("peak RSS with 200 learners loaded", bare_rss, med("centre", "rss_mib"), "MiB",
             "≤ 120 MiB"),
     ]
-    save("startup", {"rows": rows, "heavy_imports_at_start": sorted(heavy)})
+    at_paint = sorted({m for r in runs["demo"] + runs["centre"] for m in r["heavy_at_idle"]})
+    listed = sorted({m for r in runs["demo"] + runs["centre"] for m in r["heavy"]})
+    save("startup", {"rows": rows, "heavy_imports_at_start": at_paint,
+                     "heavy_imports_until_listed": listed, "runs": runs})
     return 0
 
 

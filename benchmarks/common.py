@@ -85,3 +85,116 @@ def open_bench_store(path: Path):  # noqa: ANN201 - the Store of the code under 
         return open_store(path, migrate_schema=False, encrypt=False)
     except TypeError:  # a revision from before encryption at rest
         return open_store(path, migrate_schema=False)
+
+
+#: Unlocks the encrypted copies below (made and opened with the fail keyring: nothing is left in
+#: the keyring of the computer running the benchmarks).
+PASSPHRASE = "benchmark passphrase"
+
+
+def _use_bench_passphrase() -> None:
+    os.environ["ASSESSOR_APP_KEY_PASSPHRASE"] = PASSPHRASE
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+
+def can_encrypt() -> bool:
+    """Whether the code under test has encryption at rest (older revisions measured with
+    report.py --before do not)."""
+    import importlib.util
+
+    return importlib.util.find_spec("assessor_app.vault") is not None
+
+
+class _Ticker:
+    """Prints, every few seconds on stderr, how far the encryption of a copy has got (the one
+    SQLCipher statement that does it reports nothing while it runs)."""
+
+    def __init__(self, plain: Path, db: Path, every: float = 5.0) -> None:
+        import threading
+
+        self.db, self.every, self.t0 = db, every, time.perf_counter()
+        self.total = plain.stat().st_size
+        self.stage = "copying the plaintext file"
+        self.written = False
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        self.stage = f"{stage} {done}/{total}" if total > 1 else stage
+
+    def _run(self) -> None:
+        part = self.db.with_name(self.db.name + ".encrypting")
+        while not self.stop.wait(self.every):
+            state = self.stage
+            if self.written and not part.exists():
+                state = "verified; overwriting the plaintext copy (as the app does)"
+            if part.exists():
+                self.written = True
+                size = part.stat().st_size
+                state += (f": {size / 1e6:,.0f} of ~{self.total / 1e6:,.0f} MB written"
+                          + (", verifying (integrity check, row counts)"
+                             if size >= self.total else ""))
+            print(f"   {time.perf_counter() - self.t0:5.0f} s  {state}", file=sys.stderr,
+                  flush=True)
+
+    def __enter__(self) -> _Ticker:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def encrypted_copy(plain: Path) -> Path | None:
+    """An encrypted copy of the generated file `plain`, as a real data folder holds it
+    (SQLCipher with a random data key wrapped by PASSPHRASE), made once by the app's own
+    plaintext → encrypted migration and cached in `.cache/encrypted/<plain's stem>/` (the stem
+    carries the schema revision). None when the code under test cannot encrypt."""
+    if not can_encrypt():
+        return None
+    folder = CACHE / "encrypted" / plain.stem
+    target = folder / plain.name
+    if target.exists():
+        return target
+    import shutil
+    import sqlite3
+
+    from assessor_app.store import open_store
+
+    _use_bench_passphrase()
+    building = folder.with_name(folder.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    db = building / plain.name
+    print(f"== encrypting a copy of {plain.name} ({plain.stat().st_size / 1e6:,.0f} MB), "
+          "once; cached in .cache/encrypted/", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
+    with _Ticker(plain, db) as ticker:
+        src, dst = sqlite3.connect(plain), sqlite3.connect(db)
+        try:  # a consistent copy even if a killed run left a WAL beside the cached file
+            src.backup(dst, pages=4096, progress=lambda _status, left, total: ticker.progress(
+                "copying the plaintext file (pages)", total - left, total))
+        finally:
+            src.close()
+            dst.close()
+        ticker.progress("encrypting (the app's migration of a plaintext database)", 0, 1)
+        open_store(db, migrate_schema=False, passphrase=PASSPHRASE,
+                   progress=ticker.progress).close()
+    print(f"   encrypted in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    building.rename(folder)
+    return target
+
+
+def open_encrypted_store(path: Path):  # noqa: ANN201 - the Store of the code under test
+    """The store on an encrypted copy from `encrypted_copy`, through the app's normal open
+    (passphrase from ASSESSOR_APP_KEY_PASSPHRASE, no keyring), without schema migration."""
+    from assessor_app.store import open_store
+
+    _use_bench_passphrase()
+    store = open_store(path, migrate_schema=False)
+    if not store.encrypted:
+        store.close()
+        raise RuntimeError(f"{path} opened as plaintext; delete .cache/encrypted/ to rebuild it")
+    return store

@@ -11,7 +11,8 @@ each. Rows go in with `executemany` in one transaction, with the full-text trigg
 index rebuilt once at the end, so 100k items take seconds. Files are cached in
 `benchmarks/.cache/` (gitignored) by their parameters and the schema revision of the code under
 test (a newer schema gets new files: the scripts open them without migrating); delete it to
-rebuild.
+rebuild. bench_coverage.py and bench_search.py also measure an encrypted copy of each file, made
+once by the app's own migration (`common.encrypted_copy`) and cached in `.cache/encrypted/`.
 """
 
 from __future__ import annotations

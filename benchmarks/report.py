@@ -68,9 +68,11 @@ def table(after: dict[str, dict], before: dict[str, dict]) -> list[str]:
     lines = ["| what | bare baseline | before | after | after ÷ bare | goal |",
              "|---|---|---|---|---|---|"]
     for name in SCRIPTS:
-        for i, r in enumerate(after.get(name, {}).get("rows", [])):
-            b = before.get(name, {}).get("rows", [])
-            old = b[i] if i < len(b) else None
+        # "Before" by what was measured: a revision from before encryption at rest has no
+        # "…, encrypted" rows, and the rows after them must not shift onto the wrong ones.
+        old_rows = {r["what"]: r for r in before.get(name, {}).get("rows", [])}
+        for r in after.get(name, {}).get("rows", []):
+            old = old_rows.get(r["what"])
             before_txt = (f"{_fmt(old['app'], r['unit'])} (bare {_fmt(old['bare'], r['unit'])},"
                           f" {old['ratio']}×)" if old else "—")
             extra = ""
@@ -110,6 +112,7 @@ def write(after_dir: Path, before_dir: Path | None, note: str) -> None:
     rows, series = growth(after, before)
     draw(HERE / "growth.png", "Coverage and search time as the database grows", series)
     heavy = after.get("startup", {}).get("heavy_imports_at_start")
+    later = after.get("startup", {}).get("heavy_imports_until_listed")
     text = [
         "# Benchmark results", "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node()} "
@@ -121,7 +124,10 @@ def write(after_dir: Path, before_dir: Path | None, note: str) -> None:
         *table(after, before), "",
         "## Growth from 1k to 1M items", "",
         *rows, "", "![growth](growth.png)", "",
-        f"Heavy libraries imported by the GUI's start-up: {', '.join(heavy) if heavy else 'none'}.",
+        f"Heavy libraries imported by the GUI's start-up before the main window's first paint: "
+        f"{', '.join(heavy) if heavy else 'none'}"
+        + (f"; then, in the background until the learners are listed: {', '.join(later)}."
+           if later is not None else "."),
         "",
     ]
     notes = HERE / "notes.md"

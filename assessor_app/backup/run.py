@@ -21,7 +21,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.backup.format import (
     FORMAT,
@@ -31,12 +31,14 @@ from assessor_app.backup.format import (
     open_manifest,
     seal_manifest,
 )
-from assessor_app.backup.targets import BackupTarget
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting, set_setting
 from assessor_app.vault.dbfile import connect
 from assessor_app.vault.errors import VaultError
 from assessor_app.vault.keys import DataKey, KeyFile, key_file_path, read_key_file
+
+if TYPE_CHECKING:  # the backup note at start reads the last backup only: no WebDAV client
+    from assessor_app.backup.targets import BackupTarget
 
 TREES = ("blobs", "ers", "imported", "void-notices")
 SEALED_TREES = ("keys", "audit")

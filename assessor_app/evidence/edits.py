@@ -16,9 +16,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assessor_app.store import Store
+if TYPE_CHECKING:
+    from assessor_app.store import Store
 
 
 class Edit(ABC):

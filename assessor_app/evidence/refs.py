@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from assessor_app.evidence.errors import InvalidInput, NotEnrolled, NotFound
-from assessor_app.specs.importer import latest_version as specs_latest_version
+from assessor_app.specs.versions import latest_version as specs_latest_version
 from assessor_app.store.models import (
     Criterion,
     Enrolment,

@@ -1,4 +1,11 @@
-"""Starts the Qt application on a store: `assessor-app` with no arguments lands here."""
+"""Starts the Qt application on a store: `assessor-app` with no arguments lands here.
+
+The main window is shown first, with "Opening records…" in the learner list; the store is then
+opened on a pool thread (`StoreOpener`: the ORM, SQLCipher key unwrapping, the passphrase
+prompt when the keyring cannot unlock it) and handed to the window, which lists the learners.
+So the first paint waits for Qt and the window's own modules only, none of the core's heavy
+libraries (tests/gui/test_startup_imports.py checks that).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +13,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.screens.main_window import MainWindow
-from assessor_app.gui.support.error_boundary import ExceptionDialogs, open_store_or_explain
+from assessor_app.gui.support.error_boundary import ExceptionDialogs, explain_opening_failure
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION
+from assessor_app.gui.support.store_opening import StoreOpener
 from assessor_app.gui.support.workers import wait_for_all
-from assessor_app.store import Store
 
 if TYPE_CHECKING:
     from assessor_app.gui.support.lock import AppLock
+    from assessor_app.store import Store
+
+CANCELLED, NOT_OPENED = 1, 2  # exit statuses: passphrase prompt cancelled; a dialog said why
 
 
 def make_app() -> QApplication:
@@ -29,22 +39,51 @@ def make_app() -> QApplication:
 
 def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> int:
     app = make_app()
-    store = open_store_or_explain(db)
-    if isinstance(store, int):  # cancelled (1), or a dialog said why it cannot be opened (2)
-        return store
-    window = MainWindow(store)
-    window.app_lock = install_lock(window, store)
+    window = MainWindow(None)
     dialogs = ExceptionDialogs(lambda: window)
     dialogs.install()
+    opener = window.opener = StoreOpener(db, window)
+    opener.opened.connect(lambda store: _store_opened(window, store, offer_demo))
+    opener.cancelled.connect(lambda: _stop(window, CANCELLED))
+    opener.failed.connect(lambda failure: _not_opened(window, failure))
     window.show()
-    first_run = FirstRun(window, offer_demo=offer_demo)
-    first_run.start()
+    QTimer.singleShot(0, opener.start)  # after the first paint
     try:
         return app.exec()
     finally:
         dialogs.uninstall()
         wait_for_all(5000)
-        store.close()
+        if opener.store is not None:
+            opener.store.close()
+        lock = getattr(window, "app_lock", None)
+        if lock is not None:  # its filter on the whole application ends with this run
+            app.removeEventFilter(lock)
+        window.deleteLater()
+
+
+def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> None:
+    from assessor_app.gui.dialogs.first_run import FirstRun
+
+    if not window.isVisible():
+        return  # closed while the store opened: the app is ending (run_gui closes the store)
+    window.attach_store(store, learners=window.opener.learners)
+    window.app_lock = install_lock(window, store)
+    FirstRun(window, offer_demo=offer_demo).start()
+
+
+def _not_opened(window: MainWindow, failure: BaseException | str) -> None:
+    """A dialog says why the database cannot be opened (and what to do); then the app ends."""
+    window.opening_failed()
+    if isinstance(failure, BaseException):
+        explain_opening_failure(failure, window)
+    else:
+        QMessageBox.critical(window, "The database cannot be opened", failure)
+    _stop(window, NOT_OPENED)
+
+
+def _stop(window: MainWindow, status: int) -> None:
+    window.hide()  # not close(): closing the last window would quit with status 0
+    QApplication.exit(status)
 
 
 def install_lock(window: MainWindow, store: Store) -> AppLock:

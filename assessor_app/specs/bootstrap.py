@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assessor_app.specs.build import PACKAGE_BUNDLED_DIR, REPO_SPECS_DIR
-from assessor_app.specs.importer import CREATED, NEW_VERSION, import_loaded, load_path
-from assessor_app.store import Store
 from assessor_app.store.models import Setting
+
+if TYPE_CHECKING:
+    from assessor_app.store import Store
 
 SETTING_KEY = "specs.bundled_fingerprint"
 
@@ -46,6 +48,9 @@ def ensure_bundled_specs(store: Store, directory: Path | None = None) -> int:
         setting = session.get(Setting, SETTING_KEY)
         if setting is not None and setting.value == mark:
             return 0
+    # The importer (YAML, PDF readers) only when there is something to import.
+    from assessor_app.specs.importer import CREATED, NEW_VERSION, import_loaded, load_path
+
     loaded = [load_path(p) for p in files]
     with store.session() as session:
         results = import_loaded(session, loaded)

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -23,8 +24,6 @@ from assessor_app.specs.header import REFERENCE_PATTERN, normalise_reference
 from assessor_app.specs.merge import merge_spec
 from assessor_app.specs.model import UnitSpec
 from assessor_app.specs.parser import parse_file
-from assessor_app.specs.pdf_units import Progress as PdfProgress
-from assessor_app.specs.pdf_units import read_pdf_units
 from assessor_app.specs.structured import (
     STRUCTURED_SUFFIXES,
     load_yaml,
@@ -32,6 +31,7 @@ from assessor_app.specs.structured import (
     spec_to_dict,
 )
 from assessor_app.specs.validate import validate_spec
+from assessor_app.specs.versions import latest_version
 from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,
@@ -43,6 +43,9 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 from assessor_app.store.models._common import utcnow
+
+if TYPE_CHECKING:
+    from assessor_app.specs.pdf_units import Progress as PdfProgress
 
 CREATED = "created"
 NEW_VERSION = "new version"
@@ -96,6 +99,8 @@ def load_pdf(path: Path, reference: str | None = None,
              progress: PdfProgress | None = None) -> list[LoadedSpec]:
     """Every unit of a unit PDF or handbook, validated; the first unit that cannot be read
     stops the load with its error (naming the file, the unit and its pages)."""
+    from assessor_app.specs.pdf_units import read_pdf_units  # pdfium only to read a PDF
+
     units = read_pdf_units(path, progress)
     loaded = []
     for unit in units:
@@ -159,13 +164,6 @@ def import_loaded(session: Session, loaded: list[LoadedSpec]) -> list[ImportResu
         results.append(_import_one(session, item))
         session.flush()
     return results
-
-
-def latest_version(session: Session, unit_id: int) -> UnitVersion | None:
-    return session.exec(
-        select(UnitVersion).where(UnitVersion.unit_id == unit_id)
-        .order_by(col(UnitVersion.number).desc()).limit(1)
-    ).first()
 
 
 def version_spec(version: UnitVersion) -> UnitSpec:

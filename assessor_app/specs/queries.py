@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assessor_app.specs.importer import latest_version
 from assessor_app.specs.requirements import group_keys
+from assessor_app.specs.versions import latest_version
 from assessor_app.store import Store
 from assessor_app.store.models import (
     Criterion,

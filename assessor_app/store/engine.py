@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
-from assessor_app.store.errors import DamagedDatabase, StoreError
+from assessor_app.store.errors import DamagedDatabase, StoreError, StoreLocked
 from assessor_app.store.guard import check_database_file, check_revision, safe_reason
 from assessor_app.store.locks import process_lock
 from assessor_app.store.maintenance import Maintenance
@@ -163,10 +163,6 @@ def _backup(source: Path, target: Path, key: DataKey | None) -> None:
         src.backup(dst)
 
 
-class StoreLocked(StoreError):
-    """The data key is not available without the assessor's passphrase (ask, then retry)."""
-
-
 class Store:
     """Owns the engine for one database file and hands out transactional sessions."""
 
@@ -237,19 +233,22 @@ Progress = Callable[[str, int, int], None]
 
 def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
                passphrase: str | None = None, encrypt: bool = True,
-               progress: Progress | None = None) -> Store:
+               progress: Progress | None = None, key: DataKey | None = None) -> Store:
     """Open (creating and migrating as needed) the database: `db`, else $ASSESSOR_APP_DB, else
     the per-user data dir. Unlocked by the keyring or the passphrase (`passphrase`, else
     $ASSESSOR_APP_KEY_PASSPHRASE); a plaintext database of an older version is encrypted first
     (`progress(stage, done, total)` follows that). Raises `StoreLocked` when the passphrase is
-    needed, `StoreError` when the file cannot be created or is not a database of this app."""
+    needed, `StoreError` when the file cannot be created or is not a database of this app.
+    `key`: the data key, already unwrapped by the caller from this database's key file (the GUI
+    does that before it loads the ORM, so the key derivation's memory is not added on top)."""
     path = resolve_db_path(db)
     try:
         check_before_opening(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Two first starts at once: one makes the key and the schema, the other waits for it.
         with process_lock(files_dir_for(path) / "locks" / "migrate.lock"):
-            key = _unlock_and_encrypt(path, passphrase, progress) if encrypt else None
+            if key is None and encrypt:
+                key = _unlock_and_encrypt(path, passphrase, progress)
             secure_data_folder(path)
             engine = make_engine(path, key)
             if migrate_schema:

@@ -16,13 +16,13 @@ import errno
 import os
 import platform
 import sqlite3
+import sys
 import traceback
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from platformdirs import user_log_path
-from sqlalchemy.exc import DBAPIError
 
 from assessor_app import APP_AUTHOR, APP_NAME, __version__
 from assessor_app.secrets import SecretStoreUnavailable
@@ -56,7 +56,8 @@ def describe_failure(exc: BaseException) -> str | None:
         return BUSY
     if isinstance(exc, OSError):
         return _os_error(exc)
-    if isinstance(exc, DBAPIError):
+    orm = sys.modules.get("sqlalchemy.exc")  # not loaded: the failure cannot be one of its own
+    if orm is not None and isinstance(exc, orm.DBAPIError):
         return _sqlite_error(exc.orig if exc.orig is not None else exc)
     if isinstance(exc, sqlite3.Error):
         return _sqlite_error(exc)

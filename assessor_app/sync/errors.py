@@ -7,8 +7,10 @@ for support. Messages never contain learners' names or registration numbers.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # httpx loads when a sync or probe runs, not with the window's status bar
+    import httpx
 
 
 class ErrorScope(StrEnum):
@@ -106,6 +108,8 @@ def error_for_status(status: int, method: str, detail: str = "") -> SyncError:
 
 def error_for_transport(exc: httpx.TransportError) -> SyncError:
     """Connection problems are transient, except a certificate the user has to sort out."""
+    import httpx
+
     text = f"{exc.__class__.__name__}: {exc}"
     if isinstance(exc, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
         return SyncError(TLS_MESSAGE, text, permanent=True, scope=ErrorScope.RUN)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from assessor_app.evidence.learners import list_learners
-from assessor_app.gui.dialogs.setup_wizard import SetupWizard
 from assessor_app.gui.support.workers import run_in_background
-from assessor_app.setup.profile import load_profile
-from assessor_app.specs.bootstrap import ensure_bundled_specs
-from assessor_app.store import Store
+
+if TYPE_CHECKING:
+    from assessor_app.gui.dialogs.setup_wizard import SetupWizard
+    from assessor_app.setup.profile import AssessorProfile
+    from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
 NO_DEMO_ENV = "ASSESSOR_APP_NO_DEMO_PROMPT"
@@ -33,10 +34,15 @@ def demo_prompt_wanted() -> bool:
     return os.environ.get(NO_DEMO_ENV, "").lower() not in {"1", "true", "yes"}
 
 
-def _prepare(store: Store) -> int:
-    """Pool thread: import bundled specs (a no-op after the first time); count learners."""
+def _prepare(store: Store) -> tuple[int, AssessorProfile]:
+    """Pool thread: import bundled specs (a no-op after the first time); count learners; read
+    the assessor's details (set up yet?)."""
+    from assessor_app.evidence.learners import list_learners
+    from assessor_app.setup.profile import load_profile
+    from assessor_app.specs.bootstrap import ensure_bundled_specs
+
     ensure_bundled_specs(store)
-    return len(list_learners(store))
+    return len(list_learners(store)), load_profile(store)
 
 
 class FirstRun(QObject):
@@ -65,13 +71,15 @@ class FirstRun(QObject):
         self.window.show_error(message)
         self.failed.emit(message)
 
-    def _prepared(self, learners: int) -> None:
+    def _prepared(self, prepared: tuple[int, AssessorProfile]) -> None:
+        learners, profile = prepared
         self.window.show_status("Ready")
         self.window.refresh_learners()
         self._learners = learners
         self.specs_ready.emit(learners)
-        profile = load_profile(self.store)
         if self.offer_setup and not profile.assessor_name:
+            from assessor_app.gui.dialogs.setup_wizard import SetupWizard
+
             self.wizard = SetupWizard(self.store, profile, self.window)
             self.wizard.finished.connect(self._set_up)
             self.wizard.open()

@@ -7,12 +7,16 @@ fetchMore as the list scrolls.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from assessor_app.evidence.learners import LearnerSummary, list_learners
 from assessor_app.gui.models.base import LazyListModel
 from assessor_app.gui.support.workers import run_in_background
-from assessor_app.store import Store
+
+if TYPE_CHECKING:  # the list is built before the database is open (gui.app opens it later)
+    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.store import Store
 
 _Index = QModelIndex | QPersistentModelIndex
 LEARNER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -22,9 +26,10 @@ class LearnerListModel(LazyListModel):
     loaded = Signal()  # a search result has been applied
     failed = Signal(str)
 
-    def __init__(self, store: Store, parent=None, page: int = 40) -> None:  # noqa: ANN001
+    def __init__(self, store: Store | None, parent=None,  # noqa: ANN001 - QObject parent
+                 page: int = 40) -> None:
         super().__init__(parent, page)
-        self.store = store
+        self.store = store  # None until the window's store is open: nothing to read yet
         self._generation = 0
         self.search = ""
         self.loading = False
@@ -33,7 +38,22 @@ class LearnerListModel(LazyListModel):
         self.search = text
         self.refresh()
 
+    def set_store(self, store: Store, rows: list[LearnerSummary] | None = None) -> None:
+        """The database is open: show `rows` (all learners, read with it), or read the list
+        (none given, or a search was typed meanwhile)."""
+        self.store = store
+        if rows is None or self.search.strip():
+            self.refresh()
+            return
+        self._generation += 1  # nothing older may land after these
+        self.loading = False
+        self._apply(rows)
+
     def refresh(self) -> None:
+        if self.store is None:
+            return  # read when the store arrives (set_store)
+        from assessor_app.evidence.learners import list_learners
+
         self._generation += 1
         generation = self._generation
         self.loading = True

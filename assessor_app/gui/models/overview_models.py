@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -14,13 +15,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication
 
-from assessor_app.evidence.coverage import UnitCoverage
-from assessor_app.evidence.visits import VisitSummary
 from assessor_app.gui.models.base import RowTableModel
 from assessor_app.gui.models.progress import PROGRESS_ROLE, progress_text
 from assessor_app.gui.support import theme
-from assessor_app.signoff.rules import ROLE_LABEL
-from assessor_app.signoff.service import SignOffSummary
+
+if TYPE_CHECKING:  # the main window is built before the ORM is imported (gui.app)
+    from assessor_app.evidence.coverage import UnitCoverage
+    from assessor_app.evidence.visits import VisitSummary
+    from assessor_app.signoff.service import SignOffSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,6 +73,8 @@ def signoff_status(s: SignOffSummary | None) -> SignOffStatus:
                              f"Signed off on {signed_on} by the learner, line manager and "
                              "assessor. The filed ERS stands.")
     if s.status == "in_progress":
+        from assessor_app.signoff.rules import ROLE_LABEL
+
         who = ROLE_LABEL.get(s.next_role or "", "").lower()
         waiting = f" Waiting for the {who} to sign." if who else ""
         return SignOffStatus("in_progress", "✎ In progress",

@@ -6,6 +6,8 @@ the user did in it by signals; the buttons are bound to the window's actions by 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.gui.models.overview_models import (
     SIGNOFF_COLUMN,
     SIGNOFF_SYMBOLS,
@@ -30,7 +31,10 @@ from assessor_app.gui.models.overview_models import (
 )
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.widgets.progress_delegate import ProgressDelegate
-from assessor_app.signoff.queries import Overview
+
+if TYPE_CHECKING:  # the main window is built before the ORM is imported (gui.app)
+    from assessor_app.evidence.coverage import UnitCoverage
+    from assessor_app.signoff.queries import Overview
 
 
 class OverviewPanel(QWidget):

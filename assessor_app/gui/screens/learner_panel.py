@@ -4,6 +4,8 @@ which learner was chosen by the `learner_chosen` signal."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,14 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
-from assessor_app.store import Store
+
+if TYPE_CHECKING:
+    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.store import Store
+
+OPENING = "Opening records…"
 
 
 class LearnerPanel(QWidget):
     learner_chosen = Signal(int)  # the user (or a reload) made this learner current
     failed = Signal(str)  # the list could not be read: a sentence for the banner
 
-    def __init__(self, store: Store, remembered_id: int | None = None,
+    def __init__(self, store: Store | None, remembered_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._remembered_id = remembered_id  # chosen last time the app ran
@@ -50,6 +57,10 @@ class LearnerPanel(QWidget):
         self.learner_list.selectionModel().currentChanged.connect(self._current_changed)
         self.search.returnPressed.connect(lambda: self.learner_list.setFocus())
         self.learner_count = QLabel()
+        self.learner_count.setObjectName("learnerCount")
+        if store is None:  # the window is shown first; `set_store` follows once it is open
+            self.learner_count.setText(OPENING)
+            self.learner_list.setAccessibleDescription(OPENING)
         self.new_learner_button = QPushButton("New learner…")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -63,7 +74,15 @@ class LearnerPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.learner_model.loading
+        return self.learner_model.loading or self.learner_model.store is None
+
+    def set_store(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
+        """The database is open: list its learners (`learners`: as read with it)."""
+        self.learner_model.search = self.search.text()
+        self.learner_model.set_store(store, learners)
+
+    def opening_failed(self) -> None:
+        self.learner_count.setText("The records could not be opened.")
 
     def refresh(self) -> None:
         """Read the list again (a learner was added or their progress changed)."""
@@ -81,6 +100,7 @@ class LearnerPanel(QWidget):
         self._chosen_id = learner_id
 
     def _loaded(self) -> None:
+        self.learner_list.setAccessibleDescription("")
         n = self.learner_model.total()
         self.learner_count.setText(f"{n} learner{'s' if n != 1 else ''}")
         wanted = self._chosen_id or self._remembered_id

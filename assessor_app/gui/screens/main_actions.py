@@ -9,13 +9,14 @@ module does not import the window (no import cycle) and touches nothing private 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QAbstractButton, QMainWindow, QMenu, QMenuBar, QMessageBox
 
-from assessor_app.gui.screens.visit_screen import VisitScreen
+if TYPE_CHECKING:  # built later than the menus (see `attach_visit_screen`)
+    from assessor_app.gui.screens.visit_screen import VisitScreen
 
 
 class MainCommands(Protocol):
@@ -67,15 +68,48 @@ def bind_button(button: QAbstractButton, action: QAction) -> None:
 
 
 class MainActions(QObject):
-    def __init__(self, window: QMainWindow, commands: MainCommands, visit_screen: VisitScreen,
-                 undo_stack: QUndoStack) -> None:
+    def __init__(self, window: QMainWindow, commands: MainCommands,
+                 visit_screen: VisitScreen | None, undo_stack: QUndoStack) -> None:
         super().__init__(window)
         self._window = window
+        self._vs: VisitScreen | None = None
         self._build_general(commands, undo_stack)
-        self._build_visit(commands, visit_screen)
+        self._build_visit(commands)
         self._build_menus()
         self.update(in_visit=False, has_learner=False)
         self.act_history.setEnabled(False)
+        self.set_store_ready(visit_screen is not None)
+        if visit_screen is not None:
+            self.attach_visit_screen(visit_screen)
+
+    def set_store_ready(self, ready: bool) -> None:
+        """The commands that need the database wait until it is open (the window shows
+        first, while it opens)."""
+        for a in (self.act_new_learner, self.act_settings, self.act_unit_library,
+                  self.act_import_spec, self.act_demo):
+            a.setEnabled(ready)
+
+    def attach_visit_screen(self, vs: VisitScreen) -> None:
+        """The visit page exists (it is built once the database is open): its actions act on it
+        and its buttons name their shortcuts."""
+        self._vs = vs
+        vs.set_new_actions({"observation": self.act_new_obs, "questioning": self.act_new_qa,
+                            "witness": self.act_new_wt, "product": self.act_new_pe,
+                            "discussion": self.act_new_pd, "statement": self.act_new_ls})
+        for button, action in ((vs.new_obs_button, self.act_new_obs),
+                               (vs.new_qa_button, self.act_new_qa),
+                               (vs.new_wt_button, self.act_new_wt),
+                               (vs.attach_button, self.act_attach),
+                               (vs.editor.add_question_button, self.act_add_q)):
+            button.setToolTip(action.toolTip())
+
+    def _on_visit(self, command: Callable[[VisitScreen], object]) -> Callable[[], None]:
+        """A slot doing `command` on the visit page (its actions are enabled only there)."""
+        def slot() -> None:
+            if self._vs is not None:
+                command(self._vs)
+
+        return slot
 
     def _act(self, text: str, shortcut: str | QKeySequence.StandardKey | list[str] | None,
              slot: Callable[..., object], tip: str = "") -> QAction:
@@ -113,46 +147,41 @@ class MainActions(QObject):
         self.act_demo = act("Open the &demo (separate practice database)", None, c.open_demo,
                             "A demo learner in a window and database of its own")
 
-    def _build_visit(self, c: MainCommands, vs: VisitScreen) -> None:
-        act = self._act
+    def _build_visit(self, c: MainCommands) -> None:
+        act, on = self._act, self._on_visit
         self.act_new_obs = act("New &observation", "Ctrl+Shift+O",
-                               lambda: vs.new_evidence("observation"))
+                               on(lambda vs: vs.new_evidence("observation")))
         self.act_new_qa = act("New &questioning", "Ctrl+Shift+Q",
-                              lambda: vs.new_evidence("questioning"))
+                              on(lambda vs: vs.new_evidence("questioning")))
         self.act_new_wt = act("New &witness testimony", "Ctrl+Shift+W",
-                              lambda: vs.new_evidence("witness"))
+                              on(lambda vs: vs.new_evidence("witness")))
         self.act_new_pe = act("New product e&vidence", "Ctrl+Shift+P",
-                              lambda: vs.new_evidence("product"))
+                              on(lambda vs: vs.new_evidence("product")))
         self.act_new_pd = act("New pro&fessional discussion", "Ctrl+Shift+D",
-                              lambda: vs.new_evidence("discussion"))
+                              on(lambda vs: vs.new_evidence("discussion")))
         self.act_new_ls = act("New learner &statement", "Ctrl+Shift+T",
-                              lambda: vs.new_evidence("statement"))
-        vs.set_new_actions({"observation": self.act_new_obs, "questioning": self.act_new_qa,
-                            "witness": self.act_new_wt, "product": self.act_new_pe,
-                            "discussion": self.act_new_pd, "statement": self.act_new_ls})
-        self.act_add_q = act("&Add question", ["Ctrl+Return", "Ctrl+Enter"], vs.add_question)
-        self.act_attach = act("A&ttach file…", "Ctrl+Shift+A", vs.choose_files)
-        self.act_delete = act("&Delete evidence", "Ctrl+Delete", vs.delete_current)
-        self.act_filter = act("Filter &criteria", "Ctrl+K", vs.focus_picker)
-        self.act_next = act("&Next criterion", ["F8", "Ctrl+]"], lambda: vs.step_criterion(1))
+                              on(lambda vs: vs.new_evidence("statement")))
+        self.act_add_q = act("&Add question", ["Ctrl+Return", "Ctrl+Enter"],
+                             on(lambda vs: vs.add_question()))
+        self.act_attach = act("A&ttach file…", "Ctrl+Shift+A", on(lambda vs: vs.choose_files()))
+        self.act_delete = act("&Delete evidence", "Ctrl+Delete",
+                              on(lambda vs: vs.delete_current()))
+        self.act_filter = act("Filter &criteria", "Ctrl+K", on(lambda vs: vs.focus_picker()))
+        self.act_next = act("&Next criterion", ["F8", "Ctrl+]"],
+                            on(lambda vs: vs.step_criterion(1)))
         self.act_prev = act("&Previous criterion", ["Shift+F8", "Ctrl+["],
-                            lambda: vs.step_criterion(-1))
-        self.act_tick = act("&Tick criterion", "Ctrl+T", vs.toggle_criterion,
+                            on(lambda vs: vs.step_criterion(-1)))
+        self.act_tick = act("&Tick criterion", "Ctrl+T", on(lambda vs: vs.toggle_criterion()),
                             "Tick or untick the selected criterion")
-        self.act_focus_list = act("Go to evidence &list", "Ctrl+1", vs.focus_list)
-        self.act_focus_editor = act("Go to &editor", "Ctrl+2", vs.focus_editor)
-        self.act_focus_picker = act("Go to c&riteria", "Ctrl+3", vs.focus_picker)
+        self.act_focus_list = act("Go to evidence &list", "Ctrl+1", on(lambda vs: vs.focus_list()))
+        self.act_focus_editor = act("Go to &editor", "Ctrl+2", on(lambda vs: vs.focus_editor()))
+        self.act_focus_picker = act("Go to c&riteria", "Ctrl+3",
+                                    on(lambda vs: vs.focus_picker()))
         self.act_focus_reqs = act("Go to evidence req&uirements", "Ctrl+4",
-                                  vs.focus_requirements,
+                                  on(lambda vs: vs.focus_requirements()),
                                   "Go to the evidence requirements (Space ticks one)")
         self.act_close_visit = act("&Close visit…", "Ctrl+Shift+F", c.close_current_visit)
         self.act_back = act("&Back to learner", "Alt+Left", c.show_learner_page)
-        for button, action in ((vs.new_obs_button, self.act_new_obs),
-                               (vs.new_qa_button, self.act_new_qa),
-                               (vs.new_wt_button, self.act_new_wt),
-                               (vs.attach_button, self.act_attach),
-                               (vs.editor.add_question_button, self.act_add_q)):
-            button.setToolTip(action.toolTip())
 
     def _build_menus(self) -> None:
         mb = self._window.menuBar()

@@ -5,6 +5,12 @@ every shortcut (`MainActions`) and the status bar with the sync indicator (`Sync
 The parts talk to the window by signals and it answers through their public methods; this
 module holds what the window's commands do: choose a learner, open a visit, open the dialogs,
 and refresh the parts from what the core reports changed.
+
+The window can be built before its database is open (`MainWindow(None)`, then `attach_store`):
+the desktop app shows it first, with "Opening records…", and opens the store in the background
+(`gui.support.store_opening`). So this module and what it imports at the top level must not
+import the ORM; the parts that need the store (visit page, sync, backup note) are built in
+`attach_store`.
 """
 
 from __future__ import annotations
@@ -13,49 +19,46 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.visits import current_visit, start_visit
-from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog, NewLearnerDialog
-from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
-from assessor_app.gui.screens.sync_status import SyncController
-from assessor_app.gui.screens.visit_screen import VisitScreen
-from assessor_app.gui.support.error_boundary import WaitNotifier
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
-from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
+from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.workers import Loader, cancel_all, run_in_background
-from assessor_app.gui.widgets.backup_warning import BackupWarning
-from assessor_app.setup.profile import load_profile
-from assessor_app.signoff.queries import Overview, learner_overview
-from assessor_app.store import Store, open_store
+from assessor_app.gui.support.workers import Loader, cancel_all
 
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
     # ReportLab), which the first window must not wait for.
+    from assessor_app.evidence.learners import LearnerSummary
     from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
     from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
     from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
     from assessor_app.gui.dialogs.unit_library import UnitLibraryDialog
+    from assessor_app.gui.screens.coverage_view import CoverageDialog
+    from assessor_app.gui.screens.sync_status import SyncController
+    from assessor_app.gui.screens.visit_screen import VisitScreen
+    from assessor_app.gui.support.error_boundary import WaitNotifier
+    from assessor_app.gui.widgets.backup_warning import BackupWarning
+    from assessor_app.signoff.queries import Overview
+    from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
-DEMO_TITLE = "DEMO — Assessor companion (practice database, not your real records)"
 
 
 class MainWindow(QMainWindow):
     overview_loaded = Signal(int)  # learner id, after the right-hand side has been filled
 
-    def __init__(self, store: Store, settings: AppSettings | None = None) -> None:
+    def __init__(self, store: Store | None = None, settings: AppSettings | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.store: Store = None  # type: ignore[assignment] - set by attach_store
         self.settings = settings or AppSettings()
         self.setWindowTitle("Assessor companion")
         self.setObjectName("mainWindow")
@@ -63,11 +66,14 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
         self._overview_loader = Loader(self)
+        # Built by attach_store, once the database is open:
+        self.visit_screen: VisitScreen = None  # type: ignore[assignment]
+        self.sync: SyncController = None  # type: ignore[assignment]
+        self.wait_notifier: WaitNotifier | None = None
+        self.backup_warning: BackupWarning | None = None
 
-        self.learner_panel = LearnerPanel(store, self.settings.last_learner_id)
+        self.learner_panel = LearnerPanel(None, self.settings.last_learner_id)
         self.overview_panel = OverviewPanel()
-        self.visit_screen = VisitScreen(store, self.undo_stack,
-                                        autosave_ms=self.settings.autosave_delay_ms)
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setChildrenCollapsible(False)
         self.main_split.addWidget(self.learner_panel)
@@ -76,26 +82,55 @@ class MainWindow(QMainWindow):
         self.main_split.setSizes([280, 900])
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
-        self.pages.addWidget(self.visit_screen)
         # Scrolls only on a screen smaller than its panes need (1366×768 at 2× is 683×384).
         self.setCentralWidget(scrolling(self.pages))
-        self.status_label = QLabel("Ready")
+        self.status_label = QLabel("Ready" if store is not None else "Opening records…")
         self.statusBar().addWidget(self.status_label, 1)
-        self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
-        self.wait_notifier.changed.connect(self._show_waiting)
-        self.backup_warning = BackupWarning(self.store, self)
-        self.statusBar().addPermanentWidget(self.backup_warning)
 
-        self.main_actions = MainActions(self, self, self.visit_screen, self.undo_stack)
+        self.main_actions = MainActions(self, self, None, self.undo_stack)
         p = self.overview_panel
         self.main_actions.bind_overview_buttons(
             p.start_button, p.coverage_button, p.signoff_button, p.history_button,
             p.enrol_button, self.learner_panel.new_learner_button)
         self._connect_parts()
-        self.sync = SyncController(self.store, self)
-        self.sync.install(self, menu=self.main_actions.file_menu)
         self._restore_state()
-        self.learner_panel.refresh()
+        if store is not None:
+            self.attach_store(store)
+
+    def attach_store(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
+        """The database is open: build the parts that work on it (visit page, "Waiting…"
+        notices, backup note, sync) and list the learners (`learners`: already read with the
+        store, else read now)."""
+        from assessor_app.gui.screens.sync_status import SyncController
+        from assessor_app.gui.screens.visit_screen import VisitScreen
+        from assessor_app.gui.support.error_boundary import WaitNotifier
+        from assessor_app.gui.widgets.backup_warning import BackupWarning
+
+        self.store = store
+        self.visit_screen = VisitScreen(store, self.undo_stack,
+                                        autosave_ms=self.settings.autosave_delay_ms)
+        self.pages.addWidget(self.visit_screen)
+        if not self.settings.visit_splitter.isEmpty():
+            self.visit_screen.splitter.restoreState(self.settings.visit_splitter)
+        self.visit_screen.back_requested.connect(self.show_learner_page)
+        self.visit_screen.coverage_changed.connect(self._coverage_changed)
+        self.visit_screen.close_requested.connect(self.close_visit)
+        self.main_actions.attach_visit_screen(self.visit_screen)
+        self.main_actions.set_store_ready(True)
+        self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
+        self.wait_notifier.changed.connect(self._show_waiting)
+        self.backup_warning = BackupWarning(store, self)
+        self.statusBar().addPermanentWidget(self.backup_warning)
+        self.sync = SyncController(store, self)
+        self.sync.install(self, menu=self.main_actions.file_menu)
+        if self.status_label.text() == "Opening records…":
+            self.status_label.setText("Ready")
+        self.learner_panel.set_store(store, learners)
+
+    def opening_failed(self) -> None:
+        """The database could not be opened (a dialog says why): the window says so too."""
+        self.status_label.setText("The records could not be opened.")
+        self.learner_panel.opening_failed()
 
     def _connect_parts(self) -> None:
         self.learner_panel.learner_chosen.connect(self.select_learner)
@@ -103,9 +138,6 @@ class MainWindow(QMainWindow):
         self.overview_panel.visit_activated.connect(self.open_visit)
         self.overview_panel.signoff_cell_activated.connect(self._signoff_cell_activated)
         self.overview_panel.has_units_changed.connect(self.main_actions.act_history.setEnabled)
-        self.visit_screen.back_requested.connect(self.show_learner_page)
-        self.visit_screen.coverage_changed.connect(self._coverage_changed)
-        self.visit_screen.close_requested.connect(self.close_visit)
         self.pages.currentChanged.connect(self._update_actions)
 
     def _update_actions(self, *_: object) -> None:
@@ -149,8 +181,10 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
-        if self.learner_id is None:
+        if self.learner_id is None or self.store is None:
             return
+        from assessor_app.signoff.queries import learner_overview
+
         learner_id = self.learner_id
         self._overview_loader.run(learner_overview, self.store, learner_id,
                                   on_done=lambda o: self._show_overview(learner_id, o),
@@ -165,7 +199,8 @@ class MainWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
-        return (self.learner_panel.busy or self._overview_loader.busy or self.visit_screen.busy
+        return (self.learner_panel.busy or self._overview_loader.busy
+                or self.visit_screen is None or self.visit_screen.busy
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
     def _coverage_changed(self, learner_id: int) -> None:
@@ -175,6 +210,8 @@ class MainWindow(QMainWindow):
             self.coverage_dialog.view.load(learner_id)
 
     def new_learner(self) -> None:
+        from assessor_app.gui.dialogs.learner_dialogs import NewLearnerDialog
+
         dialog = NewLearnerDialog(self.store, self)
         if dialog.exec() and dialog.learner_id is not None:
             self.learner_panel.clear_search()
@@ -185,6 +222,8 @@ class MainWindow(QMainWindow):
     def enrol(self) -> None:
         if self.learner_id is None:
             return
+        from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog
+
         dialog = EnrolDialog(self.store, self.learner_id, self)
         if dialog.exec():
             self.refresh_overview()
@@ -194,6 +233,8 @@ class MainWindow(QMainWindow):
     def start_visit(self) -> None:
         if self.learner_id is None:
             return
+        from assessor_app.evidence.visits import current_visit, start_visit
+
         self.visit_screen.flush()
         running = current_visit(self.store, self.learner_id)
         if running is not None:  # carry on with the visit already in progress
@@ -214,7 +255,8 @@ class MainWindow(QMainWindow):
         self.visit_screen.focus_list()
 
     def show_learner_page(self) -> None:
-        self.visit_screen.flush()
+        if self.visit_screen is not None:
+            self.visit_screen.flush()
         if self.pages.currentWidget() is not self.main_split:
             self.pages.setCurrentWidget(self.main_split)
             self.refresh_overview()
@@ -250,6 +292,8 @@ class MainWindow(QMainWindow):
     def assessor_name(self) -> str:
         """The assessor set up for this database (first-run set-up or Settings), else the
         older per-laptop setting."""
+        from assessor_app.setup.profile import load_profile
+
         return load_profile(self.store).assessor_name or self.settings.assessor_name
 
     # -- coverage / sign-off / sync ------------------------------------------------------------
@@ -258,6 +302,8 @@ class MainWindow(QMainWindow):
             return
         self.visit_screen.flush()
         if self.coverage_dialog is None:
+            from assessor_app.gui.screens.coverage_view import CoverageDialog, CoverageView
+
             view = CoverageView(self.store, self._push_judgement, self.assessor_name)
             view.judged.connect(lambda lid: (self.refresh_overview(),
                                              self.visit_screen.refresh_coverage()
@@ -368,38 +414,9 @@ class MainWindow(QMainWindow):
     def open_demo(self, on_open: Callable[[MainWindow], object] | None = None) -> None:
         """Help ▸ Open the demo: built (or found) in its own database beside this one, in the
         background, then shown in a second window titled DEMO; this store is left alone."""
-        # Imported when wanted: building the demo signs and files an ERS (pyHanko, ReportLab),
-        # which the first window must not wait for.
-        from assessor_app.demo.location import demo_db_path, is_demo_db, prepare_demo_store
+        from assessor_app.gui.screens.demo_window import open_demo
 
-        path = demo_db_path(self.store.db_path)
-        if is_demo_db(self.store.db_path):
-            return
-
-        passphrase = self.store.typed_passphrase  # no keyring: the one typed at start
-
-        def opened(_result: object) -> None:
-            demo_store = open_store(path, passphrase=passphrase)
-            demo_store.typed_passphrase = passphrase
-            qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
-                           f"{APPLICATION} demo")
-            demo = MainWindow(demo_store, AppSettings(qs))
-            demo.setWindowTitle(DEMO_TITLE)
-            demo.setObjectName("demoWindow")
-            demo.destroyed.connect(lambda *_: demo_store.close())
-            self._demo_window = demo  # kept alive with this window
-            demo.show()
-            demo.refresh_learners()
-            if on_open is not None:
-                on_open(demo)
-
-        self.show_status("Preparing the demo in its own database…")
-        def failed(message: str) -> None:
-            self.show_status("The demo could not be prepared.")
-            self.show_error(message)
-
-        run_in_background(prepare_demo_store, path, passphrase=passphrase, on_done=opened,
-                          on_error=failed, writes=True)
+        open_demo(self, MainWindow, on_open)
 
     def export_learner_data(self) -> None:
         from assessor_app.gui.dialogs.learner_rights import export_learner_data
@@ -429,7 +446,8 @@ class MainWindow(QMainWindow):
         lock = getattr(self, "app_lock", None)
         if lock is not None:
             lock.set_idle_ms(max(0, self.settings.lock_idle_minutes) * 60_000)
-        self.backup_warning.refresh()
+        if self.backup_warning is not None:
+            self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -440,23 +458,25 @@ class MainWindow(QMainWindow):
             self.restoreState(s.window_state)
         if not s.main_splitter.isEmpty():
             self.main_split.restoreState(s.main_splitter)
-        if not s.visit_splitter.isEmpty():
-            self.visit_screen.splitter.restoreState(s.visit_splitter)
 
     def save_state(self) -> None:
         s = self.settings
         save_geometry(self, "main_window", s.qsettings)
         s.window_state = self.saveState()
         s.main_splitter = self.main_split.saveState()
-        s.visit_splitter = self.visit_screen.splitter.saveState()
+        if self.visit_screen is not None:
+            s.visit_splitter = self.visit_screen.splitter.saveState()
         if self.learner_id is not None:
             s.last_learner_id = self.learner_id
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.visit_screen.flush()  # nothing typed is lost on close
+        if self.visit_screen is not None:
+            self.visit_screen.flush()  # nothing typed is lost on close
         self.save_state()
-        self.sync.shutdown()
+        if self.sync is not None:
+            self.sync.shutdown()
         cancel_all()
-        self.wait_notifier.detach()
+        if self.wait_notifier is not None:
+            self.wait_notifier.detach()
         super().closeEvent(event)

@@ -11,13 +11,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assessor_app.store import Store
-from assessor_app.store.engine import check_before_opening
 from assessor_app.store.failures import crash_message, describe_failure, write_crash_report
+
+if TYPE_CHECKING:
+    from assessor_app.store import Store
 
 UI_THREAD_MAX_WAIT = 2.0  # seconds the window's own thread may wait for the write lock
 
@@ -35,15 +37,22 @@ def open_store_or_explain(db: str | Path | None, parent: QWidget | None = None) 
     assessor cancelled the passphrase prompt, 2 after a dialog saying why the database cannot
     be opened and what to do."""
     from assessor_app.gui.support.store_opening import open_store_for_gui
+    from assessor_app.store.engine import check_before_opening
 
     try:
         check_before_opening(db)  # before the GUI offers to encrypt a plaintext file
         store = open_store_for_gui(db, parent=parent)
     except Exception as exc:  # noqa: BLE001 - the boundary: every failure becomes a dialog
-        message, _expected = explain(exc, "gui start: opening the database")
-        QMessageBox.critical(parent, "The database cannot be opened", message)
+        explain_opening_failure(exc, parent)
         return 2
     return 1 if store is None else store
+
+
+def explain_opening_failure(exc: BaseException, parent: QWidget | None) -> str:
+    """The dialog saying why the database cannot be opened and what to do; its message."""
+    message, _expected = explain(exc, "gui start: opening the database")
+    QMessageBox.critical(parent, "The database cannot be opened", message)
+    return message
 
 
 class WaitNotifier(QObject):

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 
 from assessor_app.evidence.edits import Edit
-from assessor_app.store import Store
+
+if TYPE_CHECKING:
+    from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -3,11 +3,15 @@ background at start, every half hour and after the settings were open)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from assessor_app.gui.support.workers import run_in_background
-from assessor_app.store import Store
+
+if TYPE_CHECKING:
+    from assessor_app.store import Store
 
 CHECK_EVERY_MS = 30 * 60_000
 
