@@ -40,6 +40,7 @@ from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
 from assessor_app.gui.screens.visit_locks import VisitLocks
 from assessor_app.gui.screens.visit_refresh import VisitRefresh, edit_evidence_ids, item_and_lock
+from assessor_app.gui.support import theme
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
@@ -93,6 +94,14 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self._build_refreshers()
         self._set_tab_order()
         self._show_detail(None)
+        QTimer.singleShot(0, self._warm_symbols)
+
+    def _warm_symbols(self) -> None:
+        """Look up the fonts of the picker's state symbols (○ ◐ ● ◆ …) while the window is
+        idle: the first text that needs a fallback font pays for finding it, which would
+        otherwise fall on the first paint of the criteria when a visit opens."""
+        self.picker.tree.fontMetrics().horizontalAdvance(
+            "".join(theme.SYMBOLS.values()) + "◆✔✘…")
 
     def _build_left(self) -> QWidget:
         """Left: the evidence recorded on this visit and the New buttons."""
