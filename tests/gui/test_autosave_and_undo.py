@@ -78,9 +78,11 @@ def test_undo_merges_a_burst_and_redo_restores(qtbot: QtBot, spec_store: Store,
                     timeout=WAIT_MS)
     press(window, "Ctrl+Z")
     assert _stored_text(spec_store, eid) == ""
+    settle(qtbot, vs)  # the editor shows the stored item once it has been read back
     assert vs.editor.text.toPlainText() == ""
     press(window, "Ctrl+Y")
     assert _stored_text(spec_store, eid) == "First part. Second part."
+    settle(qtbot, vs)
     assert vs.editor.text.toPlainText() == "First part. Second part."
     # Undoing past the typing removes the new observation itself (soft delete) from the list.
     window.undo()
@@ -96,8 +98,10 @@ def test_undo_of_a_mapping_restores_the_tick(qtbot: QtBot, spec_store: Store,
     vs.set_mapped(cid, True)
     assert vs.picker.model.checked() == {cid}
     press(window, "Ctrl+Z")
+    settle(qtbot, vs)
     assert vs.picker.model.checked() == set()
     press(window, "Ctrl+Shift+Z")
+    settle(qtbot, vs)
     assert vs.picker.model.checked() == {cid}
     assert vs.chips.labels() and vs.chips.labels()[0].endswith(
         vs.picker.model.criterion_label(cid).split()[0])

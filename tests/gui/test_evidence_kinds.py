@@ -102,6 +102,7 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
 
     # Product evidence: its photos are the point, so the attachments get the room.
     vs.select_evidence(ids["product"])
+    settle(qtbot, vs)  # the item is read in the background
     assert vs.attachments.maximumHeight() > 2 * vs._one_row
     assert vs.attachments.minimumHeight() >= vs._one_row
     assert "work product" in vs.attachments_label.text()
@@ -116,6 +117,7 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
     with spec_store.session() as s:
         assert s.exec(select(Attachment.evidence_id)).all() == [ids["product"]]
     vs.select_evidence(ids["statement"])
+    settle(qtbot, vs)  # the item is read in the background
     assert vs.attachments.maximumHeight() <= vs._one_row  # other kinds: one row of thumbnails
 
     with spec_store.session() as s:
@@ -125,6 +127,7 @@ def test_each_new_kind_by_its_shortcut(qtbot: QtBot, spec_store: Store,
 
     # Ctrl+Z undoes the last step, the photo, and goes back to the product to show it.
     press(window, "Ctrl+Z")
+    settle(qtbot, vs)  # the item the undo touched is shown once read
     assert vs.detail is not None and vs.detail.item.id == ids["product"]
     assert vs.attachments_model.rowCount() == 0
     with spec_store.session() as s:

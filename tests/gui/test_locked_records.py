@@ -34,6 +34,7 @@ def _open_signed_item(qtbot: QtBot, make_window, store: Store, ref: str):  # noq
     vs = window.visit_screen
     item = next(e for e in list_evidence(store, demo.learner_id) if e.ref == ref)
     vs.select_evidence(item.id)
+    settle(qtbot, vs)  # the item is read in the background
     return window, vs, demo, item.id
 
 

@@ -1,5 +1,6 @@
-"""Opening a visit, picking an item, typing into it and opening the coverage matrix never read the
-database on the UI thread: every read-only snapshot these actions take runs on a worker thread.
+"""Opening a visit, picking an item, typing into it, new items, undo/redo, attachments and the
+coverage matrix never read the database on the UI thread: every read-only snapshot these actions
+take runs on a worker thread.
 
 The check hooks SQLAlchemy itself (every statement of every engine), so it catches any read,
 whichever module issues it. Reads are the statements of read-only snapshots (`Store.read_session`,
@@ -8,12 +9,15 @@ BEGIN DEFERRED); an autosave is a short write transaction (BEGIN IMMEDIATE) and 
 
 from __future__ import annotations
 
+import re
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -123,4 +127,61 @@ def test_paging_mapping_ticking_and_cell_evidence_read_off_the_ui_thread(
     settle(qtbot, window, view)
     click_index(view.table, view.model.index(0, 0))
     settle(qtbot, view)
+    assert ui_thread_reads == []
+
+
+def test_new_evidence_undo_redo_and_attachments_read_off_the_ui_thread(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        ui_thread_reads: list[str], tmp_path: Path) -> None:
+    """New items by their shortcuts (shown at once, read back on a worker), undo and redo of
+    typing and of a new item, and attaching and removing a file: the UI thread only writes."""
+    learner_id = demo_learner_id(spec_store)
+    visit = start_visit(spec_store, learner_id)
+    assert visit.id is not None
+    photo = tmp_path / "till.png"
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(0x336699)
+    assert image.save(str(photo))
+    window = make_window(spec_store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    settle(qtbot, window)
+    window.open_visit(visit.id)
+    vs = window.visit_screen
+    settle(qtbot, window, vs)
+    ui_thread_reads.clear()  # from here on: the actions under test
+
+    press(window, "Ctrl+Shift+O")
+    assert vs.detail is not None and vs.detail.item.kind == "observation"
+    obs = vs.detail.item.id
+    qtbot.keyClicks(vs.editor.text, "Greeted the customer.")
+    settle(qtbot, vs)
+    assert re.match(r"<b>OBS-\d+</b>", vs.editor.heading.text())  # read back: its reference
+    press(window, "Ctrl+Shift+Q")
+    settle(qtbot, vs)
+    qa = vs.detail.item.id
+    assert vs.detail.item.kind == "questioning" and vs.editor.qa_model.rowCount() == 1
+    press(window, "Ctrl+Z")  # the questioning session goes
+    settle(qtbot, window, vs)
+    assert vs.evidence_model.row_of(qa) == -1
+    press(window, "Ctrl+Y")  # and comes back
+    settle(qtbot, window, vs)
+    assert vs.evidence_model.row_of(qa) >= 0
+
+    click_index(vs.evidence_list, vs.evidence_model.index(vs.evidence_model.row_of(obs)))
+    settle(qtbot, vs)
+    assert vs.detail is not None and vs.detail.item.id == obs
+    vs.add_files([photo])
+    settle(qtbot, vs)
+    assert [a.filename for a in vs.detail.attachments] == ["till.png"]
+    assert vs.attachments_model.rowCount() == 1
+    vs.remove_attachment(vs.detail.attachments[0].id)
+    settle(qtbot, vs)
+    assert vs.attachments_model.rowCount() == 0
+    press(window, "Ctrl+Z")  # the file comes back
+    settle(qtbot, window, vs)
+    assert vs.attachments_model.rowCount() == 1
+    press(window, "Ctrl+Z")  # …and goes again (the attaching undone)
+    press(window, "Ctrl+Z")  # the typing undone: the editor shows the stored (empty) text
+    settle(qtbot, window, vs)
+    assert vs.attachments_model.rowCount() == 0 and vs.editor.text.toPlainText() == ""
     assert ui_thread_reads == []

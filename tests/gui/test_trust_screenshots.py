@@ -54,6 +54,7 @@ def test_screenshots(qtbot: QtBot, spec_store: Store, make_window, app_settings:
     vs = window.visit_screen
     qa = next(e for e in list_evidence(spec_store, demo.learner_id) if e.ref == "QA-1")
     vs.select_evidence(qa.id)
+    settle(qtbot, vs)  # the item is read in the background
     qtbot.waitUntil(lambda: vs.lock_badge.isVisible(), timeout=WAIT_MS)
     _save(window, out, "1-locked-record")
 

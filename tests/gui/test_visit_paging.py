@@ -143,6 +143,7 @@ def test_deleting_and_undoing_moves_only_that_row(
     vs = window.visit_screen
     third = ids[-3]
     vs.select_evidence(third)
+    settle(qtbot, vs)  # the item is read in the background
     vs.delete_current()
     settle(qtbot, vs)
     assert vs.evidence_model.row_of(third) == -1

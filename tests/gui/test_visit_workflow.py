@@ -142,12 +142,14 @@ def test_a_visit_from_new_learner_to_reopened_app(
 
     # Undo the last typing: more text, saved, then Ctrl+Z brings the stored text back.
     vs.select_evidence(obs_id)
+    settle(qtbot, vs)  # the item is read in the background
     vs.editor.text.setFocus()
     vs.editor.text.moveCursor(vs.editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(vs.editor.text, " Oops")
     qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("Oops"), timeout=WAIT_MS)
     press(window, "Ctrl+Z")
     qtbot.waitUntil(lambda: _item(spec_store, obs_id).text.endswith("receipt."), timeout=WAIT_MS)
+    settle(qtbot, vs)  # the editor shows the stored text once it has been read back
     assert vs.editor.text.toPlainText().endswith("receipt.")
 
     _close_visit(qtbot, window, b_11)
@@ -192,6 +194,7 @@ def _record_questioning(qtbot: QtBot, window: MainWindow, store: Store) -> None:
     # A questioning session with three questions and answers (Ctrl+Shift+Q, Ctrl+Return).
     vs = window.visit_screen
     press(window, "Ctrl+Shift+Q")
+    settle(qtbot, vs)  # its first question row is read back, then its cell opens for typing
     qa_id = vs.detail.item.id
     assert vs.detail.item.kind == "questioning"
     qas = [("Why ask for feedback?", "To improve the service."),
@@ -279,6 +282,7 @@ def _check_reopened(qtbot: QtBot, make_window: Callable[[Store], MainWindow], db
         vs2 = window2.visit_screen
         assert vs2.evidence_model.rowCount() == 2
         vs2.select_evidence(obs_id)
+        settle(qtbot, vs2)  # the item is read in the background
         assert vs2.editor.text.toPlainText() == "Greeted the customer and checked the receipt."
         assert vs2.attachments_model.rowCount() == 1
         checked = {int(vs2.picker.model.index_for_criterion(c).data(ID_ROLE))

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from assessor_app.evidence.blobstore import blob_store
+from assessor_app.store.engine import head_revision
 from assessor_app.store.models import (
     Attachment,
     Criterion,
@@ -107,7 +108,7 @@ def test_round_trip(store, bundle, tmp_path: Path) -> None:
     # observation with a photo
     assert kinds == ["attachment", "ers", "ers", "evidence", "evidence", "evidence",
                      "judgements", "judgements"]
-    assert manifest["schema_version"] == "0001" or manifest["schema_version"].startswith("000")
+    assert manifest["schema_version"] == head_revision()  # the revision the database is at
     assert {m["registration"] for m in manifest["learners"]} == {"REG-A1", "REG-B2"}
     assert all(m["units"] == ["K/503/8194"] for m in manifest["learners"])
     assert evidence["criteria"][0]["number"] == "1.1"

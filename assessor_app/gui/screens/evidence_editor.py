@@ -178,18 +178,31 @@ class EvidenceEditor(QWidget):
         self.text.setPlaceholderText(TEXT_PLACEHOLDERS.get(kind, TEXT_PLACEHOLDERS["observation"]))
         self.title.setPlaceholderText(TITLE_PLACEHOLDERS.get(kind, "Short title (optional)"))
         self.text.setAccessibleName(TEXT_LABELS.get(kind, "Text"))
-        if detail:
-            self.heading.setText(f"<b>{detail.ref}</b> · {KIND_NAMES.get(kind, kind)} · "
-                                 f"{detail.item.date.strftime('%d %b %Y')}")
-        else:
-            self.heading.setText("")
+        self._show_heading(detail)
         self.setEnabled(detail is not None)
 
+    def _show_heading(self, detail: EvidenceDetail | None) -> None:
+        kind = self.kind
+        self.heading.setText(f"<b>{detail.ref}</b> · {KIND_NAMES.get(kind, kind)} · "
+                             f"{detail.item.date.strftime('%d %b %Y')}" if detail else "")
+
+    def show_read_back(self, detail: EvidenceDetail) -> None:
+        """The item shown (a new one, drawn from what was written) has been read back: show its
+        reference and question rows; the fields keep what is being typed into them."""
+        if detail.item.id != self.evidence_id:
+            return
+        self._show_heading(detail)
+        if self.kind == "questioning":
+            self.qa_model.show(self.evidence_id, detail.questions)
+
     def reload_fields(self, detail: EvidenceDetail) -> None:
-        """After undo/redo: show stored values without saving them back."""
+        """After undo/redo: show stored values (read in the background) without saving them
+        back; a field typed into since the read keeps its typing (it is saved in its turn)."""
         for name, field in self.fields.items():
-            field.load(getattr(detail.item, name, "") or "")
-        self.qa_model.reload()
+            if not field.pending:
+                field.load(getattr(detail.item, name, "") or "")
+        self.qa_model.show(self.evidence_id if self.kind == "questioning" else None,
+                           detail.questions if self.kind == "questioning" else [])
 
     def _set_row_visible(self, widget: QWidget, visible: bool) -> None:
         self.form.setRowVisible(widget, visible)

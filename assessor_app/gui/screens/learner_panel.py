@@ -35,6 +35,7 @@ class LearnerPanel(QWidget):
         super().__init__(parent)
         self._remembered_id = remembered_id  # chosen last time the app ran
         self._chosen_id: int | None = None
+        self._reselecting = False  # `_loaded` is putting the highlight back
         self.search = QLineEdit()
         self.search.setObjectName("learnerSearch")
         self.search.setPlaceholderText("Search learners (Ctrl+F)")
@@ -107,9 +108,18 @@ class LearnerPanel(QWidget):
         if row < 0 and self.learner_model.rowCount() and self._chosen_id is None:
             row = 0
         if row >= 0:
-            self.learner_list.selectionModel().setCurrentIndex(
-                self.learner_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            # Re-selecting the learner the window already shows (the list was read again after
+            # an edit) only restores the highlight: choosing it again would reload their page.
+            self._reselecting = True
+            try:
+                self.learner_list.selectionModel().setCurrentIndex(
+                    self.learner_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            finally:
+                self._reselecting = False
 
     def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        if current.isValid():
-            self.learner_chosen.emit(int(current.data(LEARNER_ID_ROLE)))
+        if not current.isValid():
+            return
+        learner_id = int(current.data(LEARNER_ID_ROLE))
+        if not (self._reselecting and learner_id == self._chosen_id):
+            self.learner_chosen.emit(learner_id)

@@ -8,7 +8,7 @@ Every command saves through the core at once and pushes an undoable edit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.attachments import attach_file, remove_attachment
 from assessor_app.evidence.edits import CompoundEdit, Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.items import QA, create_evidence, delete_evidence
+from assessor_app.evidence.items import QA, EvidenceDetail, create_evidence, delete_evidence
 from assessor_app.evidence.mapping import map_criterion, unmap_criterion
 from assessor_app.evidence.questioning import add_question, remove_question
 from assessor_app.evidence.range_items import set_range_item
 from assessor_app.evidence.requirements import tick_requirement, untick_requirement
+from assessor_app.gui.screens.visit_refresh import item_and_lock
 from assessor_app.gui.support.icons import KIND_CODES, KIND_NAMES, kind_icon
 from assessor_app.gui.support.messages import friendly_error
-from assessor_app.gui.support.workers import run_in_background
+from assessor_app.signoff.locks import EvidenceLock
 from assessor_app.store import Store
+from assessor_app.store.models import EvidenceItem, EvidenceKind
 
 #: The six kinds in the order the "New evidence" menu lists them.
 KINDS = ("observation", "questioning", "witness", "product", "discussion", "statement")
@@ -143,7 +145,16 @@ class VisitCommands:
             self.show_error(exc)
             return None
         self._push(edit)
-        self._load_item(edit.evidence_id, now=True)
+        # Shown at once from what was just written, so typing can start; its reference and
+        # question rows follow when the item has been read back on a worker thread.
+        self.editor.flush()
+        item = EvidenceItem(id=edit.evidence_id, learner_id=self.learner_id,
+                            visit_id=self.visit_id, kind=kind,
+                            date=self.visit_date or date.today(), start_time=start)
+        self._preloaded_lock = (edit.evidence_id, EvidenceLock())  # nothing signs a new item
+        self._show_detail(EvidenceDetail(item, f"{EvidenceKind.prefix_of(kind)}-…"))
+        self._item_loader.run(item_and_lock, self.store, edit.evidence_id,
+                              on_done=self._new_item_read, on_error=self.show_error)
         self._refresh_items({edit.evidence_id})
         self.editor.focus_main_field()
         return edit.evidence_id
@@ -282,8 +293,9 @@ class VisitCommands:
             else:
                 self.banner.dismiss()
 
-        run_in_background(_attach_files, self.store, evidence_id, list(paths), on_done=done,
-                          on_error=self.show_error, writes=True)
+        # On the write pool, in order with the screen's other writes (and `busy` until done).
+        self.writes.run(_attach_files, self.store, evidence_id, list(paths), on_done=done,
+                        on_error=self.show_error)
 
     def remove_attachment(self, attachment_id: int) -> None:
         self.editor.flush()

@@ -14,10 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from assessor_app.evidence.coverage import UnitCoverage
 from assessor_app.evidence.edits import CompoundEdit, Edit
-from assessor_app.evidence.errors import EvidenceError
+from assessor_app.evidence.errors import EvidenceError, NotFound
 from assessor_app.evidence.items import EvidenceDetail, MappedCriterion, get_evidence
 from assessor_app.evidence.queries import (
     VisitCoverage,
@@ -42,6 +43,15 @@ def item_and_lock(store: Store, evidence_id: int) -> tuple[EvidenceDetail, Evide
     except EvidenceError:
         lock = EvidenceLock()
     return get_evidence(store, evidence_id), lock
+
+
+def item_and_lock_if_any(store: Store,
+                         evidence_id: int) -> tuple[EvidenceDetail, EvidenceLock] | None:
+    """Worker thread: `item_and_lock`, or None if the item no longer exists."""
+    try:
+        return item_and_lock(store, evidence_id)
+    except NotFound:
+        return None
 
 
 class IdRefresh:
@@ -204,7 +214,7 @@ class VisitRefresh:
         if current is not None:
             self._mark_current(current)  # the editor keeps what is being typed
         elif self.evidence_model.rowCount():
-            self.select_evidence(self.evidence_model.last_id(), now=False)
+            self.select_evidence(self.evidence_model.last_id())
         else:
             self._opening = False  # an empty visit: say how to start
             self._show_detail(None)
@@ -293,3 +303,58 @@ class VisitRefresh:
 
         self._mapping_loader.run(item_and_lock, self.store, evidence_id, on_done=done,
                                  on_error=self.show_error)
+
+    # -- re-reading the item after an undo, a redo or an attachment change -----------------------
+    def _reload_detail(self) -> None:
+        """Re-read the item in the editor in the background and show what is stored (the item
+        is cleared from the editor if it no longer exists)."""
+        if self.detail is None:
+            return
+        evidence_id = self.detail.item.id
+        self._item_loader.run(item_and_lock_if_any, self.store, evidence_id,
+                              on_done=lambda loaded: self._detail_reloaded(evidence_id, loaded),
+                              on_error=self.show_error)
+
+    def _detail_reloaded(self, evidence_id: int,
+                         loaded: tuple[EvidenceDetail, EvidenceLock] | None) -> None:
+        if self.detail is None or self.detail.item.id != evidence_id:
+            return  # another item is in the editor now
+        if loaded is None:
+            self._show_detail(None)
+            self._refresh_items({evidence_id})
+            return
+        self.detail, lock = loaded
+        self._preloaded_lock = (evidence_id, lock)
+        self.editor.reload_fields(self.detail)
+        self._show_mapping()
+        self.criterion_guidance.reload()  # the range boxes follow an undo or a refusal
+        self.attachments_model.show(evidence_id, self.detail.attachments)
+        self._apply_lock()
+
+    def _go_to_edited(self, evidence_id: int) -> None:
+        """After an undo/redo of another item's edit: show that item once read (if it is gone,
+        re-read the one in the editor instead)."""
+        def done(loaded: tuple[EvidenceDetail, EvidenceLock] | None) -> None:
+            if loaded is None:
+                self._reload_detail()
+                return
+            self._item_loaded(loaded)
+            self._mark_current(evidence_id)
+
+        self._item_loader.run(item_and_lock_if_any, self.store, evidence_id, on_done=done,
+                              on_error=self.show_error)
+
+    def _new_item_read(self, loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
+        """A new item, shown at once from what was written, has been read back: take its
+        reference, question rows and lock; what is being typed into it stays."""
+        detail, lock = loaded
+        if self.detail is None or self.detail.item.id != detail.item.id:
+            return
+        self.detail = detail  # (the editor's fields keep what was typed since the read)
+        self._preloaded_lock = (detail.item.id, lock)
+        in_editor = self.editor.isAncestorOf(QApplication.focusWidget())
+        self.editor.show_read_back(detail)
+        if in_editor and detail.item.kind == "questioning":
+            self.editor.focus_main_field()  # the first question's cell, now that it is here
+        self._show_mapping()
+        self._apply_lock()

@@ -11,6 +11,7 @@ evidence menu, delete, map, tick, questions, attachments, keyboard helpers) are 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -27,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.evidence.edits import CompoundEdit, Edit
-from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.items import EvidenceDetail, get_evidence
+from assessor_app.evidence.items import EvidenceDetail
 from assessor_app.evidence.queries import (
     VisitOpening,
     open_visit_data,
@@ -40,6 +40,7 @@ from assessor_app.gui.screens.evidence_editor import EvidenceEditor
 from assessor_app.gui.screens.visit_commands import VisitCommands
 from assessor_app.gui.screens.visit_locks import VisitLocks
 from assessor_app.gui.screens.visit_refresh import VisitRefresh, edit_evidence_ids, item_and_lock
+from assessor_app.gui.support import theme
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import push_edit
 from assessor_app.gui.support.workers import Loader
@@ -71,6 +72,7 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self.learner_id: int | None = None
         self.visit_id: int | None = None
         self.detail: EvidenceDetail | None = None
+        self.visit_date: date | None = None
         self._loading = False
         self._opening = False  # a visit is opening: its newest item is on its way
         self._stage = self._stage_done = 0  # opening a visit fills the panes in turns
@@ -92,6 +94,14 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         self._build_refreshers()
         self._set_tab_order()
         self._show_detail(None)
+        QTimer.singleShot(0, self._warm_symbols)
+
+    def _warm_symbols(self) -> None:
+        """Look up the fonts of the picker's state symbols (○ ◐ ● ◆ …) while the window is
+        idle: the first text that needs a fallback font pays for finding it, which would
+        otherwise fall on the first paint of the criteria when a visit opens."""
+        self.picker.tree.fontMetrics().horizontalAdvance(
+            "".join(theme.SYMBOLS.values()) + "◆✔✘…")
 
     def _build_left(self) -> QWidget:
         """Left: the evidence recorded on this visit and the New buttons."""
@@ -278,29 +288,27 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         status = visit.status.replace("_", " ")
         self.title.setText(f"<b>Visit</b> · {data.learner_name} · {visit.date:%d %b %Y}{place} "
                            f"· <i>{status}</i>")
+        self.visit_date = visit.date  # a new item's date
         self._loading = True
         try:
             self.evidence_model.show_first_page(data.learner_id, data.visit_id, data.first_page)
         finally:
             self._loading = False
         self._after_rows_changed()  # the newest item starts loading now
-        # The picker and the requirements are filled on the next turns of the event loop, each
-        # laid out and painted on its own: no single turn keeps the window from repainting for
-        # long (the list, then the criteria, then the requirements appear).
+        # The criteria and the requirements are filled on the next turn of the event loop, laid
+        # out and painted on their own (the list appears first). Together: the requirements'
+        # count in their tab's title repaints the side tabs, so a turn of their own would paint
+        # the criteria twice (their tab is hidden: its rows are laid out when it is shown).
         stage = self._stage = self._stage + 1
 
-        def fill_picker() -> None:
+        def fill_side_tabs() -> None:
             if stage == self._stage:
                 self.picker.set_units(data.coverage.units)
                 self.picker.set_planned(data.planned)
-                QTimer.singleShot(0, fill_requirements)
-
-        def fill_requirements() -> None:
-            if stage == self._stage:
                 self._show_requirements(data.coverage.units, data.coverage.refs)
                 self._stage_done = stage
 
-        QTimer.singleShot(0, fill_picker)
+        QTimer.singleShot(0, fill_side_tabs)
 
     # -- evidence list -----------------------------------------------------------------------
     def _mark_current(self, evidence_id: int) -> None:
@@ -315,9 +323,8 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         finally:
             self._loading = False
 
-    def select_evidence(self, evidence_id: int, reload: bool = True, *, now: bool = True) -> None:
-        """Select an item in the list and show it (`now`: read at once, for callers that act on
-        it straight away; the screen's own selections read in the background)."""
+    def select_evidence(self, evidence_id: int, reload: bool = True) -> None:
+        """Select an item in the list and show it when it has been read (in the background)."""
         row = self.evidence_model.row_of(evidence_id)
         if row < 0:
             return
@@ -331,31 +338,19 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         finally:
             self._loading = False
         self.evidence_list.scrollTo(index)
-        self._load_item(evidence_id, now=now)
+        self._load_item(evidence_id)
 
     def _on_current_evidence(self, current: QModelIndex, _prev: QModelIndex) -> None:
         if self._loading or not current.isValid():
             return
         self._load_item(int(current.data(EVIDENCE_ID_ROLE)))
 
-    def _load_item(self, evidence_id: int, *, quiet: bool = False, now: bool = False) -> bool:
-        """Show one item in the editor. Picked in the list (or on opening a visit): read in the
-        background, so the window never waits for the database. `now`: read at once, for an
-        item this screen has just written (a new item, an undo), so typing can start."""
+    def _load_item(self, evidence_id: int) -> None:
+        """Show one item in the editor once it has been read in the background, so the window
+        never waits for the database."""
         self.editor.flush()  # saves belong to the item they were typed into
-        if not now:
-            self._item_loader.run(item_and_lock, self.store, evidence_id,
-                                  on_done=self._item_loaded,
-                                  on_error=None if quiet else self.show_error)
-            return True
-        try:
-            detail = get_evidence(self.store, evidence_id)
-        except EvidenceError as exc:
-            if not quiet:
-                self.show_error(exc)
-            return False
-        self._show_detail(detail)
-        return True
+        self._item_loader.run(item_and_lock, self.store, evidence_id,
+                              on_done=self._item_loaded, on_error=self.show_error)
 
     def _item_loaded(self, loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
         self.editor.flush()  # anything typed meanwhile belongs to the item it was typed into
@@ -420,22 +415,6 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
             "<b>Requirements ticked:</b> " + (", ".join(keys) if keys else "none yet")
             + "  (Ctrl+4 to change)")
 
-    def _reload_detail(self) -> None:
-        if self.detail is None:
-            return
-        try:
-            self.detail = get_evidence(self.store, self.detail.item.id)
-        except EvidenceError:
-            evidence_id = self.detail.item.id
-            self._show_detail(None)
-            self._refresh_items({evidence_id})
-            return
-        self.editor.reload_fields(self.detail)
-        self._show_mapping()
-        self.criterion_guidance.reload()  # the range boxes follow an undo or a refusal
-        self.attachments_model.reload()
-        self._apply_lock()
-
     # -- edits and undo ----------------------------------------------------------------------
     def _push(self, edit: Edit) -> None:
         push_edit(self.undo_stack, self.store, edit, self.after_undo_or_redo, self.show_error)
@@ -449,9 +428,8 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         target = getattr(edit, "evidence_id", None)
         if isinstance(edit, CompoundEdit) and edit.edits:
             target = getattr(edit.edits[0], "evidence_id", None)
-        if target is not None and (self.detail is None or self.detail.item.id != target) \
-                and self._load_item(target, quiet=True, now=True):
-            pass  # the item the edit touched is in the editor now
+        if target is not None and (self.detail is None or self.detail.item.id != target):
+            self._go_to_edited(target)  # the item the edit touched, once read
         elif self.detail is not None:
             self._reload_detail()  # clears the editor if the edit removed the item
         self._refresh_items(edit_evidence_ids(edit))

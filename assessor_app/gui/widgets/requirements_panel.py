@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -160,9 +160,19 @@ class RequirementsPanel(QWidget):
         return bool(self.model.requirement_ids())
 
     def _after_reset(self) -> None:
-        self.tree.expandAll()
+        # On a hidden tab (the criteria tab is in front while a visit opens) laying out the
+        # wrapped rows waits until the panel is shown: opening a visit does not pay for it.
+        self._expand_pending = not self.isVisible()
+        if not self._expand_pending:
+            self.tree.expandAll()
         self.tree.setVisible(self.has_requirements())
         self._show_current()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if getattr(self, "_expand_pending", False):
+            self._expand_pending = False
+            self.tree.expandAll()
+        super().showEvent(event)
 
     # -- keyboard ----------------------------------------------------------------------------
     def focus_tree(self) -> None:

@@ -62,7 +62,10 @@ _KIND_PREFIXES = {
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_item"
     # The next reference number of a learner and kind is one probe of this index (migration 0003).
-    __table_args__ = (Index("ix_evidence_item_ref", "learner_id", "kind", "ref_number"),)
+    # A visit's list reads its live items a page at a time, newest first, resuming after the
+    # (date, id) of the last row shown: one range scan of the visit index (migration 0010).
+    __table_args__ = (Index("ix_evidence_item_ref", "learner_id", "kind", "ref_number"),
+                      Index("ix_evidence_item_visit_page", "visit_id", "deleted", "date", "id"))
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", index=True)
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
