@@ -338,29 +338,31 @@ class EvidenceSummary:
     revision: int
 
 
-_LIST_SQL = text("""
-SELECT * FROM (
-    SELECT e.id, e.kind, e.date, e.title, substr(e.text, 1, 300) AS head, e.visit_id, e.deleted,
-           e.revision,
-           e.ref_number AS ordinal,
-           (SELECT group_concat(label, ',') FROM (
-                SELECT u.reference || ':' || c.number AS label
-                FROM evidence_criterion AS ec
-                JOIN criterion AS c ON c.id = ec.criterion_id
-                JOIN unit_version AS v ON v.id = c.version_id
-                JOIN unit AS u ON u.id = v.unit_id
-                WHERE ec.evidence_id = e.id
-                ORDER BY u.reference, c.position)) AS criteria,
-           (SELECT count(*) FROM attachment AS a WHERE a.evidence_id = e.id) AS attachments,
-           (SELECT count(*) FROM question_answer AS q WHERE q.evidence_id = e.id) AS questions,
-           (SELECT substr(q.question, 1, 200) FROM question_answer AS q
-            WHERE q.evidence_id = e.id AND trim(q.question) != ''
-            ORDER BY q.position LIMIT 1) AS first_question
-    FROM evidence_item AS e
-    WHERE e.learner_id = :learner_id
-)
-WHERE deleted = 0 OR :include_deleted
-ORDER BY date, id
+#: One summary row per item (the columns `summary_from_row` reads); the subqueries run only for
+#: the rows a query returns.
+SUMMARY_COLUMNS = """
+    e.id, e.kind, e.date, e.title, substr(e.text, 1, 300) AS head, e.visit_id, e.deleted,
+    e.revision, e.ref_number AS ordinal,
+    (SELECT group_concat(label, ',') FROM (
+         SELECT u.reference || ':' || c.number AS label
+         FROM evidence_criterion AS ec
+         JOIN criterion AS c ON c.id = ec.criterion_id
+         JOIN unit_version AS v ON v.id = c.version_id
+         JOIN unit AS u ON u.id = v.unit_id
+         WHERE ec.evidence_id = e.id
+         ORDER BY u.reference, c.position)) AS criteria,
+    (SELECT count(*) FROM attachment AS a WHERE a.evidence_id = e.id) AS attachments,
+    (SELECT count(*) FROM question_answer AS q WHERE q.evidence_id = e.id) AS questions,
+    (SELECT substr(q.question, 1, 200) FROM question_answer AS q
+     WHERE q.evidence_id = e.id AND trim(q.question) != ''
+     ORDER BY q.position LIMIT 1) AS first_question
+"""
+
+_LIST_SQL = text(f"""
+SELECT {SUMMARY_COLUMNS}
+FROM evidence_item AS e
+WHERE e.learner_id = :learner_id AND (e.deleted = 0 OR :include_deleted)
+ORDER BY e.date, e.id
 """)
 
 
@@ -368,9 +370,21 @@ def _questions_head(count: int, first_question: str | None) -> str:
     """What a questioning record with no narrative shows in lists: its first question."""
     if not count:
         return ""
-    first = (first_question or "").strip().splitlines()[0] if (first_question or "").strip() else ""
+    first = (first_question or "").strip()
+    first = first.splitlines()[0] if first else ""
     plural = "question" if count == 1 else "questions"
     return f"{count} {plural}" + (f": {first}" if first else "")
+
+
+def summary_from_row(r: Any) -> EvidenceSummary:
+    """An `EvidenceSummary` from a row of `SUMMARY_COLUMNS`."""
+    head = (r.head or "").strip() or _questions_head(r.questions, r.first_question)
+    return EvidenceSummary(
+        id=r.id, ref=evidence_ref(r.kind, r.ordinal or 0), kind=r.kind,
+        date=date.fromisoformat(r.date), title=r.title,
+        first_line=head.splitlines()[0] if head else "", visit_id=r.visit_id,
+        criteria=tuple(r.criteria.split(",")) if r.criteria else (),
+        attachments=r.attachments, deleted=bool(r.deleted), revision=r.revision)
 
 
 def list_evidence(db: Db, learner_id: int, *, include_deleted: bool = False,
@@ -379,19 +393,7 @@ def list_evidence(db: Db, learner_id: int, *, include_deleted: bool = False,
     with reading(db) as session:
         rows = session.execute(_LIST_SQL, {"learner_id": learner_id,
                                            "include_deleted": include_deleted}).all()
-    out = []
-    for r in rows:
-        if visit_id is not None and r.visit_id != visit_id:
-            continue
-        head = (r.head or "").strip() or _questions_head(r.questions, r.first_question)
-        out.append(EvidenceSummary(
-            id=r.id, ref=evidence_ref(r.kind, r.ordinal), kind=r.kind,
-            date=date.fromisoformat(r.date), title=r.title,
-            first_line=head.splitlines()[0] if head else "", visit_id=r.visit_id,
-            criteria=tuple(r.criteria.split(",")) if r.criteria else (),
-            attachments=r.attachments, deleted=bool(r.deleted), revision=r.revision,
-        ))
-    return out
+    return [summary_from_row(r) for r in rows if visit_id is None or r.visit_id == visit_id]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -18,7 +17,12 @@ from assessor_app.evidence.coverage import (
     learner_coverage,
 )
 from assessor_app.evidence.db import Db, reading
-from assessor_app.evidence.items import EvidenceSummary, evidence_ref
+from assessor_app.evidence.items import (
+    SUMMARY_COLUMNS,
+    EvidenceSummary,
+    evidence_ref,
+    summary_from_row,
+)
 from assessor_app.evidence.learners import list_enrolments
 from assessor_app.evidence.refs import get_learner
 from assessor_app.evidence.visits import planned_criterion_ids, visit_summary
@@ -61,31 +65,11 @@ def enrol_choices(store: Store, learner_id: int) -> tuple[list[dict[str, Any]], 
 # scrolls, and after an edit re-reads only the rows, criteria and requirements the edit touched.
 # Each read returns a few dozen plain objects, so a worker thread holds the GIL only briefly.
 
-#: One summary row per item (the columns `_summary` reads); the subqueries run only for the rows
-#: a page returns.
-_SUMMARY_COLUMNS = """
-    e.id, e.kind, e.date, e.title, substr(e.text, 1, 300) AS head, e.visit_id, e.deleted,
-    e.revision, e.ref_number AS ordinal,
-    (SELECT group_concat(label, ',') FROM (
-         SELECT u.reference || ':' || c.number AS label
-         FROM evidence_criterion AS ec
-         JOIN criterion AS c ON c.id = ec.criterion_id
-         JOIN unit_version AS v ON v.id = c.version_id
-         JOIN unit AS u ON u.id = v.unit_id
-         WHERE ec.evidence_id = e.id
-         ORDER BY u.reference, c.position)) AS criteria,
-    (SELECT count(*) FROM attachment AS a WHERE a.evidence_id = e.id) AS attachments,
-    (SELECT count(*) FROM question_answer AS q WHERE q.evidence_id = e.id) AS questions,
-    (SELECT substr(q.question, 1, 200) FROM question_answer AS q
-     WHERE q.evidence_id = e.id AND trim(q.question) != ''
-     ORDER BY q.position LIMIT 1) AS first_question
-"""
-
 #: Newest first, resuming after the (date, id) key of the last row shown: keyset paging, so a
 #: page deep in the list costs what the first one does (no OFFSET counting past earlier rows).
 #: The page's ids are chosen first, so the per-row subqueries run for those rows only.
 _VISIT_PAGE_SQL = text(f"""
-SELECT {_SUMMARY_COLUMNS}
+SELECT {SUMMARY_COLUMNS}
 FROM (SELECT id FROM evidence_item
       WHERE visit_id = :visit_id AND learner_id = :learner_id AND deleted = 0
         AND (date, id) < (:after_date, :after_id)
@@ -95,7 +79,7 @@ JOIN evidence_item AS e ON e.id = page.id
 ORDER BY e.date DESC, e.id DESC
 """)
 
-_SUMMARIES_SQL = text(f"SELECT {_SUMMARY_COLUMNS} FROM evidence_item AS e "
+_SUMMARIES_SQL = text(f"SELECT {SUMMARY_COLUMNS} FROM evidence_item AS e "
                       "WHERE e.id IN :ids ORDER BY e.date, e.id").bindparams(bindparam("ids", expanding=True))
 
 _REFS_SQL = text("SELECT id, kind, ref_number FROM evidence_item WHERE id IN :ids"
@@ -133,25 +117,6 @@ def summary_key(summary: EvidenceSummary) -> tuple[str, int]:
     return summary.date.isoformat(), summary.id
 
 
-def _questions_line(count: int, first_question: str | None) -> str:
-    """What a questioning record with no narrative shows in lists: its first question."""
-    if not count:
-        return ""
-    first = (first_question or "").strip()
-    first = first.splitlines()[0] if first else ""
-    return f"{count} question{'' if count == 1 else 's'}" + (f": {first}" if first else "")
-
-
-def _summary(r: Any) -> EvidenceSummary:
-    head = (r.head or "").strip() or _questions_line(r.questions, r.first_question)
-    return EvidenceSummary(
-        id=r.id, ref=evidence_ref(r.kind, r.ordinal or 0), kind=r.kind,
-        date=date.fromisoformat(r.date), title=r.title,
-        first_line=head.splitlines()[0] if head else "", visit_id=r.visit_id,
-        criteria=tuple(r.criteria.split(",")) if r.criteria else (),
-        attachments=r.attachments, deleted=bool(r.deleted), revision=r.revision)
-
-
 def visit_evidence_page(db: Db, learner_id: int, visit_id: int, *,
                         after: tuple[str, int] = FIRST_KEY,
                         limit: int = 50) -> list[EvidenceSummary]:
@@ -161,7 +126,7 @@ def visit_evidence_page(db: Db, learner_id: int, visit_id: int, *,
         rows = session.execute(_VISIT_PAGE_SQL, {
             "learner_id": learner_id, "visit_id": visit_id, "after_date": after[0],
             "after_id": after[1], "limit": limit}).all()
-    return [_summary(r) for r in rows]
+    return [summary_from_row(r) for r in rows]
 
 
 def evidence_summaries(db: Db, evidence_ids: Iterable[int]) -> list[EvidenceSummary]:
@@ -172,7 +137,7 @@ def evidence_summaries(db: Db, evidence_ids: Iterable[int]) -> list[EvidenceSumm
         return []
     with reading(db) as session:
         rows = session.execute(_SUMMARIES_SQL, {"ids": ids}).all()
-    return [_summary(r) for r in rows]
+    return [summary_from_row(r) for r in rows]
 
 
 def evidence_refs(db: Db, evidence_ids: Iterable[int]) -> dict[int, str]:
