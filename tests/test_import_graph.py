@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "assessor_app"
 
 #: Lowest first. A module may import its own layer's package and anything below it.
 LAYERS: list[set[str]] = [
-    {"store", "secrets", "__init__", "vault"},
+    {"store", "secrets", "__init__", "vault", "lazy"},
     {"setup"},  # the assessor's own details (settings); reads and writes only the store
     {"specs"},
     {"evidence"},

@@ -10,8 +10,9 @@ The names load on first use (PEP 562): importing one light submodule (`evidence.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from assessor_app.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from assessor_app.evidence.attachments import (
@@ -156,32 +157,4 @@ _MODULES = {
         "plan_visit", "set_visit_field", "start_visit", "visit_summary",
     ),
 }
-_EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
-
-__all__ = [
-    "QA", "RecordLocked", "AttachmentChange", "AttachmentError", "CompoundEdit", "Counts", "CoverageState",
-    "CriterionCoverage", "CriterionRef", "DeletionChange", "Edit", "EnrolmentInfo",
-    "EvidenceCreated", "EvidenceDetail", "EvidenceError", "EvidenceSummary", "FieldChange",
-    "InvalidInput", "JudgementChange", "JudgementRefused", "LearnerCoverage",
-    "LearnerFieldChange", "LearnerSummary", "MappingChange", "NotEnrolled", "NotFound", "NotTickable",
-    "OutcomeCoverage", "QuestionFieldChange", "QuestionMove", "QuestionPresence",
-    "RequirementCoverage", "SearchHit", "TickChange", "TooLong", "UnitCoverage",
-    "VisitFieldChange", "VisitStateError", "VisitSummary", "Witness", "add_learner",
-    "add_question", "attach_file", "attachment_path", "read_attachment", "close_visit", "create_evidence",
-    "criteria_coverage", "current_judgement", "current_visit", "delete_evidence", "enrol", "find_learner",
-    "get_evidence", "judgement_history", "learner_coverage", "learner_progress",
-    "list_attachments", "list_enrolments", "list_evidence", "list_learners", "list_questions",
-    "list_visits", "map_criterion", "move_question", "plan_visit", "record_judgement",
-    "remove_attachment", "remove_question", "restore_evidence", "search_evidence",
-    "set_evidence_field", "set_learner_field", "set_question_field", "set_visit_field",
-    "start_visit", "tick_requirement", "unmap_criterion", "untick_requirement",
-    "update_evidence_text", "visit_summary",
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy_exports(__name__, _MODULES)

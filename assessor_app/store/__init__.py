@@ -5,20 +5,13 @@ The names load on first use (PEP 562): importing a light submodule (`store.paths
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from assessor_app.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from assessor_app.store.engine import Store, open_store
     from assessor_app.store.errors import StoreError
 
-_EXPORTS = {"Store": "engine", "open_store": "engine", "StoreError": "errors"}
-__all__ = ["Store", "StoreError", "open_store"]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy_exports(__name__, {"engine": ("Store", "open_store"),
+                                               "errors": ("StoreError",)})
