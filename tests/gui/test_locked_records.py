@@ -62,6 +62,7 @@ def test_signed_evidence_is_read_only_until_unlocked(qtbot: QtBot, spec_store: S
     assert vs.lock_badge.isVisible() and "sign-off 1" in vs.lock_badge.label.text()
     assert vs.editor.text.isReadOnly() and vs.editor.title.isReadOnly()
     assert not vs.editor.qa_table.isEnabled() and not vs.attach_button.isEnabled()
+    assert "read-only" in vs.chips_label.text() and "×" not in vs.chips_label.text()
     before = vs.editor.text.toPlainText()
     vs.editor.text.setFocus()
     qtbot.keyClicks(vs.editor.text, "stray keystrokes")
@@ -73,6 +74,7 @@ def test_signed_evidence_is_read_only_until_unlocked(qtbot: QtBot, spec_store: S
     qtbot.mouseClick(vs.lock_badge.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(spec_store, demo.signoff_id) == "void", timeout=WAIT_MS)
     assert not vs.lock_badge.isVisible() and not vs.editor.text.isReadOnly()
+    assert "Delete to remove" in vs.chips_label.text()
     assert "sign-off 1 is now void" in vs.banner.text()
     with spec_store.read_session() as s:
         so = s.get(SignOff, demo.signoff_id)

@@ -85,6 +85,9 @@ class VisitLocks:
         self.editor.set_read_only(locked)  # type: ignore[attr-defined]
         for w in (self.chips, self.attachments, self.attach_button):  # type: ignore[attr-defined]
             w.setEnabled(detail is not None and not locked)
+        self.chips_label.setText(  # type: ignore[attr-defined]
+            "<b>Mapped criteria</b>" + (" (read-only)" if locked else
+                                        " (click × or press Delete to remove)"))
         self.picker.set_enabled_for_mapping(detail is not None and not locked)  # type: ignore[attr-defined]
 
     @property

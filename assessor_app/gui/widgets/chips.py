@@ -90,17 +90,21 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal: QPalette = option.palette
         rect = option.rect.adjusted(2, 2, -2, -2)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        # A locked record's chips stay plain and readable, with no "×" to suggest removing them.
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        selected = enabled and bool(option.state & QStyle.StateFlag.State_Selected)
         fill = pal.color(QPalette.ColorRole.Highlight) if selected else theme.state_fill(pal, "info")
         painter.setBrush(fill)
         painter.setPen(theme.state_accent(pal, "info"))
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        painter.setPen(pal.color(QPalette.ColorRole.HighlightedText if selected
+        painter.setPen(pal.color(QPalette.ColorGroup.Active,
+                                 QPalette.ColorRole.HighlightedText if selected
                                  else QPalette.ColorRole.Text))
         text_rect = rect.adjusted(PAD_X, 0, -CLOSE_W - 2, 0)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
-        painter.drawText(self.close_rect(rect), Qt.AlignmentFlag.AlignCenter, "×")
+        if enabled:
+            painter.drawText(self.close_rect(rect), Qt.AlignmentFlag.AlignCenter, "×")
         painter.restore()
 
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from assessor_app.signoff.locks import EvidenceLock
 
-LOCK = "⚿ Locked:"  # U+26BF is in DejaVu Sans, so it draws everywhere
+LOCK = "Locked:"  # no lock symbol: the common Linux fonts have none (it drew as a box)
 
 
 def lock_text(lock: EvidenceLock) -> str:
