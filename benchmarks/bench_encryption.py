@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from common import median_ms, timings  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from assessor_app.demo.builder import build_demo  # noqa: E402
@@ -75,13 +75,7 @@ def build(store: Store, items: int) -> int:
 
 def timed_ms(fn: Callable[[], object], repeat: int) -> float:
     """Median wall time in ms after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+    return median_ms(timings(fn, repeat=repeat, warmup=1))
 
 
 def measure(store: Store, learner_id: int, repeat: int, photo: Path) -> dict[str, float]:
