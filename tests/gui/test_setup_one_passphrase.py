@@ -29,22 +29,11 @@ from assessor_app.store.models import AuditEntry
 from assessor_app.vault.errors import WrongPassphrase as DataKeyRefused
 from assessor_app.vault.keys import key_file_path, read_key_file, unwrap_with_passphrase
 from tests.gui.conftest import WAIT_MS
+from tests.gui.wizard_steps import _next, _type
 from tests.vault.helpers import all_file_bytes
 
 START = "typed at the first start"
 CHOSEN = "chosen in the set-up wizard"
-
-
-def _type(qtbot: QtBot, wizard: SetupWizard, name: str, text: str) -> None:
-    field = wizard.findChild(type(wizard.you.name), name)
-    field.clear()
-    qtbot.keyClicks(field, text)
-
-
-def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
-    page = wizard.currentId()
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentId() != page, timeout=WAIT_MS)
 
 
 def _first_start(qtbot: QtBot, db: Path, app_settings: AppSettings, *,

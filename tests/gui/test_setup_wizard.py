@@ -12,7 +12,6 @@ from assessor_app.demo.location import demo_db_path
 from assessor_app.evidence.learners import add_learner, enrol
 from assessor_app.gui.dialogs.first_run import FirstRun
 from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
-from assessor_app.gui.dialogs.setup_wizard import SetupWizard
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.setup.profile import AssessorProfile, load_profile
@@ -22,22 +21,11 @@ from assessor_app.store import Store
 from assessor_app.sync.queries import read_sync_settings
 from assessor_app.vault.unlock import check_passphrase
 from tests.gui.conftest import WAIT_MS
+from tests.gui.wizard_steps import _next, _type
 from tests.webdav_server import PASSWORD, DavServer, dav_server  # noqa: F401 - fixture
 
 ANSWERS = {"assessorName": "Jo Carter", "assessorId": "ASR-7731",
            "centreName": "Riverside Skills College", "centreNumber": "58213"}
-
-
-def _type(qtbot: QtBot, wizard: SetupWizard, name: str, text: str) -> None:
-    field = wizard.findChild(type(wizard.you.name), name)
-    field.clear()
-    qtbot.keyClicks(field, text)
-
-
-def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
-    page = wizard.currentId()
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentId() != page, timeout=WAIT_MS)
 
 
 def test_wizard_sets_up_the_real_assessor(qtbot: QtBot, spec_store: Store,
