@@ -17,24 +17,24 @@ import logging
 import random
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync import outbox, void_notices
+from assessor_app.sync import claims, outbox, void_notices
 from assessor_app.sync.backoff import next_attempt_at
+from assessor_app.sync.claims import Claimed
 from assessor_app.sync.cleanup import remove_stale_parts
 from assessor_app.sync.errors import ErrorScope, SyncCancelled, SyncError
-from assessor_app.sync.layout import part_name, remote_path_for
 from assessor_app.sync.run_lock import one_run
 from assessor_app.sync.settings import SyncSettings, require_settings, resolve_password
 from assessor_app.sync.summary import (  # re-exported: callers import them from here
@@ -196,6 +196,7 @@ class _Run:
         self._clients: list[WebDavClient] = []
         self._unrecorded: list[tuple[int, dict[str, object]]] = []
         self._recorded_at = time.monotonic()
+        self._done: SimpleQueue[Future[tuple[str, object, int]]] = SimpleQueue()
         self.transfer = Transfer(settings, store, self._record, self._add_bytes,
                                  self._emit, cancel, hooks.after_put, hooks.after_move)
 
@@ -267,8 +268,8 @@ class _Run:
         WARMUP files of a run go one at a time: if the server is unwell, that shows with one file
         in flight rather than several. Two files bound for the same name are never in flight
         together (see `_next_free`)."""
-        ready: deque[tuple[OutboxItem, str]] = deque()
-        in_flight: dict[Future[tuple[str, object, int]], OutboxItem] = {}
+        ready: deque[tuple[Claimed, str]] = deque()
+        in_flight: dict[Future[tuple[str, object, int]], Claimed] = {}
         try:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="sync-upload") as pool:
                 while True:
@@ -276,7 +277,9 @@ class _Run:
                         self._fill(pool, ready, pending, in_flight)
                     if not in_flight:
                         break
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    done = [self._done.get()]  # (a queue: cheaper than futures.wait)
+                    while not self._done.empty():
+                        done.append(self._done.get())
                     self._settle([(in_flight.pop(f), f.result()) for f in done])
                     if (len(self._unrecorded) >= RECORD_BATCH or not in_flight
                             or time.monotonic() - self._recorded_at >= RECORD_EVERY):
@@ -285,9 +288,9 @@ class _Run:
             self._write_unrecorded()
             self._unclaim(ready)
 
-    def _fill(self, pool: ThreadPoolExecutor, ready: deque[tuple[OutboxItem, str]],
+    def _fill(self, pool: ThreadPoolExecutor, ready: deque[tuple[Claimed, str]],
               pending: deque[int],
-              in_flight: dict[Future[tuple[str, object, int]], OutboxItem]) -> None:
+              in_flight: dict[Future[tuple[str, object, int]], Claimed]) -> None:
         """Start uploads up to the width allowed now; then, while those run, claim the next
         batch so a worker that finishes never waits for a transaction."""
         width = self.workers if self.items_done >= WARMUP else 1
@@ -299,7 +302,9 @@ class _Run:
             nxt = _next_free(ready, in_flight)
             if nxt is None:
                 break
-            in_flight[pool.submit(self._work, *nxt)] = nxt[0]
+            future = pool.submit(self._work, *nxt)
+            in_flight[future] = nxt[0]
+            future.add_done_callback(self._done.put)
         if width > 1 and len(ready) < width and pending:
             ready.extend(self._claim(_take(pending, batch)))
 
@@ -313,7 +318,7 @@ class _Run:
                 self._clients.append(client)
         return client
 
-    def _work(self, item: OutboxItem, stale_part: str) -> tuple[str, object, int]:
+    def _work(self, item: Claimed, stale_part: str) -> tuple[str, object, int]:
         """Send one file; returns (how it went, the result or the error, bytes it counted).
         Errors that concern this file come back as values; anything else (a crash) propagates."""
         self._local.item_id, self._local.sent = item.id, 0
@@ -324,76 +329,37 @@ class _Run:
 
     # -- the database side -----------------------------------------------------------------
 
-    def _claim(self, item_ids: list[int]) -> list[tuple[OutboxItem, str]]:
-        """Mark items "uploading" with a temp name, in one transaction. Returns each claimed item
-        with the temp name an interrupted attempt left behind ("" if none)."""
-        claimed: list[tuple[OutboxItem, str]] = []
+    def _claim(self, item_ids: list[int]) -> list[tuple[Claimed, str]]:
+        """Mark items "uploading" with a temp name, in one transaction (see `claims.claim`).
+        Returns each claimed item with the temp name an interrupted attempt left behind."""
         if not item_ids:
-            return claimed
+            return []
         with self.store.session() as s:
-            rows = {i.id: i for i in s.exec(
-                select(OutboxItem).where(col(OutboxItem.id).in_(item_ids)))}
-            # One query for the batch, and no query between the changes below (each one would
-            # flush the rows changed so far, one UPDATE at a time).
-            voided = void_notices.void_item_ids(s, item_ids)
-            for item_id in item_ids:
-                item = rows.get(item_id)
-                if item is not None and item.state != OutboxState.WITHHELD.value \
-                        and item_id in voided:  # voided since the run started
-                    item.state = OutboxState.WITHHELD.value
-                    item.failure_reason = void_notices.WITHHELD_REASON
-                    s.add(item)
-                if item is None or item.state in (OutboxState.SENT.value,
-                                                  OutboxState.WITHHELD.value):
-                    self.summary.outcomes.append(
-                        ItemOutcome(item_id, item.filename, "withheld", item.failure_reason)
-                        if item is not None and item.state == OutboxState.WITHHELD.value
-                        else ItemOutcome(item_id, "", "already_there", "already confirmed"))
-                    self.items_done += 1
-                    continue
-                claimed.append((item, self._claim_one(item)))
-                self.summary.attempted += 1
+            claimed, skipped = claims.claim(s, item_ids, self.settings)
+        self.summary.outcomes.extend(skipped)
+        self.items_done += len(skipped)
+        self.summary.attempted += len(claimed)
         return claimed
 
-    def _claim_one(self, item: OutboxItem) -> str:
-        """Mark one item "uploading" (in the caller's transaction); returns the temp name an
-        interrupted attempt left behind ("" if none)."""
-        if not item.remote_path:
-            item.remote_path = remote_path_for(
-                self.settings.layout,
-                centre=self.settings.centre,
-                learner_registration=item.learner_registration,
-                unit_reference=item.unit_reference,
-                filename=item.filename,
-            )
-        stale = item.part_path
-        if not stale:  # recorded before the PUT, so a crash can never orphan it
-            item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
-        item.state = OutboxState.UPLOADING.value
-        item.attempts += 1
-        item.last_attempt_at = item.updated_at = utcnow()
-        return stale
-
-    def _unclaim(self, ready: deque[tuple[OutboxItem, str]]) -> None:
+    def _unclaim(self, ready: deque[tuple[Claimed, str]]) -> None:
         """Claimed items the run never started (it stopped): back in the queue, untried."""
-        if not ready:
-            return
-        with self.store.session() as s:
-            for item, stale in ready:
-                assert item.id is not None
-                self.summary.attempted -= 1
-                self._apply(s, item.id, {"state": OutboxState.QUEUED.value,
-                                         "attempts": item.attempts - 1,
-                                         "part_path": stale})
+        if ready:
+            with self.store.session() as s:
+                claims.unclaim(s, list(ready))
+            self.summary.attempted -= len(ready)
 
     def _write_unrecorded(self) -> None:
         if not self._unrecorded:
             return
         now = utcnow()
+        shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for item_id, values in self._unrecorded:  # one executemany per shape of change
+            shapes.setdefault(tuple(values), []).append({"_id": item_id, **values,
+                                                         "updated_at": now})
         with self.store.session() as s:
-            # ORM bulk UPDATE by primary key: one executemany per shape of change, no reads.
-            s.execute(update(OutboxItem), [{"id": item_id, **values, "updated_at": now}
-                                           for item_id, values in self._unrecorded])
+            conn = s.connection()
+            for rows in shapes.values():
+                conn.execute(claims.BY_ID, rows)
         self._unrecorded.clear()
         self._recorded_at = time.monotonic()
 
@@ -410,7 +376,7 @@ class _Run:
         item.updated_at = utcnow()
         s.add(item)
 
-    def _settle(self, finished: list[tuple[OutboxItem, tuple[str, object, int]]]) -> None:
+    def _settle(self, finished: list[tuple[Claimed, tuple[str, object, int]]]) -> None:
         """Count finished files and queue what the database must record about them (written by
         `_write_unrecorded`, several at a time). Until then a sent file's row still says
         "uploading", which after a crash only means the next run checks the server first."""
@@ -449,7 +415,7 @@ class _Run:
             else:
                 self.consecutive_transient = 0
 
-    def _count_confirmed(self, item: OutboxItem, done: Confirmed, counted: int) -> ItemOutcome:
+    def _count_confirmed(self, item: Claimed, done: Confirmed, counted: int) -> ItemOutcome:
         assert item.id is not None
         if done.already_there:
             with self._lock:
@@ -459,7 +425,7 @@ class _Run:
         self.summary.sent += 1
         return ItemOutcome(item.id, item.filename, "sent")
 
-    def _failure(self, item: OutboxItem, err: SyncError) -> tuple[dict[str, object], ItemOutcome]:
+    def _failure(self, item: Claimed, err: SyncError) -> tuple[dict[str, object], ItemOutcome]:
         assert item.id is not None
         log.warning("outbox item %s: %s", item.id, err.detail)
         values: dict[str, object] = {"failure_reason": err.user_message, "last_error": err.detail}
@@ -482,9 +448,9 @@ def _take(pending: deque[int], n: int) -> list[int]:
     return [pending.popleft() for _ in range(min(len(pending), n))]
 
 
-def _next_free(ready: deque[tuple[OutboxItem, str]],
-               in_flight: dict[Future[tuple[str, object, int]], OutboxItem],
-               ) -> tuple[OutboxItem, str] | None:
+def _next_free(ready: deque[tuple[Claimed, str]],
+               in_flight: dict[Future[tuple[str, object, int]], Claimed],
+               ) -> tuple[Claimed, str] | None:
     """Take the first ready item whose remote name no upload in flight is using, or None. Two
     different files queued under one name (a re-filed sheet) must not race their MOVEs: a
     server's "does the name exist?" check and its rename are not one atomic step (WsgiDAV,

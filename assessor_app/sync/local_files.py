@@ -9,6 +9,7 @@ from pathlib import Path
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem
 from assessor_app.sync import outbox
+from assessor_app.sync.claims import Claimed
 from assessor_app.vault.errors import FileTampered
 from assessor_app.vault.filecrypt import MAGIC, FileCipher
 
@@ -28,7 +29,7 @@ class LocalReader:
         self.cipher: FileCipher | None = (
             store.key.file_cipher() if store.key is not None else None)
 
-    def read(self, item: OutboxItem) -> bytes:
+    def read(self, item: OutboxItem | Claimed) -> bytes:
         """The exact bytes that were filed, whole: what the upload sends and nothing else."""
         src = outbox.local_file(self.files_dir, item)
         try:
@@ -50,6 +51,6 @@ class LocalReader:
         return data
 
 
-def read_local(store: Store, item: OutboxItem) -> bytes:
+def read_local(store: Store, item: OutboxItem | Claimed) -> bytes:
     """One file, for callers outside a run (see `LocalReader`)."""
     return LocalReader(store).read(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -26,6 +27,9 @@ from assessor_app.store.models import (
 )
 from assessor_app.store.models._common import utcnow
 
+if TYPE_CHECKING:
+    from assessor_app.sync.claims import Claimed
+
 ERS_DIR = "ers"
 
 
@@ -38,7 +42,7 @@ def ers_relative_path(sha256: str) -> str:
     return f"{ERS_DIR}/{sha256}.pdf"
 
 
-def local_file(files_dir: Path, item: OutboxItem) -> Path:
+def local_file(files_dir: Path, item: OutboxItem | Claimed) -> Path:
     p = Path(item.local_path or ers_relative_path(item.sha256))
     return p if p.is_absolute() else files_dir / p
 

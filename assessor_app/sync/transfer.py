@@ -33,6 +33,7 @@ from pathlib import PurePosixPath
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
 from assessor_app.store.models._common import utcnow
+from assessor_app.sync.claims import Claimed
 from assessor_app.sync.errors import SyncError
 from assessor_app.sync.http11 import ConnectionDropped
 from assessor_app.sync.layout import alternative_name, part_name
@@ -70,7 +71,7 @@ class Transfer:
     def __post_init__(self) -> None:
         self.reader = LocalReader(self.store)
 
-    def send(self, c: WebDavClient, item: OutboxItem, stale_part: str) -> Confirmed:
+    def send(self, c: WebDavClient, item: OutboxItem | Claimed, stale_part: str) -> Confirmed:
         assert item.id is not None
         data = self.reader.read(item)  # decrypted when kept encrypted; size and hash checked
 
@@ -100,7 +101,7 @@ class Transfer:
             self.after_put(item.id)
         return self._move_into_place(c, item, part, put_etag)
 
-    def _move_into_place(self, c: WebDavClient, item: OutboxItem, part: str,
+    def _move_into_place(self, c: WebDavClient, item: OutboxItem | Claimed, part: str,
                          put_etag: str) -> Confirmed:
         assert item.id is not None
         target = item.remote_path
@@ -140,7 +141,7 @@ class Transfer:
             return Confirmed(target, put_etag, "put+move")
         return self._confirm(c, item, target, put_etag)
 
-    def _confirm(self, c: WebDavClient, item: OutboxItem, target: str,
+    def _confirm(self, c: WebDavClient, item: OutboxItem | Claimed, target: str,
                  put_etag: str) -> Confirmed:
         assert item.id is not None
         self.on_phase(item.id, "confirming")
@@ -162,7 +163,7 @@ class Transfer:
                 )
         return Confirmed(target, remote.etag or put_etag, how)
 
-    def same_bytes(self, c: WebDavClient, remote: RemoteFile, item: OutboxItem) -> str:
+    def same_bytes(self, c: WebDavClient, remote: RemoteFile, item: OutboxItem | Claimed) -> str:
         """How we know `remote` holds exactly this item's bytes ("" if it does not)."""
         if remote.size is not None and remote.size != item.size:
             return ""

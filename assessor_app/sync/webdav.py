@@ -259,7 +259,7 @@ class WebDavClient:
                                        headers=headers, retry=True)
                 if a.status not in (200, 201, 204):
                     raise error_for_status(a.status, "PUT")
-                return a.headers.get("ETag", "")
+                return a.headers.get("etag", "")
             body: bytes | Iterator[bytes] = source
         else:
             body = _file_chunks(source, on_chunk, cancel)
