@@ -55,17 +55,19 @@ def remote_path_for(
         "unit": unit_reference,
         "file": filename,
     }
+    safe = {k: safe_segment(v) if v.strip() else "" for k, v in values.items()}
     segments: list[str] = []
     for raw in layout.split("/"):
         if not raw.strip():
             continue
-        rendered = raw.format(**{k: safe_segment(v) if v.strip() else "" for k, v in values.items()})
+        rendered = raw.format(**safe)
         if not rendered.strip():
             continue
         segments.append(safe_segment(rendered))
     if not segments[-1].lower().endswith(".pdf") and filename.lower().endswith(".pdf"):
         segments[-1] += ".pdf"
-    return str(PurePosixPath(*segments))
+    # (safe segments are never empty, '.', '..' nor hold a '/': joined, the path is normal)
+    return "/".join(segments)
 
 
 def alternative_name(remote_path: str, sha256: str) -> str:
@@ -76,5 +78,14 @@ def alternative_name(remote_path: str, sha256: str) -> str:
 
 def part_name(remote_path: str, token: str) -> str:
     """Temporary upload name in the same folder, hidden, so the centre never sees a half file."""
+    if _normal(remote_path):  # (as `remote_path_for` makes them; pathlib is slow for this)
+        folder, sep, name = remote_path.rpartition("/")
+        return f"{folder}{sep}.{name}.part-{token}"
     p = PurePosixPath(remote_path)
     return str(p.with_name(f".{p.name}.part-{token}"))
+
+
+def _normal(path: str) -> bool:
+    """A relative POSIX path that pathlib would leave as it is."""
+    return bool(path) and not (path.startswith(("/", "./")) or path.endswith(("/", "/."))
+                               or "//" in path or "/./" in path or path == ".")

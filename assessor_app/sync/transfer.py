@@ -28,7 +28,6 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
@@ -80,8 +79,8 @@ class Transfer:
             c.delete(stale_part)
             item.part_path = part_name(item.remote_path, uuid.uuid4().hex[:16])
             self.record(item.id, part_path=item.part_path)
-        folder = str(PurePosixPath(item.remote_path).parent)
-        if folder not in ("", "."):
+        folder = item.remote_path.rpartition("/")[0]
+        if folder:
             c.ensure_folder(folder)
 
         if item.attempts > 1:

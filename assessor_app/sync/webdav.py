@@ -40,6 +40,7 @@ _PROPFIND_BODY = (
     b"</d:prop></d:propfind>"
 )
 _NS = {"d": "DAV:", "oc": "http://owncloud.org/ns"}
+_DOT_SEGMENTS = frozenset((".", ".."))
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,13 @@ def tls_context(verify: bool | str) -> ssl.SSLContext:
     return _ssl_context(verify, env, mtime)
 
 
+@functools.lru_cache(maxsize=4096)  # folder names come again and again in a run
+def _quote_segment(seg: str) -> str:
+    return quote(seg, safe="")
+
+
 def _quote_path(path: str) -> str:
-    return "/".join(quote(seg, safe="") for seg in path.strip("/").split("/") if seg)
+    return "/".join(_quote_segment(seg) for seg in path.strip("/").split("/") if seg)
 
 
 class WebDavClient:
@@ -120,6 +126,9 @@ class WebDavClient:
             self._fast = KeepAlive(settings.base_url, settings.username, password,
                                    context=context, timeout=t, connect_timeout=min(t, 15.0),
                                    user_agent=agent)
+        # `url` joins a relative path to the base URL as urljoin does, without its cost.
+        self._prefix = urljoin(settings.base_url, "x")[:-1]
+        self._prefix_target = _target(self._prefix)
         # Folders known to exist; several clients of one sync run share one set (adding to a set
         # and testing membership are atomic in CPython, and a duplicate MKCOL is harmless).
         self._known_dirs: set[str] = set() if known_dirs is None else known_dirs
@@ -139,7 +148,16 @@ class WebDavClient:
         rel = _quote_path(path)
         if collection and rel:
             rel += "/"
-        return urljoin(self.settings.base_url, rel)
+        if not rel or _DOT_SEGMENTS.intersection(rel.split("/")):
+            return urljoin(self.settings.base_url, rel)  # dot segments: resolved as RFC 3986
+        return self._prefix + rel  # = urljoin(base_url, rel) for a path without dot segments
+
+    def _target(self, path: str) -> str:
+        """The request target (path and query) of `url(path)`."""
+        url = self.url(path)
+        if url.startswith(self._prefix):
+            return self._prefix_target + url[len(self._prefix):]
+        return _target(url)
 
     def _request(self, method: str, url: str, **kw: object) -> httpx.Response:
         try:
@@ -255,7 +273,7 @@ class WebDavClient:
             if self._fast is not None:
                 # Safe to send again if a kept-alive connection drops under it: the bytes go
                 # to the temporary name and replace whatever an earlier try left there.
-                a = self._fast.request("PUT", _target(self.url(path)), body=source,
+                a = self._fast.request("PUT", self._target(path), body=source,
                                        headers=headers, retry=True)
                 if a.status not in (200, 201, 204):
                     raise error_for_status(a.status, "PUT")
@@ -280,7 +298,7 @@ class WebDavClient:
         the MOVE may have been carried out, so the caller checks before trying again."""
         headers = {"Destination": self.url(dst), "Overwrite": "T" if overwrite else "F"}
         if self._fast is not None:
-            status = self._fast.request("MOVE", _target(self.url(src)), headers=headers,
+            status = self._fast.request("MOVE", self._target(src), headers=headers,
                                         retry=False).status
         else:
             status = self._request("MOVE", self.url(src), headers=headers).status_code
