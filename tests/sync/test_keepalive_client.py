@@ -313,3 +313,52 @@ def test_tls_with_the_centre_ca_and_a_name_mismatch(tls_dav) -> None:  # noqa: A
     assert caught.value.user_message == TLS_MESSAGE and caught.value.permanent
     assert "mismatch" in caught.value.detail.lower() or "match" in caught.value.detail.lower()
     assert not (server.root / ".x.pdf.part-1").exists()
+
+
+# -- answers framed every way HTTP/1.1 allows ---------------------------------------------------
+
+def _framed(answer: bytes) -> Handler:
+    def handler(conn: socket.socket, _n: int, _head: bytes) -> bool:
+        conn.sendall(answer)
+        return b"Connection: close" not in answer and b"HTTP/1.0" not in answer
+    return handler
+
+
+@pytest.mark.parametrize(("answer", "reused"), [
+    (b"HTTP/1.1 201 Created\r\nETag: \"e1\"\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n", True),
+    (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nETag: \"e1\"\r\n"
+     b"Content-Length: 11\r\n\r\nhello world", True),
+    (b"HTTP/1.1 201 Created\nETag: \"e1\"\nContent-Length: 11\n\nhello world", True),
+    (b"HTTP/1.1 201 Created\r\nETag: \"e1\"\r\nConnection: close\r\n\r\nhello world", False),
+    (b"HTTP/1.0 201 Created\r\nETag: \"e1\"\r\nContent-Length: 11\r\n\r\nhello world", False),
+])
+def test_answers_framed_any_way_are_read_whole(raw_server, answer: bytes,  # noqa: ANN001
+                                               reused: bool) -> None:
+    server = raw_server(_framed(answer))
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        assert client.put_file(".a.pdf.part-1", PDF, len(PDF)) == '"e1"'
+        assert client.put_file(".b.pdf.part-1", PDF, len(PDF)) == '"e1"'
+        assert client._fast is not None
+        answer_read = client._fast.request("PUT", "/dav/x", body=b"x", retry=True)
+    assert answer_read.status == 201 and answer_read.body == b"hello world"
+    assert [line.split()[0] for line in server.log] == ["PUT", "PUT", "PUT"]
+    # A connection the server keeps open carries all three; otherwise each has its own.
+    assert len(server.threads) == (1 if reused else 3)
+
+
+@pytest.mark.parametrize("answer", [
+    b"SPDY/3 201 Created\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 2x1 Created\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nno colon here\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nContent-Length: twelve\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    b"HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\nshort",  # then the server closes
+])
+def test_a_garbled_or_cut_answer_is_an_error_not_a_success(raw_server,  # noqa: ANN001
+                                                           answer: bytes) -> None:
+    server = raw_server(lambda conn, _n, _head: conn.sendall(answer) and False)
+    with WebDavClient(_settings(server.url), PASSWORD) as client, \
+            pytest.raises(SyncError) as caught:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+    assert not caught.value.permanent and "RemoteProtocolError" in caught.value.detail
