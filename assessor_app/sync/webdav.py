@@ -110,14 +110,15 @@ class WebDavClient:
         t = timeout if timeout is not None else settings.timeout_seconds
         context = tls_context(settings.verify)
         agent = f"assessor-app/{__version__}"
-        self._client = httpx.Client(
-            auth=httpx.BasicAuth(settings.username, password),
-            verify=context,
-            timeout=httpx.Timeout(t, connect=min(t, 15.0)),
-            headers={"User-Agent": agent},
-            follow_redirects=False,  # a redirect would drop the body of a streamed PUT
-            transport=transport,
-        )
+        self._httpx: httpx.Client | None = None  # made when first needed (see `_client`)
+        self._httpx_args = {
+            "auth": httpx.BasicAuth(settings.username, password),
+            "verify": context,
+            "timeout": httpx.Timeout(t, connect=min(t, 15.0)),
+            "headers": {"User-Agent": agent},
+            "follow_redirects": False,  # a redirect would drop the body of a streamed PUT
+            "transport": transport,
+        }
         # The upload hot path (PUT of an in-memory file, MOVE) goes over a leaner keep-alive
         # connection with the same credentials, TLS context and timeouts; not when the caller
         # brought its own transport, nor when the environment names a proxy for the server.
@@ -142,7 +143,16 @@ class WebDavClient:
     def close(self) -> None:
         if self._fast is not None:
             self._fast.close()
-        self._client.close()
+        if self._httpx is not None:
+            self._httpx.close()
+
+    @property
+    def _client(self) -> httpx.Client:
+        """The httpx client for everything but the upload hot path (a worker whose files all
+        go the lean way never needs one, nor its connection)."""
+        if self._httpx is None:
+            self._httpx = httpx.Client(**self._httpx_args)  # type: ignore[arg-type]
+        return self._httpx
 
     def url(self, path: str, *, collection: bool = False) -> str:
         rel = _quote_path(path)
@@ -152,9 +162,9 @@ class WebDavClient:
             return urljoin(self.settings.base_url, rel)  # dot segments: resolved as RFC 3986
         return self._prefix + rel  # = urljoin(base_url, rel) for a path without dot segments
 
-    def _target(self, path: str) -> str:
+    def _target(self, path: str, *, collection: bool = False) -> str:
         """The request target (path and query) of `url(path)`."""
-        url = self.url(path)
+        url = self.url(path, collection=collection)
         if url.startswith(self._prefix):
             return self._prefix_target + url[len(self._prefix):]
         return _target(url)
@@ -242,9 +252,13 @@ class WebDavClient:
             sub = "/".join(parts[:i])
             if sub in self._known_dirs:
                 continue
-            r = self._request("MKCOL", self.url(sub, collection=True))
-            if r.status_code not in (200, 201, 204, 301, 405):
-                raise error_for_status(r.status_code, "MKCOL")
+            if self._fast is not None:  # safe to repeat: a second MKCOL answers 405
+                status = self._fast.request("MKCOL", self._target(sub, collection=True),
+                                            retry=True).status
+            else:
+                status = self._request("MKCOL", self.url(sub, collection=True)).status_code
+            if status not in (200, 201, 204, 301, 405):
+                raise error_for_status(status, "MKCOL")
             self._known_dirs.add(sub)
 
     def put_file(
