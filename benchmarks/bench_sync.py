@@ -13,6 +13,13 @@ a temporary name, MOVEd into place, confirmed, and its outbox row recorded. The 
 the same bytes, already in memory, one after the other on one keep-alive connection and checks
 each status. The two alternate for `rounds` rounds (so a busy moment of the shared machine hits
 both); reports medians, the spread, and the median of the per-round ratios.
+
+`--floor` adds a third side to each round, for what the protocol itself costs: the same PUT to a
+temporary name + MOVE into place per file as the app, with nothing else (no store, no reading,
+no bookkeeping, no confirmation logic), on the app's own lean keep-alive connections
+(`sync/http11.py`), as many in flight as the app, into the same folders as the app's files (the
+server's cost grows with the depth of the path); its server CPU per file is the least any client
+can cause with PUT + MOVE of these files on this server.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,7 +49,10 @@ from assessor_app.store.models import (  # noqa: E402
     Unit,
     UnitVersion,
 )
+from assessor_app.sync import engine as sync_engine  # noqa: E402
 from assessor_app.sync.engine import sync_outbox  # noqa: E402
+from assessor_app.sync.http11 import KeepAlive  # noqa: E402
+from assessor_app.sync.layout import DEFAULT_LAYOUT, part_name, remote_path_for  # noqa: E402
 from assessor_app.sync.outbox import enqueue, ers_relative_path  # noqa: E402
 from assessor_app.sync.settings import SyncSettings  # noqa: E402
 
@@ -150,6 +161,59 @@ def bare(folder: Path, pdfs: list[bytes], server_args: list[str]) -> Timed:
         server.stop()
 
 
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
+
+
+def floor(folder: Path, pdfs: list[bytes], server_args: list[str]) -> Timed:
+    """PUT to a temporary name + MOVE into place per file and nothing else, on the app's lean
+    connections, `sync_engine.WORKERS` at once (each thread takes the next file)."""
+    server = Server(folder, server_args)
+    try:
+        # The app's names: centre / learner / unit / file (see `_outbox`), folders made first.
+        names = [remote_path_for(DEFAULT_LAYOUT, centre="Bench", learner_registration=f"BENCH-"
+                                 f"{i % 20:03d}", unit_reference="K/503/8194",
+                                 filename=f"ERS_{i}.pdf") for i in range(len(pdfs))]
+        with httpx.Client(auth=(USER, PASSWORD)) as client:
+            for folder_name in sorted({p for name in names for p in _parents(name)}):
+                client.request("MKCOL", f"{server.url}{folder_name}/").raise_for_status()
+        todo = iter(range(len(pdfs)))
+        lock = threading.Lock()
+        failures: list[str] = []
+
+        def worker() -> None:
+            conn = KeepAlive(server.url, USER, PASSWORD, context=None, timeout=30.0,  # type: ignore[arg-type]
+                             connect_timeout=10.0, user_agent="floor")
+            try:
+                while True:
+                    with lock:
+                        i = next(todo, None)
+                    if i is None:
+                        return
+                    final = names[i]
+                    part = "/" + part_name(final, "0123456789abcdef")
+                    put = conn.request("PUT", part, body=pdfs[i], retry=True)
+                    move = conn.request("MOVE", part, retry=False,
+                                        headers={"Destination": server.url + final,
+                                                 "Overwrite": "F"})
+                    if put.status not in (200, 201, 204) or move.status != 201:
+                        failures.append(f"{final}: {put.status} {move.status}")
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(sync_engine.WORKERS)]
+        with Timed(server) as timed:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert not failures, failures[:3]
+        return timed
+    finally:
+        server.stop()
+
+
 def app(folder: Path, pdfs: list[bytes], server_args: list[str]) -> Timed:
     store = open_store(folder / "bench.sqlite3", passphrase=PASSPHRASE)
     _outbox(store, pdfs)
@@ -176,10 +240,10 @@ def main() -> int:
     p.add_argument("--props", choices=("memory", "none"), default="none")
     p.add_argument("--workers", type=int, default=0, help="the app's uploads in flight "
                    "(default: the app's own setting)")
+    p.add_argument("--floor", action="store_true", help="also time a bare PUT + MOVE loop "
+                   "(see the module's doc)")
     args = p.parse_args()
     if args.workers:
-        import assessor_app.sync.engine as sync_engine
-
         sync_engine.WORKERS = args.workers
     server_args = ["--procs", str(args.procs), "--threads", str(args.threads),
                    "--locks", args.locks, "--props", args.props]
@@ -187,19 +251,28 @@ def main() -> int:
     n = args.files
     bares: list[Timed] = []
     apps: list[Timed] = []
+    floors: list[Timed] = []
+    loads: list[float] = []
     for r in range(args.rounds):  # alternating (and which goes first), so a busy moment of
         with tempfile.TemporaryDirectory() as tmp:  # the shared machine hits both alike
+            loads.append(os.getloadavg()[0])
             if r % 2 == 0:
                 bares.append(bare(Path(tmp) / "bare", pdfs, server_args))
-                apps.append(app(Path(tmp), pdfs, server_args))
             else:
                 apps.append(app(Path(tmp), pdfs, server_args))
+            if args.floor:
+                floors.append(floor(Path(tmp) / "floor", pdfs, server_args))
+            if r % 2 == 0:
+                apps.append(app(Path(tmp), pdfs, server_args))
+            else:
                 bares.append(bare(Path(tmp) / "bare", pdfs, server_args))
         b, a = bares[-1], apps[-1]
-        print(f"round {r + 1}: bare {n / b.wall:.0f}/s, app {n / a.wall:.0f}/s, ratio "
-              f"{b.wall / a.wall:.2f}; CPU ms per file: bare client {1e3 * b.client / n:.2f} "
-              f"server {1e3 * b.srv / n:.2f}, app client {1e3 * a.client / n:.2f} server "
-              f"{1e3 * a.srv / n:.2f}", file=sys.stderr)
+        f = (f"; floor {n / floors[-1].wall:.0f}/s, client {1e3 * floors[-1].client / n:.2f} "
+             f"server {1e3 * floors[-1].srv / n:.2f}") if args.floor else ""
+        print(f"round {r + 1} (load {loads[-1]:.1f}): bare {n / b.wall:.0f}/s, app "
+              f"{n / a.wall:.0f}/s, ratio {b.wall / a.wall:.2f}; CPU ms per file: bare client "
+              f"{1e3 * b.client / n:.2f} server {1e3 * b.srv / n:.2f}, app client "
+              f"{1e3 * a.client / n:.2f} server {1e3 * a.srv / n:.2f}{f}", file=sys.stderr)
     walls_b, walls_a = [x.wall for x in bares], [x.wall for x in apps]
     # Throughput: higher is better, so the ratio is bare time / app time (≥ 1.0 is the goal).
     ratios = sorted(b.wall / a.wall for b, a in zip(bares, apps, strict=True))
@@ -217,8 +290,16 @@ def main() -> int:
                              "bare_server": cpu_ms(bares, "srv"),
                              "app_client": cpu_ms(apps, "client"),
                              "app_server": cpu_ms(apps, "srv")},
-            server=" ".join(server_args), rounds=args.rounds)
+            server=" ".join(server_args), rounds=args.rounds,
+            load_average=[round(x, 1) for x in loads])
     r["ratio"] = round(statistics.median(ratios), 2)
+    if floors:
+        r["floor"] = {"what": "PUT + MOVE per file and nothing else (see bench_sync.py)",
+                      "files_s": round(n / statistics.median(x.wall for x in floors), 1),
+                      "round_ratios": sorted(round(b.wall / f.wall, 2)
+                                             for b, f in zip(bares, floors, strict=True)),
+                      "cpu_ms_per_file": {"client": cpu_ms(floors, "client"),
+                                          "server": cpu_ms(floors, "srv")}}
     save("sync", {"rows": [r]})
     return 0
 
