@@ -37,7 +37,7 @@ from assessor_app.gui.support.workers import Loader, cancel_all
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
     # ReportLab), which the first window must not wait for.
-    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.evidence.learner_list import LearnerSummary
     from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
     from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
     from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
@@ -125,6 +125,15 @@ class MainWindow(QMainWindow):
         self.sync.install(self, menu=self.main_actions.file_menu)
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
+        if self.learner_panel.learner_model.store is not store:  # else listed already
+            self.learner_panel.set_store(store, learners)
+        self._update_actions()
+        self.refresh_overview()  # a learner chosen before the parts were built
+
+    def show_learners(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
+        """The database is open (the ORM not loaded yet): list its learners. `attach_store`
+        follows with the parts that work on it; the learner's page waits for that."""
+        self.store = store
         self.learner_panel.set_store(store, learners)
 
     def opening_failed(self) -> None:
@@ -142,8 +151,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, *_: object) -> None:
         """Enable the actions that fit the page shown and whether a learner is chosen."""
+        attached = self.visit_screen is not None  # the learner commands need the visit page
         self.main_actions.update(in_visit=self.pages.currentWidget() is self.visit_screen,
-                                 has_learner=self.learner_id is not None)
+                                 has_learner=attached and self.learner_id is not None)
 
     # -- what the other parts use ------------------------------------------------------------
     @property
@@ -181,8 +191,8 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
-        if self.learner_id is None or self.store is None:
-            return
+        if self.learner_id is None or self.store is None or self.visit_screen is None:
+            return  # read once the store is attached (attach_store)
         from assessor_app.signoff.queries import learner_overview
 
         learner_id = self.learner_id
