@@ -57,3 +57,14 @@ def test_progress_matches_the_learners_coverage(store: Store, world) -> None:  #
     assert summaries[lid].percent_met == round(100 / summaries[lid].counts.total)
     assert summaries[other.id].counts == learner_coverage(store, other.id).counts
     assert summaries[other.id].counts.total == 3 and summaries[other.id].percent_met == 0
+
+
+def test_a_damaged_file_under_the_orm_free_read_is_a_one_line_error() -> None:
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from assessor_app.store.failures import describe_failure
+
+    message = describe_failure(sqlcipher.DatabaseError("database disk image is malformed"))
+    assert message is not None and "database disk image is malformed" in message
+    assert describe_failure(sqlcipher.OperationalError("database is locked")) == \
+        describe_failure(sqlcipher.OperationalError("database is busy"))
