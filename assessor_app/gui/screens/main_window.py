@@ -21,17 +21,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+)
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
+from assessor_app.gui.support.activation import skip_activation_repaints
 from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.warm_up import warm_up
 from assessor_app.gui.support.workers import Loader, cancel_all
 
 if TYPE_CHECKING:
@@ -51,6 +59,10 @@ if TYPE_CHECKING:
     from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
+
+#: What the coverage dialog imports that the visit screen has not (dependencies first).
+COVERAGE_MODULES = ("assessor_app.evidence.judgements", "assessor_app.gui.models.coverage_model",
+                    "assessor_app.gui.screens.coverage_view")
 
 
 class MainWindow(QMainWindow):
@@ -126,6 +138,8 @@ class MainWindow(QMainWindow):
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
         self.learner_panel.set_store(store, learners)
+        # Both pages' lists and trees: opening a dialog over them must not repaint them all.
+        skip_activation_repaints(*self.findChildren(QAbstractItemView))
 
     def opening_failed(self) -> None:
         """The database could not be opened (a dialog says why): the window says so too."""
@@ -195,6 +209,7 @@ class MainWindow(QMainWindow):
             return  # the user moved on while it loaded
         self.overview_panel.show_overview(overview)
         self.overview_loaded.emit(learner_id)
+        warm_up(self, COVERAGE_MODULES)  # so the first Coverage click does not import them
 
     @property
     def busy(self) -> bool:
