@@ -3,7 +3,8 @@
 The first time a dialog opens, Python imports its modules (the coverage dialog's three take
 10–20 ms, dataclasses and Qt classes being defined), and that would be part of the pause between
 the click and the dialog. `warm_up` imports them one module per turn of the event loop, after
-`delay_ms`, so each turn is short and a key press or a paint can come between two of them. The
+`delay_ms` (a second by default: out of the way of start-up and of what the user did just
+before), so each turn is short and a key press or a paint can come between two of them. The
 modules are listed dependencies first; one that fails to import is left for the real open to
 report.
 """
@@ -20,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 log = logging.getLogger(__name__)
 
 
-def warm_up(owner: QObject, modules: Sequence[str], delay_ms: int = 300) -> None:
+def warm_up(owner: QObject, modules: Sequence[str], delay_ms: int = 1000) -> None:
     """Import `modules` (not yet imported ones, in order) one per event-loop turn after
     `delay_ms`; nothing happens after `owner` is deleted."""
     pending = [m for m in modules if m not in sys.modules]
