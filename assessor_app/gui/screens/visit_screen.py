@@ -11,6 +11,7 @@ evidence menu, delete, map, tick, questions, attachments, keyboard helpers) are 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -67,10 +68,14 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
     close_requested = Signal(int)  # visit id
 
     def __init__(self, store: Store, undo_stack: QUndoStack, *, autosave_ms: int = 400,
+                 assessor_name: Callable[[], str] | None = None,
                  parent: QWidget | None = None) -> None:
+        """`assessor_name`: who is assessing (the window's copy of the profile), named when
+        a record is unlocked."""
         super().__init__(parent)
         self.setObjectName("visitScreen")
         self.store = store
+        self.assessor_name_source = assessor_name
         self.undo_stack = undo_stack
         self.learner_id: int | None = None
         self.visit_id: int | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 #: Styles whose item painting depends on the window being active only through the palette.
 _PALETTE_ONLY_STYLES = frozenset({"fusion"})
@@ -43,3 +43,8 @@ def skip_activation_repaints(*views: QAbstractItemView) -> None:
     """Install the filter on each view's viewport (where the view handles activation)."""
     for view in views:
         view.viewport().installEventFilter(_SkipActivationRepaint(view))
+
+
+def skip_activation_repaints_in(root: QWidget) -> None:
+    """Every item view under `root` (both pages of the main window, say)."""
+    skip_activation_repaints(*root.findChildren(QAbstractItemView))
