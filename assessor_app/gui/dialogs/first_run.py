@@ -87,6 +87,9 @@ class FirstRun(QObject):
             self._offer_demo()
 
     def _set_up(self, _result: int) -> None:
+        refresh = getattr(self.window, "refresh_profile", None)
+        if refresh is not None:  # the window names the assessor from the profile just saved
+            refresh()
         self.setup_done.emit()
         self._offer_demo()
 
