@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -28,8 +28,9 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
+from assessor_app.gui.screens.window_state import restore_window_state, save_window_state
 from assessor_app.gui.support.activation import skip_activation_repaints_in
-from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
+from assessor_app.gui.support.fit import scrolling
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.profile_copy import ProfileCopy
 from assessor_app.gui.support.settings import AppSettings
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
             p.start_button, p.coverage_button, p.signoff_button, p.history_button,
             p.enrol_button, self.learner_panel.new_learner_button)
         self._connect_parts()
-        self._restore_state()
+        restore_window_state(self)
         if store is not None:
             self.attach_store(store)
 
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
         if self.learner_panel.learner_model.store is not store:  # else listed already
-            self.learner_panel.set_store(store, learners)
+            self.show_learners(store, learners)
         self._update_actions()
         self.refresh_overview()  # a learner chosen before the parts were built
 
@@ -477,25 +478,8 @@ class MainWindow(QMainWindow):
             self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
-    def _restore_state(self) -> None:
-        s = self.settings
-        # saved per screen size and scale factor, and always inside the screen
-        restore_geometry(self, "main_window", s.qsettings, QSize(1280, 760))
-        if not s.window_state.isEmpty():
-            self.restoreState(s.window_state)
-        if not s.main_splitter.isEmpty():
-            self.main_split.restoreState(s.main_splitter)
-
     def save_state(self) -> None:
-        s = self.settings
-        save_geometry(self, "main_window", s.qsettings)
-        s.window_state = self.saveState()
-        s.main_splitter = self.main_split.saveState()
-        if self.visit_screen is not None:
-            s.visit_splitter = self.visit_screen.splitter.saveState()
-        if self.learner_id is not None:
-            s.last_learner_id = self.learner_id
-        s.sync()
+        save_window_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.visit_screen is not None:

@@ -32,9 +32,7 @@ class ProfileCopy(QObject):
 
     def refresh(self, store: Store) -> None:
         """Read the profile again, in the background."""
-        from assessor_app.setup.profile import load_profile
-
-        self._loader.run(load_profile, store, on_done=self._loaded, on_error=self._on_error)
+        self._loader.run(_read_profile, store, on_done=self._loaded, on_error=self._on_error)
 
     def _loaded(self, profile: AssessorProfile) -> None:
         self.profile = profile
@@ -43,3 +41,11 @@ class ProfileCopy(QObject):
     def assessor_name(self) -> str:
         """The name as last read ("" when not set up or not read yet)."""
         return self.profile.assessor_name if self.profile is not None else ""
+
+
+def _read_profile(store: Store) -> AssessorProfile:
+    """Pool thread: the profile module (and with it the ORM) is imported here, not on the UI
+    thread, which lists the learners before the ORM loads."""
+    from assessor_app.setup.profile import load_profile
+
+    return load_profile(store)
