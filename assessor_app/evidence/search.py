@@ -129,7 +129,7 @@ def _best(session: Session, matcher: Matcher, limit: int) -> list[tuple[float, C
     rows = session.execute(_CANDIDATES_SQL, {
         "query": _expression(list(matcher.phrases)), "candidates": CANDIDATES,
         "open": OPEN, "close": CLOSE}).all()
-    candidates = [Candidate(r.id, r.sz, tuple(r[2:])) for r in rows]
+    candidates = [Candidate(r.id, r.sz, tuple(c or "" for c in r[2:])) for r in rows]
     scored = zip(scores(session, matcher, candidates), candidates, strict=True)
     return sorted(scored, key=lambda sc: (sc[0], sc[1].id))[:max(0, limit)]
 
