@@ -52,8 +52,10 @@ def _joined(name: str, number: str, label: str) -> str:
     return name or (f"{label} {number}" if number else DASH)
 
 
-def header_pairs(c: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """Rows of (label, value, label, value) for the header grid."""
+def header_pairs(c: dict[str, Any], assessor_signer: str = "") -> list[tuple[str, str, str, str]]:
+    """Rows of (label, value, label, value) for the header grid. `assessor_signer` (the name the
+    assessor signed with) names the assessor when no profile was set up when it was signed, so
+    the header never says "—" above an assessor's signature."""
     u, lr = c["unit"], c["learner"]
     centre = c.get("centre", {})
     assessor = c.get("assessor", {})
@@ -64,7 +66,7 @@ def header_pairs(c: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return [
         ("Centre", centre.get("name", "") or DASH, "Centre number",
          centre.get("number", "") or DASH),
-        ("Assessor", assessor.get("name", "") or DASH, "Assessor ID",
+        ("Assessor", assessor.get("name", "") or assessor_signer or DASH, "Assessor ID",
          assessor.get("id", "") or DASH),
         ("Learner", f"{lr['name']} ({lr['registration']})", "ULN", lr.get("uln", "") or DASH),
         ("Employer", lr["employer"] or DASH, "Line manager", lr["line_manager"] or DASH),

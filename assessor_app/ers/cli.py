@@ -1,4 +1,4 @@
-"""`assessor-app ers render | verify | file`.
+"""`assessor-app ers render | export | verify | file`.
 
 The assessor's key passphrase comes from the keyring; where there is none (headless machines),
 set ASSESSOR_APP_KEY_PASSPHRASE.
@@ -11,7 +11,13 @@ import sys
 from pathlib import Path
 
 from assessor_app.cli_common import CliError, cli_identity, cli_store, store_from_args
-from assessor_app.ers.filing import attachment_images, file_ers, render_signed_pdf
+from assessor_app.ers.filing import (
+    attachment_images,
+    existing_document,
+    file_ers,
+    read_ers_document,
+    render_signed_pdf,
+)
 from assessor_app.ers.layout import render_ers
 from assessor_app.ers.pdf_signing import verify_pdf
 from assessor_app.ers.view import draft_view
@@ -40,6 +46,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     which.add_argument("--signoff", type=int, metavar="ID",
                        help="a specific sign-off, e.g. a superseded one")
     render.set_defaults(func=_render)
+
+    export = ers_sub.add_parser(
+        "export", parents=[common],
+        help="write the signed ERS PDF exactly as it was filed (latest signed sign-off by "
+             "default)")
+    export.add_argument("learner", metavar="LEARNER_REG")
+    export.add_argument("unit", metavar="UNIT_REF")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    export.add_argument("--signoff", type=int, metavar="ID",
+                        help="a specific sign-off, e.g. a superseded one")
+    export.set_defaults(func=_export)
 
     verify = ers_sub.add_parser("verify", parents=[common],
                                 help="check a signed ERS PDF has not been altered")
@@ -78,10 +95,15 @@ def _target(store: Store, args: argparse.Namespace) -> tuple[int, int, int | Non
         return learner.id, latest.unit_version_id, latest.id
 
 
-def _render(args: argparse.Namespace) -> int:
-    out: Path = Path(args.output)
+def _output(args: argparse.Namespace) -> Path:
+    out = Path(args.output)
     if out.is_dir():
         raise CliError(f"{out} is a folder; give the PDF's file name, e.g. {out / 'ers.pdf'}.")
+    return out
+
+
+def _render(args: argparse.Namespace) -> int:
+    out = _output(args)
     store = store_from_args(args)
     try:
         learner_id, uv_id, signoff_id = _target(store, args)
@@ -98,6 +120,31 @@ def _render(args: argparse.Namespace) -> int:
     atomic_write_bytes(out, pdf)  # an interrupted run never leaves half a PDF under that name
     kind = "draft" if signoff_id is None else f"sign-off {signoff_id}"
     print(f"Wrote {out} ({kind}, {len(pdf):,} bytes).")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """The filed bytes themselves (decrypted and hash-checked): what the centre received, where
+    `render` signs a fresh copy."""
+    out = _output(args)
+    store = store_from_args(args)
+    try:
+        _, _, signoff_id = _target(store, args)
+        assert signoff_id is not None
+        doc = existing_document(store, signoff_id)
+        if doc is None:
+            raise CliError(f"Sign-off {signoff_id} has no filed ERS yet: `ers file` files it, "
+                           "`ers render` writes a freshly signed copy.")
+        try:
+            pdf = read_ers_document(store, doc)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"The filed ERS of sign-off {signoff_id} cannot be read: {exc}") \
+                from exc
+    finally:
+        store.close()
+    atomic_write_bytes(out, pdf)
+    print(f"Wrote {out} (filed ERS of sign-off {signoff_id}, {len(pdf):,} bytes, sha256 "
+          f"{doc.sha256[:16]}).")
     return 0
 
 

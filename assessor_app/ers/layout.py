@@ -159,9 +159,12 @@ class _Builder:
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
         return KeepTogether([Spacer(1, 2), t, Spacer(1, 6)])
 
+    def _assessor_signer(self) -> str:
+        return next((g.printed_name for g in self.view.signatures if g.role == "assessor"), "")
+
     def header(self) -> list[Flowable]:
         rows = [[self.p(a, self.s.head), self.p(b, self.s.cell), self.p(c2, self.s.head),
-                 self.p(d, self.s.cell)] for a, b, c2, d in header_pairs(self.c)]
+                 self.p(d, self.s.cell)] for a, b, c2, d in header_pairs(self.c, self._assessor_signer())]
         t = Table(rows, colWidths=[28 * mm, 67 * mm, 28 * mm, FRAME_W - 123 * mm],
                   hAlign="LEFT")
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID),

@@ -7,9 +7,10 @@ State of a criterion for a learner:
 
 Nothing is counted here: `evidence_coverage` (migration 0008, kept by triggers on the mapping,
 judgement and learner tables) holds per learner × criterion the live items mapped to it and the
-latest judgement. Two plain queries do the work: the criteria in display order, and the learner's
-rows of that table (one primary-key range); the counts per outcome and unit are summed while the
-tree is assembled. `criteria_coverage` reads the same for a few criteria (a screen refreshing
+latest judgement. A call reads the learner's rows of that table (one primary-key range) and
+takes each enrolled version's criteria in display order from `version_criteria` (read once per
+database: a version never changes); the counts per outcome and unit are summed while the tree is
+assembled. `criteria_coverage` reads the same for a few criteria (a screen refreshing
 what an edit changed). See benchmarks/bench_coverage.py for the figures.
 
 Evidence requirements: a group heading ("4 … with:") is returned flagged (`is_group`) so a UI can
@@ -19,18 +20,19 @@ ticked/total counts come from the same SQL query.
 
 from __future__ import annotations
 
-import json
 from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import text
 
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.errors import NotFound
+from assessor_app.evidence.version_criteria import CriterionRow, version_criteria
 from assessor_app.specs.requirements import group_keys
 
 
@@ -63,15 +65,24 @@ class CriterionCoverage:
     number: str
     text: str
     state: CoverageState
-    evidence_ids: tuple[int, ...]
+    evidence_count: int  # live items mapped to it
     judgement: str | None = None  # latest judgement state, if any ("met" / "not_yet")
     decided_by: str | None = None
     decided_at: datetime | None = None
+    #: the items' ids as `evidence_coverage` stores them ("3,17,9"); read through `evidence_ids`
+    ids_text: str = field(default="", repr=False)
+
+    @cached_property
+    def evidence_ids(self) -> tuple[int, ...]:
+        """The live items mapped to it, ascending. Parsed on first use: a screen of 3,000
+        criteria shows counts, and parsing a learner's 40,000 ids up front was a third of
+        `learner_coverage`'s time."""
+        return tuple(sorted(map(int, self.ids_text.split(",")))) if self.ids_text else ()
 
     @property
     def met_without_evidence(self) -> bool:
         """Judged met, but the evidence it rested on has since been deleted or unmapped."""
-        return self.state is CoverageState.MET and not self.evidence_ids
+        return self.state is CoverageState.MET and not self.evidence_count
 
 
 @dataclass(frozen=True)
@@ -164,24 +175,20 @@ def _counts_json(c: Counts) -> dict[str, int]:
             "met": c.met}
 
 
-#: Every criterion of the learner's enrolled versions in display order. `{only}` narrows it to
-#: some criteria (`criteria_coverage`).
+#: Some criteria of the learner's enrolled versions (`criteria_coverage`); `learner_coverage`
+#: takes each version's criteria from `version_criteria`, in the same columns.
 CRITERIA_SQL = """
-SELECT en.unit_id, c.id AS criterion_id, c.number, c.text, c.outcome_id,
-       lo.number AS outcome_number, lo.text AS outcome_text
+SELECT c.id AS criterion_id, c.number, c.text
 FROM enrolment AS en
-JOIN unit AS u ON u.id = en.unit_id
 JOIN criterion AS c ON c.version_id = en.unit_version_id
-JOIN learning_outcome AS lo ON lo.id = c.outcome_id
 WHERE en.learner_id = ?{only}
-ORDER BY u.reference, lo.position, c.position, c.id
 """
 
 #: The learner's live evidence and current judgement per criterion, from `evidence_coverage`
 #: (migration 0008: one row per learner × criterion with either, kept by triggers): one range of
 #: its primary key, so nothing counts the learner's mappings or searches their judgements here.
 STATUS_SQL = """
-SELECT cov.criterion_id, cov.evidence_ids, j.state, j.decided_by, j.decided_at
+SELECT cov.criterion_id, cov.evidence_count, cov.evidence_ids, j.state, j.decided_by, j.decided_at
 FROM evidence_coverage AS cov
 LEFT JOIN judgement AS j ON j.id = cov.judgement_id
 WHERE cov.learner_id = ?{only}
@@ -232,66 +239,62 @@ _MET, _EVIDENCED, _UNEVIDENCED = CoverageState.MET, CoverageState.EVIDENCED, \
     CoverageState.UNEVIDENCED
 
 
-_NO_STATUS = ((), None, None, None)
+_NO_STATUS = (0, "", None, None, None)
 
 
 def _statuses(rows: list[tuple]) -> dict[int, tuple]:
-    """STATUS_SQL's rows by criterion id as (evidence ids, judgement, decided by, decided at).
-    The ids of all criteria are parsed in one go (as one JSON array: a learner's 40,000 ids cost
-    a few milliseconds parsed one criterion at a time)."""
-    csvs = [r[1] for r in rows if r[1]]
-    lists = iter(json.loads("[[" + "],[".join(csvs) + "]]") if csvs else ())
-    return {r[0]: (tuple(sorted(next(lists))) if r[1] else (), r[2], r[3], r[4]) for r in rows}
+    """STATUS_SQL's rows by criterion id as (evidence count, evidence ids as stored, judgement,
+    decided by, decided at)."""
+    return {r[0]: r[1:] for r in rows}
 
 
 _new = object.__new__
 if tuple(f.name for f in fields(CriterionCoverage)) != (
-        "criterion_id", "number", "text", "state", "evidence_ids", "judgement", "decided_by",
-        "decided_at"):  # pragma: no cover - `_criterion` below fills exactly these
+        "criterion_id", "number", "text", "state", "evidence_count", "judgement", "decided_by",
+        "decided_at", "ids_text"):  # pragma: no cover - `_criterion` below fills exactly these
     raise ImportError("CriterionCoverage's fields changed: update coverage._criterion")
 
 
 def _criterion(row: tuple, status: dict[int, tuple]) -> CriterionCoverage:
-    """One CRITERIA_SQL row with its status (`_statuses`) if it has one.
+    """A criterion row (its id, number and text first) with its status (`_statuses`) if it
+    has one.
 
     Built without the frozen dataclass's __init__ (one `object.__setattr__` per field): for the
     3,000 criteria of a learner that was a third of the time spent outside SQLite."""
-    cid = row[1]
-    ids, judgement, by, at = status.get(cid, _NO_STATUS)
+    cid = row[0]
+    count, ids, judgement, by, at = status.get(cid, _NO_STATUS)
     c = _new(CriterionCoverage)
     d = c.__dict__
-    d["criterion_id"], d["number"], d["text"] = cid, row[2], row[3]
-    d["state"] = _MET if judgement == "met" else _EVIDENCED if ids else _UNEVIDENCED
-    d["evidence_ids"], d["judgement"], d["decided_by"] = ids, judgement, by
+    d["criterion_id"], d["number"], d["text"] = cid, row[1], row[2]
+    d["state"] = _MET if judgement == "met" else _EVIDENCED if count else _UNEVIDENCED
+    d["evidence_count"], d["ids_text"], d["judgement"], d["decided_by"] = count, ids, judgement, by
     d["decided_at"] = _when(at) if at else None
     return c
 
 
-def _outcomes(rows: list[tuple], status: dict[int, tuple]) -> dict[int, list[OutcomeCoverage]]:
-    """The flat, ordered criterion rows (CRITERIA_SQL's columns) as outcomes per unit, counted
-    on the way (one pass)."""
-    grouped: dict[int, list[OutcomeCoverage]] = {}
+def _outcomes(rows: Iterable[CriterionRow], status: dict[int, tuple]) -> list[OutcomeCoverage]:
+    """One version's criteria in display order (`version_criteria`) as its outcomes, counted on
+    the way (one pass)."""
+    outcomes: list[OutcomeCoverage] = []
     current: list[CriterionCoverage] = []
     counts = [0, 0, 0]  # unevidenced, evidenced, met of the current outcome
     head: tuple | None = None
 
     def close() -> None:
         if head is not None:
-            unit_id, outcome = head
-            grouped.setdefault(unit_id, []).append(OutcomeCoverage(
-                *outcome, Counts(len(current), *counts), current))
+            outcomes.append(OutcomeCoverage(*head, Counts(len(current), *counts), current))
 
     for row in rows:
-        outcome_id = row[4]
-        if head is None or outcome_id != head[1][0]:
+        outcome_id = row[3]
+        if head is None or outcome_id != head[0]:
             close()
-            head, current, counts = (row[0], (outcome_id, row[5], row[6])), [], [0, 0, 0]
+            head, current, counts = (outcome_id, row[4], row[5]), [], [0, 0, 0]
         criterion = _criterion(row, status)
         state = criterion.state
         counts[2 if state is _MET else 1 if state is _EVIDENCED else 0] += 1
         current.append(criterion)
     close()
-    return grouped
+    return outcomes
 
 
 def _requirements(req_rows: list[Any]) -> tuple[dict[int, list[RequirementCoverage]],
@@ -325,23 +328,25 @@ def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
     params = (learner_id,)
     with reading(db) as session:
         # Plain DB-API reads in the session's transaction (one snapshot).
-        cursor = session.connection().connection.cursor()
+        conn = session.connection()
+        cursor = conn.connection.cursor()
         try:
             learner = cursor.execute(_LEARNER_SQL, params).fetchone()
             if learner is None:
                 raise NotFound(f"There is no learner with id {learner_id}.")
             unit_rows = _named(cursor, UNITS_SQL, params)
-            rows = cursor.execute(CRITERIA_SQL.format(only=""), params).fetchall()
+            # Keyed by the pool, which a store's reading and writing engines share.
+            criteria = version_criteria(cursor, conn.engine.pool,
+                                        (u.version_id for u in unit_rows))
             status = _statuses(cursor.execute(STATUS_SQL.format(only=""), params).fetchall())
             req_rows = _named(cursor, REQUIREMENTS_SQL, params)
         finally:
             cursor.close()
 
-    outcomes = _outcomes(rows, status)
     requirements, req_counts = _requirements(req_rows)
     units = []
     for u in unit_rows:
-        unit_outcomes = outcomes.get(u.unit_id, [])
+        unit_outcomes = _outcomes(criteria[u.version_id], status)
         counts = Counts(*(sum(getattr(o.counts, f) for o in unit_outcomes)
                           for f in ("total", "unevidenced", "evidenced", "met")))
         units.append(UnitCoverage(u.unit_id, u.reference, u.title, u.version_id, counts,
@@ -373,7 +378,7 @@ def criteria_coverage(db: Db, learner_id: int,
                 status = _statuses(cursor.execute(
                     STATUS_SQL.format(only=f" AND cov.criterion_id IN ({marks})"),
                     (learner_id, *chunk)).fetchall())
-                found.update((row[1], _criterion(row, status)) for row in rows)
+                found.update((row[0], _criterion(row, status)) for row in rows)
         finally:
             cursor.close()
     return found

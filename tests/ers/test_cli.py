@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assessor_app.cli import main as run_cli
+from assessor_app.ers.filing import ers_folder, existing_document, read_ers_document
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.signoff.voiding import void_signoffs_covering
 from assessor_app.store import Store
@@ -96,3 +98,33 @@ def test_console_script_end_to_end(store: Store, signed: Signed, db_path: Path,
     audit = subprocess.run([str(exe), "audit", "verify", "--db", str(db_path)],
                            capture_output=True, text=True, env=env, timeout=120)
     assert audit.returncode == 0 and "chain intact" in audit.stdout
+
+
+def test_export_writes_the_filed_pdf_as_filed(store: Store, signed: Signed, db_path: Path,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "filed.pdf"
+    args = ["ers", "export", "R1001", "H/601/1232", "-o", str(out), "--db", str(db_path)]
+    assert run_cli(args) == 2
+    assert "no filed ERS yet" in capsys.readouterr().err and not out.exists()
+
+    assert run_cli(["ers", "file", "R1001", "H/601/1232", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    assert run_cli(args) == 0
+    assert "filed ERS of sign-off" in capsys.readouterr().out
+    doc = existing_document(store, signed.signoff_id)
+    assert doc is not None and out.read_bytes() == read_ers_document(store, doc)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == doc.sha256
+    assert run_cli(["ers", "verify", str(out)]) == 0
+    # A second export is byte-identical: nothing is re-rendered or re-signed.
+    again = tmp_path / "again.pdf"
+    assert run_cli([*args[:4], "-o", str(again), "--db", str(db_path)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+
+    stored = ers_folder(store) / f"{doc.sha256}.pdf"
+    stored.write_bytes(stored.read_bytes()[:-40])  # damaged on disk
+    capsys.readouterr()
+    broken = tmp_path / "broken.pdf"
+    assert run_cli([*args[:4], "-o", str(broken), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot be read" in err and "\n" not in err and not broken.exists()

@@ -43,6 +43,9 @@ def test_signed_ers_shows_every_criterion_signatory_and_the_hash(store: Store,
     pages = page_count(render_ers(view))
     assert re.search(rf"Page 1 of {pages}", text) and f"Page {pages} of {pages}" in text
     assert PARTIAL_MARK not in text and VOID_MARK not in text
+    # No assessor profile was set up: the header names the assessor who signed, not "—".
+    assert view.content["assessor"]["name"] == ""
+    assert "Assessor Alex Morgan Assessor ID —" in text
 
 
 def test_page_count_grows_with_the_unit(store: Store) -> None:
@@ -101,3 +104,4 @@ def test_draft_is_marked_and_has_no_signatures(store: Store) -> None:
         sc = seed_scenario(s)
         text = pdf_text(render_ers(draft_view(s, sc.learner_id, sc.unit_version_id)))
     assert "DRAFT — NOT SIGNED" in text and "(not signed)" in text
+    assert "Assessor — Assessor ID —" in text  # nobody has signed: nothing to name

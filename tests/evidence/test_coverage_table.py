@@ -94,8 +94,8 @@ def assert_matches_recount(store, learner_ids: list[int]) -> None:
         assert set(got) == set(expected)
         for cid, (ids, state, by, when) in expected.items():
             c = got[cid]
-            assert (c.evidence_ids, c.judgement, c.decided_by, c.decided_at) == \
-                (ids, state, by, when)
+            assert (c.evidence_ids, c.evidence_count, c.judgement, c.decided_by,
+                    c.decided_at) == (ids, len(ids), state, by, when)
             assert c.state is _expected_state(ids, state)
         counted = [c.state for c in got.values()]
         assert cov.counts.total == len(counted)

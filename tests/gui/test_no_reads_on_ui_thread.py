@@ -13,6 +13,7 @@ import re
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,18 @@ from sqlalchemy.engine import Engine
 
 from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.items import create_evidence
+from assessor_app.evidence.questioning import list_questions
 from assessor_app.evidence.visits import start_visit
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.engine import BEGIN_OPTION
 from tests.gui.conftest import WAIT_MS, click_index, press, settle
+
+
+def _stored_questions(store: Store, evidence_id: int) -> list:
+    """What the database holds, read by the test on a thread of its own (not the UI's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(list_questions, store, evidence_id).result()
 
 
 @pytest.fixture
@@ -160,6 +168,22 @@ def test_new_evidence_undo_redo_and_attachments_read_off_the_ui_thread(
     settle(qtbot, vs)
     qa = vs.detail.item.id
     assert vs.detail.item.kind == "questioning" and vs.editor.qa_model.rowCount() == 1
+    qtbot.keyClick(vs.editor.qa_table, Qt.Key.Key_Escape)
+    press(window, "Ctrl+Return")  # a second question: shown from the edit, nothing re-read
+    model = vs.editor.qa_model
+    assert model.rowCount() == 2 and model.data(model.index(1, 0)) == "2"
+    assert vs.editor.qa_table.currentIndex().row() == 1  # its question cell is open for typing
+    first = model.row_id(0)
+    vs.editor.qa_table.setCurrentIndex(model.index(0, 1))
+    vs.remove_question()
+    assert model.rowCount() == 1 and model.row_id(0) != first and model.data(model.index(0, 0)) == "1"
+    assert [r.id for r in _stored_questions(spec_store, qa)] == [model.row_id(0)]
+    press(window, "Ctrl+Z")  # the removed question comes back
+    settle(qtbot, window, vs)
+    assert model.rowCount() == 2 and model.row_id(0) == first
+    press(window, "Ctrl+Z")  # the added one goes
+    settle(qtbot, window, vs)
+    assert model.rowCount() == 1 and len(_stored_questions(spec_store, qa)) == 1
     press(window, "Ctrl+Z")  # the questioning session goes
     settle(qtbot, window, vs)
     assert vs.evidence_model.row_of(qa) == -1

@@ -85,7 +85,7 @@ def rows_from_coverage(coverage: LearnerCoverage) -> list[UnitCoverageRow]:
     rows = []
     for u in coverage.units:
         rows.append(UnitCoverageRow(u.unit_id, u.reference, u.title, tuple(
-            CellState(c.criterion_id, c.number, c.text, c.state.value, len(c.evidence_ids))
+            CellState(c.criterion_id, c.number, c.text, c.state.value, c.evidence_count)
             for c in u.criteria)))
         if u.checklist:
             headings = {r.key: r.text for r in u.requirements if r.is_group}

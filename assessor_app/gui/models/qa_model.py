@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.questioning import list_questions, set_question_field
+from assessor_app.evidence.questioning import QuestionPresence, set_question_field
 from assessor_app.store import Store
 from assessor_app.store.models import QuestionAnswer
 
@@ -34,10 +34,6 @@ class QAModel(QAbstractTableModel):
         self.evidence_id: int | None = None
         self._rows: list[QuestionAnswer] = []
 
-    def load(self, evidence_id: int | None) -> None:
-        """Read the item's questioning rows (after an edit to them) and show them."""
-        self.show(evidence_id, list_questions(self.store, evidence_id) if evidence_id else [])
-
     def show(self, evidence_id: int | None, rows: list[QuestionAnswer]) -> None:
         """Show rows already read (with the item, off the UI thread)."""
         self.beginResetModel()
@@ -45,8 +41,29 @@ class QAModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def reload(self) -> None:
-        self.load(self.evidence_id)
+    def show_added(self, edit: QuestionPresence) -> int:
+        """Show the row `add_question` just inserted, from its edit (which holds all of it): the
+        UI thread reads nothing. Returns its row number here."""
+        row = QuestionAnswer(id=edit.row_id, evidence_id=edit.evidence_id,
+                             position=edit.position, question=edit.question,
+                             answer=edit.answer, satisfied=edit.satisfied)
+        at = min(max(edit.position, 0), len(self._rows))
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, row)
+        self.endInsertRows()
+        self.dataChanged.emit(self.index(at, 0), self.index(len(self._rows) - 1, 0))  # the #s
+        return at
+
+    def show_removed(self, row_id: int) -> None:
+        """Drop a row `remove_question` just deleted; the rows after it move up."""
+        at = self.row_of(row_id)
+        if at < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), at, at)
+        del self._rows[at]
+        self.endRemoveRows()
+        if at < len(self._rows):
+            self.dataChanged.emit(self.index(at, 0), self.index(len(self._rows) - 1, 0))
 
     def row_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None

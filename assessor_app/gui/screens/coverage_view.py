@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor_app.evidence.coverage import CriterionCoverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError, RecordLocked
 from assessor_app.evidence.judgements import record_judgement
@@ -69,7 +70,7 @@ class CoverageView(QWidget):
         self.requirement_id: int | None = None
         self._loader = Loader(self)
         self._evidence_loader = Loader(self)
-        self._criterion_evidence: dict[int, list[int]] = {}
+        self._criteria: dict[int, CriterionCoverage] = {}
 
         self.heading = QLabel()
         self.legend = QLabel(legend())
@@ -155,8 +156,8 @@ class CoverageView(QWidget):
         if learner_id != self.learner_id:
             return
         learner, coverage = matrix.learner, matrix.coverage
-        self._criterion_evidence = {c.criterion_id: list(c.evidence_ids)
-                                    for u in coverage.units for c in u.criteria}
+        # Each criterion's ids are parsed only when it is chosen.
+        self._criteria = {c.criterion_id: c for u in coverage.units for c in u.criteria}
         c = coverage.counts
         self.heading.setText(f"<b>{learner.name}</b> · {c.met} of {c.total} criteria met, "
                              f"{c.evidenced} more evidenced")
@@ -223,7 +224,8 @@ class CoverageView(QWidget):
             f"<b>{unit.reference} {cell.number}</b> — {cell.text}<br>"
             f"{theme.SYMBOLS[cell.state]} {theme.LABELS[cell.state].capitalize()}; "
             f"{n} piece{'s' if n != 1 else ''} of evidence.")
-        self._show_evidence(self._criterion_evidence.get(cell.criterion_id, []))
+        chosen = self._criteria.get(cell.criterion_id)
+        self._show_evidence(list(chosen.evidence_ids) if chosen is not None else [])
         self._set_judging_enabled(True)
 
     def _on_requirement(self, index: QModelIndex) -> None:

@@ -243,8 +243,7 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
-        self.editor.qa_model.reload()
-        self.editor.qa_table.edit_cell(self.editor.qa_model.row_of(edit.row_id), 1)
+        self.editor.qa_table.edit_cell(self.editor.qa_model.show_added(edit), 1)
 
     def remove_question(self) -> None:
         index = self.editor.qa_table.currentIndex()
@@ -257,7 +256,7 @@ class VisitCommands:
             self.show_error(exc)
             return
         self._push(edit)
-        self.editor.qa_model.reload()
+        self.editor.qa_model.show_removed(row_id)
 
     def choose_files(self) -> None:
         if self.detail is None:
