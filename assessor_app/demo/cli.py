@@ -6,7 +6,6 @@ import argparse
 
 from assessor_app.cli_common import CliError, cli_identity, cli_store, db_hint
 from assessor_app.demo.builder import SIGNED_UNIT, build_demo
-from assessor_app.ers.filing import ers_document_path
 from assessor_app.signoff.errors import SignOffRuleError
 from assessor_app.store.models import ErsDocument
 
@@ -40,8 +39,8 @@ def _demo(args: argparse.Namespace) -> int:
                 doc = session.get(ErsDocument, result.ers_document_id)
             assert doc is not None
             print(f"Unit {SIGNED_UNIT} signed off by learner, line manager and assessor "
-                  f"(sign-off {result.signoff_id}); ERS filed and queued for the centre:")
-            print(f"  {ers_document_path(store, doc)}")
-            print(f"See it with: assessor-app ers render{db_hint(args)} DEMO-0001 {SIGNED_UNIT} "
-                  "-o demo-ers.pdf")
+                  f"(sign-off {result.signoff_id}); ERS filed ("
+                  f"{doc.size:,} bytes) and queued for the centre.")
+            print(f"Save a copy with: assessor-app ers export{db_hint(args)} DEMO-0001 "
+                  f"{SIGNED_UNIT} -o demo-ers.pdf")
         return 0

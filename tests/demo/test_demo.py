@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shlex
 import sys
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def test_demo_signs_files_and_queues_one_unit(db_path: Path, capsys) -> None:
         assert expected in text
     # The file name sent to the centre carries no learner name.
     assert "Priya" not in queued.filename and "Shah" not in queued.filename
+
+    # The command the demo suggests saves that very PDF.
+    hint = next(line for line in out.splitlines() if line.startswith("Save a copy with:"))
+    args = shlex.split(hint.split(":", 1)[1])[1:]
+    copy = db_path.parent / "copy.pdf"
+    assert args[-1] == "demo-ers.pdf"
+    assert main([*args[:-1], str(copy)]) == 0
+    assert copy.read_bytes() == pdf
 
 
 def test_demo_twice_changes_nothing(db_path: Path, capsys) -> None:
