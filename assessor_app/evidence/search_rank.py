@@ -44,8 +44,10 @@ B = 0.75
 #: A phrase with fewer hits than this is counted; a commoner one is estimated (see above).
 EXACT_COUNT_CAP = 5000
 
-#: What highlight() wraps each match in, for the candidate query (not typed text's characters).
-OPEN, CLOSE = "\x01", "\x02"
+#: What highlight() wraps each match in: Unicode noncharacters (reserved for a program's own
+#: use), which typed or pasted text does not hold, where a control character such as \x01 can
+#: arrive with a paste.
+OPEN, CLOSE = "\ufdd0", "\ufdd1"
 
 _SPAN = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
 #: A token as unicode61 sees it, near enough: letters and digits (no underscore).

@@ -148,3 +148,14 @@ def test_snippet_marks_and_ellipses(store, world) -> None:
             "WHERE evidence_fts MATCH :m"), {"m": '"refund" "kettle"'}).scalar()
     assert hits[0].snippet == fts5
     assert hits[0].score == pytest.approx(expected[item.evidence_id][0], abs=1e-9)
+
+
+def test_control_characters_in_text_leave_ranking_and_snippets_alone(store, world) -> None:
+    lid = world.learner.id
+    odd = create_evidence(store, lid, "observation", title="Till\x01 \x02",
+                          text="Served\x01 the customer\x02 and \x01\x02 another customer.")
+    plain = create_evidence(store, lid, "observation", text="One customer.")
+    hits = search_evidence(store, lid, "customer")
+    assert {h.evidence_id for h in hits} == {odd.evidence_id, plain.evidence_id}
+    snippet = next(h.snippet for h in hits if h.evidence_id == odd.evidence_id)
+    assert snippet.count("[customer]") == 2 and "\x01" in snippet  # shown, not taken as marks
