@@ -32,6 +32,7 @@ from sqlalchemy import text
 
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.errors import NotFound
+from assessor_app.evidence.learner_list import PROGRESS_SQL, Counts, counts_from_row
 from assessor_app.evidence.version_criteria import CriterionRow, version_criteria
 from assessor_app.specs.requirements import group_keys
 
@@ -45,18 +46,6 @@ class CoverageState(StrEnum):
 #: Symbols that read in greyscale (UX.md): ○ unevidenced, ◐ evidenced, ● met.
 STATE_SYMBOL = {CoverageState.UNEVIDENCED: "○", CoverageState.EVIDENCED: "◐",
                 CoverageState.MET: "●"}
-
-
-@dataclass(frozen=True)
-class Counts:
-    total: int = 0
-    unevidenced: int = 0
-    evidenced: int = 0
-    met: int = 0
-
-    @property
-    def met_fraction(self) -> float:
-        return self.met / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -386,28 +375,8 @@ def criteria_coverage(db: Db, learner_id: int,
 
 #: Per learner, per enrolled criterion: one probe of `evidence_coverage` (live evidence and the
 #: latest judgement), then one count per learner. Nothing scans the evidence.
-PROGRESS_SQL = text("""
-WITH crit AS (
-    SELECT en.learner_id, j.state AS judgement,
-           coalesce(cov.evidence_count, 0) > 0 AS has_evidence
-    FROM enrolment AS en JOIN criterion AS c ON c.version_id = en.unit_version_id
-    LEFT JOIN evidence_coverage AS cov
-           ON cov.learner_id = en.learner_id AND cov.criterion_id = c.id
-    LEFT JOIN judgement AS j ON j.id = cov.judgement_id
-)
-SELECT l.id AS learner_id,
-       count(crit.learner_id) AS total,
-       count(*) FILTER (WHERE crit.judgement = 'met') AS met,
-       count(*) FILTER (WHERE crit.judgement IS NOT 'met' AND crit.has_evidence) AS evidenced
-FROM learner AS l
-LEFT JOIN crit ON crit.learner_id = l.id
-GROUP BY l.id
-""")
-
-
 def learner_progress(db: Db) -> dict[int, Counts]:
     """Counts for every learner at once (the learner list's percentages), by learner id."""
     with reading(db) as session:
-        rows = session.execute(PROGRESS_SQL).all()
-    return {r.learner_id: Counts(r.total, r.total - r.met - r.evidenced, r.evidenced, r.met)
-            for r in rows}
+        rows = session.execute(text(PROGRESS_SQL)).all()
+    return {r.learner_id: counts_from_row(r.total, r.met, r.evidenced) for r in rows}

@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from assessor_app.evidence.coverage import Counts, learner_progress
 from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.edits import FieldEdit
 from assessor_app.evidence.errors import InvalidInput
+from assessor_app.evidence.learner_list import LearnerSummary as LearnerSummary  # re-exported
+from assessor_app.evidence.learner_list import list_learners as list_learners  # re-exported
 from assessor_app.evidence.limits import check_short
 from assessor_app.evidence.refs import (
     get_learner,
@@ -120,30 +121,6 @@ def find_learner(db: Db, registration: str) -> Learner:
     """The learner with this registration number (`NotFound` otherwise)."""
     with reading(db) as session:
         return learner_by_registration(session, registration)
-
-
-@dataclass(frozen=True)
-class LearnerSummary:
-    learner: Learner
-    counts: Counts  # criteria over all enrolled units
-
-    @property
-    def percent_met(self) -> int:
-        return round(100 * self.counts.met_fraction)
-
-
-def list_learners(db: Db, *, search: str = "") -> list[LearnerSummary]:
-    """All learners by name with their progress; `search` filters on name, registration or
-    employer (case-insensitive substring)."""
-    with reading(db) as session:
-        stmt = select(Learner).order_by(col(Learner.name), col(Learner.id))
-        if search.strip():
-            like = f"%{search.strip()}%"
-            stmt = stmt.where(col(Learner.name).ilike(like) | col(Learner.registration).ilike(like)
-                              | col(Learner.employer).ilike(like))
-        learners = session.exec(stmt).all()
-        progress = learner_progress(session)
-    return [LearnerSummary(lr, progress.get(lr.id or 0, Counts())) for lr in learners]
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Starts the Qt application on a store: `assessor-app` with no arguments lands here.
 
 The main window is shown first, with "Opening records…" in the learner list; the store is then
-opened on a pool thread (`StoreOpener`: the ORM, SQLCipher key unwrapping, the passphrase
-prompt when the keyring cannot unlock it) and handed to the window, which lists the learners.
-So the first paint waits for Qt and the window's own modules only, none of the core's heavy
-libraries (tests/gui/test_startup_imports.py checks that).
+opened on a pool thread (`StoreOpener`: SQLCipher key unwrapping, the passphrase prompt when the
+keyring cannot unlock it, the learner list read without the ORM) and handed to the window, which
+lists the learners; the ORM and the rest of the window follow (`attach_store`). So the first
+paint waits for Qt and the window's own modules only, and the learner list for SQLCipher, none
+of the ORM (tests/gui/test_startup_imports.py checks that).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
     dialogs = ExceptionDialogs(lambda: window)
     dialogs.install()
     opener = window.opener = StoreOpener(db, window)
+    opener.listed.connect(lambda store: _store_listed(window, store))
     opener.opened.connect(lambda store: _store_opened(window, store, offer_demo))
     opener.cancelled.connect(lambda: _stop(window, CANCELLED))
     opener.failed.connect(lambda failure: _not_opened(window, failure))
@@ -59,6 +61,11 @@ def run_gui(db: str | Path | None = None, *, offer_demo: bool | None = None) -> 
         if lock is not None:  # its filter on the whole application ends with this run
             app.removeEventFilter(lock)
         window.deleteLater()
+
+
+def _store_listed(window: MainWindow, store: Store) -> None:
+    if window.isVisible():  # else closed while the store opened: the app is ending
+        window.show_learners(store, window.opener.learners)
 
 
 def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> None:

@@ -1,21 +1,25 @@
 """The database: one SQLCipher-encrypted SQLite file in WAL mode, foreign keys on, migrated to
 head when opened. The data key comes from `assessor_app.vault` (keyring or passphrase); a
-plaintext database from an older version is encrypted the first time it is opened."""
+plaintext database from an older version is encrypted the first time it is opened.
+
+A file already at head opens without the ORM (its revision is read through `store.raw`), and
+`Store.engine` is built on first use: the desktop app lists its learners before SQLAlchemy,
+SQLModel and pydantic load."""
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import DatabaseError
-from sqlmodel import Session, create_engine
 
+from assessor_app.store import raw
 from assessor_app.store.errors import DamagedDatabase, StoreError, StoreLocked
 from assessor_app.store.guard import check_database_file, check_revision, safe_reason
 from assessor_app.store.locks import process_lock
@@ -28,6 +32,8 @@ from assessor_app.vault.keys import DataKey, key_file_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
+    from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BEGIN_OPTION = "assessor_sqlite_begin"
@@ -59,6 +65,9 @@ def _on_begin(conn: Connection) -> None:
 def make_engine(db_path: Path, key: DataKey | None = None) -> Engine:
     """An engine on `db_path`, keyed with `key` (SQLCipher); `key=None` is a plaintext file
     (older databases before they are encrypted, and the benchmarks' baseline)."""
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         f"sqlite:///{db_path}",
@@ -164,20 +173,39 @@ def _backup(source: Path, target: Path, key: DataKey | None) -> None:
 
 
 class Store:
-    """Owns the engine for one database file and hands out transactional sessions."""
+    """Owns the engine for one database file and hands out transactional sessions. The engine
+    (and SQLAlchemy with it) is made on first use; `store.raw.read_only` reads without it."""
 
-    def __init__(self, db_path: Path, engine: Engine, key: DataKey | None = None) -> None:
+    def __init__(self, db_path: Path, engine: Engine | None = None,
+                 key: DataKey | None = None) -> None:
         self.db_path = db_path
-        self.engine = engine
+        self._engine = engine
+        self._engine_lock = threading.Lock()
         self.wait_hooks = WaitHooks()  # writers report "waiting…" here (see store.waiting)
         self._presence_fd: int | None = None  # "this database is open here" (store.recovery)
         self.key = key  # None: a plaintext database (benchmarks' baseline only)
         self.typed_passphrase: str | None = None  # typed this run (CLI prompt); never saved
-        # Same pool and events; only the BEGIN differs (see `session` and `read_session`).
-        self._writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
-                                                   WAIT_OPTION: self.wait_hooks})
+        self._writer: Engine | None = None
         # Checkpoints and deferred indexing once the saving pauses (see store.maintenance).
         self.maintenance = Maintenance(self)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (importing the ORM) the first time it is asked for."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = make_engine(self.db_path, self.key)
+        return self._engine
+
+    @property
+    def writer(self) -> Engine:
+        """The engine with BEGIN IMMEDIATE and the waiting hooks: same pool and events, only
+        the BEGIN differs (see `session` and `read_session`)."""
+        if self._writer is None:
+            self._writer = self.engine.execution_options(
+                **{BEGIN_OPTION: "IMMEDIATE", WAIT_OPTION: self.wait_hooks})
+        return self._writer
 
     @property
     def files_dir(self) -> Path:
@@ -195,7 +223,9 @@ class Store:
         what it reads cannot change under it before it writes (the GUI thread and a sync worker
         write to the same file). Another writer waits (busy_timeout) instead of failing. Keep
         these blocks short, and do not open a second one inside in the same thread."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        from sqlmodel import Session
+
+        with Session(self.writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -210,6 +240,8 @@ class Store:
         through it fails at once. Nothing is committed: the transaction is rolled back when the
         block ends (loaded objects stay usable). Background reads use this; writes use
         `session`, which serialises them on the write lock."""
+        from sqlmodel import Session
+
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA query_only=ON")  # also begins the deferred transaction
             try:
@@ -225,7 +257,8 @@ class Store:
 
         self.maintenance.close()
         close_presence(self)
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 Progress = Callable[[str, int, int], None]
@@ -250,26 +283,47 @@ def open_store(db: str | Path | None = None, *, migrate_schema: bool = True,
             if key is None and encrypt:
                 key = _unlock_and_encrypt(path, passphrase, progress)
             secure_data_folder(path)
-            engine = make_engine(path, key)
-            if migrate_schema:
-                check_revision(path, stored_revision(engine), known_revisions())
-                migrate(engine, path, key)
+            engine = _checked_and_migrated(path, key) if migrate_schema else None
     except VaultLocked as exc:
         raise StoreLocked(str(exc)) from exc
     except VaultError as exc:
         raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
-    except DatabaseError as exc:
-        reason = safe_reason(exc.orig if exc.orig is not None else exc)
-        raise DamagedDatabase(f"Cannot open the database {path}: {reason}. Check the path given "
-                              "with --db or ASSESSOR_APP_DB.") from exc
+    except Exception as exc:
+        orig = _driver_error(exc)
+        if orig is None:
+            raise
+        raise DamagedDatabase(f"Cannot open the database {path}: {safe_reason(orig)}. Check the "
+                              "path given with --db or ASSESSOR_APP_DB.") from exc
     store = Store(path, engine, key)
     if migrate_schema:
         from assessor_app.store.recovery import open_with_recovery  # leftovers of a killed run
 
         open_with_recovery(store)
     return store
+
+
+def _checked_and_migrated(path: Path, key: DataKey | None) -> Engine | None:
+    """Refuse a newer schema; migrate an older one (with the engine, which is returned). A file
+    already at head is recognised through a plain SQLCipher connection: no engine, no ORM."""
+    revision = raw.stored_revision(path, key)
+    check_revision(path, revision, known_revisions())
+    if revision is not None and revision == head_revision():
+        return None
+    engine = make_engine(path, key)
+    migrate(engine, path, key)
+    return engine
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The SQLite error behind `exc` (raised by the driver, or wrapped by SQLAlchemy), if any."""
+    if isinstance(exc, sqlcipher.DatabaseError):
+        return exc
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # not loaded: nothing can have raised it
+    if sa_exc is not None and isinstance(exc, sa_exc.DatabaseError):
+        return exc.orig if exc.orig is not None else exc
+    return None
 
 
 def check_before_opening(db: str | Path | None) -> None:

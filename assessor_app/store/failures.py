@@ -61,6 +61,9 @@ def describe_failure(exc: BaseException) -> str | None:
         return _sqlite_error(exc.orig if exc.orig is not None else exc)
     if isinstance(exc, sqlite3.Error):
         return _sqlite_error(exc)
+    driver = sys.modules.get("sqlcipher3.dbapi2")  # raised directly by the ORM-free reads
+    if driver is not None and isinstance(exc, driver.Error):
+        return _sqlite_error(exc)
     if isinstance(exc, MemoryError):
         return "Not enough memory to finish. Close other programs and try again."
     if isinstance(exc, ValueError | TypeError | KeyError) and _raised_reading_rows(exc):

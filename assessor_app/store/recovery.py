@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
 from assessor_app.store.engine import Store
 from assessor_app.store.locks import POLL_SECONDS, release, try_acquire
 
@@ -107,8 +105,10 @@ def _remove_orphan_pdfs(store: Store) -> int:
     markers = [m for m in _glob(folder, "*.pending") if _PDF_NAME.match(m.stem + ".pdf")]
     if not markers:
         return 0
-    with store.read_session() as s:
-        known = {row[0] for row in s.execute(text("SELECT sha256 FROM ers_document"))}
+    from assessor_app.store.raw import read_only
+
+    with read_only(store) as conn:
+        known = {row[0] for row in conn.execute("SELECT sha256 FROM ers_document")}
     removed = 0
     for marker in markers:
         pdf = folder / f"{marker.stem}.pdf"

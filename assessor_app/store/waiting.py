@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING
 
 from assessor_app.store.errors import StoreBusy
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the first session (see store.engine)
+    from sqlalchemy import Connection
+    from sqlalchemy.exc import OperationalError
 
 BUSY_STEP_MS = 250  # one BEGIN attempt's own wait inside SQLite
 BUSY_TIMEOUT_MS = 5000  # the connection's normal busy timeout (restored after BEGIN)
@@ -58,6 +60,8 @@ def _is_busy(exc: OperationalError) -> bool:
 
 def begin_waiting(conn: Connection, mode: str, hooks: WaitHooks | None) -> None:
     """Emit `BEGIN <mode>`; for write transactions, wait (reporting it) while the lock is held."""
+    from sqlalchemy.exc import OperationalError
+
     if mode == "DEFERRED" or hooks is None:
         conn.exec_driver_sql(f"BEGIN {mode}")
         return

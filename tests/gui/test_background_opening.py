@@ -209,16 +209,27 @@ def test_the_store_opened_for_a_window_closed_meanwhile_is_closed(
     assert [s.db_path for s in closed] == [db.resolve()]
 
 
-def test_a_module_failing_to_load_after_opening_closes_the_store(
-        tmp_path: Path, memory_keyring, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_a_module_failing_to_load_after_listing_is_explained_and_the_store_closed(
+        qtbot: QtBot, tmp_path: Path, memory_keyring,  # noqa: ANN001
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The learners are listed first (no ORM); a module of the open window that then fails to
+    load ends in `failed` with the reason, and the store is closed with the app."""
     db = _database(tmp_path / "g.sqlite3", "Gil Seventh")
-    closed: list[Store] = []
-    original = Store.close
-    monkeypatch.setattr(Store, "close", lambda self: (closed.append(self), original(self)))
-    outcome = store_opening.open_in_background(db, None, True,
-                                               preload=("assessor_app.gui.no_such_module",))
-    assert outcome.store is None and isinstance(outcome.error, ModuleNotFoundError)
-    assert [s.db_path for s in closed] == [db.resolve()]
-    ok = store_opening.open_in_background(db, None, True, preload=())
+    ok = store_opening.open_in_background(db, None, True)
     assert ok.store is not None and [s.learner.name for s in ok.learners] == ["Gil Seventh"]
     ok.store.close()
+    with pytest.raises(ModuleNotFoundError):
+        store_opening.prepare_window(("assessor_app.gui.no_such_module",))
+    monkeypatch.setattr(store_opening, "OPEN_WINDOW_MODULES", ("assessor_app.gui.no_such_module",))
+    monkeypatch.setattr(store_opening.prepare_window, "__defaults__",
+                        (("assessor_app.gui.no_such_module",),))
+    parent = MainWindow(None)
+    qtbot.addWidget(parent)
+    opener = StoreOpener(db, parent)
+    listed: list[Store] = []
+    opener.listed.connect(listed.append)
+    with qtbot.waitSignal(opener.failed, timeout=WAIT_MS) as failed:
+        opener.start()
+    assert "ModuleNotFoundError" in str(failed.args[0])
+    assert listed == [opener.store] and not opener.pending
+    opener.store.close()  # what run_gui does at the end

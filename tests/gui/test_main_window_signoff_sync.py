@@ -48,9 +48,11 @@ def test_status_bar_has_the_sync_indicator_and_sync_now(qtbot: QtBot, spec_store
     qtbot.waitUntil(lambda: "set up" in window.sync.widget.label.text().lower(), timeout=WAIT_MS)
 
 
-def test_assessor_name_falls_back_to_the_database(spec_store, app_settings, make_window) -> None:
+def test_assessor_name_falls_back_to_the_database(qtbot, spec_store, app_settings,  # noqa: ANN001
+                                                   make_window) -> None:
     """A fresh laptop profile still knows the assessor recorded with the database; the
-    database's profile (first-run set-up, Settings) wins over an older per-laptop name."""
+    database's profile (first-run set-up, Settings) wins over an older per-laptop name. The
+    window reads the profile in the background when the store opens and after a save."""
     from assessor_app.store.settings import set_setting
 
     app_settings.assessor_name = "Jo Bloggs"
@@ -58,6 +60,8 @@ def test_assessor_name_falls_back_to_the_database(spec_store, app_settings, make
     assert window.assessor_name() == "Jo Bloggs"  # nothing set up in the database yet
     app_settings.assessor_name = ""
     set_setting(spec_store, "assessor_name", "Alex Morgan")
+    window.refresh_profile()  # as after Settings or the set-up wizard saved it
+    settle(qtbot, window)
     assert window.assessor_name() == "Alex Morgan"
     app_settings.assessor_name = "Jo Bloggs"
     assert window.assessor_name() == "Alex Morgan"

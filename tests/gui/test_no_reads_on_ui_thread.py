@@ -1,6 +1,6 @@
-"""Opening a visit, picking an item, typing into it, new items, undo/redo, attachments and the
-coverage matrix never read the database on the UI thread: every read-only snapshot these actions
-take runs on a worker thread.
+"""Opening a visit, picking an item, typing into it, new items, undo/redo, attachments, the
+coverage matrix, unlocking a signed record and opening the sign-off dialog never read the
+database on the UI thread: every read-only snapshot these actions take runs on a worker thread.
 
 The check hooks SQLAlchemy itself (every statement of every engine), so it catches any read,
 whichever module issues it. Reads are the statements of read-only snapshots (`Store.read_session`,
@@ -209,3 +209,37 @@ def test_new_evidence_undo_redo_and_attachments_read_off_the_ui_thread(
     settle(qtbot, window, vs)
     assert vs.attachments_model.rowCount() == 0 and vs.editor.text.toPlainText() == ""
     assert ui_thread_reads == []
+
+
+def test_unlock_and_signoff_dialog_name_the_assessor_without_reading_on_the_ui_thread(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        ui_thread_reads: list[str]) -> None:
+    """Unlocking a signed record and opening the sign-off dialog name the assessor from the
+    window's copy of the profile (read on a worker when the store opened), not from a read on
+    the UI thread; the unlock is recorded under that name."""
+    from sqlmodel import select
+
+    from assessor_app.setup.profile import AssessorProfile, save_profile
+    from assessor_app.store.models import AuditEntry
+    from tests.gui.test_locked_records import _answer_unlock, _open_signed_item
+
+    save_profile(spec_store, AssessorProfile("Alex Morgan"))
+    window, vs, demo, _qa_id = _open_signed_item(qtbot, make_window, spec_store, "QA-1")
+    settle(qtbot, window, vs)
+    ui_thread_reads.clear()  # from here on: the actions under test
+
+    _answer_unlock(qtbot, "learner's answer to Q2 was mistyped")
+    qtbot.mouseClick(vs.lock_badge.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not vs.lock_badge.isVisible(), timeout=WAIT_MS)
+    settle(qtbot, window, vs)
+    unit = next(u for u in window.overview_panel.units_model.units()
+                if u.reference == "H/601/1232")  # the signed unit
+    dialog = window.open_signoff(demo.learner_id, unit.unit_id)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.content is not None, timeout=WAIT_MS)
+    assert dialog.assessor.name.text() == "Alex Morgan"
+    assert ui_thread_reads == []
+    with spec_store.read_session() as s:
+        unlock = s.exec(select(AuditEntry).where(AuditEntry.action == "evidence.unlock")).one()
+    assert unlock.actor == "Alex Morgan"

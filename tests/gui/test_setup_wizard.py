@@ -20,7 +20,7 @@ from assessor_app.signoff.passphrase import passphrase_chosen
 from assessor_app.store import Store
 from assessor_app.sync.queries import read_sync_settings
 from assessor_app.vault.unlock import check_passphrase
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, settle
 from tests.gui.wizard_steps import _next, _type
 from tests.webdav_server import PASSWORD, DavServer, dav_server  # noqa: F401 - fixture
 
@@ -73,6 +73,7 @@ def test_wizard_sets_up_the_real_assessor(qtbot: QtBot, spec_store: Store,
     assert (spec_store.files_dir / "keys" / "assessor.p12").exists()
     sync = read_sync_settings(spec_store)
     assert sync is not None and sync.base_url.rstrip("/") == dav_server.url.rstrip("/")
+    settle(qtbot, window)  # the window reads the saved profile again in the background
     assert window.assessor_name() == "Jo Carter"
 
     # Settings edits the same profile

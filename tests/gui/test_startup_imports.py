@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assessor_app.evidence.learners import add_learner
 from assessor_app.store import open_store
 
 HEAVY = ("pyhanko", "reportlab", "alembic")
@@ -31,8 +32,15 @@ def main_window():
     return next((w for w in app.topLevelWidgets()
                  if w.objectName() == "mainWindow" and w.isVisible()), None)
 
+def on_listed():  # the learner list has just been filled
+    if "at_listed" not in seen:
+        seen["at_listed"] = sorted(sys.modules)
+        seen["listed_count"] = main_window().learner_panel.learner_model.total()
+
 def first_paint():  # the first turn of the event loop, once the main window is shown
     w = main_window()
+    if w is not None:
+        w.learner_panel.learner_model.loaded.connect(on_listed)
     seen["shown"] = w is not None
     seen["learner_text"] = w.learner_panel.learner_count.text() if w else None
     seen["at_paint"] = sorted(sys.modules)
@@ -82,6 +90,22 @@ def test_the_first_paint_comes_before_the_orm_http_and_keyring(tmp_path: Path) -
     assert {m for m in NOT_BEFORE_PAINT if m in at_paint} == set()
     # …and they did load afterwards, for the database (the check can see them)
     assert {"sqlalchemy", "sqlmodel", "cryptography"} <= set(result["loaded"])
+
+
+def test_the_learners_are_listed_before_the_orm_loads(tmp_path: Path) -> None:
+    """The learner list (with its progress) is read through plain SQLCipher: when it is filled,
+    SQLAlchemy, SQLModel and pydantic are not loaded yet; they load afterwards for the rest of
+    the window (the learner's page, visits, sync)."""
+    db = tmp_path / "current.sqlite3"
+    store = open_store(db, passphrase=PASSPHRASE)
+    add_learner(store, "Ann First", "R-1")
+    store.close()
+    result = _start(db)
+    assert result["status"] == 0 and result["listed_count"] == 1
+    at_listed = set(result["at_listed"])
+    assert "assessor_app.evidence.learner_list" in at_listed
+    assert {"sqlalchemy", "sqlmodel", "pydantic", "alembic"} & at_listed == set()
+    assert {"sqlalchemy", "sqlmodel"} <= set(result["loaded"])
 
 
 def test_the_check_sees_a_heavy_import(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def demo_prompt_wanted() -> bool:
 def _prepare(store: Store) -> tuple[int, AssessorProfile]:
     """Pool thread: import bundled specs (a no-op after the first time); count learners; read
     the assessor's details (set up yet?)."""
-    from assessor_app.evidence.learners import list_learners
+    from assessor_app.evidence.learner_list import list_learners
     from assessor_app.setup.profile import load_profile
     from assessor_app.specs.bootstrap import ensure_bundled_specs
 
@@ -87,6 +87,9 @@ class FirstRun(QObject):
             self._offer_demo()
 
     def _set_up(self, _result: int) -> None:
+        refresh = getattr(self.window, "refresh_profile", None)
+        if refresh is not None:  # the window names the assessor from the profile just saved
+            refresh()
         self.setup_done.emit()
         self._offer_demo()
 

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
 from assessor_app.gui.support.fit import fit_to_screen, scrolling
 from assessor_app.gui.support.settings import AppSettings
-from assessor_app.setup.profile import AssessorProfile, ProfileError, load_profile, save_profile
+from assessor_app.setup.profile import (
+    AssessorProfile,
+    ProfileError,
+    check_profile,
+    load_profile,
+    save_profile,
+)
 from assessor_app.store import Store
 
 
@@ -35,14 +41,17 @@ def _spin(low: int, high: int, value: int, suffix: str, tip: str) -> QSpinBox:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, parent: QWidget | None = None,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None, *, profile: AssessorProfile | None = None) -> None:
+        """`profile`: the assessor's details as the window last read them (read from `store`
+        here when not given)."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.settings = settings
         self.store = store
-        profile = load_profile(store) if store is not None else AssessorProfile(
-            settings.assessor_name)
+        if profile is None:
+            profile = load_profile(store) if store is not None else AssessorProfile(
+                settings.assessor_name)
         self.name = QLineEdit(profile.assessor_name or settings.assessor_name)
         self.name.setObjectName("assessorName")
         self.name.setPlaceholderText("As it should appear on judgements and sign-offs")
@@ -106,7 +115,7 @@ class SettingsDialog(QDialog):
         assert self.store is not None
         wizard = SetupWizard(self.store, self._profile(), self)
         if wizard.exec():
-            saved = load_profile(self.store)
+            saved = check_profile(wizard.profile())  # what it stored (it saves before closing)
             for field, value in ((self.name, saved.assessor_name),
                                  (self.assessor_id, saved.assessor_id),
                                  (self.centre_name, saved.centre_name),

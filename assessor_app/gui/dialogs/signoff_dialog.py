@@ -70,6 +70,17 @@ log = logging.getLogger(__name__)
 # -- the dialog --------------------------------------------------------------------------------
 
 
+def _read_record(store: Store, learner_id: int, unit_version_id: int,
+                 with_profile: bool) -> tuple[dict[str, Any], Gaps, str]:
+    """Worker: the record to sign and, when asked, the assessor's name from the profile."""
+    content, gaps = load_content(store, learner_id, unit_version_id)
+    if not with_profile:
+        return content, gaps, ""
+    from assessor_app.setup.profile import load_profile
+
+    return content, gaps, load_profile(store).assessor_name
+
+
 STEPS = ("Check", "Learner", "Line manager", "Assessor", "Last look")
 
 
@@ -84,11 +95,8 @@ class SignOffDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.today = today or date.today()
-        if not assessor_name:  # the assessor set up for this database, never a demo name
-            from assessor_app.gui.support.settings import AppSettings
-            from assessor_app.setup.profile import load_profile
-
-            assessor_name = load_profile(store).assessor_name or AppSettings().assessor_name
+        # Not given: the assessor set up for this database (never a demo name), read with the
+        # record on the worker, else this laptop's setting.
         self.assessor_name = assessor_name
         self.plan = SignOffPlan(learner_id, unit_version_id)
         # No keyring: the passphrase typed at start also opens the signing key; asked only if not
@@ -143,7 +151,7 @@ class SignOffDialog(QDialog):
         self.preview.failed.connect(self.show_problem)
         fit_to_screen(self, QSize(1040, 720))
         self._show(self.loading)
-        self._loader.run(load_content, store, learner_id, unit_version_id,
+        self._loader.run(_read_record, store, learner_id, unit_version_id, not assessor_name,
                          on_done=self._content_loaded, on_error=self._content_failed)
 
     def _build_footer(self) -> QHBoxLayout:
@@ -183,8 +191,12 @@ class SignOffDialog(QDialog):
         self.stack.addWidget(page)
         page.changed.connect(self.banner_clear)
 
-    def _content_loaded(self, loaded: tuple[dict[str, Any], Gaps]) -> None:
-        content, gaps = loaded
+    def _content_loaded(self, loaded: tuple[dict[str, Any], Gaps, str]) -> None:
+        content, gaps, profile_name = loaded
+        if not self.assessor_name:
+            from assessor_app.gui.support.settings import AppSettings
+
+            self.assessor_name = profile_name or AppSettings().assessor_name
         self.content = content
         self.setWindowTitle(f"Sign off {content['unit']['reference']} — "
                             f"{content['learner']['name']}")

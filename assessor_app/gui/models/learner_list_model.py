@@ -15,7 +15,7 @@ from assessor_app.gui.models.base import LazyListModel
 from assessor_app.gui.support.workers import run_in_background
 
 if TYPE_CHECKING:  # the list is built before the database is open (gui.app opens it later)
-    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.evidence.learner_list import LearnerSummary
     from assessor_app.store import Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -52,7 +52,7 @@ class LearnerListModel(LazyListModel):
     def refresh(self) -> None:
         if self.store is None:
             return  # read when the store arrives (set_store)
-        from assessor_app.evidence.learners import list_learners
+        from assessor_app.evidence.learner_list import list_learners
 
         self._generation += 1
         generation = self._generation

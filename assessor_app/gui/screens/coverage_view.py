@@ -40,6 +40,7 @@ from assessor_app.gui.models.coverage_model import (
 )
 from assessor_app.gui.models.evidence_list_model import EvidenceListModel
 from assessor_app.gui.support import theme
+from assessor_app.gui.support.activation import skip_activation_repaints
 from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner
 from assessor_app.gui.support.undo import REDO_KEYS, UNDO_KEYS
@@ -135,6 +136,7 @@ class CoverageView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
         self._set_judging_enabled(False)
+        skip_activation_repaints(self.table, self.evidence)
 
     @property
     def busy(self) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from assessor_app.gui.models.learner_list_model import LEARNER_ID_ROLE, LearnerListModel
 
 if TYPE_CHECKING:
-    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.evidence.learner_list import LearnerSummary
     from assessor_app.store import Store
 
 OPENING = "Opening records…"

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -28,16 +28,20 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
-from assessor_app.gui.support.fit import restore_geometry, save_geometry, scrolling
+from assessor_app.gui.screens.window_state import restore_window_state, save_window_state
+from assessor_app.gui.support.activation import skip_activation_repaints_in
+from assessor_app.gui.support.fit import scrolling
 from assessor_app.gui.support.messages import show_error
+from assessor_app.gui.support.profile_copy import ProfileCopy
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
+from assessor_app.gui.support.warm_up import warm_up
 from assessor_app.gui.support.workers import Loader, cancel_all
 
 if TYPE_CHECKING:
     # Imported where first opened: the sign-off dialog brings PDF signing and rendering (pyHanko,
     # ReportLab), which the first window must not wait for.
-    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.evidence.learner_list import LearnerSummary
     from assessor_app.gui.dialogs.signoff_dialog import SignOffDialog
     from assessor_app.gui.dialogs.signoff_history_dialog import SignOffHistoryDialog
     from assessor_app.gui.dialogs.spec_review_dialog import SpecReviewDialog
@@ -51,6 +55,10 @@ if TYPE_CHECKING:
     from assessor_app.store import Store
 
 log = logging.getLogger(__name__)
+
+#: What the coverage dialog imports that the visit screen has not (dependencies first).
+COVERAGE_MODULES = ("assessor_app.evidence.judgements", "assessor_app.gui.models.coverage_model",
+                    "assessor_app.gui.screens.coverage_view")
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +74,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
         self._overview_loader = Loader(self)
+        self.profile = ProfileCopy(self, self.show_error)  # read on a worker, not per dialog
         # Built by attach_store, once the database is open:
         self.visit_screen: VisitScreen = None  # type: ignore[assignment]
         self.sync: SyncController = None  # type: ignore[assignment]
@@ -93,7 +102,7 @@ class MainWindow(QMainWindow):
             p.start_button, p.coverage_button, p.signoff_button, p.history_button,
             p.enrol_button, self.learner_panel.new_learner_button)
         self._connect_parts()
-        self._restore_state()
+        restore_window_state(self)
         if store is not None:
             self.attach_store(store)
 
@@ -108,7 +117,8 @@ class MainWindow(QMainWindow):
 
         self.store = store
         self.visit_screen = VisitScreen(store, self.undo_stack,
-                                        autosave_ms=self.settings.autosave_delay_ms)
+                                        autosave_ms=self.settings.autosave_delay_ms,
+                                        assessor_name=self.assessor_name)
         self.pages.addWidget(self.visit_screen)
         if not self.settings.visit_splitter.isEmpty():
             self.visit_screen.splitter.restoreState(self.settings.visit_splitter)
@@ -125,7 +135,18 @@ class MainWindow(QMainWindow):
         self.sync.install(self, menu=self.main_actions.file_menu)
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
+        if self.learner_panel.learner_model.store is not store:  # else listed already
+            self.show_learners(store, learners)
+        self._update_actions()
+        self.refresh_overview()  # a learner chosen before the parts were built
+
+    def show_learners(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
+        """The database is open (the ORM not loaded yet): list its learners. `attach_store`
+        follows with the parts that work on it; the learner's page waits for that."""
+        self.store = store
         self.learner_panel.set_store(store, learners)
+        self.refresh_profile()
+        skip_activation_repaints_in(self)  # a dialog opening must not repaint every list
 
     def opening_failed(self) -> None:
         """The database could not be opened (a dialog says why): the window says so too."""
@@ -142,8 +163,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, *_: object) -> None:
         """Enable the actions that fit the page shown and whether a learner is chosen."""
+        attached = self.visit_screen is not None  # the learner commands need the visit page
         self.main_actions.update(in_visit=self.pages.currentWidget() is self.visit_screen,
-                                 has_learner=self.learner_id is not None)
+                                 has_learner=attached and self.learner_id is not None)
 
     # -- what the other parts use ------------------------------------------------------------
     @property
@@ -181,8 +203,8 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
-        if self.learner_id is None or self.store is None:
-            return
+        if self.learner_id is None or self.store is None or self.visit_screen is None:
+            return  # read once the store is attached (attach_store)
         from assessor_app.signoff.queries import learner_overview
 
         learner_id = self.learner_id
@@ -195,11 +217,13 @@ class MainWindow(QMainWindow):
             return  # the user moved on while it loaded
         self.overview_panel.show_overview(overview)
         self.overview_loaded.emit(learner_id)
+        warm_up(self, COVERAGE_MODULES)  # so the first Coverage click does not import them
 
     @property
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
         return (self.learner_panel.busy or self._overview_loader.busy
+                or self.profile.busy
                 or self.visit_screen is None or self.visit_screen.busy
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
@@ -289,12 +313,15 @@ class MainWindow(QMainWindow):
         self.visit_screen.flush()
         self.undo_stack.redo()
 
+    def refresh_profile(self) -> None:
+        """Read the assessor's profile again (on a worker): at start and after it was saved."""
+        if self.store is not None:
+            self.profile.refresh(self.store)
+
     def assessor_name(self) -> str:
         """The assessor set up for this database (first-run set-up or Settings), else the
-        older per-laptop setting."""
-        from assessor_app.setup.profile import load_profile
-
-        return load_profile(self.store).assessor_name or self.settings.assessor_name
+        older per-laptop setting; from the window's copy of the profile (no database read)."""
+        return self.profile.assessor_name or self.settings.assessor_name
 
     # -- coverage / sign-off / sync ------------------------------------------------------------
     def show_coverage(self) -> None:
@@ -442,7 +469,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from assessor_app.gui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.settings, self, self.store).exec()
+        SettingsDialog(self.settings, self, self.store, profile=self.profile.profile).exec()
+        self.refresh_profile()  # saved there, or by the set-up wizard it opens
         lock = getattr(self, "app_lock", None)
         if lock is not None:
             lock.set_idle_ms(max(0, self.settings.lock_idle_minutes) * 60_000)
@@ -450,25 +478,8 @@ class MainWindow(QMainWindow):
             self.backup_warning.refresh()
 
     # -- state -------------------------------------------------------------------------------
-    def _restore_state(self) -> None:
-        s = self.settings
-        # saved per screen size and scale factor, and always inside the screen
-        restore_geometry(self, "main_window", s.qsettings, QSize(1280, 760))
-        if not s.window_state.isEmpty():
-            self.restoreState(s.window_state)
-        if not s.main_splitter.isEmpty():
-            self.main_split.restoreState(s.main_splitter)
-
     def save_state(self) -> None:
-        s = self.settings
-        save_geometry(self, "main_window", s.qsettings)
-        s.window_state = self.saveState()
-        s.main_splitter = self.main_split.saveState()
-        if self.visit_screen is not None:
-            s.visit_splitter = self.visit_screen.splitter.saveState()
-        if self.learner_id is not None:
-            s.last_learner_id = self.learner_id
-        s.sync()
+        save_window_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.visit_screen is not None:

@@ -17,7 +17,6 @@ from assessor_app.evidence.errors import EvidenceError
 from assessor_app.evidence.items import EvidenceDetail
 from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
 from assessor_app.gui.widgets.lock_badge import LockBadge
-from assessor_app.setup.profile import load_profile
 from assessor_app.signoff.locks import EvidenceLock, read_evidence_lock, unlock_evidence_record
 from assessor_app.store import Store
 
@@ -117,12 +116,17 @@ class VisitLocks:
                        + " is now void. Your changes make a new version; the signed one stays "
                          "readable under Sign-offs and ERS.", "warning")
         self._reload_detail()  # type: ignore[attr-defined]
+        # The core has just voided what covered it: editable at once, with no read here (the
+        # reload above reads the stored lock in the background and applies it again).
+        self._preloaded_lock = (detail.item.id, EvidenceLock())
         self._apply_lock()
         self.coverage_changed.emit(self.learner_id)  # type: ignore[attr-defined]
         return True
 
     def assessor_name(self) -> str:
-        return load_profile(self.store).assessor_name or "assessor"
+        """The window's copy of the assessor's name (no database read here)."""
+        source: Callable[[], str] | None = getattr(self, "assessor_name_source", None)
+        return (source() if source is not None else "") or "assessor"
 
     def _tell(self, text: str, kind: str = "info") -> None:
         self.banner.show_message(text, kind)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ evidence menu, delete, map, tick, questions, attachments, keyboard helpers) are 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 
 #: The longest heading an evidence row usually has; the list is at least this wide.
 LIST_HEADING_SAMPLE = "OBS-12  10:45 · 12 criteria · 3 files"
+#: One frame (ms): Qt paints a window at most this often, so work queued this long after a
+#: change lands after the change's paint, not in the same pause.
+FRAME_MS = 16
 
 
 class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
@@ -64,10 +68,14 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
     close_requested = Signal(int)  # visit id
 
     def __init__(self, store: Store, undo_stack: QUndoStack, *, autosave_ms: int = 400,
+                 assessor_name: Callable[[], str] | None = None,
                  parent: QWidget | None = None) -> None:
+        """`assessor_name`: who is assessing (the window's copy of the profile), named when
+        a record is unlocked."""
         super().__init__(parent)
         self.setObjectName("visitScreen")
         self.store = store
+        self.assessor_name_source = assessor_name
         self.undo_stack = undo_stack
         self.learner_id: int | None = None
         self.visit_id: int | None = None
@@ -295,10 +303,12 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
         finally:
             self._loading = False
         self._after_rows_changed()  # the newest item starts loading now
-        # The criteria and the requirements are filled on the next turn of the event loop, laid
-        # out and painted on their own (the list appears first). Together: the requirements'
-        # count in their tab's title repaints the side tabs, so a turn of their own would paint
-        # the criteria twice (their tab is hidden: its rows are laid out when it is shown).
+        # The criteria and the requirements are filled a frame later, laid out and painted on
+        # their own: the list is painted first (at the window's next update, within a frame),
+        # so the two paints are two short pauses rather than one long one. Criteria and
+        # requirements together: the requirements' count in their tab's title repaints the side
+        # tabs, so a turn of their own would paint the criteria twice (their tab is hidden: its
+        # rows are laid out when it is shown).
         stage = self._stage = self._stage + 1
 
         def fill_side_tabs() -> None:
@@ -308,7 +318,7 @@ class VisitScreen(VisitCommands, VisitRefresh, VisitLocks, QWidget):
                 self._show_requirements(data.coverage.units, data.coverage.refs)
                 self._stage_done = stage
 
-        QTimer.singleShot(0, fill_side_tabs)
+        QTimer.singleShot(FRAME_MS, fill_side_tabs)
 
     # -- evidence list -----------------------------------------------------------------------
     def _mark_current(self, evidence_id: int) -> None:

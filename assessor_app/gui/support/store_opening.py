@@ -3,9 +3,11 @@
 progress dialog (verified before the plaintext is removed; see `assessor_app.vault`).
 
 At start-up the main window is shown first and `StoreOpener` opens the store on a pool thread
-(with the ORM, the key unwrapping and the modules the open window needs), so nothing of that
-runs before the first paint and nothing of it runs on the UI thread; `open_store_for_gui` is the
-same loop run to the end on the calling thread (tests, and the demo window).
+(the key unwrapping, the schema check and the learner list, all without the ORM: `listed`),
+then loads the ORM and the modules the open window needs on a pool thread too (`opened`), so
+nothing of that runs before the first paint, the learners are listed before SQLAlchemy, SQLModel
+and pydantic load, and nothing of it runs on the UI thread; `open_store_for_gui` is the same
+loop run to the end on the calling thread (tests, and the demo window).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from assessor_app.store.errors import StoreError, StoreLocked
 from assessor_app.store.paths import resolve_db_path
 
 if TYPE_CHECKING:
-    from assessor_app.evidence.learners import LearnerSummary
+    from assessor_app.evidence.learner_list import LearnerSummary
     from assessor_app.store import Store
     from assessor_app.vault.keys import DataKey
 
@@ -130,8 +132,9 @@ def _encrypt_with_progress(db: str | Path | None, passphrase: str | None,
     return store  # type: ignore[return-value]
 
 
-#: Imported on the pool thread after the store opens, so the UI thread finds them loaded when it
-#: builds the parts of the window that work on the store (`MainWindow.attach_store`).
+#: Imported on a pool thread once the learners are listed, so the UI thread finds them loaded
+#: when it builds the parts of the window that work on the store (`MainWindow.attach_store`).
+#: They bring the ORM.
 OPEN_WINDOW_MODULES = (
     "assessor_app.evidence.learners",
     "assessor_app.signoff.queries",
@@ -154,13 +157,13 @@ class Opening:
     learners: list[LearnerSummary] | None = None  # read at once, for the first screen
 
 
-def open_in_background(db: str | Path | None, passphrase: str | None, first: bool,
-                       preload: tuple[str, ...] = OPEN_WINDOW_MODULES) -> Opening:
+def open_in_background(db: str | Path | None, passphrase: str | None, first: bool) -> Opening:
     """Pool thread: unwrap the key (an encrypted database) or check the file (a plaintext one,
-    first attempt), wire the core, open the store, load the modules the window needs next.
-    Failures are returned, not raised, so the UI can ask or explain."""
+    first attempt), open the store and read the learner list, all without the ORM (a database
+    not yet at the current schema loads it to migrate). Failures are returned, not raised, so
+    the UI can ask or explain."""
     try:
-        key = _unwrap_key(db, passphrase)  # before the ORM loads (see _unwrap_key)
+        key = _unwrap_key(db, passphrase)  # before anything else loads (see _unwrap_key)
         if first and key is None:
             from assessor_app.store.engine import check_before_opening
 
@@ -169,29 +172,30 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
 
         if needs_encryption(resolve_db_path(db)):
             return Opening(needs_encryption=True)  # with a progress dialog, on the UI side
-        from assessor_app.store import open_store  # the ORM, from here on
-        from assessor_app.workflow.wiring import install
-
-        install()  # the core's listeners, before anything can write
+        from assessor_app.store import open_store
 
         store = open_store(db, passphrase=passphrase, key=key)
         store.typed_passphrase = passphrase  # in memory only: the demo window reuses it
     except Exception as exc:  # noqa: BLE001 - handed to the UI thread, which asks or explains
         return Opening(error=exc)
-    learners = _first_learners(store)  # before the other modules: the list is what is wanted
-    try:
-        for name in preload:
-            importlib.import_module(name)
-    except Exception as exc:  # noqa: BLE001 - a broken install: explained, the store closed
-        store.close()
-        return Opening(error=exc)
-    return Opening(store=store, learners=learners)
+    return Opening(store=store, learners=_first_learners(store))
+
+
+def prepare_window(preload: tuple[str, ...] = OPEN_WINDOW_MODULES) -> None:
+    """Pool thread, once the learners are listed: wire the core's listeners (before anything
+    can write: the window's commands wait for `opened`) and load the modules the open window
+    needs, the ORM with them."""
+    from assessor_app.workflow.wiring import install
+
+    install()
+    for name in preload:
+        importlib.import_module(name)
 
 
 def _first_learners(store: Store) -> list[LearnerSummary] | None:
     """The learner list for the first screen, or None if it cannot be read here (the learner
     panel then reads it itself, and says why if that fails too)."""
-    from assessor_app.evidence.learners import list_learners
+    from assessor_app.evidence.learner_list import list_learners
 
     try:
         return list_learners(store)
@@ -223,8 +227,11 @@ def _unwrap_key(db: str | Path | None, passphrase: str | None) -> DataKey | None
 class StoreOpener(QObject):
     """Opens the window's store off the UI thread: asks for the passphrase when the keyring
     cannot unlock it (then tries again), encrypts an older plaintext folder with a progress
-    dialog, and ends in `opened(store)`, `cancelled()` or `failed(exception or sentence)`."""
+    dialog, says `listed(store)` once the store is open and its learners read (`learners`), and
+    ends in `opened(store)` (the modules of the open window loaded), `cancelled()` or
+    `failed(exception or sentence)`."""
 
+    listed = Signal(object)
     opened = Signal(object)
     cancelled = Signal()
     failed = Signal(object)  # the exception (or a sentence) to explain in a dialog
@@ -254,14 +261,20 @@ class StoreOpener(QObject):
 
     def _arrived(self, outcome: Opening) -> None:
         if outcome.store is not None:
-            self.pending = False
-            self.store, self.learners = outcome.store, outcome.learners
-            self.opened.emit(outcome.store)
+            store = outcome.store
+            self.store, self.learners = store, outcome.learners
+            self.listed.emit(store)
+            run_in_background(prepare_window, on_done=lambda _none: self._prepared(store),
+                              on_error=self._failed_message)
         elif outcome.needs_encryption:
             self._encrypt()
         else:
             assert outcome.error is not None
             self._refused(outcome.error)
+
+    def _prepared(self, store: Store) -> None:
+        self.pending = False
+        self.opened.emit(store)
 
     def _refused(self, exc: BaseException) -> None:
         question = _passphrase_question(exc, self._passphrase) if isinstance(
@@ -290,6 +303,7 @@ class StoreOpener(QObject):
         self.failed.emit(exc)
 
     def _failed_message(self, message: str) -> None:
-        """A failure outside the attempt itself (importing a module), in plain words."""
+        """A failure outside the attempt itself (importing a module), in plain words. The store,
+        if open, is closed with the app (`gui.app.run_gui`)."""
         self.pending = False
         self.failed.emit(message)
