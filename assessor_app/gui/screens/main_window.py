@@ -31,6 +31,7 @@ from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.window_state import restore_window_state, save_window_state
 from assessor_app.gui.support.activation import skip_activation_repaints_in
 from assessor_app.gui.support.fit import scrolling
+from assessor_app.gui.support.heap import freeze_long_lived
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.profile_copy import ProfileCopy
 from assessor_app.gui.support.settings import AppSettings
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
             self.show_learners(store, learners)
         self._update_actions()
         self.refresh_overview()  # a learner chosen before the parts were built
+        freeze_long_lived()  # start-up's objects out of the collector's full passes
 
     def show_learners(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
         """The database is open (the ORM not loaded yet): list its learners. `attach_store`
