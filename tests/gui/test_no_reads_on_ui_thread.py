@@ -71,9 +71,10 @@ def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
     settle(qtbot, window)
     ui_thread_reads.clear()  # from here on: the actions under test
 
-    window.open_visit(visit.id)
+    press(window, "Ctrl+N")  # Start visit: the one in progress is found on a worker
     vs = window.visit_screen
     settle(qtbot, window, vs)
+    assert window.pages.currentWidget() is vs and vs.visit_id == visit.id
     assert vs.detail is not None
     first = vs.detail.item.id
     last_row = vs.evidence_model.index(vs.evidence_model.rowCount() - 1)
