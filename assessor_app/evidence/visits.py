@@ -124,6 +124,15 @@ def plan_visit(store: Store, learner_id: int, on: date | str, place: str | None 
         return visit
 
 
+def resume_or_start_visit(store: Store, learner_id: int) -> tuple[Visit, bool]:
+    """The learner's visit in progress (and False), else today's visit started (and True): what
+    "Start visit" does, in one call a screen can run off its UI thread."""
+    running = current_visit(store, learner_id)
+    if running is not None:
+        return running, False
+    return start_visit(store, learner_id), True
+
+
 def start_visit(store: Store, learner_id: int, on: date | str | None = None,
                 place: str | None = None) -> Visit:
     """Start today's visit (or the one on `on`): the earliest planned visit if there is one, else

@@ -16,7 +16,7 @@ from assessor_app.evidence import (
     start_visit,
     visit_summary,
 )
-from assessor_app.evidence.visits import planned_criterion_ids
+from assessor_app.evidence.visits import planned_criterion_ids, resume_or_start_visit
 
 
 def test_action_plan_becomes_next_visits_planned_criteria(store, world) -> None:
@@ -71,3 +71,11 @@ def test_bad_target_leaves_visit_open(store, world) -> None:
     summary = visit_summary(store, v.id)
     assert summary.visit.status == "in_progress" and summary.visit.feedback == ""
     assert summary.targets == []
+
+
+def test_start_visit_resumes_the_one_in_progress(store, world) -> None:
+    lid = world.learner.id
+    first, started = resume_or_start_visit(store, lid)
+    assert started and first.status == "in_progress" and first.date == date.today()
+    again, started_again = resume_or_start_visit(store, lid)
+    assert (again.id, started_again) == (first.id, False)

@@ -12,6 +12,7 @@ Deterministic under load (CI runs on a busy 2-core machine):
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def _drain_background_jobs() -> Iterator[None]:
     workers.cancel_all()
     assert workers.wait_for_all(WAIT_MS)
     QApplication.processEvents()
+    # A window freezes what is alive once it is built (gui.support.heap); in a test run that
+    # is the earlier tests' windows and stores too, which must stay collectable.
+    gc.unfreeze()
 
 
 @pytest.fixture

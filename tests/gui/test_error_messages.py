@@ -30,6 +30,7 @@ def _observation(qtbot: QtBot, store: Store, make_window: Callable[[Store], Main
     window = make_window(store)
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
     press(window, "Ctrl+N")
+    settle(qtbot, window)  # the visit is started on a worker, then shown
     vs = window.visit_screen
     return window, vs, vs.new_evidence("observation")
 

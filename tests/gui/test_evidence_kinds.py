@@ -46,8 +46,8 @@ def _visit(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow
     window = make_window(store)
     qtbot.waitUntil(lambda: window.overview is not None, timeout=WAIT_MS)
     press(window, "Ctrl+N")
+    settle(qtbot, window)  # the visit is started on a worker, then shown
     assert window.pages.currentWidget() is window.visit_screen
-    settle(qtbot, window)
     return window
 
 

@@ -3,7 +3,9 @@ would draw the same pixels, and a screen's modules are imported in idle turns be
 
 from __future__ import annotations
 
+import gc
 import sys
+import weakref
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QStringListModel
@@ -130,3 +132,27 @@ def test_warm_up_stops_at_a_module_that_fails(qtbot: QtBot,
     qtbot.waitUntil(lambda: "Could not import" in caplog.text, timeout=WAIT_MS)
     QApplication.processEvents()
     assert "colorsys" not in sys.modules  # what came after it is left for the real open
+
+
+def test_what_start_up_built_is_kept_out_of_full_collections(
+        qtbot: QtBot, spec_store, make_window) -> None:  # noqa: ANN001
+    """A full collection triggered by a worker holds the interpreter lock while it walks every
+    object; start-up's long-lived objects are frozen out of it once the window is built, and
+    again after the warm-up imports. What is garbage by then is collected, not frozen."""
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a cycle: only a collection frees it
+
+    gc.unfreeze()
+    gone = [weakref.ref(Node()) for _ in range(100)]
+    make_window(spec_store)
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000
+    assert all(ref() is None for ref in gone)
+    sys.modules.pop("colorsys", None)
+    owner = QObject()
+    warm_up(owner, ["colorsys"], delay_ms=0)
+    qtbot.waitUntil(lambda: "colorsys" in sys.modules, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > frozen, timeout=WAIT_MS)
+    gc.unfreeze()

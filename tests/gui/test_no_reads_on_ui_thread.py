@@ -71,9 +71,10 @@ def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
     settle(qtbot, window)
     ui_thread_reads.clear()  # from here on: the actions under test
 
-    window.open_visit(visit.id)
+    press(window, "Ctrl+N")  # Start visit: the one in progress is found on a worker
     vs = window.visit_screen
     settle(qtbot, window, vs)
+    assert window.pages.currentWidget() is vs and vs.visit_id == visit.id
     assert vs.detail is not None
     first = vs.detail.item.id
     last_row = vs.evidence_model.index(vs.evidence_model.rowCount() - 1)
@@ -243,3 +244,50 @@ def test_unlock_and_signoff_dialog_name_the_assessor_without_reading_on_the_ui_t
     with spec_store.read_session() as s:
         unlock = s.exec(select(AuditEntry).where(AuditEntry.action == "evidence.unlock")).one()
     assert unlock.actor == "Alex Morgan"
+
+
+def test_judging_a_signed_unit_names_its_signoffs_without_reading_on_the_ui_thread(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        ui_thread_reads: list[str]) -> None:
+    """The coverage matrix: judging a criterion of a signed unit is refused by the core; the
+    sign-offs the Unlock dialog names are read on a worker, then the judgement is recorded."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from assessor_app.demo.builder import build_demo
+    from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
+    from assessor_app.signoff.keys import load_or_create_identity
+    from tests.gui.test_coverage_dialog import _criterion, _state
+
+    demo = build_demo(spec_store, load_or_create_identity)
+    assert demo is not None and demo.signoff_id is not None
+    window = make_window(spec_store)
+    window.select_learner(demo.learner_id)
+    qtbot.waitUntil(lambda: window.overview is not None, timeout=WAIT_MS)
+    criterion = _criterion(spec_store, demo.learner_id, "H/601/1232", "2.3")
+    window.show_coverage()
+    view = window.coverage_dialog.view
+    settle(qtbot, window, view)
+    view.select_criterion(criterion)
+    settle(qtbot, view)
+    ui_thread_reads.clear()  # from here on: the action under test
+
+    named: list[str] = []
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, UnlockDialog):
+            QTimer.singleShot(20, answer)
+            return
+        named.append(" ".join(w.text() for w in dlg.findChildren(QLabel)))
+        qtbot.keyClicks(dlg.reason, "IQA asked for a second observation")
+        qtbot.mouseClick(dlg.unlock_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(view.not_yet_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(named), timeout=WAIT_MS)
+    settle(qtbot, window, view)
+    assert ui_thread_reads == []
+    assert f"sign-off {demo.signoff_id} (H/601/1232" in named[0]
+    assert _state(spec_store, demo.learner_id, criterion) == "not_yet"
+    window.coverage_dialog.close()

@@ -51,8 +51,8 @@ def _start_visit(qtbot: QtBot, window: MainWindow, learner_id: int) -> None:
     qtbot.waitUntil(lambda: window.overview is not None
                     and window.overview.learner.id == learner_id, timeout=WAIT_MS)
     press(window, "Ctrl+N")
+    settle(qtbot, window)  # the visit is started (or resumed) on a worker
     assert window.pages.currentWidget() is window.visit_screen
-    settle(qtbot, window)
 
 
 def _ticks(store: Store) -> set[tuple[str, int]]:

@@ -163,9 +163,9 @@ def _record_observation(qtbot: QtBot, window: MainWindow,
                         store: Store) -> tuple[int, int, int, int]:
     """Start the visit (Ctrl+N), record an observation and map three criteria to it."""
     press(window, "Ctrl+N")
+    settle(qtbot, window)  # the visit is started on a worker, then shown
     vs = window.visit_screen
     assert window.pages.currentWidget() is vs
-    settle(qtbot, window)
     press(window, "Ctrl+Shift+O")
     assert vs.detail is not None and vs.detail.item.kind == "observation"
     obs_id = vs.detail.item.id

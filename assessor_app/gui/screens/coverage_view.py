@@ -71,6 +71,7 @@ class CoverageView(QWidget):
         self.requirement_id: int | None = None
         self._loader = Loader(self)
         self._evidence_loader = Loader(self)
+        self._unlock_loader = Loader(self)
         self._criteria: dict[int, CriterionCoverage] = {}
 
         self.heading = QLabel()
@@ -140,7 +141,7 @@ class CoverageView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._loader.busy or self._evidence_loader.busy
+        return self._loader.busy or self._evidence_loader.busy or self._unlock_loader.busy
 
     def load(self, learner_id: int) -> None:
         """Read the learner's coverage and evidence in the background, then show them."""
@@ -272,9 +273,7 @@ class CoverageView(QWidget):
                 edit = record_judgement(self.store, self.learner_id, self.criterion_id, state,
                                         actor=actor, reason=self.reason.text())
         except RecordLocked as exc:
-            reason = self._ask_unlock(exc)
-            if reason:
-                self.judge(state, reason)
+            self._ask_unlock(exc, state)
             return
         except EvidenceError as exc:
             self.banner.show_error(exc)
@@ -285,10 +284,16 @@ class CoverageView(QWidget):
         self.load(self.learner_id)
         self.judged.emit(self.learner_id)
 
-    def _ask_unlock(self, exc: RecordLocked) -> str:
-        signoffs = read_signoff_locks(self.store, exc.signoff_ids)
-        dlg = UnlockDialog("This unit's judgements", signoffs, None, self)
-        return dlg.reason_text() if dlg.exec() == QDialog.DialogCode.Accepted else ""
+    def _ask_unlock(self, exc: RecordLocked, state: str) -> None:
+        """Name the sign-offs in the way (read on a worker), ask for the reason, then judge
+        again with it."""
+        def ask(signoffs: list) -> None:
+            dlg = UnlockDialog("This unit's judgements", signoffs, None, self)
+            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.reason_text():
+                self.judge(state, dlg.reason_text())
+
+        self._unlock_loader.run(read_signoff_locks, self.store, exc.signoff_ids, on_done=ask,
+                                on_error=self.banner.show_error)
 
 
 class CoverageDialog(QDialog):

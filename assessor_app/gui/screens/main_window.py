@@ -24,13 +24,13 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from assessor_app.evidence.edits import Edit
-from assessor_app.evidence.errors import EvidenceError
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
 from assessor_app.gui.screens.window_state import restore_window_state, save_window_state
 from assessor_app.gui.support.activation import skip_activation_repaints_in
 from assessor_app.gui.support.fit import scrolling
+from assessor_app.gui.support.heap import freeze_long_lived
 from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.profile_copy import ProfileCopy
 from assessor_app.gui.support.settings import AppSettings
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from assessor_app.gui.widgets.backup_warning import BackupWarning
     from assessor_app.signoff.queries import Overview
     from assessor_app.store import Store
+    from assessor_app.store.models import Visit
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
         self._overview_loader = Loader(self)
+        self._visit_starter = Loader(self)
         self.profile = ProfileCopy(self, self.show_error)  # read on a worker, not per dialog
         # Built by attach_store, once the database is open:
         self.visit_screen: VisitScreen = None  # type: ignore[assignment]
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
             self.show_learners(store, learners)
         self._update_actions()
         self.refresh_overview()  # a learner chosen before the parts were built
+        freeze_long_lived()  # start-up's objects out of the collector's full passes
 
     def show_learners(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
         """The database is open (the ORM not loaded yet): list its learners. `attach_store`
@@ -223,7 +226,7 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
         return (self.learner_panel.busy or self._overview_loader.busy
-                or self.profile.busy
+                or self.profile.busy or self._visit_starter.busy
                 or self.visit_screen is None or self.visit_screen.busy
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
@@ -255,22 +258,23 @@ class MainWindow(QMainWindow):
 
     # -- visits ------------------------------------------------------------------------------
     def start_visit(self) -> None:
-        if self.learner_id is None:
+        """Carry on with the visit in progress, else start today's (on a worker)."""
+        if self.learner_id is None or self._visit_starter.busy:
             return
-        from assessor_app.evidence.visits import current_visit, start_visit
+        from assessor_app.evidence.visits import resume_or_start_visit
 
         self.visit_screen.flush()
-        running = current_visit(self.store, self.learner_id)
-        if running is not None:  # carry on with the visit already in progress
-            self.open_visit(running.id)
-            return
-        try:
-            visit = start_visit(self.store, self.learner_id)
-        except EvidenceError as exc:
-            show_error(self, "Cannot start the visit", exc)
-            return
-        self.open_visit(visit.id)
-        self.refresh_overview()
+        learner_id = self.learner_id
+
+        def started(result: tuple[Visit, bool]) -> None:
+            visit, new = result
+            if learner_id == self.learner_id:
+                self.open_visit(visit.id)
+                if new:
+                    self.refresh_overview()
+
+        self._visit_starter.run(resume_or_start_visit, self.store, learner_id, on_done=started,
+                                on_error=lambda m: show_error(self, "Cannot start the visit", m))
 
     def open_visit(self, visit_id: int) -> None:
         assert self.learner_id is not None

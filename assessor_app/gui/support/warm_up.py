@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
+from assessor_app.gui.support.heap import freeze_long_lived
+
 log = logging.getLogger(__name__)
 
 
@@ -40,5 +42,7 @@ def warm_up(owner: QObject, modules: Sequence[str], delay_ms: int = 1000) -> Non
                 return
         if pending:
             QTimer.singleShot(0, owner, next_one)
+        else:
+            freeze_long_lived()  # the modules just imported live as long as the app
 
     QTimer.singleShot(delay_ms, owner, next_one)
