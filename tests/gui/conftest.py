@@ -178,3 +178,16 @@ def make_photo(path: Path, colour: str = "#3a7") -> Path:
     image.fill(QColor(colour))
     assert image.save(str(path))
     return path
+
+
+def when_modal_shows(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
+    """Run `act(dialog)` once a modal dialog of `kind` is up (it opens from a later event:
+    often after a background read), as the person at the keyboard would answer it."""
+    def check() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, check)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, check)

@@ -4,8 +4,7 @@ an explicit Unlock naming the sign-off."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import build_demo
@@ -15,7 +14,7 @@ from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
 from assessor_app.store.models import SignOff
-from tests.gui.conftest import WAIT_MS, press, settle
+from tests.gui.conftest import WAIT_MS, press, settle, when_modal_shows
 
 
 def _criterion(store: Store, learner_id: int, unit: str, number: str) -> int:
@@ -59,16 +58,12 @@ def test_undo_wrap_banner_and_unlock(qtbot: QtBot, spec_store: Store, make_windo
     view.select_criterion(h23)
     seen: list[str] = []
 
-    def answer() -> None:
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, UnlockDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dlg: UnlockDialog) -> None:
         seen.append(dlg.windowTitle())
         qtbot.keyClicks(dlg.reason, "IQA: 2.3 needs a second observation")
         qtbot.mouseClick(dlg.unlock_button, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, answer)
+    when_modal_shows(UnlockDialog, answer)
     qtbot.mouseClick(view.not_yet_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _state(spec_store, demo.learner_id, h23) == "not_yet",
                     timeout=WAIT_MS)

@@ -4,8 +4,8 @@ the old version still renders, and Undo says what it cannot restore."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -19,7 +19,7 @@ from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
 from assessor_app.store.models import AuditEntry, SignOff
 from tests.ers.pdftext import pdf_text
-from tests.gui.conftest import WAIT_MS, press, settle
+from tests.gui.conftest import WAIT_MS, press, settle, when_modal_shows
 
 
 def _open_signed_item(qtbot: QtBot, make_window, store: Store, ref: str):  # noqa: ANN001, ANN202
@@ -45,15 +45,12 @@ def _status(store: Store, signoff_id: int) -> str:
 
 def _answer_unlock(qtbot: QtBot, reason: str) -> None:
     """Fill in the modal Unlock dialog when it appears, as the assessor would."""
-    def fill() -> None:
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, UnlockDialog):
-            QTimer.singleShot(20, fill)
-            return
+    def fill(dlg: UnlockDialog) -> None:
         assert "sign-off 1 (H/601/1232" in " ".join(w.text() for w in dlg.findChildren(QLabel))
         qtbot.keyClicks(dlg.reason, reason)
         qtbot.mouseClick(dlg.unlock_button, Qt.MouseButton.LeftButton)
-    QTimer.singleShot(0, fill)
+
+    when_modal_shows(UnlockDialog, fill)
 
 
 def test_signed_evidence_is_read_only_until_unlocked(qtbot: QtBot, spec_store: Store,

@@ -30,7 +30,7 @@ from assessor_app.evidence.visits import start_visit
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.engine import BEGIN_OPTION
-from tests.gui.conftest import WAIT_MS, click_index, press, settle
+from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_modal_shows
 
 
 def _stored_questions(store: Store, evidence_id: int) -> list:
@@ -251,8 +251,7 @@ def test_judging_a_signed_unit_names_its_signoffs_without_reading_on_the_ui_thre
         ui_thread_reads: list[str]) -> None:
     """The coverage matrix: judging a criterion of a signed unit is refused by the core; the
     sign-offs the Unlock dialog names are read on a worker, then the judgement is recorded."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QLabel
 
     from assessor_app.demo.builder import build_demo
     from assessor_app.gui.dialogs.unlock_dialog import UnlockDialog
@@ -274,16 +273,12 @@ def test_judging_a_signed_unit_names_its_signoffs_without_reading_on_the_ui_thre
 
     named: list[str] = []
 
-    def answer() -> None:
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, UnlockDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dlg: UnlockDialog) -> None:
         named.append(" ".join(w.text() for w in dlg.findChildren(QLabel)))
         qtbot.keyClicks(dlg.reason, "IQA asked for a second observation")
         qtbot.mouseClick(dlg.unlock_button, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, answer)
+    when_modal_shows(UnlockDialog, answer)
     qtbot.mouseClick(view.not_yet_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(named), timeout=WAIT_MS)
     settle(qtbot, window, view)

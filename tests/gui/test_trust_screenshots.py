@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import build_demo
@@ -25,7 +25,7 @@ from assessor_app.gui.support.settings import AppSettings
 from assessor_app.setup.profile import AssessorProfile, save_profile
 from assessor_app.signoff.keys import load_or_create_identity
 from assessor_app.store import Store
-from tests.gui.conftest import WAIT_MS, settle
+from tests.gui.conftest import WAIT_MS, settle, when_modal_shows
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -60,17 +60,13 @@ def test_screenshots(qtbot: QtBot, spec_store: Store, make_window, app_settings:
 
     shots: list[bool] = []
 
-    def grab_unlock() -> None:
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, UnlockDialog):
-            QTimer.singleShot(20, grab_unlock)
-            return
+    def grab_unlock(dlg: UnlockDialog) -> None:
         qtbot.keyClicks(dlg.reason, "learner's answer to Q2 was mistyped")
         _save(dlg, out, "2-unlock-dialog")
         shots.append(True)
         dlg.reject()
 
-    QTimer.singleShot(0, grab_unlock)
+    when_modal_shows(UnlockDialog, grab_unlock)
     vs.unlock_current()
     assert shots == [True]
 
