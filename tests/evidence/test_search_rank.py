@@ -13,6 +13,7 @@ from assessor_app.evidence import (
     Witness,
     add_learner,
     create_evidence,
+    delete_evidence,
     enrol,
     search_evidence,
     search_rank,
@@ -159,3 +160,33 @@ def test_control_characters_in_text_leave_ranking_and_snippets_alone(store, worl
     assert {h.evidence_id for h in hits} == {odd.evidence_id, plain.evidence_id}
     snippet = next(h.snippet for h in hits if h.evidence_id == odd.evidence_id)
     assert snippet.count("[customer]") == 2 and "\x01" in snippet  # shown, not taken as marks
+
+
+_HOSTILE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+def _live(store, learner_id: int) -> set[int]:
+    with store.read_session() as s:
+        return {r[0] for r in s.execute(text(
+            "SELECT id FROM evidence_item WHERE learner_id = :l AND deleted = 0"),
+            {"l": learner_id})}
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(texts=st.lists(_HOSTILE, min_size=1, max_size=4), query=_HOSTILE)
+def test_any_text_and_any_query_search_calmly(store, world, texts: list[str],
+                                              query: str) -> None:
+    """Typed or pasted anything (FTS5 syntax, quotes, stars, marks, control characters, any
+    script) neither breaks the search nor finds a deleted item or another learner's."""
+    lid = world.learner.id
+    for t in texts:
+        create_evidence(store, lid, "observation", title=t[:20], text=t)
+    gone = create_evidence(store, lid, "observation", text=query)
+    delete_evidence(store, gone.evidence_id)
+    live = _live(store, lid)
+    for learner in (lid, None):
+        hits = search_evidence(store, learner, query)
+        assert {h.evidence_id for h in hits} <= live
+        assert all(h.learner_id == lid for h in hits)
+        assert [h.score for h in hits] == sorted(h.score for h in hits)
