@@ -263,6 +263,13 @@ def planned_criterion_ids(db: Db, visit_id: int) -> list[int]:
                                    .where(VisitPlannedCriterion.visit_id == visit_id)).all())
 
 
+def visit_for_closing(db: Db, visit_id: int) -> tuple[Visit, list[int]]:
+    """The visit and the criteria its action plan already targets: what the close-visit dialog
+    opens with, in one snapshot."""
+    with reading(db) as session:
+        return get_visit(session, visit_id), target_criterion_ids(session, visit_id)
+
+
 def target_criterion_ids(db: Db, visit_id: int) -> list[int]:
     """The criteria the visit's action plan targets for next time (ticked when it reopens)."""
     with reading(db) as session:

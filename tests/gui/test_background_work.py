@@ -82,6 +82,7 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
 def test_close_visit_dialog_reads_its_picker_in_the_background(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
         ui_thread_reads: list[str]) -> None:
+    from assessor_app.evidence.visits import visit_for_closing
     from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 
     learner_id = demo_learner_id(spec_store)
@@ -89,7 +90,8 @@ def test_close_visit_dialog_reads_its_picker_in_the_background(
     qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
     press(window, "Ctrl+N")
     settle(qtbot, window)
-    dialog = CloseVisitDialog(spec_store, window.visit_screen.visit_id, lambda _e: None, window)
+    visit, targets = visit_for_closing(spec_store, window.visit_screen.visit_id)
+    dialog = CloseVisitDialog(spec_store, visit, targets, lambda _e: None, window)
     qtbot.addWidget(dialog)
     settle(qtbot, dialog)
     assert dialog.targets.model.criterion_ids()

@@ -27,6 +27,7 @@ from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.items import create_evidence
 from assessor_app.evidence.questioning import list_questions
 from assessor_app.evidence.visits import start_visit
+from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
 from assessor_app.store.engine import BEGIN_OPTION
@@ -86,6 +87,12 @@ def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
     assert vs.detail.item.id == vs.editor.evidence_id
     window.show_coverage()
     settle(qtbot, window, window.coverage_dialog.view)
+    window.coverage_dialog.close()
+    closing: list[CloseVisitDialog] = []
+    when_modal_shows(CloseVisitDialog, lambda d: (closing.append(d), d.reject()))
+    press(window, "Ctrl+Shift+F")  # Close visit: the visit and its targets read on a worker
+    qtbot.waitUntil(lambda: bool(closing), timeout=WAIT_MS)
+    assert closing[0].visit_id == visit.id
     assert ui_thread_reads == []
 
 

@@ -68,7 +68,7 @@ def _factories(store: Store, settings: AppSettings) -> dict[str, Callable[[], QW
     return {
         "main window": lambda: MainWindow(store, settings),
         "coverage": lambda: CoverageDialog(CoverageView(store, push, lambda: "Jo")),
-        "close visit": lambda: CloseVisitDialog(store, visit.id, push),  # type: ignore[arg-type]
+        "close visit": lambda: CloseVisitDialog(store, visit, [], push),
         "settings": lambda: SettingsDialog(settings, None, store),
         "sync settings": lambda: SyncSettingsDialog(store),
         "unlock": lambda: UnlockDialog("QA-1", (LockingSignOff(1, SIGNED_UNIT,

@@ -5,7 +5,8 @@ typed, so cancelling or a crash loses nothing; "Close visit" then completes it t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -20,31 +21,32 @@ from PySide6.QtWidgets import (
 from assessor_app.evidence.coverage import LearnerCoverage, learner_coverage
 from assessor_app.evidence.edits import Edit
 from assessor_app.evidence.errors import EvidenceError
-from assessor_app.evidence.visits import (
-    close_visit,
-    set_visit_field,
-    target_criterion_ids,
-    visit_summary,
-)
+from assessor_app.evidence.visits import close_visit, set_visit_field, visit_for_closing
 from assessor_app.gui.dialogs.dialog_parts import dialog_buttons
 from assessor_app.gui.support.autosave import AutosaveField
 from assessor_app.gui.support.fit import fit_to_screen
-from assessor_app.gui.support.messages import Banner
+from assessor_app.gui.support.messages import Banner, show_error
 from assessor_app.gui.support.undo import route_undo_keys
-from assessor_app.gui.support.workers import Loader
+from assessor_app.gui.support.workers import Loader, run_in_background
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.store import Store
 
+if TYPE_CHECKING:
+    from assessor_app.store.models import Visit
+
 
 class CloseVisitDialog(QDialog):
-    def __init__(self, store: Store, visit_id: int, push_edit: Callable[[Edit], None],
-                 parent: QWidget | None = None, autosave_ms: int = 400) -> None:
+    def __init__(self, store: Store, visit: Visit, targets: Iterable[int],
+                 push_edit: Callable[[Edit], None], parent: QWidget | None = None,
+                 autosave_ms: int = 400) -> None:
+        """`visit` and `targets` (the criteria already chosen for next time) come from
+        `visit_for_closing`, read off the UI thread (`ask_to_close_visit`)."""
         super().__init__(parent)
         self.setWindowTitle("Close visit")
         self.store = store
-        self.visit_id = visit_id
+        assert visit.id is not None
+        self.visit_id = visit.id
         self._push_edit = push_edit
-        visit = visit_summary(store, visit_id).visit  # one row: its two texts, shown at once
         self._loader = Loader(self)
 
         self.feedback = QPlainTextEdit(visit.feedback)
@@ -62,7 +64,7 @@ class CloseVisitDialog(QDialog):
         self.targets = CriteriaPicker()
         self.targets.toggle_requested.connect(self._toggle_target)
         # Reopened: the criteria already chosen for next time show ticked.
-        self._target_ids: set[int] = set(target_criterion_ids(store, visit_id))
+        self._target_ids: set[int] = set(targets)
         # The picker's tree grows with the learner's units: read it in the background.
         self._loader.run(learner_coverage, store, visit.learner_id,
                          on_done=self._coverage_loaded, on_error=self.banner.show_error)
@@ -143,3 +145,19 @@ class CloseVisitDialog(QDialog):
             self.banner.show_error(exc)
             return
         super().accept()
+
+
+def ask_to_close_visit(parent: QWidget, store: Store, visit_id: int,
+                       push_edit: Callable[[Edit], None], *, autosave_ms: int,
+                       on_closed: Callable[[], None]) -> None:
+    """Read the visit on a worker, then open the dialog (modal); `on_closed` once it closed
+    the visit."""
+    def ask(loaded: tuple[Visit, list[int]]) -> None:
+        visit, targets = loaded
+        dialog = CloseVisitDialog(store, visit, targets, push_edit, parent,
+                                  autosave_ms=autosave_ms)
+        if dialog.exec():
+            on_closed()
+
+    run_in_background(visit_for_closing, store, visit_id, on_done=ask, owner=parent,
+                      on_error=lambda m: show_error(parent, "Close visit", m))

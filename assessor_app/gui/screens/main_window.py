@@ -295,14 +295,16 @@ class MainWindow(QMainWindow):
 
     def close_visit(self, visit_id: int) -> None:
         self.visit_screen.flush()
-        from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
+        from assessor_app.gui.dialogs.close_visit_dialog import ask_to_close_visit
 
-        dialog = CloseVisitDialog(self.store, visit_id, self._push, self,
-                                  autosave_ms=self.settings.autosave_delay_ms)
-        if dialog.exec():
-            self.show_status("Visit closed. Its criteria for next time are planned.")
-            self.show_learner_page()
-            self.refresh_overview()
+        ask_to_close_visit(self, self.store, visit_id, self._push,
+                           autosave_ms=self.settings.autosave_delay_ms,
+                           on_closed=self._visit_closed)
+
+    def _visit_closed(self) -> None:
+        self.show_status("Visit closed. Its criteria for next time are planned.")
+        self.show_learner_page()
+        self.refresh_overview()
 
     def _push(self, edit: Edit) -> None:
         push_edit(self.undo_stack, self.store, edit,
