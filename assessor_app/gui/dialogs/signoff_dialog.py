@@ -387,15 +387,15 @@ class SignOffDialog(QDialog):
         self.busy_page.message.setText("Filing the signed Evidence Record Sheet…")
         self.busy_page.bar.setRange(0, 0)
         self._job = run_in_background(
-            file_plan_as, self.store, self.plan, self.today, self.assessor.name.text(),
+            _file_and_check_sync, self.store, self.plan, self.today, self.assessor.name.text(),
             self._passphrase, on_done=self._was_filed, on_error=self._filing_failed, writes=True,
             owner=self)
 
-    def _was_filed(self, result: Filed) -> None:
+    def _was_filed(self, outcome: tuple[Filed, bool]) -> None:
+        result, sync_set_up = outcome
         self._job = None
         self._filed = result
-        self.done_page.show_filed(result.filename, result.queued,
-                                  read_sync_settings(self.store) is not None)
+        self.done_page.show_filed(result.filename, result.queued, sync_set_up)
         self._show(self.done_page)
         self.filed.emit(result.signoff_id)
 
@@ -478,3 +478,11 @@ class SignOffDialog(QDialog):
             return
         event.ignore()
         self.reject()
+
+
+def _file_and_check_sync(store: Store, plan: SignOffPlan, today: date, assessor_name: str,
+                         passphrase: str | None) -> tuple[Filed, bool]:
+    """Pool thread: file the ERS, and say whether sync is set up (the last page tells the
+    assessor where the PDF goes next)."""
+    filed = file_plan_as(store, plan, today, assessor_name, passphrase)
+    return filed, read_sync_settings(store) is not None
