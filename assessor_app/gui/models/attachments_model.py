@@ -22,7 +22,6 @@ from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from assessor_app.evidence.attachments import (
-    list_attachments,
     read_attachment,
     viewing_copy,
 )
@@ -70,10 +69,6 @@ class AttachmentsModel(QAbstractListModel):
         self._rows: list[Attachment] = []
         self._icons: dict[str, QIcon] = {}  # by sha256: content never changes
         self._generation = 0
-
-    def load(self, evidence_id: int | None) -> None:
-        """Read the item's attachments (after an edit to them) and show them."""
-        self.show(evidence_id, list_attachments(self.store, evidence_id) if evidence_id else [])
 
     def show(self, evidence_id: int | None, rows: list[Attachment]) -> None:
         """Show attachments already read (with the item, off the UI thread)."""
