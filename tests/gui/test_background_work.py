@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.demo.builder import demo_learner_id
@@ -95,6 +95,9 @@ def test_close_visit_dialog_reads_its_picker_in_the_background(
     qtbot.addWidget(dialog)
     settle(qtbot, dialog)
     assert dialog.targets.model.criterion_ids()
+    headings = [w.text() for w in dialog.findChildren(QLabel)]
+    assert any("Criteria for next time" in h for h in headings)
+    assert not any("this evidence shows" in h for h in headings)  # not the visit's wording
     dialog.reject()
     assert ui_thread_reads == []
 

@@ -61,7 +61,7 @@ class CloseVisitDialog(QDialog):
             AutosaveField(self.feedback, self._saver("feedback"), delay_ms=autosave_ms),
             AutosaveField(self.action_plan, self._saver("action_plan"), delay_ms=autosave_ms),
         ]
-        self.targets = CriteriaPicker()
+        self.targets = CriteriaPicker(title="")  # headed "Criteria for next time" below
         self.targets.toggle_requested.connect(self._toggle_target)
         # Reopened: the criteria already chosen for next time show ticked.
         self._target_ids: set[int] = set(targets)

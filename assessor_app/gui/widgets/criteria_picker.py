@@ -32,7 +32,10 @@ from assessor_app.gui.widgets.check_delegate import VisibleCheckDelegate
 class CriteriaPicker(QWidget):
     toggle_requested = Signal(int, bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 title: str = "<b>Criteria</b> — tick what this evidence shows") -> None:
+        """`title` heads the picker ("" for none: the caller's own heading says what ticking
+        means there)."""
         super().__init__(parent)
         self.model = CriteriaTreeModel(self)
         self.proxy = CriteriaFilterProxy(self)
@@ -73,8 +76,8 @@ class CriteriaPicker(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Criteria</b> — tick what this evidence shows")
-        layout.addWidget(title)
+        if title:
+            layout.addWidget(QLabel(title))
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
