@@ -13,6 +13,7 @@ Deterministic under load (CI runs on a busy 2-core machine):
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -162,12 +163,14 @@ def when_dialog_opens(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
     """Run `act(dialog)` on the next modal dialog as soon as it is shown and has loaded what
     it shows (for `exec()`)."""
 
+    give_up = time.monotonic() + WAIT_MS / 1000  # never answer a later test's dialog
+
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, QDialog) and dialog.isVisible() and not getattr(dialog, "busy",
                                                                                False):
             act(dialog)
-        else:
+        elif time.monotonic() < give_up:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
@@ -183,11 +186,13 @@ def make_photo(path: Path, colour: str = "#3a7") -> Path:
 def when_modal_shows(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
     """Run `act(dialog)` once a modal dialog of `kind` is up (it opens from a later event:
     often after a background read), as the person at the keyboard would answer it."""
+    give_up = time.monotonic() + WAIT_MS / 1000  # never answer a later test's dialog
+
     def check() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
+        if isinstance(dialog, kind):
+            act(dialog)
+        elif time.monotonic() < give_up:
             QTimer.singleShot(20, check)
-            return
-        act(dialog)
 
     QTimer.singleShot(0, check)

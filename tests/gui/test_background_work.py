@@ -74,8 +74,10 @@ def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
     settle(qtbot, window)
     view = window.coverage_dialog.view
     click_index(view.table, view.model.index(0, 0))
-    when_dialog_opens(qtbot, lambda dialog: dialog.reject())
+    answered: list[QWidget] = []
+    when_dialog_opens(qtbot, lambda dialog: (answered.append(dialog), dialog.reject()))
     press(window, "Ctrl+Shift+F")  # the close-visit dialog, once it has loaded its picker
+    qtbot.waitUntil(lambda: bool(answered), timeout=WAIT_MS)  # it opens after a worker's read
     assert ui_thread_reads == []
 
 
