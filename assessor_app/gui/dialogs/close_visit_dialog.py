@@ -27,7 +27,7 @@ from assessor_app.gui.support.autosave import AutosaveField
 from assessor_app.gui.support.fit import fit_to_screen
 from assessor_app.gui.support.messages import Banner, show_error
 from assessor_app.gui.support.undo import route_undo_keys
-from assessor_app.gui.support.workers import Loader, run_in_background
+from assessor_app.gui.support.workers import Loader
 from assessor_app.gui.widgets.criteria_picker import CriteriaPicker
 from assessor_app.store import Store
 
@@ -147,11 +147,17 @@ class CloseVisitDialog(QDialog):
         super().accept()
 
 
-def ask_to_close_visit(parent: QWidget, store: Store, visit_id: int,
+def ask_to_close_visit(loader: Loader, store: Store, visit_id: int,
                        push_edit: Callable[[Edit], None], *, autosave_ms: int,
                        on_closed: Callable[[], None]) -> None:
-    """Read the visit on a worker, then open the dialog (modal); `on_closed` once it closed
-    the visit."""
+    """Read the visit on a worker (`loader`'s: a second request while it reads is dropped),
+    then open the dialog, modal, over the loader's owner; `on_closed` once it closed the
+    visit."""
+    if loader.busy:
+        return
+    parent = loader.owner
+    assert isinstance(parent, QWidget)
+
     def ask(loaded: tuple[Visit, list[int]]) -> None:
         visit, targets = loaded
         dialog = CloseVisitDialog(store, visit, targets, push_edit, parent,
@@ -159,5 +165,5 @@ def ask_to_close_visit(parent: QWidget, store: Store, visit_id: int,
         if dialog.exec():
             on_closed()
 
-    run_in_background(visit_for_closing, store, visit_id, on_done=ask, owner=parent,
-                      on_error=lambda m: show_error(parent, "Close visit", m))
+    loader.run(visit_for_closing, store, visit_id, on_done=ask,
+               on_error=lambda m: show_error(parent, "Close visit", m))

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.coverage_dialog: CoverageDialog | None = None
         self._overview_loader = Loader(self)
-        self._visit_starter = Loader(self)
+        self._visit_job = Loader(self)  # starts, or reads for closing, a visit: one at a time
         self.profile = ProfileCopy(self, self.show_error)  # read on a worker, not per dialog
         # Built by attach_store, once the database is open:
         self.visit_screen: VisitScreen = None  # type: ignore[assignment]
@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
         return (self.learner_panel.busy or self._overview_loader.busy
-                or self.profile.busy or self._visit_starter.busy
+                or self.profile.busy or self._visit_job.busy
                 or self.visit_screen is None or self.visit_screen.busy
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
     # -- visits ------------------------------------------------------------------------------
     def start_visit(self) -> None:
         """Carry on with the visit in progress, else start today's (on a worker)."""
-        if self.learner_id is None or self._visit_starter.busy:
+        if self.learner_id is None or self._visit_job.busy:
             return
         from assessor_app.evidence.visits import resume_or_start_visit
 
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
                 if new:
                     self.refresh_overview()
 
-        self._visit_starter.run(resume_or_start_visit, self.store, learner_id, on_done=started,
+        self._visit_job.run(resume_or_start_visit, self.store, learner_id, on_done=started,
                                 on_error=lambda m: show_error(self, "Cannot start the visit", m))
 
     def open_visit(self, visit_id: int) -> None:
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.visit_screen.flush()
         from assessor_app.gui.dialogs.close_visit_dialog import ask_to_close_visit
 
-        ask_to_close_visit(self, self.store, visit_id, self._push,
+        ask_to_close_visit(self._visit_job, self.store, visit_id, self._push,
                            autosave_ms=self.settings.autosave_delay_ms,
                            on_closed=self._visit_closed)
 
