@@ -167,3 +167,34 @@ def test_closing_the_window_while_it_loads_is_harmless(
     window.close()  # cancels the loads; their queued results must not reach the closed window
     assert workers.wait_for_all(WAIT_MS)
     QApplication.processEvents()
+
+
+def test_a_criterion_ticked_while_a_new_item_is_read_back_stays_shown(
+        qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new item is shown at once and read back on a worker; when that read is slow (a busy
+    laptop) and a criterion is ticked meanwhile, the older snapshot must not wipe the tick off
+    the screen."""
+    import time
+
+    from assessor_app.gui.screens import visit_commands
+
+    learner_id = demo_learner_id(spec_store)
+    window = make_window(spec_store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    press(window, "Ctrl+N")
+    settle(qtbot, window)
+    vs = window.visit_screen
+    read_back = visit_commands.item_and_lock
+
+    def slow_read_back(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        snapshot = read_back(*args, **kwargs)
+        time.sleep(0.4)  # the tick below lands while this older snapshot is on its way
+        return snapshot
+
+    monkeypatch.setattr(visit_commands, "item_and_lock", slow_read_back)
+    press(window, "Ctrl+Shift+O")
+    press(window, "F8")
+    press(window, "Ctrl+T")
+    settle(qtbot, window)
+    assert len(vs.chips.labels()) == 1

@@ -153,8 +153,10 @@ class VisitCommands:
                             date=self.visit_date or date.today(), start_time=start)
         self._preloaded_lock = (edit.evidence_id, EvidenceLock())  # nothing signs a new item
         self._show_detail(EvidenceDetail(item, f"{EvidenceKind.prefix_of(kind)}-…"))
+        since = self._mapping_reads
         self._item_loader.run(item_and_lock, self.store, edit.evidence_id,
-                              on_done=self._new_item_read, on_error=self.show_error)
+                              on_done=lambda loaded: self._new_item_read(loaded, since),
+                              on_error=self.show_error)
         self._refresh_items({edit.evidence_id})
         self.editor.focus_main_field()
         return edit.evidence_id

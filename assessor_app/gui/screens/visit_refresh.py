@@ -161,6 +161,7 @@ class VisitRefresh:
             self, lambda ids, learner_id: requirement_ticks(store, learner_id, ids),
             self._ticks_read, self.show_error)
         self._mapping_loader = Loader(self)
+        self._mapping_reads = 0  # `_reload_mapping` calls so far (see `_new_item_read`)
         self.writes = BackgroundWrites(self)
         # The window recounts the learner page and the learner list when coverage changes:
         # several ticks in a row ask once, a moment after the last one.
@@ -291,6 +292,7 @@ class VisitRefresh:
         if self.detail is None:
             return
         evidence_id = self.detail.item.id
+        self._mapping_reads += 1
 
         def done(loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
             detail, lock = loaded
@@ -344,9 +346,12 @@ class VisitRefresh:
         self._item_loader.run(item_and_lock_if_any, self.store, evidence_id, on_done=done,
                               on_error=self.show_error)
 
-    def _new_item_read(self, loaded: tuple[EvidenceDetail, EvidenceLock]) -> None:
+    def _new_item_read(self, loaded: tuple[EvidenceDetail, EvidenceLock],
+                       mapping_reads: int) -> None:
         """A new item, shown at once from what was written, has been read back: take its
-        reference, question rows and lock; what is being typed into it stays."""
+        reference, question rows and lock; what is being typed into it stays. Criteria ticked
+        while it was being read (`mapping_reads` was the count when it started) are read again:
+        this older snapshot must not leave them off the screen."""
         detail, lock = loaded
         if self.detail is None or self.detail.item.id != detail.item.id:
             return
@@ -358,3 +363,5 @@ class VisitRefresh:
             self.editor.focus_main_field()  # the first question's cell, now that it is here
         self._show_mapping()
         self._apply_lock()
+        if self._mapping_reads != mapping_reads:
+            self._reload_mapping()
