@@ -41,13 +41,7 @@ GROUP BY ec.criterion_id
 
 
 def _cpu_median_ms(fn, repeat: int) -> float:  # noqa: ANN001
-    fn()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.thread_time()
-        fn()
-        samples.append(time.thread_time() - t0)
-    return median_ms(samples)
+    return median_ms(timings(fn, repeat=repeat, warmup=1, clock=time.thread_time))
 
 
 def _measure_app(store, learner_id: int, repeat: int, cpu: dict | None) -> float:  # noqa: ANN001
