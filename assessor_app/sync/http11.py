@@ -41,6 +41,15 @@ _DROPS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, ssl.SSL
           ssl.SSLZeroReturnError)
 
 
+def _failure(exc: BaseException, on_timeout: type[httpx.TransportError],
+             otherwise: type[httpx.TransportError]) -> SyncError:
+    """The `SyncError` for a failed step of a request, as the httpx client would report it: a
+    timeout as `on_timeout`, anything else as `otherwise`."""
+    if isinstance(exc, TimeoutError):
+        return error_for_transport(on_timeout(str(exc)))
+    return error_for_transport(otherwise(f"{exc.__class__.__name__}: {exc}"))
+
+
 class ConnectionDropped(SyncError):
     """A reused connection closed before any answer came to a request not safe to repeat: the
     request may or may not have been carried out."""
@@ -141,13 +150,9 @@ class KeepAlive:
                                               timeout=self._connect_timeout)
         try:
             conn.connect()  # TCP and, for https, the TLS handshake (name checked by the context)
-        except TimeoutError as exc:
-            conn.close()
-            raise error_for_transport(httpx.ConnectTimeout(str(exc))) from exc
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            raise error_for_transport(
-                httpx.ConnectError(f"{exc.__class__.__name__}: {exc}")) from exc
+            raise _failure(exc, httpx.ConnectTimeout, httpx.ConnectError) from exc
         assert conn.sock is not None
         conn.sock.settimeout(self._timeout)
         return conn
@@ -163,25 +168,18 @@ class KeepAlive:
             if body or method in ("PUT", "POST"):
                 conn.putheader("Content-Length", str(len(body)))
             conn.endheaders(body or None)
-        except TimeoutError as exc:
-            self.close()
-            raise error_for_transport(httpx.WriteTimeout(str(exc))) from exc
         except _DROPS as exc:
             raise _NoAnswer(f"{exc.__class__.__name__} while sending: {exc}") from exc
         except (OSError, http.client.HTTPException) as exc:
             self.close()
-            raise error_for_transport(httpx.WriteError(f"{exc.__class__.__name__}: {exc}")) from exc
+            raise _failure(exc, httpx.WriteTimeout, httpx.WriteError) from exc
         try:
             resp = conn.getresponse()
-        except TimeoutError as exc:
-            self.close()
-            raise error_for_transport(httpx.ReadTimeout(str(exc))) from exc
         except (*_DROPS, http.client.RemoteDisconnected) as exc:
             raise _NoAnswer(f"{exc.__class__.__name__}: {exc}") from exc
         except (OSError, http.client.HTTPException) as exc:  # a garbled or oversized head
             self.close()
-            raise error_for_transport(
-                httpx.RemoteProtocolError(f"{exc.__class__.__name__}: {exc}")) from exc
+            raise _failure(exc, httpx.ReadTimeout, httpx.RemoteProtocolError) from exc
         body_in = self._read_answer(resp, method)
         self._served += 1
         if resp.will_close:
@@ -208,13 +206,9 @@ class KeepAlive:
                     total += len(block)
                     if time.monotonic() > deadline:
                         raise TimeoutError("the answer's body did not end in time")
-        except TimeoutError as exc:
-            self.close()
-            raise error_for_transport(httpx.ReadTimeout(str(exc))) from exc
         except (OSError, http.client.HTTPException) as exc:
             self.close()
-            raise error_for_transport(
-                httpx.RemoteProtocolError(f"{exc.__class__.__name__}: {exc}")) from exc
+            raise _failure(exc, httpx.ReadTimeout, httpx.RemoteProtocolError) from exc
         self.close()  # never read the rest of an oversized answer
         raise SyncError(OVERSIZED_MESSAGE,
                         f"{method} answered HTTP {resp.status} with more than {MAX_ANSWER} bytes",
