@@ -13,7 +13,9 @@ Deterministic under load (CI runs on a busy 2-core machine):
 from __future__ import annotations
 
 import gc
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,12 +25,15 @@ from PySide6.QtGui import QAction, QColor, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support import workers
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import Store
+from assessor_app.store.engine import BEGIN_OPTION
 
 WAIT_MS = 10_000  # the one timeout for everything asynchronous
 
@@ -196,3 +201,24 @@ def when_modal_shows(kind: type[QDialog], act: Callable[[QDialog], None]) -> Non
             QTimer.singleShot(20, check)
 
     QTimer.singleShot(0, check)
+
+
+@pytest.fixture
+def ui_thread_reads() -> Iterator[list[str]]:
+    """Every statement of a read run on the UI thread, with the GUI code that ran it; an
+    autosave (a short write, BEGIN IMMEDIATE) is allowed. The check hooks SQLAlchemy itself,
+    so it catches a read whichever module issues it."""
+    reads: list[str] = []
+
+    def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
+        if (threading.current_thread() is threading.main_thread()
+                and conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE"):
+            where = [f"{f.filename.rsplit('assessor_app/', 1)[-1]}:{f.lineno}"
+                     for f in traceback.extract_stack() if "assessor_app/gui" in f.filename]
+            reads.append(f"{statement.split(chr(10))[0][:60]} <- {' < '.join(where[-2:])}")
+
+    event.listen(Engine, "before_cursor_execute", watch)
+    try:
+        yield reads
+    finally:
+        event.remove(Engine, "before_cursor_execute", watch)

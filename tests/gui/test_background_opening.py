@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -16,8 +16,6 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from assessor_app.evidence.learners import add_learner
 from assessor_app.gui.app import run_gui
@@ -27,7 +25,6 @@ from assessor_app.gui.support import store_opening
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.store_opening import StoreOpener
 from assessor_app.store import Store, open_store
-from assessor_app.store.engine import BEGIN_OPTION
 from tests.gui.conftest import WAIT_MS
 
 PASSPHRASE = "background opening passphrase"
@@ -156,23 +153,6 @@ def test_a_database_that_cannot_be_opened_is_a_dialog_and_status_2(
     assert run_gui(db) == 2
     assert len(said) == 1 and "another program's database" in said[0]
     assert seen == [OPENING]
-
-
-@pytest.fixture
-def ui_thread_reads() -> Iterator[list[str]]:
-    """Statements of read transactions run on the UI thread (autosave writes are allowed)."""
-    reads: list[str] = []
-
-    def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
-        if (threading.current_thread() is threading.main_thread()
-                and conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE"):
-            reads.append(statement.split("\n")[0][:60])
-
-    event.listen(Engine, "before_cursor_execute", watch)
-    try:
-        yield reads
-    finally:
-        event.remove(Engine, "before_cursor_execute", watch)
 
 
 def test_start_up_reads_nothing_on_the_ui_thread(

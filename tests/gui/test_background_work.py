@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from assessor_app.demo.builder import demo_learner_id
 from assessor_app.gui.dialogs.learner_dialogs import EnrolDialog
 from assessor_app.gui.screens.main_window import MainWindow
+from assessor_app.gui.screens.visit_screen import VisitScreen
 from assessor_app.gui.support import workers
 from assessor_app.store import Store
 from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_dialog_opens
@@ -49,17 +50,23 @@ def ui_thread_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield calls
 
 
+def _visit_started(qtbot: QtBot, store: Store, make_window: Callable[[Store], MainWindow]
+                   ) -> tuple[MainWindow, VisitScreen]:
+    """The window on the demo learner, a visit started with Ctrl+N and shown."""
+    learner_id = demo_learner_id(store)
+    window = make_window(store)
+    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
+    press(window, "Ctrl+N")
+    settle(qtbot, window)
+    return window, window.visit_screen
+
+
 def test_a_visit_reads_its_lists_and_coverage_off_the_ui_thread(
         qtbot: QtBot, spec_store: Store, make_window: Callable[[Store], MainWindow],
         ui_thread_reads: list[str]) -> None:
     """Open a visit, record and map evidence, undo, open the coverage matrix and click a cell:
     none of it reads the learner's lists or coverage on the UI thread."""
-    learner_id = demo_learner_id(spec_store)
-    window = make_window(spec_store)
-    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    press(window, "Ctrl+N")
-    settle(qtbot, window)
-    vs = window.visit_screen
+    window, vs = _visit_started(qtbot, spec_store, make_window)
     assert vs.picker.model.criterion_ids()
     press(window, "Ctrl+Shift+O")
     qtbot.keyClicks(vs.editor.text, "Served a queue of four.")
@@ -87,12 +94,8 @@ def test_close_visit_dialog_reads_its_picker_in_the_background(
     from assessor_app.evidence.visits import visit_for_closing
     from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 
-    learner_id = demo_learner_id(spec_store)
-    window = make_window(spec_store)
-    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    press(window, "Ctrl+N")
-    settle(qtbot, window)
-    visit, targets = visit_for_closing(spec_store, window.visit_screen.visit_id)
+    window, vs = _visit_started(qtbot, spec_store, make_window)
+    visit, targets = visit_for_closing(spec_store, vs.visit_id)
     dialog = CloseVisitDialog(spec_store, visit, targets, lambda _e: None, window)
     qtbot.addWidget(dialog)
     settle(qtbot, dialog)
@@ -179,12 +182,7 @@ def test_a_criterion_ticked_while_a_new_item_is_read_back_stays_shown(
 
     from assessor_app.gui.screens import visit_commands
 
-    learner_id = demo_learner_id(spec_store)
-    window = make_window(spec_store)
-    qtbot.waitUntil(lambda: window.learner_id == learner_id, timeout=WAIT_MS)
-    press(window, "Ctrl+N")
-    settle(qtbot, window)
-    vs = window.visit_screen
+    window, vs = _visit_started(qtbot, spec_store, make_window)
     read_back = visit_commands.item_and_lock
 
     def slow_read_back(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202

@@ -10,18 +10,13 @@ BEGIN DEFERRED); an autosave is a short write transaction (BEGIN IMMEDIATE) and 
 from __future__ import annotations
 
 import re
-import threading
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from assessor_app.demo.builder import demo_learner_id
 from assessor_app.evidence.items import create_evidence
@@ -30,7 +25,6 @@ from assessor_app.evidence.visits import start_visit
 from assessor_app.gui.dialogs.close_visit_dialog import CloseVisitDialog
 from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.store import Store
-from assessor_app.store.engine import BEGIN_OPTION
 from tests.gui.conftest import WAIT_MS, click_index, press, settle, when_modal_shows
 
 
@@ -38,24 +32,6 @@ def _stored_questions(store: Store, evidence_id: int) -> list:
     """What the database holds, read by the test on a thread of its own (not the UI's)."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(list_questions, store, evidence_id).result()
-
-
-@pytest.fixture
-def ui_thread_reads() -> Iterator[list[str]]:
-    reads: list[str] = []
-
-    def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
-        if (threading.current_thread() is threading.main_thread()
-                and conn.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE"):
-            where = [f"{f.filename.rsplit('assessor_app/', 1)[-1]}:{f.lineno}"
-                     for f in traceback.extract_stack() if "assessor_app/gui" in f.filename]
-            reads.append(f"{statement.split(chr(10))[0][:60]} <- {' < '.join(where[-2:])}")
-
-    event.listen(Engine, "before_cursor_execute", watch)
-    try:
-        yield reads
-    finally:
-        event.remove(Engine, "before_cursor_execute", watch)
 
 
 def test_visit_item_typing_and_coverage_read_off_the_ui_thread(
