@@ -373,8 +373,6 @@ def criteria_coverage(db: Db, learner_id: int,
     return found
 
 
-#: Per learner, per enrolled criterion: one probe of `evidence_coverage` (live evidence and the
-#: latest judgement), then one count per learner. Nothing scans the evidence.
 def learner_progress(db: Db) -> dict[int, Counts]:
     """Counts for every learner at once (the learner list's percentages), by learner id."""
     with reading(db) as session:
