@@ -31,6 +31,7 @@ from assessor_app.backup.format import (
     open_manifest,
     seal_manifest,
 )
+from assessor_app.backup.status import LAST_BACKUP_SETTING, parse_last_backup
 from assessor_app.store import Store
 from assessor_app.store.settings import get_setting, set_setting
 from assessor_app.vault.dbfile import connect
@@ -42,7 +43,6 @@ if TYPE_CHECKING:  # the backup note at start reads the last backup only: no Web
 
 TREES = ("blobs", "ers", "imported", "void-notices")
 SEALED_TREES = ("keys", "audit")
-LAST_BACKUP_SETTING = "backup.last"
 PRUNE_SETTING = "backup.prune"  # set by erasing a learner: older backup runs must go
 Progress = Callable[[str, int, int], None]
 
@@ -220,10 +220,4 @@ def _prune(target: BackupTarget, keep: str, manifest: dict[str, Any]) -> None:
 
 
 def last_backup(store: Store) -> datetime | None:
-    raw = get_setting(store, LAST_BACKUP_SETTING)
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(json.loads(raw)["at"])
-    except (ValueError, KeyError, TypeError):
-        return None
+    return parse_last_backup(get_setting(store, LAST_BACKUP_SETTING))

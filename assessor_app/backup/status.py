@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from assessor_app.store.raw import read_only
 
-from assessor_app.backup.run import last_backup
-from assessor_app.store import Store
+if TYPE_CHECKING:  # read without the ORM: the window's backup note is read at start-up
+    from assessor_app.store import Store
 
 OVERDUE_AFTER = timedelta(days=1)
+LAST_BACKUP_SETTING = "backup.last"
 _CHANGES = ("SELECT min(t) FROM ("
             "SELECT min(updated_at) AS t FROM evidence_item WHERE updated_at > :since "
             "UNION ALL SELECT min(updated_at) FROM visit WHERE updated_at > :since "
@@ -51,11 +54,25 @@ def _parse(value: object) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def parse_last_backup(stored: str) -> datetime | None:
+    """The time of the last backup from its setting's stored value (None when never or
+    unreadable)."""
+    if not stored.strip():
+        return None
+    try:
+        return datetime.fromisoformat(json.loads(stored)["at"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def backup_status(store: Store, now: datetime | None = None) -> BackupStatus:
+    """Read in one read-only snapshot, without the ORM."""
     now = now or datetime.now(UTC)
-    last = last_backup(store)
-    since = (last or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
-    with store.read_session() as s:
-        oldest = _parse(s.exec(text(_CHANGES).bindparams(since=since.isoformat(" "))).one()[0])
+    with read_only(store) as conn:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?",
+                           (LAST_BACKUP_SETTING,)).fetchone()
+        last = parse_last_backup(row[0] if row else "")
+        since = (last or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
+        oldest = _parse(conn.execute(_CHANGES, {"since": since.isoformat(" ")}).fetchone()[0])
     overdue = oldest is not None and now - oldest > OVERDUE_AFTER
     return BackupStatus(last, oldest, overdue)

@@ -26,15 +26,15 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-
-from assessor_app.evidence.db import Db, reading
 from assessor_app.evidence.errors import NotFound
 from assessor_app.evidence.learner_list import PROGRESS_SQL, Counts, counts_from_row
 from assessor_app.evidence.version_criteria import CriterionRow, version_criteria
 from assessor_app.specs.requirements import group_keys
+
+if TYPE_CHECKING:  # the learner page reads coverage without the ORM (`coverage_in`)
+    from assessor_app.evidence.db import Db
 
 
 class CoverageState(StrEnum):
@@ -314,23 +314,30 @@ def _named(cursor: Any, sql: str, params: tuple) -> list[Any]:
 def learner_coverage(db: Db, learner_id: int) -> LearnerCoverage:
     """Coverage of every unit the learner is enrolled on: per unit, per outcome, per criterion,
     plus the unit's evidence requirements (ticked or not)."""
-    params = (learner_id,)
+    from assessor_app.evidence.db import reading
+
     with reading(db) as session:
         # Plain DB-API reads in the session's transaction (one snapshot).
         conn = session.connection()
         cursor = conn.connection.cursor()
         try:
-            learner = cursor.execute(_LEARNER_SQL, params).fetchone()
-            if learner is None:
-                raise NotFound(f"There is no learner with id {learner_id}.")
-            unit_rows = _named(cursor, UNITS_SQL, params)
             # Keyed by the pool, which a store's reading and writing engines share.
-            criteria = version_criteria(cursor, conn.engine.pool,
-                                        (u.version_id for u in unit_rows))
-            status = _statuses(cursor.execute(STATUS_SQL.format(only=""), params).fetchall())
-            req_rows = _named(cursor, REQUIREMENTS_SQL, params)
+            return coverage_in(cursor, conn.engine.pool, learner_id)
         finally:
             cursor.close()
+
+
+def coverage_in(cursor: Any, database: Any, learner_id: int) -> LearnerCoverage:
+    """`learner_coverage` read through a DB-API cursor in the caller's snapshot (the learner
+    page reads it without the ORM); `database` keys the versions' criteria (`version_criteria`)."""
+    params = (learner_id,)
+    learner = cursor.execute(_LEARNER_SQL, params).fetchone()
+    if learner is None:
+        raise NotFound(f"There is no learner with id {learner_id}.")
+    unit_rows = _named(cursor, UNITS_SQL, params)
+    criteria = version_criteria(cursor, database, (u.version_id for u in unit_rows))
+    status = _statuses(cursor.execute(STATUS_SQL.format(only=""), params).fetchall())
+    req_rows = _named(cursor, REQUIREMENTS_SQL, params)
 
     requirements, req_counts = _requirements(req_rows)
     units = []
@@ -355,6 +362,8 @@ def criteria_coverage(db: Db, learner_id: int,
     wanted = sorted({int(c) for c in criterion_ids})
     if not wanted:
         return {}
+    from assessor_app.evidence.db import reading
+
     found: dict[int, CriterionCoverage] = {}
     with reading(db) as session:
         cursor = session.connection().connection.cursor()
@@ -375,6 +384,10 @@ def criteria_coverage(db: Db, learner_id: int,
 
 def learner_progress(db: Db) -> dict[int, Counts]:
     """Counts for every learner at once (the learner list's percentages), by learner id."""
+    from sqlalchemy import text
+
+    from assessor_app.evidence.db import reading
+
     with reading(db) as session:
         rows = session.execute(text(PROGRESS_SQL)).all()
     return {r.learner_id: counts_from_row(r.total, r.met, r.evidenced) for r in rows}

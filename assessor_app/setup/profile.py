@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from assessor_app.store.engine import Store
+from assessor_app.store.raw import setting_values
 
-from assessor_app.store import Store
-from assessor_app.store.models import Setting
-from assessor_app.store.settings import get_setting
+if TYPE_CHECKING:  # read from a store without the ORM: the window's copy is read at start-up
+    from sqlmodel import Session
 
 #: profile field -> setting key (the keys older versions already used are kept)
 SETTING_KEYS = {"assessor_name": "assessor_name", "assessor_id": "assessor_id",
@@ -49,6 +50,13 @@ class AssessorProfile:
 
 
 def load_profile(db: Store | Session) -> AssessorProfile:
+    """The profile from a store (one read-only snapshot, no ORM) or in an open session."""
+    if isinstance(db, Store):
+        stored = setting_values(db, SETTING_KEYS.values())
+        return AssessorProfile(**{name: stored.get(key, "").strip()
+                                  for name, key in SETTING_KEYS.items()})
+    from assessor_app.store.settings import get_setting
+
     return AssessorProfile(**{name: get_setting(db, key) for name, key in SETTING_KEYS.items()})
 
 
@@ -72,6 +80,7 @@ def save_profile(store: Store, profile: AssessorProfile) -> AssessorProfile:
     """Check and store every field (a blank one is stored blank, so it can be cleared). The
     names of the fields that changed go into the audit trail in the same transaction."""
     from assessor_app.setup.trail import record_profile_change
+    from assessor_app.store.models import Setting
 
     clean = check_profile(profile)
     with store.session() as session:

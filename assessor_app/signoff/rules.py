@@ -23,21 +23,13 @@ from assessor_app.signoff.errors import (
 )
 from assessor_app.signoff.signature_quality import quality_problem, same_hand
 from assessor_app.signoff.strokes import SignatureStrokes, parse_strokes
+from assessor_app.signoff.summary import ROLES, next_role  # noqa: F401 - imported from here too
 
-ROLES: tuple[str, ...] = ("learner", "line_manager", "assessor")
 ROLE_LABEL = {"learner": "Learner", "line_manager": "Line manager", "assessor": "Assessor"}
 
 
 def human_date(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
-
-
-def next_role(signed_roles: Sequence[str]) -> str | None:
-    """The role that signs next, or None when all three have signed."""
-    for role in ROLES:
-        if role not in signed_roles:
-            return role
-    return None
 
 
 def check_order(signed_roles: Sequence[str], role: str) -> None:

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -53,6 +52,14 @@ from assessor_app.signoff.rules import (
     check_strokes,
     next_role,
 )
+from assessor_app.signoff.summary import (  # noqa: F401 - IN_PROGRESS etc. imported from here too
+    IN_PROGRESS,
+    SIGNED,
+    VOID,
+    SignatureInfo,
+    SignOffSummary,
+    standing,
+)
 from assessor_app.store.audit import append_audit
 from assessor_app.store.models import (
     Enrolment,
@@ -63,35 +70,6 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 from assessor_app.store.models._common import utcnow
-
-IN_PROGRESS, SIGNED, VOID = "in_progress", "signed", "void"
-
-
-@dataclass(frozen=True)
-class SignatureInfo:
-    role: str
-    printed_name: str
-    job_title: str
-    signed_on: date
-
-
-@dataclass(frozen=True)
-class SignOffSummary:
-    id: int
-    learner_id: int
-    unit_version_id: int
-    unit_reference: str
-    unit_title: str
-    status: str  # in_progress | signed | void
-    partial: bool
-    partial_reason: str
-    content_hash: str
-    created_at: datetime
-    completed_at: datetime | None
-    voided_at: datetime | None
-    void_reason: str
-    signatures: tuple[SignatureInfo, ...]
-    next_role: str | None  # who signs next while in progress
 
 
 def unit_gaps(session: Session, learner_id: int, unit_version_id: int) -> Gaps:
@@ -321,11 +299,5 @@ def unit_signoff_states(session: Session, learner_id: int) -> dict[int, SignOffS
         .join(UnitVersion, col(UnitVersion.id) == SignOff.unit_version_id)
         .where(SignOff.learner_id == learner_id)
         .order_by(col(SignOff.id).desc())).all()
-    chosen: dict[int, SignOff] = {}
-    for so, unit_id in rows:
-        if so.status == VOID and so.completed_at is None:
-            continue
-        current = chosen.get(unit_id)
-        if current is None or (current.status == IN_PROGRESS and so.status == SIGNED):
-            chosen[unit_id] = so
+    chosen = standing([(so, unit_id, so.status, so.completed_at) for so, unit_id in rows])
     return {unit_id: summarise(session, so) for unit_id, so in chosen.items()}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assessor_app.specs.locations import PACKAGE_BUNDLED_DIR, REPO_SPECS_DIR
-from assessor_app.store.models import Setting
+from assessor_app.store.raw import setting_values
 
 if TYPE_CHECKING:
     from assessor_app.store import Store
@@ -44,12 +44,12 @@ def ensure_bundled_specs(store: Store, directory: Path | None = None) -> int:
     if not files:
         return 0
     mark = fingerprint(files)
-    with store.read_session() as session:  # the usual case: nothing to do, no write lock taken
-        setting = session.get(Setting, SETTING_KEY)
-        if setting is not None and setting.value == mark:
-            return 0
-    # The importer (YAML, PDF readers) only when there is something to import.
+    # The usual case: nothing to do, no write lock taken and (read without it) no ORM loaded.
+    if setting_values(store, [SETTING_KEY]).get(SETTING_KEY) == mark:
+        return 0
+    # The importer (YAML, PDF readers) and the ORM only when there is something to import.
     from assessor_app.specs.importer import CREATED, NEW_VERSION, import_loaded, load_path
+    from assessor_app.store.models import Setting
 
     loaded = [load_path(p) for p in files]
     with store.session() as session:

@@ -14,12 +14,13 @@ otherwise silently skip voiding a signed record or queueing a filed ERS.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # registering listeners at start-up must not load the ORM
+    from sqlmodel import Session
 
 E = TypeVar("E")
-Listener = Callable[[Session, Any], None]
+Listener = Callable[["Session", Any], None]
 
 _listeners: dict[type, list[Listener]] = {}
 

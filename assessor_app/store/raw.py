@@ -8,7 +8,7 @@ is built on first use). Nothing here writes: the connection is `query_only`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,3 +61,14 @@ def stored_revision(db_path: Path, key: DataKey | None) -> str | None:
             return None
         row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
     return row[0] if row else None
+
+
+def setting_values(store: Store, keys: Iterable[str]) -> dict[str, str]:
+    """The stored values of those `setting` keys that exist (as stored, not stripped), in one
+    read-only snapshot."""
+    wanted = list(keys)
+    marks = ", ".join("?" for _ in wanted)
+    with read_only(store) as conn:
+        rows = conn.execute(f"SELECT key, value FROM setting WHERE key IN ({marks})",
+                            wanted).fetchall()
+    return dict(rows)

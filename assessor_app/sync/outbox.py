@@ -7,7 +7,6 @@ remote copy has been confirmed (state "sent"); nothing is ever deleted by the sy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 from assessor_app.store.models._common import utcnow
+from assessor_app.sync.status_read import OutboxStatus
 
 if TYPE_CHECKING:
     from assessor_app.sync.claims import Claimed
@@ -128,25 +128,6 @@ def _add(session: Session, item: OutboxItem) -> OutboxItem:
 
 
 # -- what the GUI shows ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboxStatus:
-    queued: int
-    uploading: int
-    sent: int
-    failed: int
-    pending_bytes: int
-    next_attempt_at: datetime | None  # earliest scheduled retry among queued items
-    problem: str  # the user-facing reason of the most recent failure, or ""
-
-    @property
-    def pending(self) -> int:
-        return self.queued + self.uploading + self.failed
-
-    @property
-    def all_sent(self) -> bool:
-        return self.pending == 0
 
 
 def outbox_status(session: Session) -> OutboxStatus:

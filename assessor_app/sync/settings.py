@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
-
 from assessor_app import secrets
-from assessor_app.store.models import Setting
 from assessor_app.sync.errors import NotConfigured, PasswordMissing
 from assessor_app.sync.layout import DEFAULT_LAYOUT, validate_layout
+
+if TYPE_CHECKING:  # the status bar reads the settings without the ORM (`sync.queries`)
+    from sqlmodel import Session
 
 SETTING_KEY = "sync.webdav"
 PASSWORD_ENV = "ASSESSOR_APP_SYNC_PASSWORD"
@@ -76,6 +77,8 @@ class SyncSettings:
 
 
 def load_settings(session: Session) -> SyncSettings | None:
+    from assessor_app.store.models import Setting
+
     row = session.get(Setting, SETTING_KEY)
     return SyncSettings.from_json(row.value) if row else None
 
@@ -91,6 +94,8 @@ def require_settings(session: Session) -> SyncSettings:
 
 
 def save_settings(session: Session, settings: SyncSettings) -> None:
+    from assessor_app.store.models import Setting
+
     row = session.get(Setting, SETTING_KEY)
     if row is None:
         session.add(Setting(key=SETTING_KEY, value=settings.to_json()))

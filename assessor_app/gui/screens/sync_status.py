@@ -41,7 +41,7 @@ from assessor_app.gui.support.workers_sync import (
     run_sync,
 )
 from assessor_app.store import Store
-from assessor_app.sync.queries import OutboxSnapshot, read_outbox
+from assessor_app.sync.status_read import OutboxSnapshot, read_outbox
 
 log = logging.getLogger(__name__)
 

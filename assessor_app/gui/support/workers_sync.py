@@ -17,8 +17,9 @@ from assessor_app.gui.support.messages import SYNC_NOT_SET_UP, friendly_error
 from assessor_app.secrets import SecretStoreUnavailable
 from assessor_app.store import Store
 from assessor_app.sync.errors import UNREACHABLE_MESSAGE, NotConfigured, PasswordMissing
-from assessor_app.sync.queries import read_outbox, read_sync_settings
+from assessor_app.sync.queries import read_sync_settings
 from assessor_app.sync.settings import SyncSettings, resolve_password
+from assessor_app.sync.status_read import read_outbox
 
 Progress = Callable[[int, str], None]
 Cancelled = Callable[[], bool]
