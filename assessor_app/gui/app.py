@@ -3,9 +3,10 @@
 The main window is shown first, with "Opening records…" in the learner list; the store is then
 opened on a pool thread (`StoreOpener`: SQLCipher key unwrapping, the passphrase prompt when the
 keyring cannot unlock it, the learner list read without the ORM) and handed to the window, which
-lists the learners; the ORM and the rest of the window follow (`attach_store`). So the first
-paint waits for Qt and the window's own modules only, and the learner list for SQLCipher, none
-of the ORM (tests/gui/test_startup_imports.py checks that).
+lists the learners; the rest of the window follows (`attach_store`), the learner's page read
+without the ORM too. So the first paint waits for Qt and the window's own modules only, and the
+learner list and page for SQLCipher; the ORM loads, off the UI thread, when a command first
+needs it (`gui.screens.visit_page`; tests/gui/test_startup_imports.py checks that).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _store_opened(window: MainWindow, store: Store, offer_demo: bool | None) -> 
 
     if not window.isVisible():
         return  # closed while the store opened: the app is ending (run_gui closes the store)
-    window.attach_store(store, learners=window.opener.learners)
+    window.attach_store(store, learners=window.opener.learners, visit_page=False)
     window.app_lock = install_lock(window, store)
     FirstRun(window, offer_demo=offer_demo).start()
 

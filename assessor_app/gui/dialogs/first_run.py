@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -78,13 +79,25 @@ class FirstRun(QObject):
         self._learners = learners
         self.specs_ready.emit(learners)
         if self.offer_setup and not profile.assessor_name:
-            from assessor_app.gui.dialogs.setup_wizard import SetupWizard
-
-            self.wizard = SetupWizard(self.store, profile, self.window)
-            self.wizard.finished.connect(self._set_up)
-            self.wizard.open()
+            self._when_open(lambda: self._open_wizard(profile))
         else:
             self._offer_demo()
+
+    def _when_open(self, command: Callable[[], object]) -> None:
+        """The wizard and the demo bring the ORM: the window loads it first, off the UI
+        thread (`MainWindow.when_open`)."""
+        when_open = getattr(self.window, "when_open", None)
+        if when_open is None:
+            command()
+        else:
+            when_open(command)
+
+    def _open_wizard(self, profile: AssessorProfile) -> None:
+        from assessor_app.gui.dialogs.setup_wizard import SetupWizard
+
+        self.wizard = SetupWizard(self.store, profile, self.window)
+        self.wizard.finished.connect(self._set_up)
+        self.wizard.open()
 
     def _set_up(self, _result: int) -> None:
         refresh = getattr(self.window, "refresh_profile", None)
@@ -116,4 +129,4 @@ class FirstRun(QObject):
 
     def _answered(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
-            self.window.open_demo(self.demo_opened.emit)
+            self._when_open(lambda: self.window.open_demo(self.demo_opened.emit))

@@ -39,6 +39,7 @@ class MainCommands(Protocol):
     def show_learner_page(self) -> None: ...
     def export_learner_data(self) -> None: ...
     def erase_learner(self) -> None: ...
+    def when_open(self, command: Callable[[], object]) -> None: ...
 
 
 def shortcut_action(owner: QMainWindow, text: str,
@@ -116,11 +117,15 @@ class MainActions(QObject):
         return shortcut_action(self._window, text, shortcut, slot, tip)
 
     def _build_general(self, c: MainCommands, undo_stack: QUndoStack) -> None:
-        act = self._act
+        def act(text: str, shortcut: str | QKeySequence.StandardKey | list[str] | None,
+                command: Callable[[], object], tip: str = "") -> QAction:
+            # These need the visit page or the ORM: run once it is loaded (`visit_page`).
+            return self._act(text, shortcut, lambda: c.when_open(command), tip)
+
         self.act_new_learner = act("&New learner…", "Ctrl+Shift+L", c.new_learner)
         self.act_enrol = act("&Enrol on unit…", "Ctrl+Shift+E", c.enrol)
         self.act_settings = act("&Settings…", "Ctrl+,", c.open_settings)
-        self.act_quit = act("&Quit", QKeySequence.StandardKey.Quit, self._window.close)
+        self.act_quit = self._act("&Quit", QKeySequence.StandardKey.Quit, self._window.close)
         self.act_undo = act("&Undo", "Ctrl+Z", c.undo)
         self.act_redo = act("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], c.redo)
         undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
@@ -129,7 +134,7 @@ class MainActions(QObject):
         undo_stack.redoTextChanged.connect(lambda t: self.act_redo.setText(f"&Redo {t}".strip()))
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        self.act_find = act("&Find learner", "Ctrl+F", c.focus_search)
+        self.act_find = self._act("&Find learner", "Ctrl+F", c.focus_search)
         self.act_start = act("&Start visit", "Ctrl+N", c.start_visit)
         self.act_coverage = act("&Coverage", "Ctrl+M", c.show_coverage, "Coverage matrix")
         self.act_signoff = act("Sign &off unit…", "Ctrl+Shift+S", c.signoff_selected)
@@ -143,7 +148,7 @@ class MainActions(QObject):
                                     "Browse and import unit specifications")
         self.act_import_spec = act("&Import unit specification…", None, c.import_unit_spec,
                                    "Review a unit PDF, handbook or text, then import it")
-        self.act_shortcuts = act("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.act_shortcuts = self._act("&Keyboard shortcuts", "F1", self.show_shortcuts)
         self.act_demo = act("Open the &demo (separate practice database)", None, c.open_demo,
                             "A demo learner in a window and database of its own")
 

@@ -9,8 +9,8 @@ and refresh the parts from what the core reports changed.
 The window can be built before its database is open (`MainWindow(None)`, then `attach_store`):
 the desktop app shows it first, with "Opening records…", and opens the store in the background
 (`gui.support.store_opening`). So this module and what it imports at the top level must not
-import the ORM; the parts that need the store (visit page, sync, backup note) are built in
-`attach_store`.
+import the ORM; the parts that need the store (sync, backup note) are built in `attach_store`,
+and the visit page, with the ORM, when a command first needs it (`gui.screens.visit_page`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from assessor_app.evidence.edits import Edit
 from assessor_app.gui.screens.learner_overview import OverviewPanel
 from assessor_app.gui.screens.learner_panel import LearnerPanel
 from assessor_app.gui.screens.main_actions import MainActions
+from assessor_app.gui.screens.visit_page import VisitPageGate, build_visit_page
 from assessor_app.gui.screens.window_state import restore_window_state, save_window_state
 from assessor_app.gui.support.activation import skip_activation_repaints_in
 from assessor_app.gui.support.fit import scrolling
@@ -35,7 +36,6 @@ from assessor_app.gui.support.messages import show_error
 from assessor_app.gui.support.profile_copy import ProfileCopy
 from assessor_app.gui.support.settings import AppSettings
 from assessor_app.gui.support.undo import push_edit
-from assessor_app.gui.support.warm_up import warm_up
 from assessor_app.gui.support.workers import Loader, cancel_all
 
 if TYPE_CHECKING:
@@ -57,10 +57,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: What the coverage dialog imports that the visit screen has not (dependencies first).
-COVERAGE_MODULES = ("assessor_app.evidence.judgements", "assessor_app.gui.models.coverage_model",
-                    "assessor_app.gui.screens.coverage_view")
-
 
 class MainWindow(QMainWindow):
     overview_loaded = Signal(int)  # learner id, after the right-hand side has been filled
@@ -77,7 +73,9 @@ class MainWindow(QMainWindow):
         self._overview_loader = Loader(self)
         self._visit_job = Loader(self)  # starts, or reads for closing, a visit: one at a time
         self.profile = ProfileCopy(self, self.show_error)  # read on a worker, not per dialog
-        # Built by attach_store, once the database is open:
+        self.attached = False  # the database is open and the parts that read it built
+        self.visit_gate = VisitPageGate(self)  # commands that need the visit page (and ORM)
+        # Built by attach_store, once the database is open (the visit page maybe later):
         self.visit_screen: VisitScreen = None  # type: ignore[assignment]
         self.sync: SyncController = None  # type: ignore[assignment]
         self.wait_notifier: WaitNotifier | None = None
@@ -108,40 +106,37 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.attach_store(store)
 
-    def attach_store(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
-        """The database is open: build the parts that work on it (visit page, "Waiting…"
-        notices, backup note, sync) and list the learners (`learners`: already read with the
-        store, else read now)."""
+    def attach_store(self, store: Store, learners: list[LearnerSummary] | None = None, *,
+                     visit_page: bool = True) -> None:
+        """The database is open: build the parts that work on it ("Waiting…" notices, backup
+        note, sync; the visit page now or, `visit_page=False`, when first needed) and list the
+        learners (`learners`: already read with the store, else read now)."""
         from assessor_app.gui.screens.sync_status import SyncController
-        from assessor_app.gui.screens.visit_screen import VisitScreen
         from assessor_app.gui.support.error_boundary import WaitNotifier
         from assessor_app.gui.widgets.backup_warning import BackupWarning
 
         self.store = store
-        self.visit_screen = VisitScreen(store, self.undo_stack,
-                                        autosave_ms=self.settings.autosave_delay_ms,
-                                        assessor_name=self.assessor_name)
-        self.pages.addWidget(self.visit_screen)
-        if not self.settings.visit_splitter.isEmpty():
-            self.visit_screen.splitter.restoreState(self.settings.visit_splitter)
-        self.visit_screen.back_requested.connect(self.show_learner_page)
-        self.visit_screen.coverage_changed.connect(self._coverage_changed)
-        self.visit_screen.close_requested.connect(self.close_visit)
-        self.main_actions.attach_visit_screen(self.visit_screen)
+        self.attached = True
+        if visit_page:
+            build_visit_page(self)
         self.main_actions.set_store_ready(True)
         self.wait_notifier = WaitNotifier(store, self)  # "Waiting for … to finish saving…"
         self.wait_notifier.changed.connect(self._show_waiting)
         self.backup_warning = BackupWarning(store, self)
         self.statusBar().addPermanentWidget(self.backup_warning)
-        self.sync = SyncController(store, self)
+        self.sync = SyncController(store, self, gate=self.when_open)
         self.sync.install(self, menu=self.main_actions.file_menu)
         if self.status_label.text() == "Opening records…":
             self.status_label.setText("Ready")
         if self.learner_panel.learner_model.store is not store:  # else listed already
             self.show_learners(store, learners)
-        self._update_actions()
+        self.update_actions()
         self.refresh_overview()  # a learner chosen before the parts were built
         freeze_long_lived()  # start-up's objects out of the collector's full passes
+
+    def when_open(self, command: Callable[[], object]) -> None:
+        """Run `command` (it needs the visit page or the ORM) once the visit page is built."""
+        self.visit_gate.run(command)
 
     def show_learners(self, store: Store, learners: list[LearnerSummary] | None = None) -> None:
         """The database is open (the ORM not loaded yet): list its learners. `attach_store`
@@ -159,16 +154,18 @@ class MainWindow(QMainWindow):
     def _connect_parts(self) -> None:
         self.learner_panel.learner_chosen.connect(self.select_learner)
         self.learner_panel.failed.connect(self.show_error)
-        self.overview_panel.visit_activated.connect(self.open_visit)
-        self.overview_panel.signoff_cell_activated.connect(self._signoff_cell_activated)
+        self.overview_panel.visit_activated.connect(
+            lambda visit_id: self.when_open(lambda: self.open_visit(visit_id)))
+        self.overview_panel.signoff_cell_activated.connect(
+            lambda unit_id: self.when_open(lambda: self._signoff_cell_activated(unit_id)))
         self.overview_panel.has_units_changed.connect(self.main_actions.act_history.setEnabled)
-        self.pages.currentChanged.connect(self._update_actions)
+        self.pages.currentChanged.connect(self.update_actions)
 
-    def _update_actions(self, *_: object) -> None:
+    def update_actions(self, *_: object) -> None:
         """Enable the actions that fit the page shown and whether a learner is chosen."""
-        attached = self.visit_screen is not None  # the learner commands need the visit page
-        self.main_actions.update(in_visit=self.pages.currentWidget() is self.visit_screen,
-                                 has_learner=attached and self.learner_id is not None)
+        in_visit = self.visit_screen is not None and self.pages.currentWidget() is self.visit_screen
+        self.main_actions.update(in_visit=in_visit,
+                                 has_learner=self.attached and self.learner_id is not None)
 
     # -- what the other parts use ------------------------------------------------------------
     @property
@@ -202,11 +199,11 @@ class MainWindow(QMainWindow):
         self.learner_id = learner_id
         self.learner_panel.mark_chosen(learner_id)
         self.settings.last_learner_id = learner_id
-        self._update_actions()
+        self.update_actions()
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
-        if self.learner_id is None or self.store is None or self.visit_screen is None:
+        if self.learner_id is None or not self.attached:
             return  # read once the store is attached (attach_store)
         from assessor_app.signoff.queries import learner_overview
 
@@ -220,17 +217,17 @@ class MainWindow(QMainWindow):
             return  # the user moved on while it loaded
         self.overview_panel.show_overview(overview)
         self.overview_loaded.emit(learner_id)
-        warm_up(self, COVERAGE_MODULES)  # so the first Coverage click does not import them
 
     @property
     def busy(self) -> bool:
         """Something is still loading (learner list, learner page, visit, coverage)."""
         return (self.learner_panel.busy or self._overview_loader.busy
-                or self.profile.busy or self._visit_job.busy
-                or self.visit_screen is None or self.visit_screen.busy
+                or self.profile.busy or self._visit_job.busy or not self.attached
+                or self.visit_gate.busy or (self.visit_screen is not None
+                                            and self.visit_screen.busy)
                 or (self.coverage_dialog is not None and self.coverage_dialog.view.busy))
 
-    def _coverage_changed(self, learner_id: int) -> None:
+    def coverage_changed(self, learner_id: int) -> None:
         self.refresh_overview()
         self.learner_panel.refresh()
         if self.coverage_dialog is not None and self.coverage_dialog.isVisible():
@@ -278,6 +275,9 @@ class MainWindow(QMainWindow):
 
     def open_visit(self, visit_id: int) -> None:
         assert self.learner_id is not None
+        if self.visit_screen is None:  # built first, its modules loaded off the UI thread
+            self.when_open(lambda: self.open_visit(visit_id))
+            return
         self.visit_screen.open_visit(self.learner_id, visit_id)
         self.pages.setCurrentWidget(self.visit_screen)
         self.visit_screen.focus_list()
@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
             self.learner_id = None
             self.settings.last_learner_id = 0
             self.refresh_learners()
-            self._update_actions()
+            self.update_actions()
             self.show_status("The learner was erased.")
 
     def open_settings(self) -> None:

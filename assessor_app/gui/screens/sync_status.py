@@ -13,6 +13,7 @@ backend exists); when the centre is reachable and something is queued, a sync st
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
@@ -123,8 +124,12 @@ class SyncController(QObject):
     backup_reported = Signal(str)  # after a sync's background backup: what happened
 
     def __init__(self, store: Store, parent: QObject | None = None, *,
-                 probe_interval_ms: int = PROBE_INTERVAL_MS, watch_network: bool = True) -> None:
+                 probe_interval_ms: int = PROBE_INTERVAL_MS, watch_network: bool = True,
+                 gate: Callable[[Callable[[], object]], None] | None = None) -> None:
+        """`gate(command)`: runs a command that needs the ORM once the window has loaded it
+        (`MainWindow.when_open`); without one, at once."""
         super().__init__(parent)
+        gate = gate or (lambda command: command())
         self.store = store
         self.widget = SyncStatusWidget()
         self.state = SyncState.QUEUED
@@ -150,7 +155,7 @@ class SyncController(QObject):
         self.settings_action = QAction("Sync settings…", self)
         self.settings_action.triggered.connect(lambda: self.open_settings())
         self.bundle_action = QAction("Export sync bundle…", self)
-        self.bundle_action.triggered.connect(lambda: self.open_bundle_export())
+        self.bundle_action.triggered.connect(lambda: gate(self.open_bundle_export))
         self.action = QAction("Sync now", self)
         self.action.setShortcuts([QKeySequence(k) for k in SYNC_SHORTCUTS])
         self.action.setStatusTip("Send filed Evidence Record Sheets to the centre now")

@@ -4,10 +4,11 @@ progress dialog (verified before the plaintext is removed; see `assessor_app.vau
 
 At start-up the main window is shown first and `StoreOpener` opens the store on a pool thread
 (the key unwrapping, the schema check and the learner list, all without the ORM: `listed`),
-then loads the ORM and the modules the open window needs on a pool thread too (`opened`), so
-nothing of that runs before the first paint, the learners are listed before SQLAlchemy, SQLModel
-and pydantic load, and nothing of it runs on the UI thread; `open_store_for_gui` is the same
-loop run to the end on the calling thread (tests, and the demo window).
+then wires the core and loads the modules the open window needs on a pool thread too
+(`opened`), still without the ORM: nothing of that runs before the first paint or on the UI
+thread, and SQLAlchemy, SQLModel and pydantic load only when a command first needs them
+(`gui.screens.visit_page`); `open_store_for_gui` is the same loop run to the end on the calling
+thread (tests, and the demo window).
 """
 
 from __future__ import annotations
@@ -133,13 +134,13 @@ def _encrypt_with_progress(db: str | Path | None, passphrase: str | None,
 
 
 #: Imported on a pool thread once the learners are listed, so the UI thread finds them loaded
-#: when it builds the parts of the window that work on the store (`MainWindow.attach_store`).
-#: They bring the ORM.
+#: when it builds the parts of the window that work on the store (`MainWindow.attach_store`)
+#: and reads the learner's page. None brings the ORM (tests/gui/test_startup_imports.py).
 OPEN_WINDOW_MODULES = (
-    "assessor_app.evidence.learners",
     "assessor_app.signoff.queries",
-    "assessor_app.gui.screens.visit_screen",
     "assessor_app.gui.screens.sync_status",
+    "assessor_app.gui.widgets.backup_warning",
+    "assessor_app.backup.status",
     "assessor_app.gui.support.error_boundary",
     "assessor_app.gui.support.lock",
     "assessor_app.gui.dialogs.first_run",
@@ -184,7 +185,7 @@ def open_in_background(db: str | Path | None, passphrase: str | None, first: boo
 def prepare_window(preload: tuple[str, ...] = OPEN_WINDOW_MODULES) -> None:
     """Pool thread, once the learners are listed: wire the core's listeners (before anything
     can write: the window's commands wait for `opened`) and load the modules the open window
-    needs, the ORM with them."""
+    needs (not the ORM)."""
     from assessor_app.workflow.wiring import install
 
     install()
