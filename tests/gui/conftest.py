@@ -17,6 +17,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ from assessor_app.gui.screens.main_window import MainWindow
 from assessor_app.gui.support import workers
 from assessor_app.gui.support.settings import APPLICATION, ORGANISATION, AppSettings
 from assessor_app.specs.bootstrap import ensure_bundled_specs
-from assessor_app.store import Store
+from assessor_app.store import Store, raw
 from assessor_app.store.engine import BEGIN_OPTION
 
 WAIT_MS = 10_000  # the one timeout for everything asynchronous
@@ -206,8 +207,8 @@ def when_modal_shows(kind: type[QDialog], act: Callable[[QDialog], None]) -> Non
 @pytest.fixture
 def ui_thread_reads() -> Iterator[list[str]]:
     """Every statement of a read run on the UI thread, with the GUI code that ran it; an
-    autosave (a short write, BEGIN IMMEDIATE) is allowed. The check hooks SQLAlchemy itself,
-    so it catches a read whichever module issues it."""
+    autosave (a short write, BEGIN IMMEDIATE) is allowed. The check hooks SQLAlchemy itself
+    and the plain snapshots of `store.raw`, so it catches a read whichever module issues it."""
     reads: list[str] = []
 
     def watch(conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
@@ -217,8 +218,23 @@ def ui_thread_reads() -> Iterator[list[str]]:
                      for f in traceback.extract_stack() if "assessor_app/gui" in f.filename]
             reads.append(f"{statement.split(chr(10))[0][:60]} <- {' < '.join(where[-2:])}")
 
+    # …and the reads that go around it: plain DB-API snapshots (`store.raw`), which the learner
+    # list, the learner's page and the status bar read through.
+    plain = raw.read_only_connection
+
+    @contextmanager
+    def watched(db_path, key):  # noqa: ANN001, ANN202
+        if threading.current_thread() is threading.main_thread():
+            where = [f"{f.filename.rsplit('assessor_app/', 1)[-1]}:{f.lineno}"
+                     for f in traceback.extract_stack() if "assessor_app/" in f.filename]
+            reads.append(f"plain read-only snapshot <- {' < '.join(where[-3:])}")
+        with plain(db_path, key) as conn:
+            yield conn
+
+    raw.read_only_connection = watched
     event.listen(Engine, "before_cursor_execute", watch)
     try:
         yield reads
     finally:
         event.remove(Engine, "before_cursor_execute", watch)
+        raw.read_only_connection = plain
