@@ -22,8 +22,9 @@ def _orm_snapshot(store: Store) -> tuple:
 
 
 def test_the_state_names_are_the_models() -> None:
-    assert (status_read.QUEUED, status_read.UPLOADING, status_read.SENT, status_read.FAILED,
-            status_read.WITHHELD) == tuple(s.value for s in OutboxState)
+    names = (status_read.QUEUED, status_read.UPLOADING, status_read.SENT, status_read.FAILED,
+             status_read.WITHHELD)
+    assert tuple(s.value for s in OutboxState) == names
 
 
 def test_the_snapshot_matches_the_orm_in_every_state(store: Store) -> None:
