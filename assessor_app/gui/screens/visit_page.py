@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -20,8 +20,8 @@ from assessor_app.gui.support.heap import freeze_long_lived
 from assessor_app.gui.support.warm_up import warm_up
 from assessor_app.gui.support.workers import Job, run_in_background
 
-if TYPE_CHECKING:
-    from assessor_app.gui.screens.main_window import MainWindow
+#: The main window (not imported: it imports this module).
+Window = Any
 
 #: Imported on a pool thread before the visit page is first built; they bring the ORM.
 VISIT_PAGE_MODULES = (
@@ -43,7 +43,7 @@ def load_modules(names: tuple[str, ...] = VISIT_PAGE_MODULES) -> None:
         importlib.import_module(name)
 
 
-def build_visit_page(window: MainWindow) -> None:
+def build_visit_page(window: Window) -> None:
     """Build the visit page of `window` (its modules loaded) and wire it into the window."""
     from assessor_app.gui.screens.visit_screen import VisitScreen
 
@@ -65,7 +65,7 @@ def build_visit_page(window: MainWindow) -> None:
 class VisitPageGate(QObject):
     """Runs the window's commands that need the visit page (and the ORM) once it is built."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Window) -> None:
         super().__init__(window)
         self._window = window
         self._waiting: list[Callable[[], object]] = []
