@@ -21,8 +21,8 @@ from assessor_app.gui.support import theme
 
 if TYPE_CHECKING:  # the main window is built before the ORM is imported (gui.app)
     from assessor_app.evidence.coverage import UnitCoverage
-    from assessor_app.evidence.visits import VisitSummary
-    from assessor_app.signoff.service import SignOffSummary
+    from assessor_app.signoff.queries import VisitLine
+    from assessor_app.signoff.summary import SignOffSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -175,14 +175,14 @@ def _labels(labels: list[str]) -> str:
 class VisitsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self._visits: list[VisitSummary] = []
+        self._visits: list[VisitLine] = []
 
-    def set_visits(self, visits: list[VisitSummary]) -> None:
+    def set_visits(self, visits: list[VisitLine]) -> None:
         self.beginResetModel()
         self._visits = list(reversed(visits))  # newest first
         self.endResetModel()
 
-    def visits(self) -> list[VisitSummary]:
+    def visits(self) -> list[VisitLine]:
         return list(self._visits)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
