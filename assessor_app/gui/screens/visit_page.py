@@ -88,16 +88,20 @@ class VisitPageGate(QObject):
                                           on_error=self._failed)
 
     def _loaded(self, _result: object) -> None:
-        self._job = None
+        self._done()
         if self._window.visit_screen is None:
             build_visit_page(self._window)
-        if self._window.status_label.text() == "Loading…":
-            self._window.show_status("Ready")
         waiting, self._waiting = self._waiting, []
         for command in waiting:
             command()
 
     def _failed(self, message: str) -> None:
-        self._job = None
+        """Nothing waiting runs; the next command tries again."""
+        self._done()
         self._waiting.clear()
         self._window.show_error(message)
+
+    def _done(self) -> None:
+        self._job = None
+        if self._window.status_label.text() == "Loading…":
+            self._window.show_status("Ready")
