@@ -110,14 +110,14 @@ class _Reader:
     is fed). Interim (1xx) answers are skipped; anything after the final answer is only noted,
     so the connection is not used again."""
 
-    __slots__ = ("parser", "headers", "parts", "body_size", "declared", "status", "final",
+    __slots__ = ("parser", "fields", "parts", "body_size", "declared", "status", "final",
                  "done", "keep", "eof_ends", "extra", "fault")
 
     def __init__(self) -> None:
         self.parser = httptools.HttpResponseParser(self)
         # RFC 9112 2.2: a recipient MAY take a bare LF as a line's end (some servers send them).
         self.parser.set_dangerous_leniencies(lenient_optional_cr_before_lf=True)
-        self.headers = Headers()
+        self.fields: dict[str, str] = {}  # the current answer's headers, names in lower case
         self.parts: list[bytes] = []
         self.body_size = 0
         self.declared = 0  # the final answer's Content-Length, if any
@@ -148,8 +148,9 @@ class _Reader:
     def on_header(self, name: bytes, value: bytes) -> None:
         key = name.decode("latin-1").lower()
         text = value.decode("latin-1").strip()
-        old = dict.get(self.headers, key)
-        dict.__setitem__(self.headers, key, text if old is None else f"{old}, {text}")
+        fields = self.fields
+        old = fields.get(key)
+        fields[key] = text if old is None else f"{old}, {text}"
 
     def on_headers_complete(self) -> None:
         if self.done or self.fault:
@@ -161,11 +162,11 @@ class _Reader:
         elif status == 101:
             self.fault = "the server switched protocols"
         elif status < 200:  # interim: the final answer follows
-            self.headers = Headers()
+            self.fields = {}
             return
         self.final, self.status, self.keep = True, status, parser.should_keep_alive()
-        length = dict.get(self.headers, "content-length")
-        coding = dict.get(self.headers, "transfer-encoding", "")
+        length = self.fields.get("content-length")
+        coding = self.fields.get("transfer-encoding", "")
         chunked = coding.rsplit(",", 1)[-1].strip().lower() == "chunked"
         # What llhttp reads up to the connection's end (RFC 9112 6.3): neither framing given.
         self.eof_ends = length is None and not chunked
@@ -186,7 +187,7 @@ class _Reader:
             self.keep = self.keep and self.parser.should_keep_alive()
 
     def answer(self) -> Answer:
-        return Answer(self.status, self.headers, b"".join(self.parts))
+        return Answer(self.status, Headers(self.fields), b"".join(self.parts))
 
 
 def usable_for(base_url: str) -> bool:
@@ -259,10 +260,10 @@ class KeepAlive:
 
     def _head(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> bytes:
         """The request line and headers, checked so that nothing can end a line early."""
-        if method == "HEAD" or _BAD_NAME.search(method) or not method:
+        if method == "HEAD" or not _good_name(method):
             # (an answer to HEAD has no body whatever it declares: not this parser's case)
             raise ValueError(f"unsupported method {method!r}")
-        if _BAD_TARGET.search(target) or not target:
+        if not target or _BAD_TARGET.search(target):
             raise ValueError(f"invalid request target {target!r}")
         extra: dict[str, str] = {}
         for name, value in headers.items():
@@ -368,11 +369,25 @@ class KeepAlive:
                 raise _Oversized("framing")
 
 
+_GOOD_NAMES: set[str] = set()  # header names and methods already checked (the few in use)
+
+
+def _good_name(name: str) -> bool:
+    if name in _GOOD_NAMES:
+        return True
+    if not name or _BAD_NAME.search(name):
+        return False
+    _GOOD_NAMES.add(name)
+    return True
+
+
 def _header_lines(headers: dict[str, str]) -> bytes:
-    for name, value in headers.items():
-        if not name or _BAD_NAME.search(name) or _BAD_VALUE.search(value):
-            raise ValueError(f"invalid header {name!r}")
-    return "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode("latin-1")
+    for name in headers:
+        if not _good_name(name):
+            raise ValueError(f"invalid header name {name!r}")
+    if _BAD_VALUE.search("".join(headers.values())):
+        raise ValueError("a line break or control character in a header value")
+    return "".join([f"{k}: {v}\r\n" for k, v in headers.items()]).encode("latin-1")
 
 
 def _idle_ok(sock: socket.socket) -> bool:
