@@ -106,18 +106,23 @@ class _Oversized(Exception):
 
 
 class _Reader:
-    """One answer as llhttp reports it (httptools calls the `on_*` methods while parsing what it
-    is fed). Interim (1xx) answers are skipped; anything after the final answer is only noted,
-    so the connection is not used again."""
+    """The answers on one connection as llhttp reports them (httptools calls the `on_*` methods
+    while parsing what it is fed), one at a time (`start` before each request): interim (1xx)
+    answers are skipped, and anything after the final answer is only noted, so the connection
+    is not used again."""
 
-    __slots__ = ("parser", "fields", "parts", "body_size", "declared", "status", "final",
-                 "done", "keep", "eof_ends", "extra", "fault")
+    __slots__ = ("parser", "raw", "fields", "parts", "body_size", "declared", "status",
+                 "final", "done", "keep", "eof_ends", "extra", "fault")
 
     def __init__(self) -> None:
         self.parser = httptools.HttpResponseParser(self)
         # RFC 9112 2.2: a recipient MAY take a bare LF as a line's end (some servers send them).
         self.parser.set_dangerous_leniencies(lenient_optional_cr_before_lf=True)
-        self.fields: dict[str, str] = {}  # the current answer's headers, names in lower case
+        self.start()
+
+    def start(self) -> None:
+        self.raw: list[tuple[bytes, bytes]] = []  # the current head's header lines
+        self.fields: dict[str, str] = {}  # the final answer's headers, names in lower case
         self.parts: list[bytes] = []
         self.body_size = 0
         self.declared = 0  # the final answer's Content-Length, if any
@@ -146,11 +151,7 @@ class _Reader:
             self.extra = True
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1").strip()
-        fields = self.fields
-        old = fields.get(key)
-        fields[key] = text if old is None else f"{old}, {text}"
+        self.raw.append((name, value))
 
     def on_headers_complete(self) -> None:
         if self.done or self.fault:
@@ -162,11 +163,17 @@ class _Reader:
         elif status == 101:
             self.fault = "the server switched protocols"
         elif status < 200:  # interim: the final answer follows
-            self.fields = {}
+            self.raw = []
             return
         self.final, self.status, self.keep = True, status, parser.should_keep_alive()
-        length = self.fields.get("content-length")
-        coding = self.fields.get("transfer-encoding", "")
+        fields = self.fields
+        for name, value in self.raw:
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1").strip()
+            old = fields.get(key)
+            fields[key] = text if old is None else f"{old}, {text}"
+        length = fields.get("content-length")
+        coding = fields.get("transfer-encoding", "")
         chunked = coding.rsplit(",", 1)[-1].strip().lower() == "chunked"
         # What llhttp reads up to the connection's end (RFC 9112 6.3): neither framing given.
         self.eof_ends = length is None and not chunked
@@ -225,12 +232,14 @@ class KeepAlive:
                  "Authorization": basic_auth(username, password)}
         self._fixed = _header_lines(fixed)  # computed once, sent with every request
         self._sock: socket.socket | None = None
+        self._reader: _Reader | None = None  # the current connection's parser
         self._served = 0  # answers read on the current connection
 
     def close(self) -> None:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        self._reader = None
 
     def request(self, method: str, target: str, *, body: bytes = b"",
                 headers: dict[str, str] | None = None, retry: bool) -> Answer:
@@ -285,6 +294,7 @@ class KeepAlive:
             return True
         self.close()
         self._sock = self._open()
+        self._reader = _Reader()
         self._served = 0
         return False
 
@@ -316,7 +326,10 @@ class KeepAlive:
         except OSError as exc:
             self.close()
             raise _failure(exc, httpx.WriteTimeout, httpx.WriteError) from exc
-        reader = _Reader()
+        reader = self._reader
+        assert reader is not None
+        if self._served:
+            reader.start()
         try:
             self._read_answer(reader)
         except _NoAnswer:
