@@ -6,7 +6,8 @@ name recorded), send it (see `transfer.py`: temp name, PUT, MOVE into place, con
 only then mark it sent.
 
 Up to WORKERS files are in flight at once, each worker on its own keep-alive connection (see
-`transfer.py`); the run's thread claims items and records finished ones several per transaction.
+`transfer.py`) taking the next claimed file itself (`upload_pool.py`); the run's thread claims
+items and records finished ones several per transaction.
 A crash at any point leaves the row in "uploading" or "queued", and the next run repeats only
 what is not confirmed. The same PDF never ends up twice on the server.
 """
@@ -19,8 +20,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 import httpx
@@ -51,6 +50,7 @@ from assessor_app.sync.transfer import (
     as_sync_error,
     sent_values,
 )
+from assessor_app.sync.upload_pool import Result, UploadPool
 from assessor_app.sync.webdav import WebDavClient
 
 if TYPE_CHECKING:
@@ -163,9 +163,9 @@ class SyncRunner:
         )
 
 
-class _Run:
-    """One run: the main thread claims items, hands them to worker threads (each with its own
-    keep-alive connection), and records what came back, several items per transaction."""
+class _Run(UploadPool):
+    """One run: this thread claims items and records finished ones, several per transaction;
+    worker threads (each with its own keep-alive connection) send them (see `upload_pool.py`)."""
 
     def __init__(
         self,
@@ -184,7 +184,7 @@ class _Run:
         self.progress_cb = progress
         self.cancel = cancel
         self.rng = rng
-        self.workers = max(1, workers or WORKERS)  # (read at run time: tunable)
+        super().__init__(workers or WORKERS, RECORD_EVERY)  # (WORKERS read now: tunable)
         self.summary = SyncSummary()
         self.items_total = 0
         self.items_done = 0
@@ -196,7 +196,6 @@ class _Run:
         self._clients: list[WebDavClient] = []
         self._unrecorded: list[tuple[int, dict[str, object]]] = []
         self._recorded_at = time.monotonic()
-        self._done: SimpleQueue[Future[tuple[str, object, int]]] = SimpleQueue()
         self.transfer = Transfer(settings, store, self._record, self._add_bytes,
                                  self._emit, cancel, hooks.after_put, hooks.after_move)
 
@@ -248,7 +247,7 @@ class _Run:
         self.items_total = len(ids)
         self._emit(None, "starting")
         try:
-            self._dispatch(deque(ids))
+            self.run_pool(deque(ids))
         finally:
             for client in self._clients:
                 client.close()
@@ -262,53 +261,21 @@ class _Run:
         self._emit(None, "done")
         return self.summary
 
-    def _dispatch(self, pending: deque[int]) -> None:
-        """Keep up to `workers` files in flight. Items are claimed CLAIM_BATCH at a time and
-        finished ones recorded RECORD_BATCH at a time, each batch one transaction. The first
-        WARMUP files of a run go one at a time: if the server is unwell, that shows with one file
-        in flight rather than several. Two files bound for the same name are never in flight
-        together (see `_next_free`)."""
-        ready: deque[tuple[Claimed, str]] = deque()
-        in_flight: dict[Future[tuple[str, object, int]], Claimed] = {}
-        try:
-            with ThreadPoolExecutor(self.workers, thread_name_prefix="sync-upload") as pool:
-                while True:
-                    if not self._stopping():
-                        self._fill(pool, ready, pending, in_flight)
-                    if not in_flight:
-                        break
-                    done = [self._done.get()]  # (a queue: cheaper than futures.wait)
-                    while not self._done.empty():
-                        done.append(self._done.get())
-                    self._settle([(in_flight.pop(f), f.result()) for f in done])
-                    if (len(self._unrecorded) >= RECORD_BATCH or not in_flight
-                            or time.monotonic() - self._recorded_at >= RECORD_EVERY):
-                        self._write_unrecorded()
-        finally:
-            self._write_unrecorded()
-            self._unclaim(ready)
+    # -- what the upload pool asks of the run (see `upload_pool.py`) ---------------------------
 
-    def _fill(self, pool: ThreadPoolExecutor, ready: deque[tuple[Claimed, str]],
-              pending: deque[int],
-              in_flight: dict[Future[tuple[str, object, int]], Claimed]) -> None:
-        """Start uploads up to the width allowed now; then, while those run, claim the next
-        batch so a worker that finishes never waits for a transaction."""
-        width = self.workers if self.items_done >= WARMUP else 1
-        batch = 1 if width == 1 else CLAIM_BATCH
-        while len(in_flight) < width and (ready or pending):
-            if not ready:  # (a batch may come back empty: all of it confirmed meanwhile)
-                ready.extend(self._claim(_take(pending, batch)))
-                continue
-            nxt = _next_free(ready, in_flight)
-            if nxt is None:
-                break
-            future = pool.submit(self._work, *nxt)
-            in_flight[future] = nxt[0]
-            future.add_done_callback(self._done.put)
-        if width > 1 and len(ready) < width and pending:
-            ready.extend(self._claim(_take(pending, batch)))
+    def _width(self) -> int:
+        return self.workers if self.items_done >= WARMUP else 1
 
-    # -- the worker side -----------------------------------------------------------------------
+    def _batch(self) -> int:
+        return CLAIM_BATCH if self._width() > 1 else 1
+
+    def _record_due(self) -> bool:
+        return bool(self._unrecorded) and (
+            len(self._unrecorded) >= RECORD_BATCH or not self._in_flight
+            or time.monotonic() - self._recorded_at >= RECORD_EVERY)
+
+    def _settle_one(self, item: Claimed, result: Result) -> None:
+        self._settle([(item, result)])
 
     def _client(self) -> WebDavClient:
         client = getattr(self._local, "client", None)
@@ -329,16 +296,17 @@ class _Run:
 
     # -- the database side -----------------------------------------------------------------
 
-    def _claim(self, item_ids: list[int]) -> list[tuple[Claimed, str]]:
+    def _claim_rows(self, item_ids: list[int]) -> list[tuple[Claimed, str]]:
         """Mark items "uploading" with a temp name, in one transaction (see `claims.claim`).
         Returns each claimed item with the temp name an interrupted attempt left behind."""
         if not item_ids:
             return []
         with self.store.session() as s:
             claimed, skipped = claims.claim(s, item_ids, self.settings)
-        self.summary.outcomes.extend(skipped)
-        self.items_done += len(skipped)
-        self.summary.attempted += len(claimed)
+        with self._state:
+            self.summary.outcomes.extend(skipped)
+            self.items_done += len(skipped)
+            self.summary.attempted += len(claimed)
         return claimed
 
     def _unclaim(self, ready: deque[tuple[Claimed, str]]) -> None:
@@ -349,18 +317,19 @@ class _Run:
             self.summary.attempted -= len(ready)
 
     def _write_unrecorded(self) -> None:
-        if not self._unrecorded:
+        with self._state:  # workers add to it meanwhile
+            unrecorded, self._unrecorded = self._unrecorded, []
+        if not unrecorded:
             return
         now = utcnow()
         shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
-        for item_id, values in self._unrecorded:  # one executemany per shape of change
+        for item_id, values in unrecorded:  # one executemany per shape of change
             shapes.setdefault(tuple(values), []).append({"_id": item_id, **values,
                                                          "updated_at": now})
         with self.store.session() as s:
             conn = s.connection()
             for rows in shapes.values():
                 conn.execute(claims.BY_ID, rows)
-        self._unrecorded.clear()
         self._recorded_at = time.monotonic()
 
     def _record(self, item_id: int, **values: object) -> None:
@@ -442,23 +411,3 @@ class _Run:
             self.summary.error = err.user_message
             self.summary.error_detail = err.detail
         return values, ItemOutcome(item.id, item.filename, outcome, err.user_message)
-
-
-def _take(pending: deque[int], n: int) -> list[int]:
-    return [pending.popleft() for _ in range(min(len(pending), n))]
-
-
-def _next_free(ready: deque[tuple[Claimed, str]],
-               in_flight: dict[Future[tuple[str, object, int]], Claimed],
-               ) -> tuple[Claimed, str] | None:
-    """Take the first ready item whose remote name no upload in flight is using, or None. Two
-    different files queued under one name (a re-filed sheet) must not race their MOVEs: a
-    server's "does the name exist?" check and its rename are not one atomic step (WsgiDAV,
-    Apache), so both could be answered 201 and one overwrite the other. Names are compared
-    case-blind, as Windows/SharePoint servers do."""
-    busy = {i.remote_path.casefold() for i in in_flight.values()}
-    for k, entry in enumerate(ready):
-        if entry[0].remote_path.casefold() not in busy:
-            del ready[k]
-            return entry
-    return None
