@@ -246,7 +246,8 @@ class KeepAlive:
         """Send `method target` and read its answer. `retry`: the request is safe to send
         again (e.g. a PUT to a temporary name), so a dropped kept-alive connection is retried
         once on a fresh one; otherwise that raises `ConnectionDropped`. `headers` add to the
-        fixed ones (Host, User-Agent, Authorization); Content-Length is the body's."""
+        fixed ones (Host, User-Agent, Accept-Encoding, Authorization); Content-Length is always
+        the body's. A method, target or header that could break a line raises ValueError."""
         head = self._head(method, target, body, headers or {})
         reused = self._ready()
         try:
@@ -390,7 +391,8 @@ def _good_name(name: str) -> bool:
         return True
     if not name or _BAD_NAME.search(name):
         return False
-    _GOOD_NAMES.add(name)
+    if len(_GOOD_NAMES) < 100:
+        _GOOD_NAMES.add(name)
     return True
 
 
