@@ -1,6 +1,6 @@
 """The desktop app's start-up imports only what the first window needs. Up to the first paint of
-the main window: no ORM (SQLAlchemy, SQLModel, pydantic), no HTTP client (httpx), no keyring and
-no cryptography; those load on a pool thread while the window says "Opening records…". Up to the
+the main window: no ORM (SQLAlchemy, SQLModel, pydantic), no HTTP client (httpx, httptools), no
+keyring and no cryptography; those load on a pool thread while the window says "Opening records…". Up to the
 learners being listed: still no PDF signing (pyHanko), PDF rendering (ReportLab) or migrations
 (Alembic, for a database already current); those load when first used. Checked in a fresh
 process through the real entry point."""
@@ -17,8 +17,8 @@ from assessor_app.evidence.learners import add_learner
 from assessor_app.store import open_store
 
 HEAVY = ("pyhanko", "reportlab", "alembic")
-NOT_BEFORE_PAINT = (*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "httpx", "keyring",
-                    "cryptography")
+NOT_BEFORE_PAINT = (*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "httpx", "httptools",
+                    "keyring", "cryptography")
 PASSPHRASE = "start-up test passphrase"  # the child process unlocks the database with it
 
 START_AND_QUIT = """
