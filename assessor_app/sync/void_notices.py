@@ -37,7 +37,7 @@ SCHEMA = "ers-void-notice/1"
 NOTICE_DIR = "void-notices"
 SUFFIX = "_VOID-NOTICE.json"
 # "uploading" is left alone here: a running sync owns it, and checks the sign-off again itself
-# when it claims the item (`void_item_ids`).
+# when it claims the item (`claims.claim`).
 UNSENT = (OutboxState.QUEUED.value, OutboxState.FAILED.value)
 WITHHELD_REASON = ("Not sent: its sign-off was voided before it reached the centre. A void "
                    "notice goes in its place.")
@@ -77,16 +77,6 @@ def withhold_void_ers(session: Session) -> int:
         session.add(item)
     session.flush()
     return len(rows)
-
-
-def void_item_ids(session: Session, item_ids: list[int]) -> set[int]:
-    """Which of these outbox rows are ERSs of a void sign-off (checked again as a run claims
-    them, in one query per batch)."""
-    q = (select(OutboxItem.id)
-         .join(ErsDocument, col(ErsDocument.id) == OutboxItem.ers_document_id)
-         .join(SignOff, col(SignOff.id) == ErsDocument.signoff_id)
-         .where(SignOff.status == "void", col(OutboxItem.id).in_(item_ids)))
-    return {i for i in session.exec(q).all() if i is not None}
 
 
 def pending_notice_documents(session: Session) -> list[OutboxItem]:

@@ -1,7 +1,7 @@
 """The desktop app's start-up imports only what the first window needs. Up to the first paint of
-the main window: no ORM (SQLAlchemy, SQLModel, pydantic), no HTTP client (httpx), no keyring and
-no cryptography; the keyring and cryptography load on a pool thread while the window says
-"Opening records…". Up to the learners being listed: still no PDF signing (pyHanko), PDF
+the main window: no ORM (SQLAlchemy, SQLModel, pydantic), no HTTP client (httpx, httptools), no
+keyring and no cryptography; the keyring and cryptography load on a pool thread while the window
+says "Opening records…". Up to the learners being listed: still no PDF signing (pyHanko), PDF
 rendering (ReportLab) or migrations (Alembic, for a database already current); those load when
 first used. Up to the first learner's page being shown: still no ORM, which loads when a visit
 (or coverage, a sign-off, a dialog) first needs it. Checked in a fresh process through the real
@@ -24,8 +24,8 @@ from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import open_store
 
 HEAVY = ("pyhanko", "reportlab", "alembic")
-NOT_BEFORE_PAINT = (*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "httpx", "keyring",
-                    "cryptography")
+NOT_BEFORE_PAINT = (*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "httpx", "httptools",
+                    "keyring", "cryptography")
 PASSPHRASE = "start-up test passphrase"  # the child process unlocks the database with it
 
 START_AND_QUIT = """

@@ -1,14 +1,15 @@
 """The lean keep-alive connection that carries the uploads (PUT to the temporary name, MOVE into
 place): a kept-alive connection the server closes is survived without sending anything twice that
 must not be, an endless or huge answer is refused after a bounded read, a wrong password and a
-stalled server read as before, and TLS checks the server's name."""
+stalled server read as before, TLS checks the server's name, answers framed any way HTTP/1.1
+allows are read whole, and garbled or cut ones are errors."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from assessor_app.sync.http11 import MAX_ANSWER, OVERSIZED_MESSAGE, ConnectionDr
 from assessor_app.sync.settings import SyncSettings
 from assessor_app.sync.webdav import WebDavClient
 from tests.sync.helpers import file_ers, remote_pdfs, sha256_file
+from tests.sync.raw_http import Handler, RawServer, serving
 from tests.webdav_server import PASSWORD, DavServer, _Dropped
 
 PDF = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
@@ -42,86 +44,9 @@ def _upload(client: WebDavClient, name: str) -> int:
     return client.move_status(f".{name}.part-1", name, overwrite=False)
 
 
-# -- a scripted HTTP server, for what WsgiDAV would never do -----------------------------------
-
-Handler = Callable[[socket.socket, int, bytes], bool]  # (conn, n-th request on it, head) -> keep?
-
-
-class RawServer:
-    """Reads each request (head and Content-Length body) and lets `handler` answer it; the
-    handler returns False to end the connection. `log` holds every request line received."""
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.log: list[str] = []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.stop = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/dav/"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return  # closed
-            t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self.threads.append(t)
-            t.start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(30)
-        buf = b""
-        n = 0
-        try:
-            while not self.stop.is_set():
-                while b"\r\n\r\n" not in buf:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    buf += data
-                head, _, buf = buf.partition(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                while len(buf) < length:
-                    buf += conn.recv(65536)
-                buf = buf[length:]
-                n += 1
-                self.log.append(head.split(b"\r\n")[0].decode())
-                if not self.handler(conn, n, head):
-                    return
-        except OSError:
-            return
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
-        for t in self.threads:
-            t.join(5)
-
-
 @pytest.fixture
 def raw_server() -> Iterator[Callable[[Handler], RawServer]]:
-    made: list[RawServer] = []
-
-    def make(handler: Handler) -> RawServer:
-        made.append(RawServer(handler))
-        return made[-1]
-
-    yield make
-    for s in made:
-        s.close()
+    yield from serving()
 
 
 CREATED = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
@@ -347,12 +272,53 @@ def test_answers_framed_any_way_are_read_whole(raw_server, answer: bytes,  # noq
     assert len(server.threads) == (1 if reused else 3)
 
 
-# (`http.client` reads some sloppier answers leniently, e.g. a header line with no colon or a
-# body shorter than its length before the server closes; their status line still stands.)
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 204 No Content\r\nETag: \"e1\"\r\n\r\n",  # no body, no length: still kept
+    b"HTTP/1.0 201 Created\r\nConnection: keep-alive\r\nETag: \"e1\"\r\n"
+    b"Content-Length: 0\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+    b"HTTP/1.1 201 Created\r\nETag: \"e1\"\r\nContent-Length: 0\r\n\r\n",
+])
+def test_bodiless_answers_keep_the_connection(raw_server, answer: bytes) -> None:  # noqa: ANN001
+    server = raw_server(lambda conn, _n, _head: conn.sendall(answer) is None)  # keeps it open
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        for name in ("a", "b"):
+            assert client.put_file(f".{name}.pdf.part-1", PDF, len(PDF)) == '"e1"'
+        assert client._fast is not None
+        last = client._fast.request("PUT", "/dav/c", body=b"x", retry=True)
+    assert last.body == b"" and "X-Interim" not in last.headers  # the final answer's own
+    assert len(server.log) == 3 and len(server.threads) == 1
+
+
+def test_headers_are_read_in_any_case_and_repeats_joined(raw_server) -> None:  # noqa: ANN001
+    server = raw_server(_framed(b"HTTP/1.1 201 Created\r\nETAG: \"e1\"\r\nX-Part: a\r\n"
+                                b"x-part: b\r\nContent-Length: 2\r\n\r\nok"))
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        assert client.put_file(".a.pdf.part-1", PDF, len(PDF)) == '"e1"'  # reads "etag"
+        assert client._fast is not None
+        answer = client._fast.request("MOVE", "/dav/x", headers={"Destination": "/dav/y"},
+                                      retry=False)
+    assert answer.status == 201 and answer.body == b"ok"
+    assert answer.headers.get("ETag") == answer.headers["etag"] == '"e1"'
+    assert answer.headers.get("X-PART") == "a, b" and "x-part" in answer.headers
+    assert answer.headers.get("Location") is None and answer.headers.get("location", "-") == "-"
+
+
 @pytest.mark.parametrize("answer", [
     b"SPDY/3 201 Created\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/2.0 201 Created\r\nContent-Length: 0\r\n\r\n",
     b"HTTP/1.1 2x1 Created\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nno colon here\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nContent-Length: twelve\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy",
+    b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nhello\r\n0\r\n\r\n",
+    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n",
     b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    # cut: the server closes part-way through the head, a sized body or a chunked one
+    b"HTTP/1.1 201 Cre",
+    b"HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\nshort",
+    b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
 ])
 def test_a_garbled_or_cut_answer_is_an_error_not_a_success(raw_server,  # noqa: ANN001
                                                            answer: bytes) -> None:
@@ -361,3 +327,83 @@ def test_a_garbled_or_cut_answer_is_an_error_not_a_success(raw_server,  # noqa: 
             pytest.raises(SyncError) as caught:
         client.put_file(".a.pdf.part-1", PDF, len(PDF))
     assert not caught.value.permanent and "RemoteProtocolError" in caught.value.detail
+    assert len(server.log) == 1  # not sent again: part of an answer came, so it was no drop
+
+
+def test_an_answer_cut_on_a_reused_connection_is_not_repeated(raw_server) -> None:  # noqa: ANN001
+    def handler(conn: socket.socket, n: int, _head: bytes) -> bool:
+        conn.sendall(CREATED if n == 1 else b"HTTP/1.1 201 Created\r\nContent-Le")
+        return n == 1
+
+    server = raw_server(handler)
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        client.put_file(".a.pdf.part-1", PDF, len(PDF))
+        with pytest.raises(SyncError) as caught:
+            client.put_file(".b.pdf.part-1", PDF, len(PDF))
+    assert not isinstance(caught.value, ConnectionDropped)
+    assert "RemoteProtocolError" in caught.value.detail and len(server.log) == 2
+
+
+def test_bytes_after_the_answer_end_the_connection(raw_server) -> None:  # noqa: ANN001
+    # Garbage after a complete answer: the answer stands, the connection is not used again
+    # (what follows could be read as the next request's answer).
+    server = raw_server(_framed(CREATED + b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        for name in ("a", "b"):
+            assert client.put_file(f".{name}.pdf.part-1", PDF, len(PDF)) == ""
+    assert len(server.log) == 2 and len(server.threads) == 2
+
+
+def _endless_head(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    conn.sendall(b"HTTP/1.1 201 Created\r\nX-Long: ")
+    try:
+        for _ in range(1000):
+            conn.sendall(b"z" * 65536)
+    except OSError:
+        pass
+    return False
+
+
+def _endless_interim(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    try:
+        for _ in range(100_000):
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
+    except OSError:
+        pass
+    return False
+
+
+def _huge_unframed(conn: socket.socket, _n: int, _head: bytes) -> bool:
+    conn.sendall(b"HTTP/1.1 201 Created\r\nConnection: close\r\n\r\n")
+    with contextlib.suppress(OSError):
+        conn.sendall(b"z" * (MAX_ANSWER + 1))
+    return False
+
+
+@pytest.mark.parametrize("handler", [_endless_head, _endless_interim, _huge_unframed])
+def test_an_endless_head_or_unframed_answer_is_refused(raw_server,  # noqa: ANN001
+                                                       handler: Handler) -> None:
+    server = raw_server(handler)
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        with pytest.raises(SyncError) as caught:
+            client.put_file(".a.pdf.part-1", PDF, len(PDF))
+        assert client._fast is not None and client._fast._sock is None  # closed, not read on
+    assert caught.value.user_message == OVERSIZED_MESSAGE and not caught.value.permanent
+
+
+@pytest.mark.parametrize(("target", "headers"), [
+    ("/dav/a b", {}),
+    ("/dav/a\r\nX-Evil: 1", {}),
+    ("/dav/a", {"Destination": "/dav/b\r\nX-Evil: 1"}),
+    ("/dav/a", {"X Evil": "1"}),
+    ("/dav/a", {"Authorization": "Basic b3RoZXI6b3RoZXI="}),
+])
+def test_a_request_that_would_break_its_lines_is_not_sent(raw_server, target: str,  # noqa: ANN001
+                                                          headers: dict[str, str]) -> None:
+    server = raw_server(_framed(CREATED))
+    with WebDavClient(_settings(server.url), PASSWORD) as client:
+        assert client._fast is not None
+        with pytest.raises(ValueError):
+            client._fast.request("MOVE", target, headers=headers, retry=False)
+        assert client._fast.request("MOVE", "/dav/a", retry=False).status == 201
+    assert server.log == ["MOVE /dav/a HTTP/1.1"]
