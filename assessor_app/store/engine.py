@@ -188,6 +188,7 @@ class Store:
         self._writer: Engine | None = None
         # Checkpoints and deferred indexing once the saving pauses (see store.maintenance).
         self.maintenance = Maintenance(self)
+        self.plain_reads = raw.PlainReads()  # `store.raw.read_only` snapshots in flight
 
     @property
     def engine(self) -> Engine:
@@ -256,6 +257,7 @@ class Store:
         from assessor_app.store.recovery import close_presence
 
         self.maintenance.close()
+        self.plain_reads.close()  # the plain snapshots in flight end first
         close_presence(self)
         if self._engine is not None:
             self._engine.dispose()

@@ -8,11 +8,13 @@ is built on first use). Nothing here writes: the connection is `query_only`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assessor_app.store.errors import StoreError
 from assessor_app.store.waiting import BUSY_TIMEOUT_MS
 from assessor_app.vault.dbfile import connect
 
@@ -23,6 +25,37 @@ if TYPE_CHECKING:
     from assessor_app.vault.keys import DataKey
 
 VERSION_TABLE = "alembic_version"
+CLOSE_WAIT_S = 10.0
+
+
+class PlainReads:
+    """A store's plain snapshots in flight. Each opens its own connection (the ORM's pool keeps
+    its connections), so `Store.close` waits for them to end and refuses new ones: once it
+    returns, no connection of the store is open (nor reopens the file) — SQLite removes the
+    -wal and -shm files when the last one closes."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._open = 0
+        self._closed = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._changed:
+            if self._closed:
+                raise StoreError("The database is closed.")
+            self._open += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._open -= 1
+                self._changed.notify_all()
+
+    def close(self, timeout: float = CLOSE_WAIT_S) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.wait_for(lambda: self._open == 0, timeout)
 
 
 @contextmanager
@@ -46,8 +79,9 @@ def read_only_connection(db_path: Path, key: DataKey | None
 
 @contextmanager
 def read_only(store: Store) -> Iterator[sqlcipher.Connection]:
-    """`read_only_connection` on an open store's file and key."""
-    with read_only_connection(store.db_path, store.key) as conn:
+    """`read_only_connection` on an open store's file and key (`StoreError` once it is
+    closed)."""
+    with store.plain_reads.reading(), read_only_connection(store.db_path, store.key) as conn:
         yield conn
 
 
