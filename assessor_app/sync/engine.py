@@ -66,11 +66,12 @@ MAX_CONSECUTIVE_TRANSIENT = 3
 #: Files in flight at once, each on its own keep-alive connection: uploads overlap the server's
 #: work on one file with the network and the client's work on the others.
 WORKERS = 4
-#: Files sent one at a time at the start of each run before the others overlap.
-WARMUP = 8
-#: Items claimed, and finished items recorded, per transaction once uploads overlap (each
-#: transaction costs more than a file's upload on a fast link). A crash forgets at most a
-#: record batch: those rows still say "uploading", and the next run finds them in place.
+#: Files sent one at a time at the start of each run before the others overlap: a server that
+#: fails them all stops the run (MAX_CONSECUTIVE_TRANSIENT) with no more than these tried.
+WARMUP = MAX_CONSECUTIVE_TRANSIENT
+#: Items claimed, and finished items recorded, per transaction (each transaction costs more
+#: than a file's upload on a fast link). A crash forgets at most a record batch: those rows
+#: still say "uploading", and the next run finds them in place.
 CLAIM_BATCH = 64
 RECORD_BATCH = 64
 #: ... and finished items are recorded at least this often (seconds), for the status shown.
@@ -267,11 +268,12 @@ class _Run(UploadPool):
         return self.workers if self.items_done >= WARMUP else 1
 
     def _batch(self) -> int:
-        return CLAIM_BATCH if self._width() > 1 else 1
+        return CLAIM_BATCH
 
     def _record_due(self) -> bool:
+        # (what is left when the run ends or stops is recorded as it does: `run_pool`)
         return bool(self._unrecorded) and (
-            len(self._unrecorded) >= RECORD_BATCH or not self._in_flight
+            len(self._unrecorded) >= RECORD_BATCH
             or time.monotonic() - self._recorded_at >= RECORD_EVERY)
 
     def _settle_one(self, item: Claimed, result: Result) -> None:

@@ -77,7 +77,7 @@ def test_enqueue_twice_is_a_noop(store) -> None:
         (Fault("MOVE", nth=3, kill="after"), False),  # after MOVE, before the DB update
         # while confirming: with the default confirmation the MOVE's answer is the proof, so
         # the confirming request (PROPFIND, then GET-and-hash) is that of the sha256 mode
-        (Fault("PROPFIND", nth=4, kill="before"), False),
+        (Fault("PROPFIND", nth=3, kill="before"), False),
     ],
     ids=["during-put-body", "after-put", "before-move", "after-move", "during-confirm"],
 )
