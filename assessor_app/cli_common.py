@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessor_app.store.errors import StoreLocked
-from assessor_app.store.paths import resolve_db_path
+from assessor_app.store.locks import process_lock, wait_while_held
+from assessor_app.store.paths import files_dir_for, resolve_db_path
 
 if TYPE_CHECKING:
     from assessor_app.signoff.keys import AssessorIdentity
@@ -45,19 +46,37 @@ def common_parser() -> argparse.ArgumentParser:
 def store_from_args(args: argparse.Namespace) -> Store:
     """The store named by `--db`, else $ASSESSOR_APP_DB, else the per-user default. When the
     keyring cannot unlock it and no passphrase is set, the passphrase is asked at a terminal.
-    A database this call creates starts with the units bundled with the app, as the GUI's does."""
+    A database this call creates starts with the units bundled with the app, as the GUI's does.
+
+    Creating and seeding a new database holds a lock next to it, and opening an existing one
+    first waits while that lock is held: a second command started at the same moment as the
+    first ever (two terminals, a script) finds the bundled units in place, not half imported."""
     path = resolve_db_path(getattr(args, "db", None))
-    fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    first_start = files_dir_for(path) / "locks" / "first-start.lock"
+    if _is_new(path):
+        with process_lock(first_start):
+            if _is_new(path):  # (not made by another first start while this one waited)
+                return _created(path)
+    wait_while_held(first_start)
     store = _open_unlocking(path)
     store.wait_hooks.on_wait = _say_waiting
-    if fresh:
-        from assessor_app.specs.bootstrap import ensure_bundled_specs  # only for a new file
+    return store
 
-        try:
-            ensure_bundled_specs(store)
-        except BaseException:
-            store.close()
-            raise
+
+def _is_new(path: Path) -> bool:
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
+def _created(path: Path) -> Store:
+    from assessor_app.specs.bootstrap import ensure_bundled_specs
+
+    store = _open_unlocking(path)
+    store.wait_hooks.on_wait = _say_waiting
+    try:
+        ensure_bundled_specs(store)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

@@ -94,3 +94,18 @@ def process_lock(path: Path, *, timeout: float | None = None, shared: bool = Fal
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+def wait_while_held(path: Path) -> None:
+    """Wait until no process holds the lock on `path` (exclusively). Creates nothing: with no
+    lock file there is nothing to wait for."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return
+    try:
+        while not _try_lock(fd, shared=True):
+            time.sleep(POLL_SECONDS)
+        _unlock(fd)
+    finally:
+        os.close(fd)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import open_store
+from assessor_app.store.locks import process_lock
 from assessor_app.store.models import ErsDocument, Learner, SignOff
+from assessor_app.store.paths import files_dir_for
 
 EXE = Path(sys.executable).with_name("assessor-app")
 
@@ -54,3 +58,26 @@ def test_two_first_starts_at_once(tmp_path: Path) -> None:
         assert "Traceback" not in proc.stderr
     assert results[0].stdout == results[1].stdout
     assert not (tmp_path / "logs").exists()  # no crash report either
+
+
+def test_a_command_waits_for_a_first_start_still_importing(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race behind the test above, made certain: the first start has made the file but not
+    yet imported the bundled units when a second command opens it. The second waits for the
+    first start's lock and then lists the units (it used to list none)."""
+    monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "two at once")
+    db = tmp_path / "first.sqlite3"
+    env = {**os.environ, "ASSESSOR_APP_LOG_DIR": str(tmp_path / "logs")}
+    with process_lock(files_dir_for(db) / "locks" / "first-start.lock"):  # as `store_from_args`
+        store = open_store(db)  # the file exists, with no units yet
+        second = subprocess.Popen([str(EXE), "specs", "list", "--db", str(db)], text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        time.sleep(1.5)  # it is waiting, not listing
+        assert second.poll() is None
+        assert ensure_bundled_specs(store) > 0
+        store.close()
+    stdout, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr
+    alone = subprocess.run([str(EXE), "specs", "list", "--db", str(db)], capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert "K/503/8194" in stdout and stdout == alone.stdout
