@@ -8,13 +8,13 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessor_app.store.errors import StoreLocked
 from assessor_app.store.locks import process_lock, wait_while_held
-from assessor_app.store.paths import files_dir_for, resolve_db_path
+from assessor_app.store.paths import files_dir_path, resolve_db_path
 
 if TYPE_CHECKING:
     from assessor_app.signoff.keys import AssessorIdentity
@@ -52,9 +52,11 @@ def store_from_args(args: argparse.Namespace) -> Store:
     first waits while that lock is held: a second command started at the same moment as the
     first ever (two terminals, a script) finds the bundled units in place, not half imported."""
     path = resolve_db_path(getattr(args, "db", None))
-    first_start = files_dir_for(path) / "locks" / "first-start.lock"
+    first_start = files_dir_path(path) / "locks" / "first-start.lock"
     if _is_new(path):
-        with process_lock(first_start):
+        with ExitStack() as held:
+            with suppress(OSError):  # no folder for the lock: opening the file says why
+                held.enter_context(process_lock(first_start))
             if _is_new(path):  # (not made by another first start while this one waited)
                 return _created(path)
     wait_while_held(first_start)

@@ -101,7 +101,7 @@ def wait_while_held(path: Path) -> None:
     lock file there is nothing to wait for."""
     try:
         fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
+    except OSError:  # no lock file (or no folder for one): no first start to wait for
         return
     try:
         while not _try_lock(fd, shared=True):

@@ -28,7 +28,13 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def files_dir_for(db_path: Path) -> Path:
-    """Attachments, rendered PDFs and keys live beside the database they belong to."""
-    d = db_path.parent / (db_path.stem + ".files")
+    """Attachments, rendered PDFs and keys live beside the database they belong to (made here
+    if missing)."""
+    d = files_dir_path(db_path)
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def files_dir_path(db_path: Path) -> Path:
+    """Where `files_dir_for` keeps them, without making the folder."""
+    return db_path.parent / (db_path.stem + ".files")

@@ -16,7 +16,7 @@ from assessor_app.specs.bootstrap import ensure_bundled_specs
 from assessor_app.store import open_store
 from assessor_app.store.locks import process_lock
 from assessor_app.store.models import ErsDocument, Learner, SignOff
-from assessor_app.store.paths import files_dir_for
+from assessor_app.store.paths import files_dir_path
 
 EXE = Path(sys.executable).with_name("assessor-app")
 
@@ -68,7 +68,7 @@ def test_a_command_waits_for_a_first_start_still_importing(tmp_path: Path,
     monkeypatch.setenv("ASSESSOR_APP_KEY_PASSPHRASE", "two at once")
     db = tmp_path / "first.sqlite3"
     env = {**os.environ, "ASSESSOR_APP_LOG_DIR": str(tmp_path / "logs")}
-    with process_lock(files_dir_for(db) / "locks" / "first-start.lock"):  # as `store_from_args`
+    with process_lock(files_dir_path(db) / "locks" / "first-start.lock"):  # as `store_from_args`
         store = open_store(db)  # the file exists, with no units yet
         second = subprocess.Popen([str(EXE), "specs", "list", "--db", str(db)], text=True,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
