@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from assessor_app.store.raw import read_only
+from assessor_app.store.raw import read_only, stored_datetime
 
 if TYPE_CHECKING:  # read without the ORM: the window's backup note is read at start-up
     from assessor_app.store import Store
@@ -47,13 +47,6 @@ def readable_time(when: datetime | str, *, seconds: bool = False) -> str:
     return dt.astimezone().strftime("%d %b %Y %H:%M:%S" if seconds else "%d %b %Y %H:%M")
 
 
-def _parse(value: object) -> datetime | None:
-    if value is None:
-        return None
-    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def parse_last_backup(stored: str) -> datetime | None:
     """The time of the last backup from its setting's stored value (None when never or
     unreadable)."""
@@ -73,6 +66,6 @@ def backup_status(store: Store, now: datetime | None = None) -> BackupStatus:
                            (LAST_BACKUP_SETTING,)).fetchone()
         last = parse_last_backup(row[0] if row else "")
         since = (last or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
-        oldest = _parse(conn.execute(_CHANGES, {"since": since.isoformat(" ")}).fetchone()[0])
+        oldest = stored_datetime(conn.execute(_CHANGES, {"since": since.isoformat(" ")}).fetchone()[0])
     overdue = oldest is not None and now - oldest > OVERDUE_AFTER
     return BackupStatus(last, oldest, overdue)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from assessor_app.evidence.errors import NotFound
 from assessor_app.evidence.learner_list import PROGRESS_SQL, Counts, counts_from_row
 from assessor_app.evidence.version_criteria import CriterionRow, version_criteria
 from assessor_app.specs.requirements import group_keys
+from assessor_app.store.raw import stored_datetime
 
 if TYPE_CHECKING:  # the learner page reads coverage without the ORM (`coverage_in`)
     from assessor_app.evidence.db import Db
@@ -216,14 +217,6 @@ def _ids(csv: str | None) -> tuple[int, ...]:
     return tuple(sorted(map(int, csv.split(",")))) if csv else ()
 
 
-def _when(value: Any) -> datetime | None:
-    """Raw SQL returns the stored text; SQLModel keeps UTC without an offset."""
-    if value is None:
-        return None
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 _MET, _EVIDENCED, _UNEVIDENCED = CoverageState.MET, CoverageState.EVIDENCED, \
     CoverageState.UNEVIDENCED
 
@@ -257,7 +250,7 @@ def _criterion(row: tuple, status: dict[int, tuple]) -> CriterionCoverage:
     d["criterion_id"], d["number"], d["text"] = cid, row[1], row[2]
     d["state"] = _MET if judgement == "met" else _EVIDENCED if count else _UNEVIDENCED
     d["evidence_count"], d["ids_text"], d["judgement"], d["decided_by"] = count, ids, judgement, by
-    d["decided_at"] = _when(at) if at else None
+    d["decided_at"] = stored_datetime(at) if at else None
     return c
 
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from assessor_app.evidence.coverage import LearnerCoverage, coverage_in
 from assessor_app.evidence.errors import NotFound
 from assessor_app.evidence.learner_list import LearnerRow
-from assessor_app.signoff.summary import SignOffSummary, standing_signoffs, stored_datetime
-from assessor_app.store.raw import read_only
+from assessor_app.signoff.summary import SignOffSummary, standing_signoffs
+from assessor_app.store.raw import read_only, stored_datetime
 
 if TYPE_CHECKING:
     from assessor_app.store import Store

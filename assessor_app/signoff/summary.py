@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
+
+from assessor_app.store.raw import stored_datetime
 
 IN_PROGRESS, SIGNED, VOID = "in_progress", "signed", "void"
 ROLES: tuple[str, ...] = ("learner", "line_manager", "assessor")
@@ -45,15 +47,6 @@ class SignOffSummary:
     void_reason: str
     signatures: tuple[SignatureInfo, ...]
     next_role: str | None  # who signs next while in progress
-
-
-def stored_datetime(value: Any) -> datetime | None:
-    """A DateTime column as the ORM hands it back: the stored text (UTC, no offset) parsed, in
-    UTC."""
-    if value is None:
-        return None
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 _SIGNOFFS_SQL = """

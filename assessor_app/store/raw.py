@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.store.errors import StoreError
 from assessor_app.store.waiting import BUSY_TIMEOUT_MS
@@ -106,3 +107,12 @@ def setting_values(store: Store, keys: Iterable[str]) -> dict[str, str]:
         rows = conn.execute(f"SELECT key, value FROM setting WHERE key IN ({marks})",
                             wanted).fetchall()
     return dict(rows)
+
+
+def stored_datetime(value: Any) -> datetime | None:
+    """A DateTime column read through a plain connection, as the ORM hands it back: the stored
+    text (UTC, no offset) parsed, in UTC."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

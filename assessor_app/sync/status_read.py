@@ -4,10 +4,10 @@ DB-API connection (`store.raw`), so the window's sync indicator shows without th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from assessor_app.store.raw import read_only
+from assessor_app.store.raw import read_only, stored_datetime
 from assessor_app.sync.settings import SETTING_KEY
 
 if TYPE_CHECKING:
@@ -45,14 +45,6 @@ class OutboxSnapshot:
     last_sent_at: datetime | None
 
 
-def _utc(value: Any) -> datetime | None:
-    """A stored DateTime (text, UTC without an offset) as an aware datetime."""
-    if value is None:
-        return None
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 _DONE = (SENT, WITHHELD)
 _STATUS_SQL = f"""
 SELECT (SELECT coalesce(sum(size), 0) FROM outbox_item WHERE state NOT IN (?, ?)),
@@ -71,6 +63,6 @@ def read_outbox(store: Store) -> OutboxSnapshot:
             _STATUS_SQL, (*_DONE, *_DONE, SETTING_KEY)).fetchone()
     status = OutboxStatus(queued=counts.get(QUEUED, 0), uploading=counts.get(UPLOADING, 0),
                           sent=counts.get(SENT, 0), failed=counts.get(FAILED, 0),
-                          pending_bytes=int(pending_bytes or 0), next_attempt_at=_utc(next_at),
+                          pending_bytes=int(pending_bytes or 0), next_attempt_at=stored_datetime(next_at),
                           problem=problem or "")
-    return OutboxSnapshot(status, bool(configured), _utc(last))
+    return OutboxSnapshot(status, bool(configured), stored_datetime(last))
