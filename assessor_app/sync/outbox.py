@@ -7,7 +7,7 @@ remote copy has been confirmed (state "sent"); nothing is ever deleted by the sy
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ from assessor_app.store.models import (
     UnitVersion,
 )
 from assessor_app.store.models._common import utcnow
-from assessor_app.sync.status_read import OutboxStatus
+from assessor_app.sync.status_read import OutboxStatus, snapshot_in
 
 if TYPE_CHECKING:
     from assessor_app.sync.claims import Claimed
@@ -131,36 +131,8 @@ def _add(session: Session, item: OutboxItem) -> OutboxItem:
 
 
 def outbox_status(session: Session) -> OutboxStatus:
-    counts = dict(
-        session.exec(select(OutboxItem.state, func.count()).group_by(OutboxItem.state)).all()
-    )
-    pending_bytes = session.exec(
-        select(func.coalesce(func.sum(OutboxItem.size), 0)).where(
-            OutboxItem.state.not_in((OutboxState.SENT.value, OutboxState.WITHHELD.value))  # type: ignore[attr-defined]
-        )
-    ).one()
-    next_at = session.exec(
-        select(func.min(OutboxItem.next_attempt_at)).where(
-            OutboxItem.state == OutboxState.QUEUED.value
-        )
-    ).one()
-    latest_failure = session.exec(
-        select(OutboxItem.failure_reason)
-        .where(OutboxItem.state.not_in((OutboxState.SENT.value, OutboxState.WITHHELD.value)),  # type: ignore[attr-defined]
-               OutboxItem.failure_reason != "")
-        .order_by(OutboxItem.updated_at.desc())  # type: ignore[attr-defined]
-    ).first()
-    if isinstance(next_at, datetime) and next_at.tzinfo is None:
-        next_at = next_at.replace(tzinfo=UTC)
-    return OutboxStatus(
-        queued=counts.get(OutboxState.QUEUED.value, 0),
-        uploading=counts.get(OutboxState.UPLOADING.value, 0),
-        sent=counts.get(OutboxState.SENT.value, 0),
-        failed=counts.get(OutboxState.FAILED.value, 0),
-        pending_bytes=int(pending_bytes or 0),
-        next_attempt_at=next_at,
-        problem=latest_failure or "",
-    )
+    """Where the outbox stands, in the session's transaction (the status bar's own read)."""
+    return snapshot_in(session.connection().connection.driver_connection).status
 
 
 def list_items(session: Session, *, state: str | None = None) -> list[OutboxItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.store.raw import read_only, stored_datetime
 from assessor_app.sync.settings import SETTING_KEY
@@ -58,11 +58,16 @@ SELECT (SELECT coalesce(sum(size), 0) FROM outbox_item WHERE state NOT IN (?, ?)
 
 def read_outbox(store: Store) -> OutboxSnapshot:
     with read_only(store) as conn:
-        counts = dict(conn.execute("SELECT state, count(*) FROM outbox_item GROUP BY state"))
-        pending_bytes, next_at, problem, last, configured = conn.execute(
-            _STATUS_SQL, (*_DONE, *_DONE, SETTING_KEY)).fetchone()
+        return snapshot_in(conn)
+
+
+def snapshot_in(conn: Any) -> OutboxSnapshot:
+    """The snapshot through `conn`, a DB-API connection (a plain one, or an open session's)."""
+    counts = dict(conn.execute("SELECT state, count(*) FROM outbox_item GROUP BY state"))
+    pending_bytes, next_at, problem, last, configured = conn.execute(
+        _STATUS_SQL, (*_DONE, *_DONE, SETTING_KEY)).fetchone()
     status = OutboxStatus(queued=counts.get(QUEUED, 0), uploading=counts.get(UPLOADING, 0),
                           sent=counts.get(SENT, 0), failed=counts.get(FAILED, 0),
-                          pending_bytes=int(pending_bytes or 0), next_attempt_at=stored_datetime(next_at),
-                          problem=problem or "")
+                          pending_bytes=int(pending_bytes or 0),
+                          next_attempt_at=stored_datetime(next_at), problem=problem or "")
     return OutboxSnapshot(status, bool(configured), stored_datetime(last))

@@ -1,11 +1,12 @@
-"""The status bar's outbox snapshot is read without the ORM (`sync.status_read`); it says what
-the ORM-side `outbox_status` and the settings say, in every state an item can be in."""
+"""The status bar's outbox snapshot is read without the ORM (`sync.status_read`; the CLI's
+`outbox_status` reads the same in its session); it says what the ORM's own queries and the
+settings say, in every state an item can be in."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from assessor_app.store import Store
 from assessor_app.store.models import OutboxItem, OutboxState
@@ -16,9 +17,26 @@ from tests.sync.helpers import file_ers
 
 
 def _orm_snapshot(store: Store) -> tuple:
+    """The same figures through the ORM's own queries (the reference)."""
+    done = (OutboxState.SENT.value, OutboxState.WITHHELD.value)
+    state = col(OutboxItem.state)
     with store.read_session() as s:
+        counts = dict(s.exec(select(OutboxItem.state, func.count()).group_by(state)).all())
+        pending = s.exec(select(func.coalesce(func.sum(OutboxItem.size), 0))
+                         .where(state.not_in(done))).one()
+        next_at = s.exec(select(func.min(OutboxItem.next_attempt_at))
+                         .where(state == OutboxState.QUEUED.value)).one()
+        problem = s.exec(select(OutboxItem.failure_reason)
+                         .where(state.not_in(done), OutboxItem.failure_reason != "")
+                         .order_by(col(OutboxItem.updated_at).desc())).first()
         last = s.exec(select(func.max(OutboxItem.sent_at))).one()
-        return outbox.outbox_status(s), last
+        in_session = outbox.outbox_status(s)
+    status = status_read.OutboxStatus(
+        counts.get("queued", 0), counts.get("uploading", 0), counts.get("sent", 0),
+        counts.get("failed", 0), int(pending), next_at and next_at.replace(tzinfo=UTC),
+        problem or "")
+    assert in_session == status  # the CLI's read, in its own session
+    return status, last
 
 
 def test_the_state_names_are_the_models() -> None:
