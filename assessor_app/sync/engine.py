@@ -276,9 +276,6 @@ class _Run(UploadPool):
             len(self._unrecorded) >= RECORD_BATCH
             or time.monotonic() - self._recorded_at >= RECORD_EVERY)
 
-    def _settle_one(self, item: Claimed, result: Result) -> None:
-        self._settle([(item, result)])
-
     def _client(self) -> WebDavClient:
         client = getattr(self._local, "client", None)
         if client is None:
@@ -347,44 +344,38 @@ class _Run(UploadPool):
         item.updated_at = utcnow()
         s.add(item)
 
-    def _settle(self, finished: list[tuple[Claimed, tuple[str, object, int]]]) -> None:
-        """Count finished files and queue what the database must record about them (written by
+    def _settle_one(self, item: Claimed, result: Result) -> None:
+        """Count a finished file and queue what the database must record about it (written by
         `_write_unrecorded`, several at a time). Until then a sent file's row still says
         "uploading", which after a crash only means the next run checks the server first."""
-        changes: list[tuple[int, dict[str, object]]] = []
-        outcomes: list[ItemOutcome | None] = []
-        for item, (status, value, counted) in finished:
-            assert item.id is not None
-            if status == "ok":
-                assert isinstance(value, Confirmed)
-                changes.append((item.id, sent_values(value)))
-                outcome = self._count_confirmed(item, value, counted)
-            elif isinstance(value, SyncCancelled):
-                with self._lock:
-                    self.bytes_done -= counted
-                changes.append((item.id, {"state": OutboxState.QUEUED.value,
-                                          "attempts": item.attempts - 1}))
-                self.summary.cancelled = True
-                outcome = None
-            else:
-                with self._lock:  # counted as handled for the progress bar
-                    self.bytes_done += item.size - counted
-                values, outcome = self._failure(item, as_sync_error(value))
-                changes.append((item.id, values))
-            outcomes.append(outcome)
-        self._unrecorded.extend(changes)
-        for (item, _), outcome in zip(finished, outcomes, strict=True):
-            if outcome is None:
-                continue
-            self.summary.outcomes.append(outcome)
-            self.items_done += 1
-            self._emit(item.id, "checking")
-            if outcome.outcome == "retry_later":
-                self.consecutive_transient += 1
-                if self.consecutive_transient >= MAX_CONSECUTIVE_TRANSIENT:
-                    self.summary.error = self.summary.error or outcome.message
-            else:
-                self.consecutive_transient = 0
+        assert item.id is not None
+        status, value, counted = result
+        outcome: ItemOutcome | None
+        if status == "ok":
+            assert isinstance(value, Confirmed)
+            self._unrecorded.append((item.id, sent_values(value)))
+            outcome = self._count_confirmed(item, value, counted)
+        elif isinstance(value, SyncCancelled):
+            with self._lock:
+                self.bytes_done -= counted
+            self._unrecorded.append((item.id, {"state": OutboxState.QUEUED.value,
+                                               "attempts": item.attempts - 1}))
+            self.summary.cancelled = True
+            return
+        else:
+            with self._lock:  # counted as handled for the progress bar
+                self.bytes_done += item.size - counted
+            values, outcome = self._failure(item, as_sync_error(value))
+            self._unrecorded.append((item.id, values))
+        self.summary.outcomes.append(outcome)
+        self.items_done += 1
+        self._emit(item.id, "checking")
+        if outcome.outcome == "retry_later":
+            self.consecutive_transient += 1
+            if self.consecutive_transient >= MAX_CONSECUTIVE_TRANSIENT:
+                self.summary.error = self.summary.error or outcome.message
+        else:
+            self.consecutive_transient = 0
 
     def _count_confirmed(self, item: Claimed, done: Confirmed, counted: int) -> ItemOutcome:
         assert item.id is not None
