@@ -28,7 +28,8 @@ NOT_BEFORE_PAINT = (*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "httpx", "http
                     "keyring", "cryptography")
 PASSPHRASE = "start-up test passphrase"  # the child process unlocks the database with it
 
-START_AND_QUIT = """
+# What both child scripts start with: an app, and a way to find its main window once shown.
+CHILD_START = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -38,7 +39,9 @@ seen = {}
 def main_window():
     return next((w for w in app.topLevelWidgets()
                  if w.objectName() == "mainWindow" and w.isVisible()), None)
+"""
 
+START_AND_QUIT = CHILD_START + """
 def on_listed():  # the learner list has just been filled
     if "at_listed" not in seen:
         seen["at_listed"] = sorted(sys.modules)
@@ -68,17 +71,7 @@ print(json.dumps({"status": status, "loaded": sorted(sys.modules), **seen}))
 """
 
 
-PAGE_THEN_VISIT = """
-import json, sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv[:1])
-seen = {}
-
-def main_window():
-    return next((w for w in app.topLevelWidgets()
-                 if w.objectName() == "mainWindow" and w.isVisible()), None)
-
+PAGE_THEN_VISIT = CHILD_START + """
 def wait(ready, then):
     w = main_window()
     if w is not None and ready(w):
